@@ -1,0 +1,57 @@
+# FoodCredit — the two commands: `make run` and `make test`. Everything they need is installed from here.
+SHELL := /bin/bash
+PYTHON ?= $(shell command -v python3.11 || command -v python3)
+VENV := .venv
+PY := $(VENV)/bin/python
+HOST ?= 127.0.0.1
+PORT ?= 8000
+SEED_OPERATORS ?= 5000
+
+.PHONY: run test setup venv assets migrate seed lint pytest lock clean bench
+
+## Set up everything and serve the seeded demo district at http://$(HOST):$(PORT)
+run: setup migrate seed
+	@$(PY) manage.py demo_accounts
+	$(PY) manage.py runserver $(HOST):$(PORT) --noreload
+
+## Set up everything and run the whole suite (linters, type checks, layer contracts, migrations check, tests)
+test: setup lint pytest
+
+setup: venv assets
+
+venv: $(VENV)/.installed
+$(VENV)/.installed: requirements.lock
+	test -x $(PY) || $(PYTHON) -m venv $(VENV)
+	$(VENV)/bin/pip install --quiet --disable-pip-version-check --require-hashes --no-deps -r requirements.lock
+	touch $@
+
+assets: node_modules/.installed
+node_modules/.installed: package.json package-lock.json
+	npm ci --no-audit --no-fund --silent
+	touch $@
+
+migrate: venv
+	$(PY) manage.py migrate --noinput -v 0
+
+seed: migrate
+	$(PY) manage.py seed_demo --operators $(SEED_OPERATORS) --years 3 --seed 42 --if-empty
+
+lint: venv
+	$(VENV)/bin/ruff check .
+	$(VENV)/bin/ruff format --check .
+	$(VENV)/bin/mypy config foodcredit bench
+	$(VENV)/bin/lint-imports
+	DJANGO_SETTINGS_MODULE=config.settings.test $(PY) manage.py makemigrations --check --dry-run
+
+pytest: venv assets
+	$(VENV)/bin/pytest -n 2 -p no:cacheprovider
+
+## Re-resolve requirements.in into the hashed lock file (needs uv: pip install uv)
+lock:
+	uv pip compile requirements.in --generate-hashes --python-version 3.11 -o requirements.lock
+
+bench: setup
+	@echo "See bench/README.md"
+
+clean:
+	rm -rf $(VENV) node_modules var

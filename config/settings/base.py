@@ -1,0 +1,163 @@
+"""Settings shared by every deployment. Values that differ per deployment come from the environment."""
+
+import os
+from pathlib import Path
+
+import dj_database_url
+from dateutil.relativedelta import relativedelta
+from django.utils.translation import gettext_lazy as _
+
+BASE_DIR = Path(__file__).resolve().parent.parent.parent
+VAR_DIR = Path(os.environ.get("FOODCREDIT_VAR_DIR", BASE_DIR / "var"))
+VAR_DIR.mkdir(parents=True, exist_ok=True)
+
+SECRET_KEY = os.environ.get("DJANGO_SECRET_KEY", "")
+DEBUG = False
+ALLOWED_HOSTS = [h for h in os.environ.get("DJANGO_ALLOWED_HOSTS", "127.0.0.1,localhost").split(",") if h]
+
+INSTALLED_APPS = [
+    "django.contrib.admin",
+    "django.contrib.auth",
+    "django.contrib.contenttypes",
+    "django.contrib.sessions",
+    "django.contrib.messages",
+    "django.contrib.staticfiles",
+    "foodcredit.core",
+    "foodcredit.accounts",
+    "foodcredit.operators",
+    "foodcredit.credit",
+    "foodcredit.licences",
+    "foodcredit.inspections",
+    "foodcredit.sampling",
+    "foodcredit.penalties",
+    "foodcredit.complaints",
+    "foodcredit.collection",
+    "foodcredit.office",
+    "foodcredit.portal",
+]
+
+MIDDLEWARE = [
+    "django.middleware.security.SecurityMiddleware",
+    "whitenoise.middleware.WhiteNoiseMiddleware",
+    "django.contrib.sessions.middleware.SessionMiddleware",
+    "django.middleware.locale.LocaleMiddleware",
+    "django.middleware.common.CommonMiddleware",
+    "django.middleware.csrf.CsrfViewMiddleware",
+    "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django.contrib.messages.middleware.MessageMiddleware",
+    "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "foodcredit.core.middleware.RequestIdMiddleware",
+]
+
+ROOT_URLCONF = "config.urls"
+WSGI_APPLICATION = "config.wsgi.application"
+AUTH_USER_MODEL = "accounts.User"
+LOGIN_URL = "/office/login/"
+LOGIN_REDIRECT_URL = "/office/"
+
+TEMPLATES = [
+    {
+        "BACKEND": "django.template.backends.django.DjangoTemplates",
+        "DIRS": [],
+        "APP_DIRS": True,
+        "OPTIONS": {
+            "context_processors": [
+                "django.template.context_processors.request",
+                "django.contrib.auth.context_processors.auth",
+                "django.contrib.messages.context_processors.messages",
+                "django.template.context_processors.i18n",
+            ],
+        },
+    },
+]
+
+DATABASES = {
+    "default": dj_database_url.parse(
+        os.environ.get("DATABASE_URL", f"sqlite:///{VAR_DIR / 'foodcredit.sqlite3'}"),
+        conn_max_age=60,
+    )
+}
+if DATABASES["default"]["ENGINE"].endswith("sqlite3"):
+    # WAL lets the web process read while an import job writes; a busy timeout instead of "database is locked".
+    DATABASES["default"]["OPTIONS"] = {
+        "timeout": 30,
+        "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
+        "transaction_mode": "IMMEDIATE",
+    }
+    DATABASES["default"]["CONN_MAX_AGE"] = 0
+DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
+
+AUTH_PASSWORD_VALIDATORS = [
+    {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
+    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator", "OPTIONS": {"min_length": 12}},
+    {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
+    {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
+]
+
+LANGUAGE_CODE = "zh-hans"
+LANGUAGES = [("zh-hans", _("简体中文")), ("en", _("English"))]
+LOCALE_PATHS = [BASE_DIR / "locale"]
+TIME_ZONE = "Asia/Shanghai"
+USE_I18N = True
+USE_TZ = True
+
+STATIC_URL = "/static/"
+STATIC_ROOT = VAR_DIR / "static"
+# Front-end libraries come from the npm registry at setup (package-lock.json) and are served by the app:
+# bureaus run on intranets, so nothing is loaded from a CDN at runtime.
+STATICFILES_DIRS = [
+    ("vendor/htmx", BASE_DIR / "node_modules" / "htmx.org" / "dist"),
+    ("vendor/echarts", BASE_DIR / "node_modules" / "echarts" / "dist"),
+]
+MEDIA_ROOT = VAR_DIR / "media"
+
+SESSION_COOKIE_AGE = 30 * 60  # SECURITY.md A4: idle limit ≤ 30 min
+SESSION_SAVE_EVERY_REQUEST = True
+SESSION_COOKIE_HTTPONLY = True
+CSRF_COOKIE_HTTPONLY = False  # htmx reads the token from the cookie-less meta tag; keep default behaviour
+
+# Upload caps (SECURITY.md C3/C4): 50 MB through the web; the CLI streams files of any size.
+IMPORT_UPLOAD_MAX_BYTES = 50 * 1024 * 1024
+IMPORT_XLSX_MAX_UNPACKED_BYTES = 500 * 1024 * 1024
+IMPORT_XLSX_MAX_RATIO = 100
+FILE_UPLOAD_MAX_MEMORY_SIZE = 2 * 1024 * 1024
+DATA_UPLOAD_MAX_MEMORY_SIZE = 60 * 1024 * 1024  # JSON import bodies through the API
+
+# Celery: with no broker configured, tasks run eagerly in process.
+REDIS_URL = os.environ.get("REDIS_URL", "")
+CELERY_BROKER_URL = REDIS_URL or "memory://"
+CELERY_RESULT_BACKEND = None
+CELERY_TASK_ALWAYS_EAGER = not REDIS_URL
+CELERY_TASK_EAGER_PROPAGATES = True
+CELERY_TASK_ACKS_LATE = True  # SECURITY.md F1: an import killed mid-way is redelivered, not lost
+CELERY_TASK_REJECT_ON_WORKER_LOST = True
+CELERY_WORKER_PREFETCH_MULTIPLIER = 1
+
+# Keys for personal data (DOMAIN.md §7): HMAC links persons, the ID number itself is stored encrypted.
+PERSON_HMAC_KEY = os.environ.get("FOODCREDIT_PERSON_HMAC_KEY", "")
+FIELD_ENCRYPTION_KEY = os.environ.get("FOODCREDIT_FIELD_ENCRYPTION_KEY", "")
+
+# Source precedence for records that arrive from several systems (DOMAIN.md §7); higher wins.
+SOURCE_PRECEDENCE_DEFAULT = 50
+
+# Disclosure (DOMAIN.md Part I §4, §6; Part II §2). Legal numbers are named settings with a citation.
+DISCLOSE_RISK_CLASS = True  # DOMAIN.md Part I §4: shown with meaning and date, never the score
+PENALTY_DISCLOSURE_LONG = relativedelta(years=3)  # 总局令第45号 Art. 13(2)
+PENALTY_DISCLOSURE_SHORT = relativedelta(months=3)  # 总局令第45号 Art. 13(1): 通报批评 / 较低数额罚款
+PENALTY_LOW_FINE_THRESHOLD_LEGAL_PERSON = 100_000  # 较低数额罚款, provincial; Hubei example, DOMAIN.md II §2.2
+PENALTY_LOW_FINE_THRESHOLD_NATURAL_PERSON = 10_000
+PENALTY_PUBLISH_WITHIN_WORKDAYS = 20  # 总局令第45号 Art. 9-10
+XINYONG_CHINA_SERIOUS_PERIOD = relativedelta(years=3)  # NDRC Order 36: 严重 1-3 years
+XINYONG_CHINA_GENERAL_PERIOD = relativedelta(years=1)  # NDRC Order 36: 一般 3 months-1 year
+INSPECTION_DISCLOSURE_PERIOD = relativedelta(years=3)  # 双随机 results, 国市监信〔2019〕38号 (local choice)
+SAMPLING_DISCLOSURE_PERIOD = relativedelta(years=3)  # local choice
+LICENCE_DISCLOSURE_AFTER_END = relativedelta(years=0)
+
+CREDIT_FILE_PAGE_SIZE = 50
+
+LOGGING = {
+    "version": 1,
+    "disable_existing_loggers": False,
+    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    "root": {"handlers": ["console"], "level": "WARNING"},
+}

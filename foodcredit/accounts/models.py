@@ -1,0 +1,56 @@
+"""Users, roles, departments and scopes (DOMAIN.md Part I §5)."""
+
+from django.contrib.auth.models import AbstractUser
+from django.db import models
+
+
+class Department(models.Model):
+    """A department using the system: the bureau, its stations, other departments, associations."""
+
+    class Kind(models.TextChoices):
+        MARKET_REGULATION = "market_regulation", "市场监管"
+        DEVELOPMENT_REFORM = "development_reform", "发展改革"
+        AGRICULTURE = "agriculture", "农业农村"
+        HEALTH = "health", "卫生健康"
+        ASSOCIATION = "association", "行业协会"
+
+    code = models.CharField("编码", max_length=40, unique=True)
+    name = models.CharField("名称", max_length=100)
+    kind = models.CharField("类别", max_length=30, choices=Kind.choices)
+    streets = models.JSONField("辖区街道", default=list, blank=True)
+
+    class Meta:
+        verbose_name = "部门"
+        verbose_name_plural = "部门"
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class User(AbstractUser):
+    """A person who logs in. One role; scope from the role, the department and its streets."""
+
+    class Role(models.TextChoices):
+        SYSTEM_ADMIN = "system_admin", "系统管理员"
+        SECURITY_ADMIN = "security_admin", "安全管理员"
+        AUDIT_ADMIN = "audit_admin", "审计管理员"
+        DISTRICT_REGULATOR = "district_regulator", "区级监管人员"
+        STATION_REGULATOR = "station_regulator", "所级监管人员"
+        INSPECTOR = "inspector", "执法检查人员"
+        OTHER_DEPARTMENT = "other_department", "其他部门人员"
+        ASSOCIATION = "association", "行业协会"
+        BUSINESS = "business", "企业用户"
+
+    role = models.CharField("角色", max_length=30, choices=Role.choices)
+    department = models.ForeignKey(Department, null=True, blank=True, on_delete=models.PROTECT, verbose_name="所属部门")
+    # Business users: the USCCs of the operators they act for.
+    operator_usccs = models.JSONField("所代表企业", default=list, blank=True)
+    inspector_cert_no = models.CharField("执法证号", max_length=40, blank=True)
+
+    class Meta:
+        verbose_name = "用户"
+        verbose_name_plural = "用户"
+
+    @property
+    def streets(self) -> list[str]:
+        return list(self.department.streets) if self.department else []

@@ -1,0 +1,72 @@
+"""Audit rows, written by services in the same transaction as the change they describe."""
+
+import contextvars
+from datetime import date, datetime
+from decimal import Decimal
+from typing import Any
+
+from django.db import models
+from django.utils import timezone
+
+from .models import AuditEvent
+
+current_request_id: contextvars.ContextVar[str] = contextvars.ContextVar("current_request_id", default="")
+
+
+def jsonable(value: Any) -> Any:
+    """A value as it is written into an audit diff."""
+    if value is None or isinstance(value, bool | int | float | str):
+        return value
+    if isinstance(value, Decimal):
+        return str(value)
+    if isinstance(value, date | datetime):
+        return value.isoformat()
+    if isinstance(value, models.Model):
+        return value.pk
+    if isinstance(value, list | tuple):
+        return [jsonable(v) for v in value]
+    if isinstance(value, dict):
+        return {str(k): jsonable(v) for k, v in value.items()}
+    return str(value)
+
+
+def diff(before: dict[str, Any], after: dict[str, Any]) -> dict[str, list[Any]]:
+    """Changed fields as {field: [before, after]}."""
+    keys = sorted(set(before) | set(after))
+    return {
+        k: [jsonable(before.get(k)), jsonable(after.get(k))]
+        for k in keys
+        if jsonable(before.get(k)) != jsonable(after.get(k))
+    }
+
+
+def actor_label(actor: Any) -> str:
+    if actor is None:
+        return "system"
+    return str(getattr(actor, "username", actor))
+
+
+def record(
+    *,
+    actor: Any,
+    action: str,
+    object_type: str,
+    object_id: Any,
+    changes: dict[str, Any] | None = None,
+    job_id: int | None = None,
+    success: bool = True,
+) -> AuditEvent:
+    """Write one audit row (the caller owns the transaction)."""
+    user = actor if getattr(actor, "pk", None) and hasattr(actor, "username") else None
+    return AuditEvent.objects.create(
+        occurred_at=timezone.now(),
+        actor=user,
+        actor_label=actor_label(actor),
+        action=action,
+        object_type=object_type,
+        object_id=str(object_id),
+        changes=jsonable(changes or {}),
+        request_id=current_request_id.get(),
+        job_id=job_id,
+        success=success,
+    )

@@ -1,0 +1,22 @@
+"""Builds the disclosure policy from the settings in force."""
+
+from decimal import Decimal
+
+from django.conf import settings
+
+from .rules import DisclosurePolicy
+
+
+def disclosure_policy() -> DisclosurePolicy:
+    """The DisclosurePolicy for the current settings."""
+    return DisclosurePolicy(
+        penalty_long=settings.PENALTY_DISCLOSURE_LONG,
+        penalty_short=settings.PENALTY_DISCLOSURE_SHORT,
+        low_fine_legal_person=Decimal(settings.PENALTY_LOW_FINE_THRESHOLD_LEGAL_PERSON),
+        low_fine_natural_person=Decimal(settings.PENALTY_LOW_FINE_THRESHOLD_NATURAL_PERSON),
+        publish_within_workdays=settings.PENALTY_PUBLISH_WITHIN_WORKDAYS,
+        credit_china_serious=settings.XINYONG_CHINA_SERIOUS_PERIOD,
+        credit_china_general=settings.XINYONG_CHINA_GENERAL_PERIOD,
+        inspection_period=settings.INSPECTION_DISCLOSURE_PERIOD,
+        sampling_period=settings.SAMPLING_DISCLOSURE_PERIOD,
+    )
