@@ -1,0 +1,398 @@
+
+"""Data collection (归集): import jobs that read, validate and write records all-or-nothing.
+
+Three doors (CLI, upload page, API) share this one pipeline. Writing is set-based through each record domain's
+bulk service; ledger entries and audit rows are written in the same transaction.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+import polars as pl
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from foodcredit.complaints.services import complaint_bulk_upsert
+from foodcredit.core import audit
+from foodcredit.core.bulk import BulkContext, UpsertResult
+from foodcredit.core.errors import DomainError
+from foodcredit.core.models import Source
+from foodcredit.credit.services import entries_announce
+from foodcredit.inspections.services import inspection_bulk_upsert
+from foodcredit.licences.services import licence_bulk_upsert
+from foodcredit.operators.models import UsccException
+from foodcredit.operators.services import operator_bulk_upsert
+from foodcredit.penalties.services import penalty_bulk_upsert
+from foodcredit.sampling.services import sampling_bulk_upsert
+
+from . import readers, validate
+from .models import ImportJob, PendingRecord, RecordKind, SourceMapping
+
+Progress = Callable[[str, int], None]
+ERRORS_KEPT_IN_DB = 10_000
+
+WRITERS: dict[str, Callable[..., UpsertResult]] = {
+    RecordKind.OPERATORS: operator_bulk_upsert,
+    RecordKind.LICENCES: licence_bulk_upsert,
+    RecordKind.INSPECTIONS: inspection_bulk_upsert,
+    RecordKind.SAMPLING: sampling_bulk_upsert,
+    RecordKind.PENALTIES: penalty_bulk_upsert,
+    RecordKind.COMPLAINTS: complaint_bulk_upsert,
+}
+# The identity of a record in its frame (DOMAIN.md Part I §7).
+RECORD_KEYS = {
+    RecordKind.OPERATORS: "uscc",
+    RecordKind.LICENCES: "number",
+    RecordKind.INSPECTIONS: "source_id",
+    RecordKind.SAMPLING: "source_id",
+    RecordKind.PENALTIES: "decision_no",
+    RecordKind.COMPLAINTS: "source_id",
+}
+
+
+@dataclass
+class WriteResult:
+    """Counts of one write, as shown to the person who imported."""
+
+    new: int = 0
+    updated: int = 0
+    unchanged: int = 0
+    queued: int = 0
+    attached: int = 0
+    notices: list[str] = field(default_factory=list)
+
+
+def _no_progress(stage: str, percent: int) -> None:
+    return None
+
+
+def source_get_or_register(*, name: str, actor: Any) -> tuple[Source, bool]:
+    """The named source; an unknown name is registered on first use with the standard mapping."""
+    name = name.strip()
+    if not name:
+        raise DomainError("import.source_required", _("请指定来源系统 / a source system name is required"))
+    source = Source.objects.filter(name=name).first()
+    if source is not None:
+        return source, False
+    source = Source(name=name, registered_automatically=True)
+    source.full_clean()
+    source.save()
+    audit.record(actor=actor, action="create", object_type="source", object_id=source.pk, changes={"name": [None, name]})
+    return source, True
+
+
+def mapping_current(*, source: Source, kind: str, actor: Any) -> SourceMapping:
+    """The newest mapping of the source for this kind; version 1 (the standard format) if there is none."""
+    mapping = SourceMapping.objects.filter(source=source, kind=kind).order_by("-version").first()
+    if mapping is None:
+        mapping = SourceMapping.objects.create(source=source, kind=kind, version=1, columns={}, values={})
+        audit.record(
+            actor=actor, action="create", object_type="source_mapping", object_id=mapping.pk,
+            changes={"source": [None, source.name], "kind": [None, kind], "version": [None, 1]},
+        )  # fmt: skip
+    return mapping
+
+
+def mapping_save(*, source: Source, kind: str, columns: dict[str, str], values: dict[str, Any], actor: Any) -> SourceMapping:
+    """A new version of a source's mapping (older versions are kept for the jobs that used them)."""
+    with transaction.atomic():
+        current = SourceMapping.objects.select_for_update().filter(source=source, kind=kind).order_by("-version").first()
+        mapping = SourceMapping.objects.create(
+            source=source, kind=kind, version=(current.version + 1 if current else 1), columns=columns, values=values,
+            created_by=actor if getattr(actor, "pk", None) else None,
+        )  # fmt: skip
+        audit.record(
+            actor=actor, action="create", object_type="source_mapping", object_id=mapping.pk,
+            changes={"version": [current.version if current else None, mapping.version], "columns": [None, columns]},
+        )  # fmt: skip
+    return mapping
+
+
+def _jsonable_rows(frame: pl.DataFrame) -> list[dict[str, Any]]:
+    return [{k: (v.isoformat() if isinstance(v, date) else v) for k, v in row.items()} for row in frame.to_dicts()]
+
+
+def _queue_pending(*, kind: str, source: Source, rows: list[dict[str, Any]], job: ImportJob) -> int:
+    """Park rows whose operator is unknown in the review queue (one row per record; a re-import refreshes it)."""
+    key = RECORD_KEYS[RecordKind(kind)]
+    reason = _("统一社会信用代码对应的经营主体尚未归集 / no operator with this USCC has been collected yet")
+    existing = {
+        p.record_key: p
+        for p in PendingRecord.objects.filter(kind=kind, source=source, record_key__in=[str(r[key]) for r in rows])
+    }
+    fresh, stale = [], []
+    for row in _jsonable_rows(pl.DataFrame(rows)) if rows else []:
+        record_key = str(row[key])
+        if record_key in existing:
+            pending = existing[record_key]
+            pending.values, pending.job, pending.uscc, pending.status = row, job, row["uscc"], PendingRecord.Status.WAITING
+            stale.append(pending)
+        else:
+            fresh.append(
+                PendingRecord(kind=kind, source=source, record_key=record_key, uscc=row["uscc"], values=row,
+                              reason=reason, job=job)
+            )  # fmt: skip
+    PendingRecord.objects.bulk_create(fresh, batch_size=2000)
+    PendingRecord.objects.bulk_update(stale, ["values", "job", "uscc", "status"], batch_size=2000)
+    return len(rows)
+
+
+DATE_FIELDS = {"registered_on", "issued_on", "valid_until", "inspected_on", "sampled_on", "decided_on", "received_on"}
+
+
+def _frame_from_values(rows: list[dict[str, Any]]) -> pl.DataFrame:
+    frame = pl.DataFrame(rows, infer_schema_length=None)
+    return frame.with_columns([pl.col(c).str.to_date() for c in frame.columns if c in DATE_FIELDS])
+
+
+def _attach_pending(*, usccs: list[str], ctx_for: Callable[[Source], BulkContext], job: ImportJob) -> int:
+    """Write the queued records of operators that just arrived, in the operator import's transaction."""
+    attached = 0
+    pending = PendingRecord.objects.filter(status=PendingRecord.Status.WAITING, uscc__in=usccs).select_related("source")
+    groups: dict[tuple[str, int], list[PendingRecord]] = {}
+    for p in pending:
+        groups.setdefault((p.kind, p.source_id), []).append(p)
+    for (kind, _source_id), items in sorted(groups.items()):
+        frame = _frame_from_values([p.values for p in items])
+        ctx = ctx_for(items[0].source)
+        result = WRITERS[kind](frame=frame, ctx=ctx)
+        attached += result.new + result.updated + result.unchanged
+        PendingRecord.objects.filter(pk__in=[p.pk for p in items]).update(
+            status=PendingRecord.Status.ATTACHED, updated_at=ctx.now
+        )
+        audit.record(
+            actor=None, action="attach", object_type="pending_record", object_id=",".join(str(p.pk) for p in items[:50]),
+            changes={"count": [None, len(items)], "kind": [None, kind]}, job_id=job.pk,
+        )  # fmt: skip
+    return attached
+
+
+def _context(*, source: Source, actor: Any, job: ImportJob) -> BulkContext:
+    return BulkContext(
+        source_id=source.pk,
+        source_precedence=source.precedence,
+        actor_id=actor.pk if getattr(actor, "pk", None) else None,
+        actor_label=audit.actor_label(actor),
+        job_id=job.pk,
+        request_id=audit.current_request_id.get(),
+        now=timezone.now(),
+    )
+
+
+def records_write(
+    *,
+    kind: str,
+    frame: pl.DataFrame,
+    source_name: str,
+    actor: Any = None,
+    job: ImportJob | None = None,
+    job_label: str = "",
+) -> WriteResult:
+    """Write validated, normalized rows of one kind from one source: records, ledger entries, audit, review queue.
+
+    All in one transaction. Used by every import door and by seed_demo (the same bulk path).
+    """
+    with transaction.atomic():
+        source, registered = source_get_or_register(name=source_name, actor=actor)
+        own_job = job is None
+        if job is None:
+            digest = hashlib.sha256(frame.hash_rows().to_numpy().tobytes()).hexdigest()
+            job = ImportJob.objects.create(
+                kind=kind, source=source, file_name=job_label, file_sha256=digest, status=ImportJob.Status.RUNNING,
+                created_by=actor if getattr(actor, "pk", None) else None,
+            )  # fmt: skip
+        ctx = _context(source=source, actor=actor, job=job)
+        writer = WRITERS[RecordKind(kind)]
+        upsert = writer(frame=frame, ctx=ctx)
+        result = WriteResult(new=upsert.new, updated=upsert.updated, unchanged=upsert.unchanged)
+        if registered:
+            result.notices.append(
+                _("来源系统“%(name)s”首次使用，已按标准格式登记 / source “%(name)s” registered on first use with the standard mapping")
+                % {"name": source.name}
+            )
+        if upsert.queued:
+            result.queued = _queue_pending(kind=kind, source=source, rows=upsert.queued, job=job)
+        if kind == RecordKind.OPERATORS and (upsert.new or upsert.updated):
+            usccs = frame["uscc"].to_list()
+            result.attached = _attach_pending(
+                usccs=usccs, ctx_for=lambda s: _context(source=s, actor=actor, job=job), job=job
+            )
+        if own_job:
+            _job_finish(job=job, result=result, total=frame.height, errors=[])
+        entries_announce(operator_ids=upsert.operator_ids, kinds=[kind])
+    return result
+
+
+def _job_finish(*, job: ImportJob, result: WriteResult, total: int, errors: list[dict[str, Any]]) -> None:
+    job.status = ImportJob.Status.COMMITTED
+    job.progress = 100
+    job.stage = "done"
+    job.total_rows = total
+    job.new_count, job.updated_count, job.unchanged_count = result.new, result.updated, result.unchanged
+    job.queued_count, job.attached_count = result.queued, result.attached
+    job.rejected_count = len({e["row"] for e in errors})
+    job.errors = errors[:ERRORS_KEPT_IN_DB]
+    job.notices = [str(n) for n in result.notices]
+    job.finished_at = timezone.now()
+    job.save()
+    audit.record(
+        actor=job.created_by, action="import", object_type="import_job", object_id=job.pk, job_id=job.pk,
+        changes={
+            "status": [ImportJob.Status.RUNNING, job.status], "new": [None, result.new],
+            "updated": [None, result.updated], "rejected": [None, job.rejected_count],
+        },
+    )  # fmt: skip
+
+
+def file_sha256(path: Path) -> str:
+    """SHA-256 of a file, streamed."""
+    digest = hashlib.sha256()
+    with path.open("rb") as fh:
+        while chunk := fh.read(1 << 20):
+            digest.update(chunk)
+    return digest.hexdigest()
+
+
+def job_create(
+    *, kind: str, source_name: str, file_name: str, sha256: str, skip_bad_rows: bool, actor: Any
+) -> tuple[ImportJob, bool]:
+    """A new import job, or the earlier finished job for the same content (then `created` is False)."""
+    if kind not in RecordKind.values:
+        raise DomainError(
+            "import.bad_kind",
+            _("未知的记录类型 %(kind)s，可选：%(allowed)s / unknown record kind")
+            % {"kind": kind, "allowed": ", ".join(RecordKind.values)},
+            kind=kind,
+        )
+    with transaction.atomic():
+        source, _registered = source_get_or_register(name=source_name, actor=actor)
+        earlier = (
+            ImportJob.objects.filter(kind=kind, source=source, file_sha256=sha256, skip_bad_rows=skip_bad_rows)
+            .filter(status__in=[ImportJob.Status.COMMITTED, ImportJob.Status.FAILED])
+            .order_by("-id")
+            .first()
+        )
+        if earlier is not None:
+            return earlier, False
+        job = ImportJob.objects.create(
+            kind=kind, source=source, file_name=file_name, file_sha256=sha256, skip_bad_rows=skip_bad_rows,
+            mapping=mapping_current(source=source, kind=kind, actor=actor),
+            created_by=actor if getattr(actor, "pk", None) else None,
+        )  # fmt: skip
+        audit.record(actor=actor, action="create", object_type="import_job", object_id=job.pk, job_id=job.pk,
+                     changes={"kind": [None, kind], "file_name": [None, file_name]})  # fmt: skip
+    return job, True
+
+
+def _job_fail(*, job: ImportJob, code: str, errors: list[dict[str, Any]], total: int = 0) -> None:
+    job.status = ImportJob.Status.FAILED
+    job.error_code = code
+    job.errors = errors[:ERRORS_KEPT_IN_DB]
+    job.total_rows = total
+    job.rejected_count = len({e.get("row") for e in errors if e.get("row") is not None})
+    job.progress = 100
+    job.stage = "failed"
+    job.finished_at = timezone.now()
+    job.save()
+    audit.record(actor=job.created_by, action="import", object_type="import_job", object_id=job.pk, job_id=job.pk,
+                 changes={"status": [ImportJob.Status.RUNNING, job.status], "error_code": [None, code]},
+                 success=False)  # fmt: skip
+
+
+def _job_stage(job: ImportJob, stage: str, percent: int, progress: Progress) -> None:
+    ImportJob.objects.filter(pk=job.pk).update(stage=stage, progress=percent)
+    progress(stage, percent)
+
+
+def job_run(
+    *,
+    job: ImportJob,
+    load: Callable[[], readers.RawTable],
+    actor: Any = None,
+    progress: Progress = _no_progress,
+) -> ImportJob:
+    """Read, validate and write one job. Any bad row without skip_bad_rows: nothing is written."""
+    ImportJob.objects.filter(pk=job.pk).update(status=ImportJob.Status.RUNNING, stage="read", progress=0)
+    job.refresh_from_db()
+    mapping = job.mapping or mapping_current(source=job.source, kind=job.kind, actor=actor)
+    try:
+        _job_stage(job, "read", 5, progress)
+        raw = load()
+        _job_stage(job, "validate", 30, progress)
+        checked = validate.validate(
+            raw, kind=job.kind, file_name=job.file_name, mapping_columns=mapping.columns,
+            mapping_values=mapping.values,
+            uscc_exceptions=frozenset(UsccException.objects.values_list("uscc", flat=True)),
+        )  # fmt: skip
+    except DomainError as exc:
+        error = {"file": job.file_name, "row": None, "column": exc.context.get("column", ""), "field": "",
+                 "value": exc.context.get("value", ""), "code": exc.code, "reason": str(exc.message)}  # fmt: skip
+        _job_fail(job=job, code=exc.code, errors=[error])
+        return job
+    total = raw.frame.height
+    if checked.errors and not job.skip_bad_rows:
+        _job_fail(job=job, code="import.rows_rejected", errors=checked.errors, total=total)
+        return job
+    _job_stage(job, "write", 60, progress)
+    with transaction.atomic():
+        result = records_write(kind=job.kind, frame=checked.good, source_name=job.source.name, actor=actor, job=job)
+        result.notices.extend(str(w.get("reason", w)) for w in checked.warnings[:100])
+        _job_finish(job=job, result=result, total=total, errors=checked.errors)
+    progress("done", 100)
+    return job
+
+
+def import_file(
+    *, kind: str, source_name: str, path: Path, file_name: str, skip_bad_rows: bool, actor: Any,
+    max_bytes: int | None = None, progress: Progress = _no_progress,
+) -> tuple[ImportJob, bool]:  # fmt: skip
+    """Import one file; returns (job, ran). A file imported before returns its earlier job without running."""
+    job, created = job_create(kind=kind, source_name=source_name, file_name=file_name, sha256=file_sha256(path),
+                              skip_bad_rows=skip_bad_rows, actor=actor)  # fmt: skip
+    if not created:
+        return job, False
+    job_run(job=job, load=lambda: readers.read_table(path, file_name=file_name, max_bytes=max_bytes), actor=actor,
+            progress=progress)  # fmt: skip
+    return job, True
+
+
+def import_json(
+    *, kind: str, source_name: str, records: list[dict[str, Any]], skip_bad_rows: bool, actor: Any
+) -> tuple[ImportJob, bool]:
+    """Import records posted as JSON with the English field names (the API door)."""
+    import json
+
+    body = json.dumps(records, ensure_ascii=False, sort_keys=True, default=str).encode()
+    job, created = job_create(kind=kind, source_name=source_name, file_name="api", sha256=hashlib.sha256(body).hexdigest(),
+                              skip_bad_rows=skip_bad_rows, actor=actor)  # fmt: skip
+    if not created:
+        return job, False
+    job_run(job=job, load=lambda: readers.read_json_records(records, kind), actor=actor)
+    return job, True
+
+
+def pending_attach(*, pending: PendingRecord, uscc: str, actor: Any) -> WriteResult:
+    """Attach a queued record by hand to an operator (a corrected USCC), audited."""
+    with transaction.atomic():
+        locked = PendingRecord.objects.select_for_update().get(pk=pending.pk)
+        if locked.status != PendingRecord.Status.WAITING:
+            raise DomainError("pending.not_waiting", _("该记录已处理 / this record was already handled"), id=pending.pk)
+        values = dict(locked.values)
+        before = values.get("uscc")
+        values["uscc"] = uscc.strip().upper()
+        result = records_write(kind=locked.kind, frame=_frame_from_values([values]), source_name=locked.source.name,
+                               actor=actor, job=locked.job)  # fmt: skip
+        if result.queued:
+            raise DomainError("pending.unknown_operator", _("统一社会信用代码 %(uscc)s 仍无对应经营主体 / no operator with USCC %(uscc)s")
+                              % {"uscc": values["uscc"]}, uscc=values["uscc"])  # fmt: skip
+        PendingRecord.objects.filter(pk=locked.pk).update(status=PendingRecord.Status.ATTACHED, values=values)
+        audit.record(actor=actor, action="attach", object_type="pending_record", object_id=locked.pk,
+                     changes={"uscc": [before, values["uscc"]], "status": ["waiting", "attached"]})  # fmt: skip
+    return result

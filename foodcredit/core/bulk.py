@@ -1,0 +1,363 @@
+"""Set-based upsert of records with their ledger entries and audit rows, in the caller's transaction.
+
+One engine serves every record domain (their `*_bulk_upsert` services describe their table with a RecordSpec):
+stage the rows (COPY on PostgreSQL, executemany on SQLite), resolve operators and existing records with joins,
+then INSERT … SELECT new records, UPDATE changed ones, append ledger entries (superseding the corrected ones)
+and write one audit row per created or changed record — never a per-row service in a loop (STYLE.md rule 5).
+
+It lives in core because every record domain (operators included) uses it; it names the ledger and audit tables
+by their table names and is the one place outside `credit` that appends ledger entries.
+"""
+
+import io
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from typing import Any
+
+import polars as pl
+from django.db import connection
+from django.utils import timezone
+
+from .sql import Dialect, dialect_for
+
+AUDIT_TABLE = "core_auditevent"
+LEDGER_TABLE = "credit_ledgerentry"
+PROVENANCE_TABLE = "core_provenance"
+OPERATOR_TABLE = "operators_operator"
+
+
+@dataclass(frozen=True)
+class RecordSpec:
+    """How one record kind is stored: its table, identity, compared fields and ledger facts."""
+
+    ref_kind: str
+    ledger_kind: str
+    table: str
+    key: str  # the identity column in the table (natural key, or source_ref scoped by source)
+    frame_key: str  # the same identity's column in the incoming frame
+    natural_key: bool  # True: unique across sources, provenance rows kept; False: (source_id, key)
+    fields: dict[str, str]  # record column -> type (text, date, bool, decimal, json, int)
+    occurred_field: str
+    facts: dict[str, str]  # fact name -> staged column (a record field or an extra staged column)
+    extra: dict[str, str] = field(default_factory=dict)  # staged-only columns -> type (e.g. inspector_ids)
+    is_operator: bool = False  # the record is the operator itself (registration)
+
+
+@dataclass(frozen=True)
+class BulkContext:
+    """Who and what a bulk write runs for: passed from collection to every record domain's bulk service."""
+
+    source_id: int
+    source_precedence: int
+    actor_id: int | None
+    actor_label: str
+    job_id: int | None
+    request_id: str
+    now: datetime
+
+    def as_kwargs(self) -> dict[str, Any]:
+        return {
+            "source_id": self.source_id,
+            "source_precedence": self.source_precedence,
+            "actor_id": self.actor_id,
+            "actor_label": self.actor_label,
+            "job_id": self.job_id,
+            "request_id": self.request_id,
+            "now": self.now,
+        }
+
+
+@dataclass
+class UpsertResult:
+    """What one bulk upsert did."""
+
+    new: int = 0
+    updated: int = 0
+    unchanged: int = 0
+    queued: list[dict[str, Any]] = field(default_factory=list)  # rows whose operator is unknown
+    operator_ids: list[int] = field(default_factory=list)
+    changed_ids: list[int] = field(default_factory=list)
+    new_ids: list[int] = field(default_factory=list)
+
+
+def _staged_columns(spec: RecordSpec) -> dict[str, str]:
+    cols = {"_row": "int", spec.frame_key: "text"}
+    if not spec.is_operator:
+        cols["uscc"] = "text"
+    for name, typ in {**spec.fields, **spec.extra}.items():
+        if name != spec.key:
+            cols[name] = typ
+    return cols
+
+
+def _prepare(frame: pl.DataFrame, columns: dict[str, str]) -> pl.DataFrame:
+    exprs = []
+    for name, typ in columns.items():
+        col = pl.col(name)
+        if typ == "json":
+            exprs.append(col.cast(pl.Utf8).alias(name))
+        elif typ == "date":
+            exprs.append(col.cast(pl.Date).alias(name))
+        elif typ == "decimal":
+            exprs.append(col.cast(pl.Float64).alias(name))
+        else:
+            exprs.append(col.alias(name))
+    return frame.select(exprs)
+
+
+def stage_frame(cursor: Any, name: str, frame: pl.DataFrame, columns: dict[str, str], *, index_on: str) -> None:
+    """Load the frame into a temporary table: COPY on PostgreSQL, executemany on SQLite."""
+    d = dialect_for(connection)
+    cursor.execute(d.drop_temp(name))
+    cols_sql = ", ".join(f"{c} {d.type(t)}" for c, t in columns.items())
+    cursor.execute(d.create_temp(name, cols_sql))
+    staged = _prepare(frame, columns)
+    if d.is_postgres:
+        buf = io.BytesIO()
+        staged.write_csv(buf, include_header=False, null_value="\\N")
+        buf.seek(0)
+        raw = cursor.cursor if hasattr(cursor, "cursor") else cursor
+        with raw.copy(f"COPY {name} ({', '.join(columns)}) FROM STDIN WITH (FORMAT csv, NULL '\\N')") as copy:
+            while chunk := buf.read(1 << 20):
+                copy.write(chunk)
+    else:
+        placeholders = ", ".join("%s" for _ in columns)
+        rows = staged.iter_rows()
+        cursor.executemany(
+            f"INSERT INTO {name} ({', '.join(columns)}) VALUES ({placeholders})",
+            [tuple(_sqlite_value(v) for v in r) for r in rows],
+        )
+    cursor.execute(f"CREATE INDEX {name}_key ON {name} ({index_on})")
+
+
+def _sqlite_value(v: Any) -> Any:
+    if isinstance(v, date | datetime):
+        return v.isoformat()
+    return v
+
+
+def bulk_upsert(
+    *,
+    spec: RecordSpec,
+    frame: pl.DataFrame,
+    source_id: int,
+    source_precedence: int,
+    actor_id: int | None,
+    actor_label: str,
+    job_id: int | None,
+    request_id: str,
+    now: datetime,
+) -> UpsertResult:
+    """Upsert `frame` (normalized rows of one kind from one source) with ledger and audit. Caller owns the transaction."""
+    d = dialect_for(connection)
+    result = UpsertResult()
+    if frame.height == 0:
+        return result
+    columns = _staged_columns(spec)
+    t = spec.table
+    with connection.cursor() as cur:
+        stage_frame(cur, "stg_rows", frame, columns, index_on=spec.frame_key)
+        value_fields = [f for f in spec.fields if f != spec.key]
+        key_join = f"t.{spec.key} = s.{spec.frame_key}"
+        if not spec.natural_key:
+            key_join += " AND t.source_id = %(src)s"
+        operator_expr = "o.id" if not spec.is_operator else "t.id"
+        operator_join = "" if spec.is_operator else f"LEFT JOIN {OPERATOR_TABLE} o ON o.uscc = s.uscc"
+        cur.execute(d.drop_temp("stg_res"))
+        cur.execute(
+            d.create_temp_as(
+                "stg_res",
+                f"""SELECT s.*, {operator_expr} AS operator_id, t.id AS existing_id,
+                           COALESCE(es.precedence, 0) AS existing_precedence
+                    FROM stg_rows s {operator_join}
+                    LEFT JOIN {t} t ON {key_join}
+                    LEFT JOIN core_source es ON es.id = t.source_id""",
+            ),
+            {"src": source_id},
+        )
+        # Rows whose operator is unknown wait in the review queue (collection decides what to do with them).
+        if not spec.is_operator:
+            cur.execute("SELECT _row FROM stg_res WHERE operator_id IS NULL")
+            queued_rows = {r[0] for r in cur.fetchall()}
+            if queued_rows:
+                result.queued = frame.filter(pl.col("_row").is_in(sorted(queued_rows))).to_dicts()
+        params: dict[str, Any] = {
+            "src": source_id,
+            "prec": source_precedence,
+            "now": now,
+            "job": job_id,
+            "actor": actor_id,
+            "label": actor_label,
+            "rid": request_id,
+            "ref_kind": spec.ref_kind,
+            "ledger_kind": spec.ledger_kind,
+            "today": timezone.localdate(now),
+        }
+        typed = {**spec.fields, **spec.extra}
+        fk_fields = [] if spec.is_operator else ["operator_id"]
+        compared = fk_fields + value_fields
+        distinct = " OR ".join(d.distinct(f"t.{f}", f"s.{f}", typed.get(f, "int")) for f in compared)
+        # Changed records: the incoming source wins when its precedence is not lower than the stored one's.
+        cur.execute(d.drop_temp("stg_chg"))
+        cur.execute(
+            d.create_temp_as(
+                "stg_chg",
+                f"""SELECT s.*, {", ".join(f"t.{f} AS old_{f}" for f in compared)}
+                    FROM stg_res s JOIN {t} t ON t.id = s.existing_id
+                    WHERE ({distinct}) AND %(prec)s >= s.existing_precedence""",
+            ),
+            params,
+        )
+        cur.execute("SELECT count(*) FROM stg_res WHERE existing_id IS NOT NULL")
+        existing = cur.fetchone()[0]
+        cur.execute("SELECT existing_id, operator_id FROM stg_chg")
+        changed = cur.fetchall()
+        result.changed_ids = [r[0] for r in changed]
+        result.updated = len(changed)
+        result.unchanged = existing - result.updated
+        if changed:
+            _write_changes(cur, d, spec, params, compared, typed)
+        # New records.
+        insert_cols = [*fk_fields, spec.key, *value_fields, "source_id", "created_at", "updated_at"]
+        select_cols = [
+            *fk_fields,
+            f"s.{spec.frame_key}",
+            *[d.cast_in(f"s.{f}", typed[f]) for f in value_fields],
+            "%(src)s",
+            "%(now)s",
+            "%(now)s",
+        ]
+        if not spec.is_operator:
+            select_cols[0] = "s.operator_id"
+        cur.execute(
+            f"""INSERT INTO {t} ({", ".join(insert_cols)})
+                SELECT {", ".join(select_cols)} FROM stg_res s
+                WHERE s.existing_id IS NULL {"" if spec.is_operator else "AND s.operator_id IS NOT NULL"}
+                ORDER BY s._row""",
+            params,
+        )
+        result.new = cur.rowcount if cur.rowcount is not None and cur.rowcount >= 0 else 0
+        if result.new:
+            _write_created(cur, d, spec, params, value_fields, typed)
+        if spec.natural_key:
+            _write_provenance(cur, d, spec, params)
+        cur.execute(
+            "SELECT DISTINCT operator_id FROM stg_new UNION SELECT DISTINCT operator_id FROM stg_chg"
+            if result.new
+            else "SELECT DISTINCT operator_id FROM stg_chg"
+        )
+        result.operator_ids = [r[0] for r in cur.fetchall() if r[0] is not None]
+        for name in ("stg_rows", "stg_res", "stg_chg", "stg_new"):
+            cur.execute(d.drop_temp(name))
+    return result
+
+
+def _facts_expr(d: Dialect, spec: RecordSpec, typed: dict[str, str], alias: str = "s") -> str:
+    return d.json_object([(k, f"{alias}.{col}", typed.get(col, "text")) for k, col in spec.facts.items()])
+
+
+def _write_created(
+    cur: Any, d: Dialect, spec: RecordSpec, params: dict[str, Any], value_fields: Sequence[str], typed: dict[str, str]
+) -> None:
+    t = spec.table
+    key_join = f"t.{spec.key} = s.{spec.frame_key}"
+    if not spec.natural_key:
+        key_join += " AND t.source_id = %(src)s"
+    operator_col = "t.id" if spec.is_operator else "s.operator_id"
+    cur.execute(d.drop_temp("stg_new"))
+    cur.execute(
+        d.create_temp_as(
+            "stg_new",
+            f"""SELECT s.*, t.id AS record_id, {operator_col} AS new_operator_id
+                FROM stg_res s JOIN {t} t ON {key_join}
+                WHERE s.existing_id IS NULL {"" if spec.is_operator else "AND s.operator_id IS NOT NULL"}""",
+        ),
+        params,
+    )
+    if spec.is_operator:
+        cur.execute("UPDATE stg_new SET operator_id = new_operator_id")
+    audit_changes = d.json_object(
+        [(f, d.json_array_pair("NULL", f"s.{f}", typed.get(f, "text")), "json") for f in [spec.key, *value_fields]]
+        if spec.key == spec.frame_key
+        else [
+            (spec.key, d.json_array_pair("NULL", f"s.{spec.frame_key}", "text"), "json"),
+            *[(f, d.json_array_pair("NULL", f"s.{f}", typed.get(f, "text")), "json") for f in value_fields],
+        ]
+    )
+    cur.execute(
+        f"""INSERT INTO {AUDIT_TABLE}
+              (occurred_at, actor_id, actor_label, action, object_type, object_id, changes, request_id, job_id, success)
+            SELECT %(now)s, CAST(%(actor)s AS BIGINT), %(label)s, 'create', %(ref_kind)s, {d.to_text("s.record_id")},
+                   {audit_changes}, %(rid)s, CAST(%(job)s AS BIGINT), {d.true}
+            FROM stg_new s ORDER BY s._row""",
+        params,
+    )
+    cur.execute(
+        f"""INSERT INTO {LEDGER_TABLE}
+              (operator_id, kind, occurred_on, ref_kind, ref_id, source_id, facts, recorded_at, job_id)
+            SELECT s.operator_id, %(ledger_kind)s, {d.cast_in(f"s.{spec.occurred_field}", "date")}, %(ref_kind)s,
+                   s.record_id, %(src)s, {_facts_expr(d, spec, typed)}, %(now)s, CAST(%(job)s AS BIGINT)
+            FROM stg_new s ORDER BY s._row""",
+        params,
+    )
+
+
+def _write_changes(
+    cur: Any, d: Dialect, spec: RecordSpec, params: dict[str, Any], compared: Sequence[str], typed: dict[str, str]
+) -> None:
+    t = spec.table
+    changes = d.json_object_changed(
+        [(f, f"s.old_{f}", f"s.{f}", typed.get(f, "int" if f == "operator_id" else "text")) for f in compared]
+    )
+    cur.execute(
+        f"""INSERT INTO {AUDIT_TABLE}
+              (occurred_at, actor_id, actor_label, action, object_type, object_id, changes, request_id, job_id, success)
+            SELECT %(now)s, CAST(%(actor)s AS BIGINT), %(label)s, 'update', %(ref_kind)s, {d.to_text("s.existing_id")},
+                   {changes}, %(rid)s, CAST(%(job)s AS BIGINT), {d.true}
+            FROM stg_chg s""",
+        params,
+    )
+    sets = ", ".join(f"{f} = {d.cast_in(f'c.{f}', typed.get(f, 'int'))}" for f in compared)
+    cur.execute(
+        f"""UPDATE {t} SET {sets}, source_id = %(src)s, updated_at = %(now)s
+            FROM stg_chg c WHERE {t}.id = c.existing_id""",
+        params,
+    )
+    operator_col = "s.existing_id" if spec.is_operator else "s.operator_id"
+    # A change of registration happens today; a corrected record keeps the date of the event it records.
+    occurred = d.date_param("today") if spec.is_operator else f"s.{spec.occurred_field}"
+    cur.execute(
+        f"""INSERT INTO {LEDGER_TABLE}
+              (operator_id, kind, occurred_on, ref_kind, ref_id, source_id, facts, recorded_at, job_id)
+            SELECT {operator_col}, %(ledger_kind)s, {occurred}, %(ref_kind)s,
+                   s.existing_id, %(src)s, {_facts_expr(d, spec, typed)}, %(now)s, CAST(%(job)s AS BIGINT)
+            FROM stg_chg s""",
+        params,
+    )
+    # The corrected entries are superseded by the ones just appended (the newest entry of the same record).
+    cur.execute(
+        f"""UPDATE {LEDGER_TABLE} SET superseded_by_id = (
+                SELECT max(n.id) FROM {LEDGER_TABLE} n
+                WHERE n.ref_kind = {LEDGER_TABLE}.ref_kind AND n.ref_id = {LEDGER_TABLE}.ref_id)
+            WHERE ref_kind = %(ref_kind)s AND superseded_by_id IS NULL
+              AND ref_id IN (SELECT existing_id FROM stg_chg)
+              AND id < (SELECT max(n.id) FROM {LEDGER_TABLE} n
+                        WHERE n.ref_kind = {LEDGER_TABLE}.ref_kind AND n.ref_id = {LEDGER_TABLE}.ref_id)""",
+        params,
+    )
+    if spec.is_operator:
+        cur.execute("UPDATE stg_chg SET operator_id = existing_id")
+
+
+def _write_provenance(cur: Any, d: Dialect, spec: RecordSpec, params: dict[str, Any]) -> None:
+    """One provenance row per (record, source): a record seen from two sources has two rows."""
+    t = spec.table
+    cur.execute(
+        f"""INSERT INTO {PROVENANCE_TABLE} (ref_kind, ref_id, source_id, source_ref, first_job_id, last_seen_at)
+            SELECT %(ref_kind)s, t.id, %(src)s, s.{spec.frame_key}, CAST(%(job)s AS BIGINT), %(now)s
+            FROM stg_rows s JOIN {t} t ON t.{spec.key} = s.{spec.frame_key}
+            WHERE true
+            ON CONFLICT (ref_kind, ref_id, source_id) DO UPDATE SET last_seen_at = excluded.last_seen_at""",
+        params,
+    )

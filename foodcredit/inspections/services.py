@@ -1,0 +1,151 @@
+"""Writes for inspections and the inspector directory."""
+
+import re
+
+import polars as pl
+from django.db import connection
+
+from foodcredit.core.models import AuditEvent
+from foodcredit.core.bulk import BulkContext, RecordSpec, UpsertResult, bulk_upsert, stage_frame
+
+from .models import Inspection, Inspector
+
+INSPECTION_SPEC = RecordSpec(
+    ref_kind="inspection",
+    ledger_kind="inspection",
+    table="inspections_inspection",
+    key="source_ref",
+    frame_key="source_id",
+    natural_key=False,
+    fields={
+        "source_ref": "text",
+        "inspected_on": "date",
+        "kind": "text",
+        "result": "text",
+        "findings": "text",
+        "inspectors_text": "text",
+    },
+    occurred_field="inspected_on",
+    facts={"result": "result", "kind": "kind", "inspector_ids": "inspector_ids"},
+    extra={"inspector_ids": "json"},
+)
+
+# 执法证号: letters and digits, at least 6; anything else in the inspectors column is a name.
+CERT_NO = re.compile(r"^[0-9A-Z]{6,40}$")
+_SPLIT = r"[、,，;；\s]+"
+
+
+def inspector_tokens(frame: pl.DataFrame) -> pl.DataFrame:
+    """One row per (_row, token) from the inspectors column ("张三、李四" or "5001…,5001…")."""
+    return (
+        frame.select("_row", pl.col("inspectors").str.replace_all(_SPLIT, "\x00").str.split("\x00").alias("token"))
+        .explode("token", empty_as_null=False)
+        .with_columns(pl.col("token").str.strip_chars())
+        .filter(pl.col("token").is_not_null() & (pl.col("token") != ""))
+        .select("_row", "token")
+    )
+
+
+def inspector_resolve(*, tokens: list[str], department_code: str, ctx: BulkContext) -> dict[str, int]:
+    """Inspector ids for tokens (执法证号 or names within the department); unknown ones become unverified entries."""
+    certs = sorted({t for t in tokens if CERT_NO.match(t.upper())})
+    names = sorted({t for t in tokens if not CERT_NO.match(t.upper())})
+    found: dict[str, int] = {}
+    for chunk in _chunks(certs):
+        found.update(Inspector.objects.filter(cert_no__in=chunk).values_list("cert_no", "id"))
+    for chunk in _chunks(names):
+        # A name matches a verified inspector of the department, or an earlier unverified entry.
+        for name, pk in Inspector.objects.filter(department_code=department_code, name__in=chunk).values_list(
+            "name", "id"
+        ):
+            found.setdefault(name, pk)
+    missing_certs = [c for c in certs if c not in found]
+    missing_names = [n for n in names if n not in found]
+    if missing_certs or missing_names:
+        Inspector.objects.bulk_create(
+            [Inspector(cert_no=c, name=c, department_code=department_code) for c in missing_certs]
+            + [Inspector(cert_no=None, name=n, department_code=department_code) for n in missing_names],
+            batch_size=2000,
+        )
+        created = list(
+            Inspector.objects.filter(cert_no__in=missing_certs).values_list("cert_no", "id")
+        ) + list(
+            Inspector.objects.filter(
+                cert_no__isnull=True, department_code=department_code, name__in=missing_names
+            ).values_list("name", "id")
+        )
+        found.update(created)
+        AuditEvent.objects.bulk_create(
+            [
+                AuditEvent(
+                    occurred_at=ctx.now,
+                    actor_id=ctx.actor_id,
+                    actor_label=ctx.actor_label,
+                    action="create",
+                    object_type="inspector",
+                    object_id=str(pk),
+                    changes={"name": [None, key], "verified": [None, False]},
+                    request_id=ctx.request_id,
+                    job_id=ctx.job_id,
+                )
+                for key, pk in created
+            ],
+            batch_size=2000,
+        )
+    return found
+
+
+def _chunks(items: list[str], size: int = 900) -> list[list[str]]:
+    return [items[i : i + size] for i in range(0, len(items), size)]
+
+
+def inspection_bulk_upsert(*, frame: pl.DataFrame, ctx: BulkContext, department_code: str = "") -> UpsertResult:
+    """Upsert inspections by (source, source id) with their inspectors, ledger entries and audit rows."""
+    tokens = inspector_tokens(frame)
+    ids = inspector_resolve(tokens=tokens["token"].unique().to_list(), department_code=department_code, ctx=ctx)
+    id_map = pl.DataFrame(
+        {"token": list(ids.keys()), "inspector_id": list(ids.values())},
+        schema={"token": pl.Utf8, "inspector_id": pl.Int64},
+    )
+    links = tokens.join(id_map, on="token", how="inner").unique(["_row", "inspector_id"], maintain_order=True)
+    per_row = links.group_by("_row", maintain_order=True).agg(pl.col("inspector_id").sort())
+    frame = (
+        frame.join(per_row, on="_row", how="left")
+        .with_columns(
+            pl.concat_str(
+                pl.lit("["),
+                pl.col("inspector_id").list.eval(pl.element().cast(pl.Utf8)).list.join(",").fill_null(""),
+                pl.lit("]"),
+            ).alias("inspector_ids"),
+            pl.col("inspectors").alias("inspectors_text"),
+        )
+        .drop("inspector_id")
+    )
+    result = bulk_upsert(spec=INSPECTION_SPEC, frame=frame, **ctx.as_kwargs())
+    _link_inspectors(links=links, frame=frame, ctx=ctx, result=result)
+    return result
+
+
+def _link_inspectors(*, links: pl.DataFrame, frame: pl.DataFrame, ctx: BulkContext, result: UpsertResult) -> None:
+    """Write the inspection ↔ inspector links for new and changed inspections, set-based."""
+    if not (result.new or result.updated) or links.height == 0:
+        return
+    through = Inspection.inspectors.through._meta.db_table
+    pairs = links.join(frame.select("_row", "source_id"), on="_row").select("source_id", "inspector_id")
+    with connection.cursor() as cur:
+        stage_frame(cur, "stg_links", pairs, {"source_id": "text", "inspector_id": "int"}, index_on="source_id")
+        cur.execute(
+            f"""DELETE FROM {through} WHERE inspection_id IN (
+                    SELECT i.id FROM inspections_inspection i JOIN stg_links l ON l.source_id = i.source_ref
+                    WHERE i.source_id = %s AND i.updated_at = %s)""",
+            [ctx.source_id, ctx.now],
+        )
+        cur.execute(
+            f"""INSERT INTO {through} (inspection_id, inspector_id)
+                SELECT DISTINCT i.id, l.inspector_id FROM stg_links l
+                JOIN inspections_inspection i ON i.source_ref = l.source_id AND i.source_id = %s
+                WHERE i.updated_at = %s""",
+            [ctx.source_id, ctx.now],
+        )
+        cur.execute("DROP TABLE IF EXISTS stg_links")
+
