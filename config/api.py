@@ -5,6 +5,7 @@ from ninja import NinjaAPI
 from ninja.security import django_auth
 
 from foodcredit.core.errors import DomainError
+from foodcredit.credit.api import router as credit_router
 
 api = NinjaAPI(
     title="FoodCredit 食品安全信用监管平台 API",
@@ -12,8 +13,18 @@ api = NinjaAPI(
     urls_namespace="api-v1",
     auth=django_auth,
 )
+api.add_router("/", credit_router)
 
 
 @api.exception_handler(DomainError)
 def domain_error(request: HttpRequest, exc: DomainError) -> HttpResponse:
     return api.create_response(request, exc.as_dict(), status=exc.status)
+
+
+def _routers() -> None:
+    from foodcredit.collection.api import router as imports_router
+
+    api.add_router("/imports", imports_router)
+
+
+_routers()

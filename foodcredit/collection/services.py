@@ -8,6 +8,7 @@ bulk service; ledger entries and audit rows are written in the same transaction.
 from __future__ import annotations
 
 import hashlib
+import json
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date
@@ -15,6 +16,7 @@ from pathlib import Path
 from typing import Any
 
 import polars as pl
+from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -230,6 +232,27 @@ def records_write(
     return result
 
 
+def report_path(job: ImportJob) -> Path:
+    """Where the full error report of a job is kept (the database keeps the first ERRORS_KEPT_IN_DB)."""
+    return Path(settings.VAR_DIR) / "import-reports" / f"job-{job.pk}.json"
+
+
+def _report_write(job: ImportJob, errors: list[dict[str, Any]]) -> None:
+    path = report_path(job)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    tmp = path.with_suffix(".tmp")
+    tmp.write_text(json.dumps({"job": job.pk, "errors": errors}, ensure_ascii=False, default=str), encoding="utf-8")
+    tmp.replace(path)
+
+
+def report_errors(job: ImportJob) -> list[dict[str, Any]]:
+    """Every rejected row of a job (from the report file; the database copy may be truncated)."""
+    path = report_path(job)
+    if path.exists():
+        return list(json.loads(path.read_text(encoding="utf-8"))["errors"])
+    return list(job.errors)
+
+
 def _job_finish(*, job: ImportJob, result: WriteResult, total: int, errors: list[dict[str, Any]]) -> None:
     job.status = ImportJob.Status.COMMITTED
     job.progress = 100
@@ -239,6 +262,8 @@ def _job_finish(*, job: ImportJob, result: WriteResult, total: int, errors: list
     job.queued_count, job.attached_count = result.queued, result.attached
     job.rejected_count = len({e["row"] for e in errors})
     job.errors = errors[:ERRORS_KEPT_IN_DB]
+    if errors:
+        _report_write(job, errors)
     job.notices = [str(n) for n in result.notices]
     job.finished_at = timezone.now()
     job.save()
@@ -295,6 +320,7 @@ def _job_fail(*, job: ImportJob, code: str, errors: list[dict[str, Any]], total:
     job.status = ImportJob.Status.FAILED
     job.error_code = code
     job.errors = errors[:ERRORS_KEPT_IN_DB]
+    _report_write(job, errors)
     job.total_rows = total
     job.rejected_count = len({e.get("row") for e in errors if e.get("row") is not None})
     job.progress = 100
@@ -367,8 +393,6 @@ def import_json(
     *, kind: str, source_name: str, records: list[dict[str, Any]], skip_bad_rows: bool, actor: Any
 ) -> tuple[ImportJob, bool]:
     """Import records posted as JSON with the English field names (the API door)."""
-    import json
-
     body = json.dumps(records, ensure_ascii=False, sort_keys=True, default=str).encode()
     job, created = job_create(kind=kind, source_name=source_name, file_name="api", sha256=hashlib.sha256(body).hexdigest(),
                               skip_bad_rows=skip_bad_rows, actor=actor)  # fmt: skip

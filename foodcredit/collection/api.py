@@ -1,0 +1,34 @@
+"""Import API: POST /api/v1/imports/{kind} with JSON records; GET /api/v1/imports/{id}."""
+
+from django.http import Http404, HttpRequest
+from ninja import Router
+
+from foodcredit.accounts import roles
+from foodcredit.core.errors import DomainError
+
+from . import selectors, services
+from .models import ImportJob, RecordKind
+from .schemas import ImportIn, ImportJobOut
+
+router = Router(tags=["imports 数据归集"])
+
+
+@router.post("/{kind}", response={200: ImportJobOut, 201: ImportJobOut, 400: ImportJobOut}, operation_id="import_records")
+def import_records(request: HttpRequest, kind: str, payload: ImportIn) -> tuple[int, dict]:
+    """Import records of one kind from a named source; all-or-nothing unless skip_bad_rows."""
+    user = request.user
+    if not roles.can_import(user):  # type: ignore[arg-type]
+        raise Http404
+    if kind not in RecordKind.values:
+        raise DomainError("import.bad_kind", f"未知的记录类型 / unknown record kind: {kind}", kind=kind)
+    job, ran = services.import_json(
+        kind=kind, source_name=payload.source, records=payload.records, skip_bad_rows=payload.skip_bad_rows, actor=user
+    )
+    status = 400 if job.status == ImportJob.Status.FAILED else (201 if ran else 200)
+    return status, selectors.job_out(job, repeated=not ran)
+
+
+@router.get("/{int:job_id}", response=ImportJobOut, operation_id="import_job_get")
+def import_job_get(request: HttpRequest, job_id: int) -> dict:
+    """An import job's counts, progress and (first) errors."""
+    return selectors.job_out(selectors.job_get(job_id=job_id, for_user=request.user))
