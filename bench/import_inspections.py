@@ -14,7 +14,6 @@ from pathlib import Path
 
 import numpy as np
 import polars as pl
-
 from common import bench_database, median, timed
 
 HEADERS = ["检查编号", "统一社会信用代码", "检查日期", "检查类型", "检查结果", "发现问题", "检查人员"]
@@ -42,9 +41,25 @@ def load_operators(cursor, usccs: list[str]) -> None:
     cols = "uscc, legacy_reg_no, name, legal_rep, phone, address, street, sector, business_type, registered_on, status, new_business_form, source_id, created_at, updated_at"
     with cursor.cursor.copy(f"COPY operators_operator ({cols}) FROM STDIN") as copy:
         for i, code in enumerate(usccs):
-            copy.write_row((code, "", f"经营主体{i}", "张三", "", "重庆市江北区", "观音桥街道", "catering", "小型餐馆",
-                            dt.date(2015, 1, 1) + dt.timedelta(days=i % 3000), "active", False, source_id,
-                            dt.datetime.now(dt.UTC), dt.datetime.now(dt.UTC)))
+            copy.write_row(
+                (
+                    code,
+                    "",
+                    f"经营主体{i}",
+                    "张三",
+                    "",
+                    "重庆市江北区",
+                    "观音桥街道",
+                    "catering",
+                    "小型餐馆",
+                    dt.date(2015, 1, 1) + dt.timedelta(days=i % 3000),
+                    "active",
+                    False,
+                    source_id,
+                    dt.datetime.now(dt.UTC),
+                    dt.datetime.now(dt.UTC),
+                )
+            )
     cursor.execute("ANALYZE operators_operator")
 
 
@@ -80,7 +95,6 @@ def main() -> None:
         from django.db import connection
 
         from foodcredit.collection import readers, services
-        from foodcredit.core.models import UsccException  # noqa: F401  (exception list read by validation)
 
         t0 = time.perf_counter()
         usccs = valid_usccs(args.operators)
@@ -96,7 +110,10 @@ def main() -> None:
             with connection.cursor() as cur:
                 cur.execute("DROP TABLE IF EXISTS bench_bare")
                 cur.execute("CREATE TABLE bench_bare (" + ", ".join(f"c{i} text" for i in range(len(HEADERS))) + ")")
-                with cur.cursor.copy("COPY bench_bare FROM STDIN WITH (FORMAT csv, HEADER true)") as copy, csv_path.open("rb") as fh:
+                with (
+                    cur.cursor.copy("COPY bench_bare FROM STDIN WITH (FORMAT csv, HEADER true)") as copy,
+                    csv_path.open("rb") as fh,
+                ):
                     while chunk := fh.read(1 << 20):
                         copy.write(chunk)
                 cur.execute("DROP TABLE bench_bare")
@@ -105,8 +122,10 @@ def main() -> None:
 
         def reset() -> None:
             with connection.cursor() as cur:
-                cur.execute("TRUNCATE inspections_inspection_inspectors, inspections_inspection, collection_importjob, "
-                            "collection_pendingrecord, core_auditevent, credit_ledgerentry, inspections_inspector CASCADE")
+                cur.execute(
+                    "TRUNCATE inspections_inspection_inspectors, inspections_inspection, collection_importjob, "
+                    "collection_pendingrecord, core_auditevent, credit_ledgerentry, inspections_inspector CASCADE"
+                )
 
         imports, stages = [], []
         for i in range(args.repeat):
@@ -117,9 +136,15 @@ def main() -> None:
             def progress(stage: str, percent: int, marks: dict[str, float] = marks, start: float = start) -> None:
                 marks[stage] = time.perf_counter() - start
 
-            job, _ = services.import_file(kind="inspections", source_name=f"bench-{i}", path=csv_path,
-                                          file_name="inspections.csv", skip_bad_rows=False, actor=None,
-                                          progress=progress)
+            job, _ = services.import_file(
+                kind="inspections",
+                source_name=f"bench-{i}",
+                path=csv_path,
+                file_name="inspections.csv",
+                skip_bad_rows=False,
+                actor=None,
+                progress=progress,
+            )
             imports.append(time.perf_counter() - start)
             stages.append(marks)
             assert job.status == "committed", (job.status, job.error_code, job.errors[:3])
@@ -129,8 +154,12 @@ def main() -> None:
             ledger = cur.fetchone()[0]
             cur.execute("SELECT count(*) FROM core_auditevent WHERE object_type = 'inspection'")
             audits = cur.fetchone()[0]
-        print(f"bare COPY of the file: median {median(copies):.2f} s over {args.repeat} ({', '.join(f'{c:.2f}' for c in copies)})")
-        print(f"full import:           median {median(imports):.2f} s over {args.repeat} ({', '.join(f'{c:.2f}' for c in imports)})")
+        print(
+            f"bare COPY of the file: median {median(copies):.2f} s over {args.repeat} ({', '.join(f'{c:.2f}' for c in copies)})"
+        )
+        print(
+            f"full import:           median {median(imports):.2f} s over {args.repeat} ({', '.join(f'{c:.2f}' for c in imports)})"
+        )
         last = stages[-1]
         print("  stages (s from start, last run): " + ", ".join(f"{k} {v:.1f}" for k, v in last.items()))
         print(f"  ledger entries {ledger:,}, audit rows {audits:,}")
@@ -148,8 +177,10 @@ def main() -> None:
             ws.append(list(row))
         wb.save(xlsx)
         reads = [timed(lambda: readers.read_table(xlsx, file_name="inspections.xlsx")) for _ in range(args.repeat)]
-        print(f"XLSX read (python-calamine): {args.xlsx_rows / median(reads):,.0f} rows/s "
-              f"(median {median(reads):.2f} s for {args.xlsx_rows:,} rows; target ≥ 20,000 rows/s)")
+        print(
+            f"XLSX read (python-calamine): {args.xlsx_rows / median(reads):,.0f} rows/s "
+            f"(median {median(reads):.2f} s for {args.xlsx_rows:,} rows; target ≥ 20,000 rows/s)"
+        )
 
 
 if __name__ == "__main__":

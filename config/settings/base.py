@@ -103,6 +103,7 @@ USE_TZ = True
 
 STATIC_URL = "/static/"
 STATIC_ROOT = VAR_DIR / "static"
+STATIC_ROOT.mkdir(exist_ok=True)  # WhiteNoise serves from here after collectstatic; finders serve in DEBUG
 # Front-end libraries come from the npm registry at setup (package-lock.json) and are served by the app:
 # bureaus run on intranets, so nothing is loaded from a CDN at runtime.
 STATICFILES_DIRS = [

@@ -1,5 +1,7 @@
 """What each role may see and change (DOMAIN.md Part I §5). Pure, no ORM."""
 
+from django.utils.translation import gettext_noop
+
 from .models import User
 
 R = User.Role
@@ -24,3 +26,12 @@ def can_read_audit(user: User) -> bool:
 
 def sees_internal_records(user: User) -> bool:
     return user.is_authenticated and user.role in INTERNAL_READERS
+
+
+# Role labels are plain Chinese strings in models.py; templates translate them when displayed. Marking them here
+# keeps them in locale/*/django.po when makemessages runs.
+ROLE_LABELS = (
+    gettext_noop("系统管理员"), gettext_noop("安全管理员"), gettext_noop("审计管理员"), gettext_noop("区级监管人员"),
+    gettext_noop("所级监管人员"), gettext_noop("执法检查人员"), gettext_noop("其他部门人员"), gettext_noop("行业协会"),
+    gettext_noop("企业用户"),
+)  # fmt: skip

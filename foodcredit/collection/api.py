@@ -1,7 +1,7 @@
 """Import API: POST /api/v1/imports/{kind} with JSON records; GET /api/v1/imports/{id}."""
 
 from django.http import Http404, HttpRequest
-from ninja import Router
+from ninja import Router, Status
 
 from foodcredit.accounts import roles
 from foodcredit.core.errors import DomainError
@@ -13,8 +13,10 @@ from .schemas import ImportIn, ImportJobOut
 router = Router(tags=["imports 数据归集"])
 
 
-@router.post("/{kind}", response={200: ImportJobOut, 201: ImportJobOut, 400: ImportJobOut}, operation_id="import_records")
-def import_records(request: HttpRequest, kind: str, payload: ImportIn) -> tuple[int, dict]:
+@router.post(
+    "/{kind}", response={200: ImportJobOut, 201: ImportJobOut, 400: ImportJobOut}, operation_id="import_records"
+)
+def import_records(request: HttpRequest, kind: str, payload: ImportIn) -> Status:
     """Import records of one kind from a named source; all-or-nothing unless skip_bad_rows."""
     user = request.user
     if not roles.can_import(user):  # type: ignore[arg-type]
@@ -25,7 +27,7 @@ def import_records(request: HttpRequest, kind: str, payload: ImportIn) -> tuple[
         kind=kind, source_name=payload.source, records=payload.records, skip_bad_rows=payload.skip_bad_rows, actor=user
     )
     status = 400 if job.status == ImportJob.Status.FAILED else (201 if ran else 200)
-    return status, selectors.job_out(job, repeated=not ran)
+    return Status(status, selectors.job_out(job, repeated=not ran))
 
 
 @router.get("/{int:job_id}", response=ImportJobOut, operation_id="import_job_get")

@@ -1,4 +1,3 @@
-
 """Data collection (归集): import jobs that read, validate and write records all-or-nothing.
 
 Three doors (CLI, upload page, API) share this one pipeline. Writing is set-based through each record domain's
@@ -86,7 +85,9 @@ def source_get_or_register(*, name: str, actor: Any) -> tuple[Source, bool]:
     source = Source(name=name, registered_automatically=True)
     source.full_clean()
     source.save()
-    audit.record(actor=actor, action="create", object_type="source", object_id=source.pk, changes={"name": [None, name]})
+    audit.record(
+        actor=actor, action="create", object_type="source", object_id=source.pk, changes={"name": [None, name]}
+    )
     return source, True
 
 
@@ -102,10 +103,14 @@ def mapping_current(*, source: Source, kind: str, actor: Any) -> SourceMapping:
     return mapping
 
 
-def mapping_save(*, source: Source, kind: str, columns: dict[str, str], values: dict[str, Any], actor: Any) -> SourceMapping:
+def mapping_save(
+    *, source: Source, kind: str, columns: dict[str, str], values: dict[str, Any], actor: Any
+) -> SourceMapping:
     """A new version of a source's mapping (older versions are kept for the jobs that used them)."""
     with transaction.atomic():
-        current = SourceMapping.objects.select_for_update().filter(source=source, kind=kind).order_by("-version").first()
+        current = (
+            SourceMapping.objects.select_for_update().filter(source=source, kind=kind).order_by("-version").first()
+        )
         mapping = SourceMapping.objects.create(
             source=source, kind=kind, version=(current.version + 1 if current else 1), columns=columns, values=values,
             created_by=actor if getattr(actor, "pk", None) else None,
@@ -134,7 +139,12 @@ def _queue_pending(*, kind: str, source: Source, rows: list[dict[str, Any]], job
         record_key = str(row[key])
         if record_key in existing:
             pending = existing[record_key]
-            pending.values, pending.job, pending.uscc, pending.status = row, job, row["uscc"], PendingRecord.Status.WAITING
+            pending.values, pending.job, pending.uscc, pending.status = (
+                row,
+                job,
+                row["uscc"],
+                PendingRecord.Status.WAITING,
+            )
             stale.append(pending)
         else:
             fresh.append(
@@ -216,7 +226,9 @@ def records_write(
         result = WriteResult(new=upsert.new, updated=upsert.updated, unchanged=upsert.unchanged)
         if registered:
             result.notices.append(
-                _("来源系统“%(name)s”首次使用，已按标准格式登记 / source “%(name)s” registered on first use with the standard mapping")
+                _(
+                    "来源系统“%(name)s”首次使用，已按标准格式登记 / source “%(name)s” registered on first use with the standard mapping"
+                )
                 % {"name": source.name}
             )
         if upsert.queued:

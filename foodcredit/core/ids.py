@@ -8,7 +8,7 @@ from django.utils.translation import gettext_lazy as _
 USCC_ALPHABET = "0123456789ABCDEFGHJKLMNPQRTUWXY"
 USCC_WEIGHTS = [pow(3, i, 31) for i in range(17)]
 _USCC_VALUE = {c: i for i, c in enumerate(USCC_ALPHABET)}
-_USCC_FORMAT = re.compile(r"^[0-9A-HJ-NPQRTUWXY]{2}\d{6}[0-9A-HJ-NPQRTUWXY]{10}$")
+_USCC_FORMAT = re.compile(r"^[0-9A-HJ-NPQRTUWXY]{2}[0-9]{6}[0-9A-HJ-NPQRTUWXY]{10}$")
 # Registration department (position 1) → known organisation categories (position 2). DOMAIN.md II §7.1 [M].
 USCC_TYPES: dict[str, set[str]] = {
     "1": {"1", "2", "3", "9"},
@@ -27,8 +27,8 @@ USCC_TYPES: dict[str, set[str]] = {
 _ORG_WEIGHTS = [3, 7, 9, 10, 5, 8, 4, 2]
 _ORG_ALPHABET = "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZ"
 
-LICENCE_BUSINESS = re.compile(r"^JY[1-3]\d{13}$")
-LICENCE_PRODUCTION = re.compile(r"^SC[12]\d{13}$")
+LICENCE_BUSINESS = re.compile(r"^JY[1-3][0-9]{13}$")
+LICENCE_PRODUCTION = re.compile(r"^SC[12][0-9]{13}$")
 # Historical formats still found in old data: QS (12 digits), 餐饮服务许可证 and 食品流通许可证 numbers.
 LICENCE_LEGACY = re.compile(r"^(QS\d{12}|.*餐证字.*|.*食药监.*|SP\d{16}|\d{10,20})$")
 

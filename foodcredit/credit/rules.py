@@ -111,6 +111,4 @@ def disclosed_on(
     kind: str, facts: dict[str, Any], occurred_on: date, policy: DisclosurePolicy, *, day: date, channel: str
 ) -> bool:
     """Whether an entry is public on `channel` on `day`."""
-    return any(
-        w.channel == channel and w.open_on(day) for w in disclosure_windows(kind, facts, occurred_on, policy)
-    )
+    return any(w.channel == channel and w.open_on(day) for w in disclosure_windows(kind, facts, occurred_on, policy))

@@ -57,4 +57,3 @@ def entry_append(
 def entries_announce(*, operator_ids: list[int], kinds: list[str]) -> None:
     """Announce entries appended by a bulk path, after its transaction commits."""
     _announce(operator_ids, kinds)
-

@@ -5,8 +5,8 @@ import re
 import polars as pl
 from django.db import connection
 
-from foodcredit.core.models import AuditEvent
 from foodcredit.core.bulk import BulkContext, RecordSpec, UpsertResult, bulk_upsert, stage_frame
+from foodcredit.core.models import AuditEvent
 
 from .models import Inspection, Inspector
 
@@ -52,7 +52,9 @@ def inspector_resolve(*, tokens: list[str], department_code: str, ctx: BulkConte
     names = sorted({t for t in tokens if not CERT_NO.match(t.upper())})
     found: dict[str, int] = {}
     for chunk in _chunks(certs):
-        found.update(Inspector.objects.filter(cert_no__in=chunk).values_list("cert_no", "id"))
+        found.update(
+            (str(cert), pk) for cert, pk in Inspector.objects.filter(cert_no__in=chunk).values_list("cert_no", "id")
+        )
     for chunk in _chunks(names):
         # A name matches a verified inspector of the department, or an earlier unverified entry.
         for name, pk in Inspector.objects.filter(department_code=department_code, name__in=chunk).values_list(
@@ -67,14 +69,12 @@ def inspector_resolve(*, tokens: list[str], department_code: str, ctx: BulkConte
             + [Inspector(cert_no=None, name=n, department_code=department_code) for n in missing_names],
             batch_size=2000,
         )
-        created = list(
-            Inspector.objects.filter(cert_no__in=missing_certs).values_list("cert_no", "id")
-        ) + list(
+        created = list(Inspector.objects.filter(cert_no__in=missing_certs).values_list("cert_no", "id")) + list(
             Inspector.objects.filter(
                 cert_no__isnull=True, department_code=department_code, name__in=missing_names
             ).values_list("name", "id")
         )
-        found.update(created)
+        found.update((str(key), pk) for key, pk in created)
         AuditEvent.objects.bulk_create(
             [
                 AuditEvent(
@@ -148,4 +148,3 @@ def _link_inspectors(*, links: pl.DataFrame, frame: pl.DataFrame, ctx: BulkConte
             [ctx.source_id, ctx.now],
         )
         cur.execute("DROP TABLE IF EXISTS stg_links")
-

@@ -1,4 +1,7 @@
-"""Upload size cap enforced while the body streams in (SECURITY.md C4), not after it was read."""
+"""Upload size cap enforced while the body streams in (SECURITY.md C4), not after it was read.
+
+An honest Content-Length over the cap is refused by the view before the body is read; this handler stops a body
+that turns out larger than announced (chunked or lying clients) as the bytes arrive."""
 
 from typing import Any
 
@@ -13,13 +16,6 @@ class MaxSizeUploadHandler(FileUploadHandler):
         super().__init__(request)
         self.received = 0
         self.exceeded = False
-
-    def handle_raw_input(
-        self, input_data: Any, META: Any, content_length: int, boundary: Any, encoding: Any = None
-    ) -> None:
-        if content_length and content_length > settings.IMPORT_UPLOAD_MAX_BYTES + 64 * 1024:
-            self.exceeded = True
-            raise StopUpload(connection_reset=True)
 
     def receive_data_chunk(self, raw_data: bytes, start: int) -> bytes:
         self.received += len(raw_data)

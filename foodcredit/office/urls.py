@@ -1,8 +1,21 @@
-from django.urls import path
+from django.contrib.auth import views as auth_views
+from django.urls import include, path
 
 from . import views
 
 app_name = "office"
 urlpatterns = [
     path("", views.home, name="home"),
+    path(
+        "login/",
+        auth_views.LoginView.as_view(template_name="office/login.html", redirect_authenticated_user=True),
+        name="login",
+    ),
+    path("logout/", auth_views.LogoutView.as_view(next_page="office:login"), name="logout"),
+    path("operators/", views.operator_search, name="operator_search"),
+    path("operators/<str:uscc>/", views.operator_detail, name="operator_detail"),
+    path("operators/<str:uscc>/timeline/", views.operator_timeline, name="operator_timeline"),
+    # Import pages (数据归集, the lead's office/views_imports.py and urls_imports.py); the left navigation has the
+    # matching spot in office/_nav.html.
+    path("", include("foodcredit.office.urls_imports")),
 ]

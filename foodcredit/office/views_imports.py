@@ -42,6 +42,9 @@ def import_upload(request: HttpRequest) -> HttpResponse:
         raise PermissionDenied
     if request.method != "POST":
         return redirect("office:imports")
+    announced = int(request.META.get("CONTENT_LENGTH") or 0)
+    if announced > settings.IMPORT_UPLOAD_MAX_BYTES + 64 * 1024:  # form fields and multipart framing
+        return _too_large()
     cap = MaxSizeUploadHandler(request)
     request.upload_handlers = [cap, *request.upload_handlers]
     return _import_upload_checked(request, cap)
@@ -51,11 +54,7 @@ def import_upload(request: HttpRequest) -> HttpResponse:
 def _import_upload_checked(request: HttpRequest, cap: MaxSizeUploadHandler) -> HttpResponse:
     form = ImportUploadForm(request.POST, request.FILES)
     if cap.exceeded:
-        return HttpResponse(
-            _("文件超过 %(mb)d MB 上限 / the file exceeds the %(mb)d MB upload limit")
-            % {"mb": settings.IMPORT_UPLOAD_MAX_BYTES // (1024 * 1024)},
-            status=413,
-        )
+        return _too_large()
     if not form.is_valid():
         jobs = selectors.job_list(for_user=request.user)[:50]
         return render(request, "office/imports.html", {"jobs": jobs, "form": form}, status=400)
@@ -83,6 +82,13 @@ def _import_upload_checked(request: HttpRequest, cap: MaxSizeUploadHandler) -> H
         return redirect("office:import_job", job_id=job.pk)
     tasks.import_job_run.delay(job.pk, str(path))
     return redirect("office:import_job", job_id=job.pk)
+
+
+def _too_large() -> HttpResponse:
+    mb = settings.IMPORT_UPLOAD_MAX_BYTES / (1024 * 1024)
+    return HttpResponse(
+        _("文件超过 %(mb)s MB 上限 / the file exceeds the %(mb)s MB upload limit") % {"mb": f"{mb:g}"}, status=413
+    )
 
 
 @login_required

@@ -2,9 +2,9 @@
 
 import polars as pl
 
+from foodcredit.core.bulk import BulkContext, RecordSpec, UpsertResult, bulk_upsert
 from foodcredit.core.crypto import encrypt, person_hmac
 from foodcredit.core.models import AuditEvent
-from foodcredit.core.bulk import BulkContext, RecordSpec, UpsertResult, bulk_upsert
 
 from .models import Person
 
@@ -59,9 +59,7 @@ def persons_upsert(*, people: pl.DataFrame, ctx: BulkContext) -> dict[str, int]:
         Person.objects.bulk_create(new, batch_size=5000)
         created_hashes = [p.id_hash for p in new]
         for i in range(0, len(created_hashes), 900):
-            existing.update(
-                Person.objects.filter(id_hash__in=created_hashes[i : i + 900]).values_list("id_hash", "id")
-            )
+            existing.update(Person.objects.filter(id_hash__in=created_hashes[i : i + 900]).values_list("id_hash", "id"))
         AuditEvent.objects.bulk_create(
             [
                 AuditEvent(

@@ -1,8 +1,52 @@
-"""Public site views: thin, no business logic."""
+"""Public site views: thin. Only the public view of a credit file, masked (DOMAIN.md Part I §4)."""
 
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse, HttpResponseBadRequest
 from django.shortcuts import render
+from django.utils import timezone
+from django.views.decorators.http import require_GET
+
+from foodcredit.core.errors import DomainError
+from foodcredit.credit import selectors as credit_selectors
+from foodcredit.operators import selectors as operator_selectors
+
+SEARCH_MAX = 100
+CURSOR_MAX = 200
 
 
+@require_GET
 def home(request: HttpRequest) -> HttpResponse:
-    return render(request, "portal/home.html")
+    """The portal's start page: search operators by name or USCC (live results with htmx)."""
+    q = request.GET.get("q", "")[:SEARCH_MAX]
+    operators = operator_selectors.operator_search_public(query=q)
+    template = "portal/_results.html" if request.headers.get("HX-Request") else "portal/home.html"
+    return render(request, template, {"operators": operators, "q": q})
+
+
+def _page(request: HttpRequest, uscc: str) -> tuple[credit_selectors.OperatorCard, credit_selectors.CreditFilePage]:
+    operator = operator_selectors.operator_get_public(uscc=uscc)
+    cursor = request.GET.get("cursor", "")[:CURSOR_MAX] or None
+    page = credit_selectors.credit_file_page(
+        operator=operator, view="public", as_of=timezone.localdate(), cursor=cursor
+    )
+    return credit_selectors.credit_file_operator(operator=operator, view="public"), page
+
+
+@require_GET
+def operator_detail(request: HttpRequest, uscc: str) -> HttpResponse:
+    """An operator's public credit file: what is disclosed today on the district portal."""
+    try:
+        operator, page = _page(request, uscc)
+    except DomainError as exc:
+        return HttpResponseBadRequest(str(exc.message))
+    context = {"operator": operator, "page": page, "uscc": operator.uscc, "as_of": timezone.localdate()}
+    return render(request, "portal/operator_detail.html", context)
+
+
+@require_GET
+def operator_timeline(request: HttpRequest, uscc: str) -> HttpResponse:
+    """The next page of public timeline rows ("load more", htmx)."""
+    try:
+        operator, page = _page(request, uscc)
+    except DomainError as exc:
+        return HttpResponseBadRequest(str(exc.message))
+    return render(request, "portal/_timeline_rows.html", {"page": page, "uscc": operator.uscc})

@@ -73,7 +73,9 @@ def test_records_write_links_inspectors_by_certificate_number():
 
 
 def test_records_write_unknown_operator_waits_then_attaches_with_the_operator_import():
-    result = services.records_write(kind="inspections", frame=frames.inspections([frames.uscc(7)]), source_name="执法系统")
+    result = services.records_write(
+        kind="inspections", frame=frames.inspections([frames.uscc(7)]), source_name="执法系统"
+    )
     assert (result.new, result.queued) == (0, 1)
     pending = PendingRecord.objects.get()
     assert pending.uscc == frames.uscc(7) and pending.status == PendingRecord.Status.WAITING

@@ -30,7 +30,12 @@ def test_uscc_validate_exception_list_turns_failure_into_warning():
 
 @pytest.mark.parametrize(
     ("code", "fragment"),
-    [("91440300192203821", "18位"), ("91440300192203821I", "非法字符"), ("", "18位"), ("9144030019220382O6", "非法字符")],
+    [
+        ("91440300192203821", "18位"),
+        ("91440300192203821I", "非法字符"),
+        ("", "18位"),
+        ("9144030019220382O6", "非法字符"),
+    ],
 )
 def test_uscc_validate_rejects_malformed_codes_with_a_clerk_readable_reason(code, fragment):
     check = uscc_validate(code)

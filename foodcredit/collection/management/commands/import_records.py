@@ -54,7 +54,7 @@ class Command(BaseCommand):
         if len(errors) > 50:
             self.stderr.write(f"… 共 {len(errors)} 条错误 / {len(errors)} errors in all (see --report)")
         if opts["report"]:
-            opts["report"].write_text(json.dumps(_report(job, errors), ensure_ascii=False, indent=2, default=str))
+            Path(opts["report"]).write_text(json.dumps(_report(job, errors), ensure_ascii=False, indent=2, default=str))
         if job.status == ImportJob.Status.FAILED or job.rejected_count:
             raise CommandError(f"导入有被拒绝的行或文件被拒绝 / rows or the file were rejected ({job.error_code})")
 

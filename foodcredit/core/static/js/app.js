@@ -1,0 +1,40 @@
+/* FoodCredit front-end glue: no framework, htmx does the requests. Loaded with `defer`. */
+(function () {
+  "use strict";
+
+  function renderCharts(root) {
+    if (!window.echarts) return;
+    root.querySelectorAll("[data-chart]").forEach(function (el) {
+      if (el.dataset.chartReady) return;
+      var source = document.getElementById(el.dataset.chart);
+      if (!source) return;
+      var data = JSON.parse(source.textContent);
+      var chart = window.echarts.init(el, null, { renderer: "svg" });
+      chart.setOption({
+        color: ["#1f4e8c", "#3a8dde", "#e3a21a", "#c0392b", "#7f8c8d", "#2e8b57", "#8e44ad", "#16a085", "#d35400", "#34495e", "#95a5a6"],
+        tooltip: { trigger: "axis", axisPointer: { type: "shadow" } },
+        legend: { top: 0, type: "scroll" },
+        grid: { left: 40, right: 16, top: 40, bottom: 28 },
+        xAxis: { type: "category", data: data.years },
+        yAxis: { type: "value", minInterval: 1 },
+        series: data.series.map(function (s) {
+          return { name: s.name, type: "bar", stack: "entries", data: s.data, barMaxWidth: 36 };
+        }),
+      });
+      el.dataset.chartReady = "1";
+      window.addEventListener("resize", function () { chart.resize(); });
+    });
+  }
+
+  function autosubmit(root) {
+    root.querySelectorAll("select[data-autosubmit]").forEach(function (el) {
+      el.addEventListener("change", function () { el.form.submit(); });
+    });
+  }
+
+  document.addEventListener("DOMContentLoaded", function () {
+    renderCharts(document);
+    autosubmit(document);
+  });
+  document.addEventListener("htmx:afterSettle", function (event) { renderCharts(event.target); });
+})();

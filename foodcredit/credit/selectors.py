@@ -1,0 +1,581 @@
+"""Reads of the credit file (信用档案): an operator's ledger as a timeline, internal or public.
+
+The public view shows what is disclosed today on the district portal (`rules.disclosure_windows`), masked per
+DOMAIN.md Part I §4. The internal view for a business user leaves out other parties' data (inspector names,
+complainant-side details). The timeline reads the ledger through its index (operator, -occurred_on, -id) with
+keyset pagination, and fetches the records a page refers to with one query per kind.
+"""
+
+import base64
+import binascii
+from collections import defaultdict
+from collections.abc import Iterable
+from dataclasses import dataclass
+from datetime import date
+from decimal import Decimal, InvalidOperation
+from typing import Any, Literal
+
+from django.apps import apps
+from django.conf import settings
+from django.contrib.auth.models import AnonymousUser
+from django.db import models
+from django.db.models import Count, Q, QuerySet
+from django.db.models.functions import ExtractYear
+from django.utils.translation import gettext, gettext_noop
+from django.utils.translation import gettext_lazy as _
+
+from foodcredit.accounts.models import User
+from foodcredit.core import masking
+from foodcredit.core.errors import DomainError
+from foodcredit.operators.models import Operator
+
+from . import policy as credit_policy
+from . import rules
+from .models import LedgerEntry
+
+View = Literal["internal", "public"]
+# Who reads decides what is shown: staff see everything; the operator's own users ("party") see their file without
+# other parties' data; the public sees the disclosed, masked entries.
+Audience = Literal["staff", "party", "public"]
+Reader = User | AnonymousUser | None
+
+K = LedgerEntry.Kind
+PORTAL = "district_portal"
+# Public pages drop a few rows the SQL pre-filter lets through (warnings only, short-period fines, revoked
+# decisions); fetching this many extra rows per round trip keeps a page to one query in the usual case.
+PUBLIC_FETCH_SLACK = 10
+
+# The ledger refers to records by (kind, ref_id). Resolving the model by app label keeps credit below the record
+# domains (STYLE.md layers: no upward import), like LedgerEntry.source's "core.Source".
+RECORD_MODELS: dict[str, str] = {
+    K.LICENCE: "licences.Licence",
+    K.INSPECTION: "inspections.Inspection",
+    K.SAMPLING_TEST: "sampling.SamplingTest",
+    K.PENALTY: "penalties.Penalty",
+    K.COMPLAINT: "complaints.Complaint",
+}
+
+# Choice labels in the record models are plain Chinese strings; they are translated when displayed. Marking them
+# here keeps them in locale/*/django.po when makemessages runs.
+DISPLAYED_LABELS = (
+    gettext_noop("登记信息"), gettext_noop("许可"), gettext_noop("监督检查"), gettext_noop("监督抽检"),
+    gettext_noop("行政处罚"), gettext_noop("投诉举报"), gettext_noop("名录名单"), gettext_noop("信用承诺"),
+    gettext_noop("信用修复"), gettext_noop("行业自律措施"), gettext_noop("信用风险分类"),
+    gettext_noop("生产"), gettext_noop("流通"), gettext_noop("餐饮"),
+    gettext_noop("存续"), gettext_noop("注销"), gettext_noop("吊销"), gettext_noop("有效"), gettext_noop("过期"),
+    gettext_noop("食品经营许可证"), gettext_noop("食品生产许可证"),
+    gettext_noop("日常检查"), gettext_noop("专项检查"), gettext_noop("双随机抽查"), gettext_noop("飞行检查"),
+    gettext_noop("投诉核查"), gettext_noop("符合"), gettext_noop("基本符合"), gettext_noop("不符合"),
+    gettext_noop("合格"), gettext_noop("不合格"), gettext_noop("微生物"), gettext_noop("农药残留"),
+    gettext_noop("兽药残留"), gettext_noop("食品添加剂"), gettext_noop("重金属"), gettext_noop("真菌毒素"),
+    gettext_noop("质量指标"), gettext_noop("其他污染物"), gettext_noop("其他"),
+    gettext_noop("警告"), gettext_noop("通报批评"), gettext_noop("罚款"), gettext_noop("没收违法所得"),
+    gettext_noop("没收非法财物"), gettext_noop("责令停产停业"), gettext_noop("限制开展生产经营活动"),
+    gettext_noop("限制从业"), gettext_noop("降低资质等级"), gettext_noop("吊销许可证件"), gettext_noop("吊销营业执照"),
+    gettext_noop("普通程序"), gettext_noop("简易程序"), gettext_noop("一般"), gettext_noop("从轻"),
+    gettext_noop("减轻"), gettext_noop("从重"),
+    gettext_noop("来信"), gettext_noop("来访"), gettext_noop("网络"), gettext_noop("投诉"), gettext_noop("举报"),
+    gettext_noop("属实"), gettext_noop("部分属实"), gettext_noop("不属实"), gettext_noop("待核查"),
+    gettext_noop("区信用门户"), gettext_noop("国家企业信用信息公示系统"), gettext_noop("信用中国"),
+)  # fmt: skip
+
+
+@dataclass(frozen=True)
+class WindowDisplay:
+    """One channel's disclosure window of an entry, for the internal view."""
+
+    channel: str
+    channel_label: str
+    start: date
+    end: date | None
+    publish_by: date | None
+    open: bool
+
+
+@dataclass(frozen=True)
+class CreditFileEntry:
+    """One line of the timeline: what happened, when, from which source; windows only in the internal view."""
+
+    id: int
+    kind: str
+    kind_label: str
+    occurred_on: date
+    summary: str
+    detail: str
+    source: str | None
+    windows: list[WindowDisplay] | None
+
+
+@dataclass(frozen=True)
+class CreditFilePage:
+    """A page of the timeline and the opaque cursor of the next one (None on the last page)."""
+
+    entries: list[CreditFileEntry]
+    next_cursor: str | None
+
+
+@dataclass(frozen=True)
+class LicenceCard:
+    """A licence as shown in the operator header."""
+
+    number: str
+    kind_label: str
+    issued_on: date
+    valid_until: date
+    status_label: str
+
+
+@dataclass(frozen=True)
+class OperatorCard:
+    """The operator header of a credit file; personal data already masked for the public view."""
+
+    uscc: str
+    name: str
+    legal_rep: str
+    phone: str
+    address: str
+    street: str
+    sector: str
+    sector_label: str
+    business_type: str
+    status: str
+    status_label: str
+    registered_on: date
+    new_business_form: bool
+    licences: list[LicenceCard]
+
+
+@dataclass(frozen=True)
+class YearSeries:
+    """Entries per year for one kind (the credit file chart)."""
+
+    kind: str
+    label: str
+    counts: list[int]
+
+
+@dataclass(frozen=True)
+class YearCounts:
+    """Entries per year by kind: the years on the x axis and one series per kind."""
+
+    years: list[int]
+    series: list[YearSeries]
+
+
+def credit_file_audience(*, view: View, for_user: Reader) -> Audience:
+    """Who the file is shown to: a business user's internal view leaves out other parties' data."""
+    if view == "public":
+        return "public"
+    if isinstance(for_user, User) and for_user.role == User.Role.BUSINESS:
+        return "party"
+    return "staff"
+
+
+# --- cursor -------------------------------------------------------------------------------------------------------
+
+
+def cursor_encode(*, occurred_on: date, entry_id: int) -> str:
+    """An opaque keyset cursor for the position after (occurred_on, id)."""
+    return base64.urlsafe_b64encode(f"{occurred_on.isoformat()}|{entry_id}".encode()).decode().rstrip("=")
+
+
+def cursor_decode(cursor: str) -> tuple[date, int]:
+    """The (occurred_on, id) position of a cursor; DomainError if it was not made by `cursor_encode`."""
+    try:
+        raw = base64.urlsafe_b64decode(cursor + "=" * (-len(cursor) % 4)).decode()
+        day, entry_id = raw.split("|")
+        return date.fromisoformat(day), int(entry_id)
+    except (binascii.Error, UnicodeDecodeError, ValueError) as exc:
+        raise DomainError("credit_file.bad_cursor", _("翻页游标无效。"), cursor=cursor[:40]) from exc
+
+
+# --- queries ------------------------------------------------------------------------------------------------------
+
+
+def _public_prefilter(*, as_of: date, policy: rules.DisclosurePolicy) -> Q:
+    """The rows that can be public on the district portal on `as_of`: a superset of `rules.disclosed_on`.
+
+    Kinds with no portal window never reach Python. A window [occurred_on, occurred_on + period) is open on as_of
+    only if occurred_on > as_of - period (relativedelta clamps month ends downwards, so this never drops an open
+    window). Penalties with a restriction period may stay public longer; the exact rule runs in Python.
+    """
+    penalty_cutoff = min(as_of - policy.penalty_long, as_of - policy.penalty_short)
+    return Q(occurred_on__lte=as_of) & (
+        Q(kind__in=[K.REGISTRATION, K.LICENCE])
+        | Q(kind=K.INSPECTION, occurred_on__gt=as_of - policy.inspection_period)
+        | Q(kind=K.SAMPLING_TEST, occurred_on__gt=as_of - policy.sampling_period)
+        | (
+            Q(kind=K.PENALTY, facts__procedure="ordinary")
+            & (Q(occurred_on__gt=penalty_cutoff) | Q(facts__has_key="restriction_until"))
+        )
+    )
+
+
+def _timeline(
+    *,
+    operator: Operator,
+    kinds: Iterable[str] | None,
+    date_from: date | None,
+    date_to: date | None,
+    source: str | None,
+) -> QuerySet[LedgerEntry]:
+    entries = LedgerEntry.objects.filter(operator=operator, superseded_by__isnull=True)
+    if kinds:
+        entries = entries.filter(kind__in=list(kinds))
+    if date_from:
+        entries = entries.filter(occurred_on__gte=date_from)
+    if date_to:
+        entries = entries.filter(occurred_on__lte=date_to)
+    if source:
+        entries = entries.filter(source__name=source)
+    return entries.select_related("source").order_by("-occurred_on", "-id")
+
+
+def _after(position: tuple[date, int]) -> Q:
+    # The first clause is an index condition on (operator, occurred_on); the second resolves ties on the same day.
+    day, entry_id = position
+    return Q(occurred_on__lte=day) & (Q(occurred_on__lt=day) | Q(id__lt=entry_id))
+
+
+def _disclosed_today(entry: LedgerEntry, *, as_of: date, policy: rules.DisclosurePolicy) -> bool:
+    return rules.disclosed_on(entry.kind, entry.facts, entry.occurred_on, policy, day=as_of, channel=PORTAL)
+
+
+def credit_file_page(
+    *,
+    operator: Operator,
+    view: View,
+    as_of: date,
+    kinds: Iterable[str] | None = None,
+    date_from: date | None = None,
+    date_to: date | None = None,
+    source: str | None = None,
+    cursor: str | None = None,
+    page_size: int | None = None,
+    for_user: Reader = None,
+) -> CreditFilePage:
+    """A page of the operator's current entries, newest first by (occurred_on, id), with the next page's cursor.
+
+    `view="public"` keeps only what is disclosed on the district portal on `as_of`, masked; `for_user` (the
+    reader, already checked to be in scope by the caller) decides whether other parties' data is left out.
+    """
+    size = page_size or settings.CREDIT_FILE_PAGE_SIZE
+    policy = credit_policy.disclosure_policy()
+    audience = credit_file_audience(view=view, for_user=for_user)
+    entries = _timeline(operator=operator, kinds=kinds, date_from=date_from, date_to=date_to, source=source)
+    if audience == "public":
+        entries = entries.filter(_public_prefilter(as_of=as_of, policy=policy))
+    position = cursor_decode(cursor) if cursor else None
+
+    wanted = size + 1  # one more than a page tells whether there is a next page
+    chosen: list[LedgerEntry] = []
+    while len(chosen) < wanted:
+        batch_size = wanted - len(chosen) + (PUBLIC_FETCH_SLACK if audience == "public" else 0)
+        batch = list((entries.filter(_after(position)) if position else entries)[:batch_size])
+        for entry in batch:
+            if audience != "public" or _disclosed_today(entry, as_of=as_of, policy=policy):
+                chosen.append(entry)
+                if len(chosen) == wanted:
+                    break
+        if len(batch) < batch_size:
+            break
+        position = (batch[-1].occurred_on, batch[-1].pk)
+
+    page = chosen[:size]
+    next_cursor = cursor_encode(occurred_on=page[-1].occurred_on, entry_id=page[-1].pk) if len(chosen) > size else None
+    return CreditFilePage(
+        entries=_display(page, audience=audience, as_of=as_of, policy=policy), next_cursor=next_cursor
+    )
+
+
+def credit_file_year_counts(*, operator: Operator, as_of: date) -> YearCounts:
+    """Current entries per year and kind up to `as_of`, for the internal credit file's chart."""
+    rows = {
+        (row["year"], row["kind"]): row["n"]
+        for row in LedgerEntry.objects.filter(operator=operator, superseded_by__isnull=True, occurred_on__lte=as_of)
+        .annotate(year=ExtractYear("occurred_on"))
+        .values("year", "kind")
+        .annotate(n=Count("id"))
+        .order_by()
+    }
+    years = sorted({year for year, _kind in rows})
+    kinds = [k for k in K.values if any(kind == k for _year, kind in rows)]
+    return YearCounts(
+        years=years,
+        series=[
+            YearSeries(kind=k, label=gettext(K(k).label), counts=[rows.get((y, k), 0) for y in years]) for k in kinds
+        ],
+    )
+
+
+def credit_file_sources(*, operator: Operator) -> list[str]:
+    """The names of the sources the operator's current entries came from (the timeline's source filter)."""
+    return sorted(
+        set(
+            LedgerEntry.objects.filter(operator=operator, superseded_by__isnull=True, source__isnull=False)
+            .values_list("source__name", flat=True)
+            .distinct()
+        )
+    )
+
+
+# --- the operator header ------------------------------------------------------------------------------------------
+
+
+def _model(label: str) -> type[models.Model] | None:
+    try:
+        return apps.get_model(label)
+    except LookupError:
+        return None
+
+
+def _label(model: type[models.Model] | None, field: str, value: Any) -> str:
+    """The translated choice label of `value` in `model.field` (the value itself if unknown)."""
+    if value in (None, ""):
+        return ""
+    label: Any = value
+    if model is not None:
+        label = dict(model._meta.get_field(field).flatchoices).get(value, value)  # type: ignore[union-attr]
+    return gettext(str(label))
+
+
+def credit_file_operator(*, operator: Operator, view: View) -> OperatorCard:
+    """The operator header, masked for the public view (DOMAIN.md Part I §4).
+
+    A 个体工商户's operator name is registration data and stays public, but its address may be the person's home
+    and is cut to the street; any other legal representative's name is masked (张*); phones are always masked.
+    """
+    public = view == "public"
+    legal_rep, address = operator.legal_rep, operator.address
+    if public and operator.is_individual_business:
+        address = masking.mask_address(address)
+    elif public:
+        legal_rep = masking.mask_person_name(legal_rep)
+    licence_model = _model(RECORD_MODELS[K.LICENCE])
+    found: list[Any] = (
+        list(licence_model._default_manager.filter(operator=operator).order_by("-issued_on")) if licence_model else []
+    )
+    licences = [
+        LicenceCard(
+            number=licence.number,
+            kind_label=_label(licence_model, "kind", licence.kind),
+            issued_on=licence.issued_on,
+            valid_until=licence.valid_until,
+            status_label=_label(licence_model, "status", licence.status),
+        )
+        for licence in found
+    ]
+    return OperatorCard(
+        uscc=operator.uscc,
+        name=operator.name,
+        legal_rep=legal_rep,
+        phone=masking.mask_phone(operator.phone) if public else operator.phone,
+        address=address,
+        street=operator.street,
+        sector=operator.sector,
+        sector_label=_label(Operator, "sector", operator.sector),
+        business_type=operator.business_type,
+        status=operator.status,
+        status_label=_label(Operator, "status", operator.status),
+        registered_on=operator.registered_on,
+        new_business_form=operator.new_business_form,
+        licences=licences,
+    )
+
+
+# --- display of a page --------------------------------------------------------------------------------------------
+
+
+def _records(page: list[LedgerEntry], *, audience: Audience) -> dict[tuple[str, int], Any]:
+    """The records a page refers to, one query per kind; inspector names only for staff."""
+    ids: dict[str, set[int]] = defaultdict(set)
+    for entry in page:
+        if entry.kind in RECORD_MODELS:
+            ids[entry.kind].add(entry.ref_id)
+    found: dict[tuple[str, int], Any] = {}
+    for kind, ref_ids in ids.items():
+        model = _model(RECORD_MODELS[kind])
+        if model is None:
+            continue
+        records = model._default_manager.filter(pk__in=ref_ids)
+        if kind == K.INSPECTION and audience == "staff":
+            records = records.prefetch_related("inspectors")
+        found.update({(kind, record.pk): record for record in records})
+    return found
+
+
+def _value(record: Any, facts: dict[str, Any], field: str) -> Any:
+    """A record's field, or the fact of the same name (the bulk writers copy fields into facts) without a record."""
+    if record is not None:
+        return getattr(record, field)
+    return facts.get(field)
+
+
+def _free_text(value: str, audience: Audience) -> str:
+    # Findings and failed items may name people or carry numbers; only staff read them unscrubbed.
+    return value if audience == "staff" else masking.mask_free_text(value)
+
+
+def _amount(value: Any) -> str:
+    try:
+        return f"{Decimal(str(value)):.2f}"
+    except (InvalidOperation, ValueError):
+        return str(value)
+
+
+def _describe_inspection(facts: dict[str, Any], record: Any, audience: Audience) -> tuple[str, str]:
+    model = _model(RECORD_MODELS[K.INSPECTION])
+    summary = gettext("监督检查：%(result)s（%(kind)s）") % {
+        "result": _label(model, "result", _value(record, facts, "result")),
+        "kind": _label(model, "kind", _value(record, facts, "kind")),
+    }
+    details = []
+    findings = _value(record, facts, "findings") or ""
+    if findings:
+        details.append(gettext("发现问题：%(text)s") % {"text": _free_text(findings, audience)})
+    if audience == "staff" and record is not None:
+        names = "、".join(inspector.name for inspector in record.inspectors.all()) or record.inspectors_text
+        if names:
+            details.append(gettext("检查人员：%(names)s") % {"names": names})
+    return summary, "；".join(details)
+
+
+def _describe_sampling(facts: dict[str, Any], record: Any, audience: Audience) -> tuple[str, str]:
+    model = _model(RECORD_MODELS[K.SAMPLING_TEST])
+    conclusion = _value(record, facts, "conclusion")
+    failure = _value(record, facts, "failure_kind")
+    values = {"conclusion": _label(model, "conclusion", conclusion), "failure": _label(model, "failure_kind", failure)}
+    if conclusion == "fail" and failure:
+        summary = gettext("监督抽检：%(conclusion)s — %(failure)s") % values
+    else:
+        summary = gettext("监督抽检：%(conclusion)s") % values
+    details = []
+    product = _value(record, facts, "product") or ""
+    if product:
+        details.append(gettext("样品：%(product)s") % {"product": product})
+    failed_items = _value(record, facts, "failed_items") or ""
+    if failed_items:
+        details.append(gettext("不合格项目：%(items)s") % {"items": _free_text(failed_items, audience)})
+    return summary, "；".join(details)
+
+
+def _describe_penalty(facts: dict[str, Any], record: Any, audience: Audience) -> tuple[str, str]:
+    model = _model(RECORD_MODELS[K.PENALTY])
+    amount = _value(record, facts, "amount")
+    parts = []
+    for kind in _value(record, facts, "kinds") or []:
+        if kind == "罚款" and amount not in (None, ""):
+            parts.append(gettext("%(kind)s %(amount)s 元") % {"kind": gettext(kind), "amount": _amount(amount)})
+        else:
+            parts.append(gettext(str(kind)))
+    summary = gettext("行政处罚：%(penalty)s（%(procedure)s）") % {
+        "penalty": "、".join(parts),
+        "procedure": _label(model, "procedure", _value(record, facts, "procedure")),
+    }
+    details = []
+    if record is not None:
+        details.append(gettext("决定书文号：%(no)s") % {"no": record.decision_no})
+        if record.violation:
+            details.append(gettext("违法行为：%(text)s") % {"text": _free_text(record.violation, audience)})
+    return summary, "；".join(details)
+
+
+def _describe_complaint(facts: dict[str, Any], record: Any, audience: Audience) -> tuple[str, str]:
+    model = _model(RECORD_MODELS[K.COMPLAINT])
+    category = _value(record, facts, "category") or gettext("未分类")
+    if audience != "staff":
+        # The operator sees that a complaint about a category was registered, nothing that could identify its source.
+        return gettext("投诉举报：%(category)s") % {"category": category}, ""
+    summary = gettext("投诉举报：%(kind)s（%(category)s）") % {
+        "kind": _label(model, "kind", _value(record, facts, "kind")),
+        "category": category,
+    }
+    details = [gettext("渠道：%(channel)s") % {"channel": _label(model, "channel", _value(record, facts, "channel"))}]
+    verification = _value(record, facts, "verification")
+    if verification:
+        details.append(gettext("核查结果：%(result)s") % {"result": _label(model, "verification", verification)})
+    return summary, "；".join(details)
+
+
+def _describe_licence(facts: dict[str, Any], record: Any, audience: Audience) -> tuple[str, str]:
+    model = _model(RECORD_MODELS[K.LICENCE])
+    summary = gettext("许可：%(kind)s %(number)s") % {
+        "kind": _label(model, "kind", _value(record, facts, "kind")),
+        "number": _value(record, facts, "number") or "",
+    }
+    valid_until = _value(record, facts, "valid_until")
+    details = []
+    if valid_until:
+        details.append(gettext("有效期至 %(day)s") % {"day": valid_until})
+    status = _value(record, facts, "status")
+    if status:
+        details.append(gettext("状态：%(status)s") % {"status": _label(model, "status", status)})
+    return summary.strip(), "；".join(details)
+
+
+def _describe_other(kind: str, facts: dict[str, Any]) -> tuple[str, str]:
+    label = gettext(K(kind).label) if kind in K.values else kind
+    if kind == K.REGISTRATION and facts.get("status"):
+        return gettext("%(kind)s：%(detail)s") % {
+            "kind": label,
+            "detail": _label(Operator, "status", facts["status"]),
+        }, ""
+    if kind == K.CLASS_CHANGE and facts.get("risk_class"):
+        return gettext("信用风险分类：%(cls)s 类") % {"cls": facts["risk_class"]}, ""
+    if facts.get("summary"):
+        return gettext("%(kind)s：%(detail)s") % {"kind": label, "detail": facts["summary"]}, ""
+    return label, ""
+
+
+def _describe(entry: LedgerEntry, record: Any, audience: Audience) -> tuple[str, str]:
+    facts = entry.facts if isinstance(entry.facts, dict) else {}
+    if entry.kind == K.INSPECTION:
+        return _describe_inspection(facts, record, audience)
+    if entry.kind == K.SAMPLING_TEST:
+        return _describe_sampling(facts, record, audience)
+    if entry.kind == K.PENALTY:
+        return _describe_penalty(facts, record, audience)
+    if entry.kind == K.COMPLAINT:
+        return _describe_complaint(facts, record, audience)
+    if entry.kind == K.LICENCE:
+        return _describe_licence(facts, record, audience)
+    return _describe_other(entry.kind, facts)
+
+
+def _windows(entry: LedgerEntry, *, as_of: date, policy: rules.DisclosurePolicy) -> list[WindowDisplay]:
+    return [
+        WindowDisplay(
+            channel=w.channel,
+            channel_label=gettext(rules.CHANNEL_LABELS.get(w.channel, w.channel)),
+            start=w.start,
+            end=w.end,
+            publish_by=w.publish_by,
+            open=w.open_on(as_of),
+        )
+        for w in rules.disclosure_windows(entry.kind, entry.facts, entry.occurred_on, policy)
+    ]
+
+
+def _display(
+    page: list[LedgerEntry], *, audience: Audience, as_of: date, policy: rules.DisclosurePolicy
+) -> list[CreditFileEntry]:
+    records = _records(page, audience=audience)
+    shown = []
+    for entry in page:
+        summary, detail = _describe(entry, records.get((entry.kind, entry.ref_id)), audience)
+        shown.append(
+            CreditFileEntry(
+                id=entry.pk,
+                kind=entry.kind,
+                kind_label=gettext(entry.get_kind_display()),
+                occurred_on=entry.occurred_on,
+                summary=summary,
+                detail=detail,
+                # The channel a complaint came through can hint at who made it: only staff see it.
+                source=entry.source.name
+                if entry.source and (audience == "staff" or entry.kind != K.COMPLAINT)
+                else None,
+                windows=None if audience == "public" else _windows(entry, as_of=as_of, policy=policy),
+            )
+        )
+    return shown

@@ -1,0 +1,89 @@
+"""Reads of operators, scoped per role (DOMAIN.md Part I §5). The one place that decides who sees which operator."""
+
+from django.contrib.auth.models import AnonymousUser
+from django.db.models import Q, QuerySet
+from django.http import Http404
+
+from foodcredit.accounts.models import User
+
+from .models import Operator
+
+Reader = User | AnonymousUser
+R = User.Role
+
+SEARCH_LIMIT = 20
+USCC_LENGTH = 18
+
+
+def operator_scope(*, for_user: Reader) -> QuerySet[Operator]:
+    """The operators whose internal credit file `for_user` may read.
+
+    District regulators: all. Station regulators: operators in their department's streets. Inspectors: operators
+    they inspected — planning will extend this with the operators of their random-inspection tasks. Business users:
+    the operators they act for. Other departments get no internal records until the sharing issue gives them
+    scopes; associations see their members' public view only; the three administrator roles never read credit
+    files (等保 三权分立); anonymous callers see the public view only.
+    """
+    operators = Operator.objects.all()
+    if not isinstance(for_user, User) or not for_user.is_authenticated or not for_user.is_active:
+        return operators.none()
+    role = for_user.role
+    if role == R.DISTRICT_REGULATOR:
+        return operators
+    if role == R.STATION_REGULATOR:
+        streets = for_user.streets
+        return operators.filter(street__in=streets) if streets else operators.none()
+    if role == R.INSPECTOR:
+        if not for_user.inspector_cert_no:
+            return operators.none()
+        # The reverse relation from inspections (by its query name) keeps this module free of an upward import.
+        inspected = Operator.objects.filter(inspection__inspectors__cert_no=for_user.inspector_cert_no).values("pk")
+        return operators.filter(pk__in=inspected)
+    if role == R.BUSINESS:
+        usccs = [u for u in for_user.operator_usccs if isinstance(u, str)]
+        return operators.filter(uscc__in=usccs) if usccs else operators.none()
+    return operators.none()
+
+
+def operator_get(*, uscc: str, for_user: Reader) -> Operator:
+    """One operator inside `for_user`'s scope; Http404 otherwise, so that existence does not leak."""
+    operator = operator_scope(for_user=for_user).filter(uscc=uscc.strip().upper()).first()
+    if operator is None:
+        raise Http404("operator not found")
+    return operator
+
+
+def operator_get_public(*, uscc: str) -> Operator:
+    """One operator for the public view (registration data is public); Http404 if there is none."""
+    operator = Operator.objects.filter(uscc=uscc.strip().upper()).first()
+    if operator is None:
+        raise Http404("operator not found")
+    return operator
+
+
+def _search_filter(query: str) -> Q:
+    q = query.strip()
+    if len(q) == USCC_LENGTH:
+        return Q(uscc=q.upper())
+    return Q(name__icontains=q) | Q(uscc__startswith=q.upper())
+
+
+def operator_search(*, query: str, for_user: Reader, limit: int = SEARCH_LIMIT) -> list[Operator]:
+    """Operators in scope whose name contains `query` or whose USCC starts with it; an empty query lists the first."""
+    operators = operator_scope(for_user=for_user)
+    if query.strip():
+        operators = operators.filter(_search_filter(query))
+    # Ordered by primary key so that the database can stop at `limit` without sorting every match.
+    return list(operators.order_by("pk")[:limit])
+
+
+def operator_search_public(*, query: str, limit: int = SEARCH_LIMIT) -> list[Operator]:
+    """The public portal's search by name or USCC; nothing for an empty query."""
+    if not query.strip():
+        return []
+    return list(Operator.objects.filter(_search_filter(query)).order_by("pk")[:limit])
+
+
+def operator_usccs_first(*, limit: int) -> list[str]:
+    """The USCCs of the first `limit` operators by id (demo accounts act for them)."""
+    return list(Operator.objects.order_by("pk").values_list("uscc", flat=True)[:limit])

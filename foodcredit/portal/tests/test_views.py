@@ -1,0 +1,60 @@
+"""Public portal: search and the public, masked credit file."""
+
+from datetime import date
+from decimal import Decimal
+
+import pytest
+import time_machine
+
+from foodcredit.credit.tests import factories as f
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture(autouse=True)
+def _today():
+    with time_machine.travel("2025-06-30 10:00 +0800", tick=False):
+        yield
+
+
+@pytest.fixture
+def operator():
+    operator = f.OperatorFactory(name="观音桥火锅店")
+    f.complaint_add(operator, on=date(2025, 5, 1), category="异物")
+    f.penalty_add(operator, on=date(2025, 4, 1), amount=Decimal("5000"))
+    f.penalty_add(operator, on=date(2025, 4, 2), procedure="simple", amount=Decimal("200"))
+    f.inspection_add(operator, on=date(2025, 3, 1), findings="负责人电话13912345678")
+    return operator
+
+
+def test_portal_home_search(client, operator):
+    assert client.get("/").status_code == 200
+    html = client.get("/", {"q": "火锅"}).content.decode()
+    assert operator.uscc in html
+    fragment = client.get("/", {"q": "火锅"}, headers={"HX-Request": "true"}).content.decode()
+    assert "<html" not in fragment and operator.name in fragment
+
+
+def test_portal_operator_detail_is_public_and_masked(client, operator):
+    html = client.get(f"/operators/{operator.uscc}/").content.decode()
+    assert "行政处罚：罚款 5000.00 元（普通程序）" in html
+    assert "简易程序" not in html
+    assert "投诉" not in html.replace("投诉核查", "")
+    assert "13812345678" not in html and "138****5678" in html
+    assert "13912345678" not in html and "139****5678" in html
+    assert "张三丰" not in html and "张**" in html
+
+
+def test_portal_operator_detail_unknown_is_404(client):
+    assert client.get("/operators/91500105MA0000000X/").status_code == 404
+
+
+def test_portal_timeline_load_more(client, operator):
+    f.bare_entries(operator, days=[date(2024, 1, 1)] * 60)
+    url = f"/operators/{operator.uscc}/timeline/"
+    first = client.get(url).content.decode()
+    assert first.count("<tr>") == 50
+    cursor = first.split("cursor=")[1].split('"')[0]
+    rest = client.get(url, {"cursor": cursor}).content.decode()
+    assert rest.count("<tr>") == 12
+    assert client.get(url, {"cursor": "forged"}).status_code == 400
