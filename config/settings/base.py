@@ -77,6 +77,9 @@ DATABASES = {
         conn_max_age=60,
     )
 }
+if DATABASES["default"]["ENGINE"].endswith("postgresql"):
+    # Imports stage up to millions of rows in temporary tables; local buffers are allocated only when used.
+    DATABASES["default"]["OPTIONS"] = {"options": "-c temp_buffers=256MB"}
 if DATABASES["default"]["ENGINE"].endswith("sqlite3"):
     # WAL lets the web process read while an import job writes; a busy timeout instead of "database is locked".
     DATABASES["default"]["OPTIONS"] = {

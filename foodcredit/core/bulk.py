@@ -129,6 +129,8 @@ def stage_frame(cursor: Any, name: str, frame: pl.DataFrame, columns: dict[str, 
             [tuple(_sqlite_value(v) for v in r) for r in rows],
         )
     cursor.execute(f"CREATE INDEX {name}_key ON {name} ({index_on})")
+    # Temporary tables are never auto-analyzed: without statistics the planner takes 1M staged rows for a few.
+    cursor.execute(f"ANALYZE {name}")
 
 
 def _sqlite_value(v: Any) -> Any:
@@ -157,6 +159,11 @@ def bulk_upsert(
     columns = _staged_columns(spec)
     t = spec.table
     with connection.cursor() as cur:
+        for name in ("stg_rows", "stg_res", "stg_chg", "stg_new"):
+            cur.execute(d.drop_temp(name))
+        if d.is_postgres:
+            # Hash joins of a million staged rows against the record tables stay in memory for this transaction.
+            cur.execute("SET LOCAL work_mem = '256MB'")
         stage_frame(cur, "stg_rows", frame, columns, index_on=spec.frame_key)
         value_fields = [f for f in spec.fields if f != spec.key]
         key_join = f"t.{spec.key} = s.{spec.frame_key}"
@@ -176,6 +183,7 @@ def bulk_upsert(
             ),
             {"src": source_id},
         )
+        cur.execute("ANALYZE stg_res")
         # Rows whose operator is unknown wait in the review queue (collection decides what to do with them).
         if not spec.is_operator:
             cur.execute("SELECT _row FROM stg_res WHERE operator_id IS NULL")
@@ -248,8 +256,8 @@ def bulk_upsert(
             else "SELECT DISTINCT operator_id FROM stg_chg"
         )
         result.operator_ids = [r[0] for r in cur.fetchall() if r[0] is not None]
-        for name in ("stg_rows", "stg_res", "stg_chg", "stg_new"):
-            cur.execute(d.drop_temp(name))
+    # stg_new (record_id per new row) and stg_chg (existing_id per changed row) stay until the next upsert on this
+    # connection, so a domain service can write dependent rows (e.g. inspection ↔ inspector links) set-based.
     return result
 
 
@@ -275,6 +283,7 @@ def _write_created(
         ),
         params,
     )
+    cur.execute("ANALYZE stg_new")
     if spec.is_operator:
         cur.execute("UPDATE stg_new SET operator_id = new_operator_id")
     audit_changes = d.json_object(

@@ -21,16 +21,22 @@ class LedgerEntry(models.Model):
         ASSOCIATION_MEASURE = "association_measure", "行业自律措施"
         CLASS_CHANGE = "class_change", "信用风险分类"
 
-    operator = models.ForeignKey(Operator, on_delete=models.PROTECT, verbose_name="经营主体")
+    # Indexed through ledger_timeline_idx (operator first); a second index would only slow bulk writes.
+    operator = models.ForeignKey(Operator, on_delete=models.PROTECT, verbose_name="经营主体", db_index=False)
     kind = models.CharField("类型", max_length=30, choices=Kind.choices)
     occurred_on = models.DateField("发生日期")
     ref_kind = models.CharField("记录类型", max_length=20)
     ref_id = models.BigIntegerField("记录编号")
-    source = models.ForeignKey("core.Source", null=True, blank=True, on_delete=models.PROTECT, verbose_name="来源系统")
+    # Append-only rows written in bulk by controlled code: no per-row FK trigger for these two references.
+    source = models.ForeignKey(
+        "core.Source", null=True, blank=True, on_delete=models.DO_NOTHING, verbose_name="来源系统",
+        db_constraint=False, db_index=False,
+    )  # fmt: skip
     facts = models.JSONField("要素", default=dict)
     superseded_by = models.ForeignKey(
-        "self", null=True, blank=True, on_delete=models.PROTECT, related_name="+", verbose_name="被更正为"
-    )
+        "self", null=True, blank=True, on_delete=models.DO_NOTHING, related_name="+", verbose_name="被更正为",
+        db_constraint=False, db_index=False,
+    )  # fmt: skip
     recorded_at = models.DateTimeField("记录时间")
     job_id = models.BigIntegerField("导入任务编号", null=True, blank=True)
 
@@ -40,7 +46,6 @@ class LedgerEntry(models.Model):
         indexes = [
             models.Index(fields=["operator", "-occurred_on", "-id"], name="ledger_timeline_idx"),
             models.Index(fields=["ref_kind", "ref_id"], name="ledger_ref_idx"),
-            models.Index(fields=["occurred_on"], name="ledger_occurred_idx"),
         ]
 
     def __str__(self) -> str:

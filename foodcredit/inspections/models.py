@@ -44,7 +44,7 @@ class Inspection(BaseModel):
         BASICALLY_CONFORM = "basically_conform", "基本符合"
         NONCONFORM = "nonconform", "不符合"
 
-    source = models.ForeignKey(Source, on_delete=models.PROTECT, verbose_name="来源系统")
+    source = models.ForeignKey(Source, on_delete=models.PROTECT, verbose_name="来源系统", db_index=False)
     source_ref = models.CharField("检查编号", max_length=100)
     operator = models.ForeignKey(Operator, on_delete=models.PROTECT, verbose_name="经营主体")
     inspected_on = models.DateField("检查日期")
@@ -52,7 +52,7 @@ class Inspection(BaseModel):
     result = models.CharField("检查结果", max_length=20, choices=Result.choices)
     findings = models.TextField("发现问题", blank=True)
     inspectors_text = models.CharField("检查人员（原文）", max_length=300, blank=True)
-    inspectors = models.ManyToManyField(Inspector, blank=True, verbose_name="检查人员")
+    inspectors = models.ManyToManyField(Inspector, blank=True, through="InspectionInspector", verbose_name="检查人员")
 
     class Meta:
         verbose_name = "监督检查"
@@ -61,3 +61,19 @@ class Inspection(BaseModel):
 
     def __str__(self) -> str:
         return f"{self.source_ref} {self.inspected_on}"
+
+
+class InspectionInspector(models.Model):
+    """Who inspected: written set-based with the inspections (both ends exist by construction, so no FK triggers)."""
+
+    inspection = models.ForeignKey(Inspection, on_delete=models.DO_NOTHING, db_constraint=False, db_index=False)
+    inspector = models.ForeignKey(Inspector, on_delete=models.DO_NOTHING, db_constraint=False)
+
+    class Meta:
+        db_table = "inspections_inspection_inspectors"
+        verbose_name = "检查人员分工"
+        verbose_name_plural = "检查人员分工"
+        constraints = [models.UniqueConstraint(fields=["inspection", "inspector"], name="inspection_inspector_unique")]
+
+    def __str__(self) -> str:
+        return f"{self.inspection_id} ← {self.inspector_id}"

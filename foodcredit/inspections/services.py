@@ -127,24 +127,25 @@ def inspection_bulk_upsert(*, frame: pl.DataFrame, ctx: BulkContext, department_
 
 
 def _link_inspectors(*, links: pl.DataFrame, frame: pl.DataFrame, ctx: BulkContext, result: UpsertResult) -> None:
-    """Write the inspection ↔ inspector links for new and changed inspections, set-based."""
-    if not (result.new or result.updated) or links.height == 0:
+    """Write the inspection ↔ inspector links of new and changed inspections, set-based (uses stg_new/stg_chg)."""
+    if not (result.new or result.updated):
         return
     through = Inspection.inspectors.through._meta.db_table
     pairs = links.join(frame.select("_row", "source_id"), on="_row").select("source_id", "inspector_id")
+    touched = []
+    if result.new:
+        touched.append("SELECT record_id AS inspection_id, source_id FROM stg_new")
+    if result.updated:
+        touched.append("SELECT existing_id AS inspection_id, source_id FROM stg_chg")
     with connection.cursor() as cur:
+        if result.updated:
+            cur.execute(f"DELETE FROM {through} WHERE inspection_id IN (SELECT existing_id FROM stg_chg)")
+        if pairs.height == 0:
+            return
         stage_frame(cur, "stg_links", pairs, {"source_id": "text", "inspector_id": "int"}, index_on="source_id")
         cur.execute(
-            f"""DELETE FROM {through} WHERE inspection_id IN (
-                    SELECT i.id FROM inspections_inspection i JOIN stg_links l ON l.source_id = i.source_ref
-                    WHERE i.source_id = %s AND i.updated_at = %s)""",
-            [ctx.source_id, ctx.now],
-        )
-        cur.execute(
             f"""INSERT INTO {through} (inspection_id, inspector_id)
-                SELECT DISTINCT i.id, l.inspector_id FROM stg_links l
-                JOIN inspections_inspection i ON i.source_ref = l.source_id AND i.source_id = %s
-                WHERE i.updated_at = %s""",
-            [ctx.source_id, ctx.now],
+                SELECT r.inspection_id, l.inspector_id
+                FROM ({" UNION ALL ".join(touched)}) r JOIN stg_links l ON l.source_id = r.source_id"""
         )
         cur.execute("DROP TABLE IF EXISTS stg_links")

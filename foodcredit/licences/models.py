@@ -27,7 +27,7 @@ class Licence(BaseModel):
     valid_until = models.DateField("有效期至")
     status = models.CharField("许可状态", max_length=20, choices=Status.choices)
     legacy_format = models.BooleanField("旧版编号", default=False)
-    source = models.ForeignKey(Source, on_delete=models.PROTECT, verbose_name="来源系统")
+    source = models.ForeignKey(Source, on_delete=models.PROTECT, verbose_name="来源系统", db_index=False)
 
     class Meta:
         verbose_name = "许可证"

@@ -54,7 +54,7 @@ class Operator(BaseModel):
     registered_on = models.DateField("成立日期")
     status = models.CharField("登记状态", max_length=20, choices=Status.choices)
     new_business_form = models.BooleanField("是否新业态", default=False)
-    source = models.ForeignKey("core.Source", on_delete=models.PROTECT, verbose_name="来源系统")
+    source = models.ForeignKey("core.Source", on_delete=models.PROTECT, verbose_name="来源系统", db_index=False)
 
     class Meta:
         verbose_name = "经营主体"
