@@ -8,7 +8,7 @@ from django.db import connection
 from foodcredit.core.bulk import BulkContext, RecordSpec, UpsertResult, bulk_upsert, stage_frame
 from foodcredit.core.models import AuditEvent
 
-from .models import Inspection, Inspector
+from .models import InspectionInspector, Inspector
 
 INSPECTION_SPEC = RecordSpec(
     ref_kind="inspection",
@@ -130,7 +130,7 @@ def _link_inspectors(*, links: pl.DataFrame, frame: pl.DataFrame, ctx: BulkConte
     """Write the inspection ↔ inspector links of new and changed inspections, set-based (uses stg_new/stg_chg)."""
     if not (result.new or result.updated):
         return
-    through = Inspection.inspectors.through._meta.db_table
+    through = InspectionInspector._meta.db_table
     pairs = links.join(frame.select("_row", "source_id"), on="_row").select("source_id", "inspector_id")
     touched = []
     if result.new:

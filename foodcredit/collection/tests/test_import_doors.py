@@ -194,3 +194,67 @@ def test_upload_error_report_csv_neutralises_formulas(tmp_path, operators, regul
     assert job.status == "failed"
     report = client.get(reverse("office:import_job_errors", args=[job.pk])).content.decode("utf-8-sig")
     assert "'=cmd|'/C calc'!A0" in report and "import.bad_choice" in report
+
+
+HOSTILE = [
+    ("zip_bomb_xlsx", "import.zip_bomb"),
+    ("lying_zip_bomb_xlsx", "import.zip_bomb"),
+    ("billion_laughs_xlsx", "import.hostile_xml"),
+    ("external_entity_xlsx", "import.hostile_xml"),
+    ("truncated_xlsx", "import.truncated_xlsx"),
+    ("fake_exe", "import.not_a_spreadsheet"),
+    ("legacy_xls", "import.legacy_xls"),
+    ("random_bytes", "import.not_a_spreadsheet"),
+    ("pdf", "import.not_a_spreadsheet"),
+]
+
+
+@pytest.mark.parametrize(("builder", "code"), HOSTILE)
+def test_upload_hostile_file_is_refused_with_its_code_and_nothing_written_or_kept(
+    tmp_path, operators, regulator, settings, builder, code
+):
+    from . import hostile
+
+    settings.VAR_DIR = tmp_path / "var"
+    settings.IMPORT_XLSX_MAX_UNPACKED_BYTES = 5 * 1024 * 1024
+    path = getattr(hostile, builder)(tmp_path / "upload.xlsx")
+    client = Client()
+    client.force_login(regulator)
+    before = (LedgerEntry.objects.count(), Inspection.objects.count())
+    with path.open("rb") as fh:
+        response = client.post(
+            reverse("office:import_upload"), {"kind": "inspections", "source": "执法系统", "file": fh}
+        )
+    assert response.status_code == 302
+    job = ImportJob.objects.get(kind="inspections")
+    assert (job.status, job.error_code) == ("failed", code)
+    assert (LedgerEntry.objects.count(), Inspection.objects.count()) == before
+    assert not any((tmp_path / "var" / "uploads").iterdir())
+    page = client.get(response.url).content.decode()
+    assert "未导入" in page and code in page
+
+
+@pytest.mark.parametrize(
+    ("body", "code"),
+    [(b"", "import.empty_file"), (HEADER.encode(), "import.header_only"), (b"a,b,c\n1,2,3\n", "import.missing_header")],
+)
+def test_import_refused_file_writes_nothing(tmp_path, operators, body, code):
+    path = tmp_path / "f.csv"
+    path.write_bytes(body)
+    job, _ran = services.import_file(kind="inspections", source_name="执法系统", path=path, file_name="f.csv",
+                                     skip_bad_rows=False, actor=None)  # fmt: skip
+    assert (job.status, job.error_code) == ("failed", code)
+    assert not Inspection.objects.exists()
+
+
+def test_import_xlsx_with_merged_title_and_excel_dates(tmp_path, operators):
+    import datetime as dt
+
+    from . import hostile
+
+    rows = [hostile.INSPECTION_HEADERS, hostile.inspection_row(1, uscc=operators[0], inspected_on=dt.date(2025, 3, 1))]
+    path = hostile.write_xlsx(tmp_path / "i.xlsx", rows, title="2025年江北区监督检查记录")
+    job, _ran = services.import_file(kind="inspections", source_name="执法系统", path=path, file_name="i.xlsx",
+                                     skip_bad_rows=False, actor=None)  # fmt: skip
+    assert (job.status, job.new_count) == ("committed", 1)
+    assert str(Inspection.objects.get().inspected_on) == "2025-03-01"
