@@ -387,6 +387,12 @@ def job_run(
     return job
 
 
+def file_load(job: ImportJob, path: Path, *, max_bytes: int | None = None) -> readers.RawTable:
+    """Read a job's file; the source's mapped headers help find the header row under title rows."""
+    source_headers = tuple(job.mapping.columns) if job.mapping else ()
+    return readers.read_table(path, file_name=job.file_name, max_bytes=max_bytes, source_headers=source_headers)
+
+
 def import_file(
     *, kind: str, source_name: str, path: Path, file_name: str, skip_bad_rows: bool, actor: Any,
     max_bytes: int | None = None, progress: Progress = _no_progress,
@@ -396,7 +402,7 @@ def import_file(
                               skip_bad_rows=skip_bad_rows, actor=actor)  # fmt: skip
     if not created:
         return job, False
-    job_run(job=job, load=lambda: readers.read_table(path, file_name=file_name, max_bytes=max_bytes), actor=actor,
+    job_run(job=job, load=lambda: file_load(job, path, max_bytes=max_bytes), actor=actor,
             progress=progress)  # fmt: skip
     return job, True
 

@@ -5,7 +5,7 @@ from pathlib import Path
 from celery import shared_task
 from django.contrib.auth import get_user_model
 
-from . import readers, services
+from . import services
 from .models import ImportJob
 
 
@@ -20,7 +20,7 @@ def import_job_run(job_id: int, path: str) -> int:
         actor = get_user_model().objects.filter(pk=job.created_by_id).first() if job.created_by_id else None
         services.job_run(
             job=job,
-            load=lambda: readers.read_table(file_path, file_name=job.file_name),
+            load=lambda: services.file_load(job, file_path),
             actor=actor,
         )
     finally:

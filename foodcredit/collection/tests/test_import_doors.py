@@ -258,3 +258,19 @@ def test_import_xlsx_with_merged_title_and_excel_dates(tmp_path, operators):
                                      skip_bad_rows=False, actor=None)  # fmt: skip
     assert (job.status, job.new_count) == ("committed", 1)
     assert str(Inspection.objects.get().inspected_on) == "2025-03-01"
+
+
+def test_import_with_a_source_mapping_of_headers_and_values(tmp_path, operators):
+    call_command("import_mapping", source="区县执法系统", kind="inspections",
+                 columns=json.dumps({"检查单号": "检查编号", "企业信用代码": "统一社会信用代码"}),
+                 values=json.dumps({"检查结果": {"合格": "符合", "不合格": "不符合"}}))  # fmt: skip
+    path = tmp_path / "mapped.csv"
+    path.write_text(
+        "检查单号,企业信用代码,检查日期,检查类型,检查结果,发现问题,检查人员\n"
+        f"M1,{operators[0]},2025-03-01,日常检查,不合格,冷库温度超标,张三\n",
+        encoding="utf-8",
+    )
+    call_command("import_records", str(path), kind="inspections", source="区县执法系统", verbosity=0)
+    inspection = Inspection.objects.get()
+    assert (inspection.source_ref, inspection.result) == ("M1", "nonconform")
+    assert ImportJob.objects.get(kind="inspections").mapping.columns["检查单号"] == "检查编号"
