@@ -32,6 +32,7 @@ INSTALLED_APPS = [
     "foodcredit.penalties",
     "foodcredit.complaints",
     "foodcredit.collection",
+    "foodcredit.demo",
     "foodcredit.office",
     "foodcredit.portal",
 ]
@@ -158,6 +159,26 @@ SAMPLING_DISCLOSURE_PERIOD = relativedelta(years=3)  # local choice
 LICENCE_DISCLOSURE_AFTER_END = relativedelta(years=0)
 
 CREDIT_FILE_PAGE_SIZE = 50
+
+# Lists and repair (issue 4) ---------------------------------------------------------------------------------------
+# Periods and deadlines of the two lists, penalty withdrawal and credit repair (DOMAIN.md II.1-II.3). Several are [M]
+# in DOMAIN.md and marked so here: check them against the official texts (DOMAIN.md II.10).
+SERIOUS_LIST_PERIOD = relativedelta(years=3)  # 总局令第44号 (DOMAIN.md II §1.4): removed automatically after 3 years
+SERIOUS_LIST_EARLY_REMOVAL_AFTER = relativedelta(years=1)  # 国市监信规〔2021〕3号 Art. 7 (DOMAIN.md II §1.5)
+# 总局令第44号 (2021): county- and city-level listing decisions need the level above; the Oct-2025 draft drops it.
+SERIOUS_LIST_UPPER_APPROVAL_REQUIRED = True
+SERIOUS_LIST_PUBLISH_WITHIN_WORKDAYS = 20  # 总局令第44号 [M] (DOMAIN.md II §1.3)
+ABNORMAL_ESCALATION_AFTER = relativedelta(years=3)  # 企业信息公示暂行条例 Art. 17
+ABNORMAL_ESCALATION_NOTICE_BEFORE = relativedelta(days=60)  # 企业经营异常名录管理暂行办法 (工商总局令第68号) [S]
+ABNORMAL_ESCALATION_WITHIN_WORKDAYS = 10  # 严重违法失信企业名单管理暂行办法 (2015) Art. 8 [S]
+ABNORMAL_REMOVAL_DECIDE_WITHIN_WORKDAYS = 5  # 工商总局令第68号 [S] (DOMAIN.md II §3.3)
+PENALTY_WITHDRAW_WITHIN_WORKDAYS = 3  # 总局令第45号 Art. 11: withdrawn within 3 working days of revocation
+PENALTY_REPAIR_MIN_DISCLOSURE = relativedelta(months=6)  # 总局令第45号 Art. 14
+PENALTY_REPAIR_MIN_DISCLOSURE_FOOD = relativedelta(years=1)  # 总局令第45号 Art. 14: 食品、药品、特种设备
+REPAIR_ACCEPT_WITHIN_WORKDAYS = 2  # 国市监信规〔2021〕3号 [M] (DOMAIN.md II §2.6)
+REPAIR_DECIDE_WITHIN_WORKDAYS = 15  # 国市监信规〔2021〕3号 [M]
+REPAIR_EFFECT_WITHIN_WORKDAYS = 3  # 国市监信规〔2021〕3号 [M]: disclosure stopped within 3 working days of approval
+# End of lists and repair (issue 4) --------------------------------------------------------------------------------
 
 LOGGING = {
     "version": 1,

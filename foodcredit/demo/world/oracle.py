@@ -1,0 +1,87 @@
+"""The oracle: how well the hidden latent risk ranks operators by whether they have a serious finding.
+
+One definition for the generated frames (tests) and for the database (`seed_oracle_report`):
+- population: operators registered on or before as-of and in business in the first month after it;
+- score: the mean latent risk over the horizon's months (months whose first day falls in (as-of, as-of + horizon]);
+- outcome: a serious finding in (as-of, as-of + horizon]: an inspection 不符合, a sampling test 不合格, or a
+  penalty whose kinds are more than a warning.
+"""
+
+from dataclasses import dataclass
+from datetime import date, timedelta
+
+import polars as pl
+from sklearn.metrics import roc_auc_score
+
+
+@dataclass(frozen=True)
+class OracleResult:
+    """The oracle AUC with the sizes it was computed on."""
+
+    auc: float
+    operators: int
+    positives: int
+    months: int
+
+
+def _month_number(col: str) -> pl.Expr:
+    return pl.col(col).dt.year().cast(pl.Int64) * 12 + pl.col(col).dt.month().cast(pl.Int64) - 1
+
+
+def serious_usccs(
+    *, inspections: pl.DataFrame, sampling: pl.DataFrame, penalties: pl.DataFrame, after: date, until: date
+) -> pl.Series:
+    """USCCs with a serious finding dated in (after, until]."""
+
+    def within(col: str) -> pl.Expr:
+        return (pl.col(col) > after) & (pl.col(col) <= until)
+
+    found = [
+        inspections.filter(within("inspected_on") & (pl.col("result") == "nonconform")).select("uscc"),
+        sampling.filter(within("sampled_on") & (pl.col("conclusion") == "fail")).select("uscc"),
+        penalties.filter(within("decided_on") & pl.col("kinds").list.eval(pl.element() != "警告").list.any()).select(
+            "uscc"
+        ),
+    ]
+    return pl.concat(found).get_column("uscc").unique()
+
+
+def oracle_auc(
+    *, operators: pl.DataFrame, latent: pl.DataFrame, inspections: pl.DataFrame, sampling: pl.DataFrame,
+    penalties: pl.DataFrame, as_of: date, horizon_days: int = 365,
+) -> OracleResult:  # fmt: skip
+    """AUC of the mean latent risk over the horizon against a serious finding in it (see the module doc).
+
+    Frames: operators (uscc, registered_on); latent (operator_uscc, month, months, risk); inspections (uscc,
+    inspected_on, result); sampling (uscc, sampled_on, conclusion); penalties (uscc, decided_on, kinds).
+    """
+    until = as_of + timedelta(days=horizon_days)
+    first = as_of.year * 12 + as_of.month  # the month after as-of's month
+    last = until.year * 12 + until.month - 1
+    rows = latent.with_columns(start=_month_number("month")).with_columns(
+        lo=pl.max_horizontal(pl.col("start"), pl.lit(first)),
+        hi=pl.min_horizontal(pl.col("start") + pl.col("months").cast(pl.Int64) - 1, pl.lit(last)),
+        covers_first=(pl.col("start") <= first) & (pl.col("start") + pl.col("months").cast(pl.Int64) > first),
+    )
+    scores = (
+        rows.filter(pl.col("hi") >= pl.col("lo"))
+        .with_columns(weight=(pl.col("hi") - pl.col("lo") + 1).cast(pl.Float64))
+        .group_by("operator_uscc")
+        .agg(
+            score=(pl.col("risk") * pl.col("weight")).sum() / pl.col("weight").sum(),
+            in_business=pl.col("covers_first").any(),
+        )
+        .filter(pl.col("in_business"))
+    )
+    found = serious_usccs(inspections=inspections, sampling=sampling, penalties=penalties, after=as_of, until=until)
+    table = (
+        operators.filter(pl.col("registered_on") <= as_of)
+        .join(scores, left_on="uscc", right_on="operator_uscc", how="inner")
+        .with_columns(label=pl.col("uscc").is_in(found.implode()))
+        .sort("uscc")
+    )
+    labels = table.get_column("label").to_numpy()
+    if labels.all() or not labels.any():
+        raise ValueError("the oracle needs operators with and without a serious finding in the horizon")
+    auc = float(roc_auc_score(labels, table.get_column("score").to_numpy()))
+    return OracleResult(auc=auc, operators=len(table), positives=int(labels.sum()), months=last - first + 1)
