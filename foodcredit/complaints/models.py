@@ -27,7 +27,10 @@ class Complaint(BaseModel):
         UNTRUE = "untrue", "不属实"
         PENDING = "pending", "待核查"
 
-    source = models.ForeignKey(Source, on_delete=models.PROTECT, verbose_name="来源系统", db_index=False)
+    # Source systems are reference rows that are never deleted: no per-row FK trigger on bulk-written records.
+    source = models.ForeignKey(
+        Source, on_delete=models.PROTECT, verbose_name="来源系统", db_index=False, db_constraint=False
+    )
     source_ref = models.CharField("投诉举报编号", max_length=100)
     operator = models.ForeignKey(Operator, on_delete=models.PROTECT, verbose_name="经营主体")
     received_on = models.DateField("登记日期")

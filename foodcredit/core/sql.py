@@ -51,7 +51,7 @@ class Dialect:
     def json_value(self, expr: str, typ: str) -> str:
         """A typed SQL value as a JSON value."""
         if self.is_postgres:
-            return f"to_jsonb({expr})" if typ != "json" else expr
+            return expr  # jsonb_build_object/jsonb_build_array take any type: no per-value to_jsonb call
         if typ == "json":
             return f"json({expr})"
         if typ == "bool":

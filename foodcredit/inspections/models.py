@@ -44,7 +44,10 @@ class Inspection(BaseModel):
         BASICALLY_CONFORM = "basically_conform", "基本符合"
         NONCONFORM = "nonconform", "不符合"
 
-    source = models.ForeignKey(Source, on_delete=models.PROTECT, verbose_name="来源系统", db_index=False)
+    # Source systems are reference rows that are never deleted: no per-row FK trigger on bulk-written records.
+    source = models.ForeignKey(
+        Source, on_delete=models.PROTECT, verbose_name="来源系统", db_index=False, db_constraint=False
+    )
     source_ref = models.CharField("检查编号", max_length=100)
     operator = models.ForeignKey(Operator, on_delete=models.PROTECT, verbose_name="经营主体")
     inspected_on = models.DateField("检查日期")

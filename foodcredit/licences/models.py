@@ -27,7 +27,10 @@ class Licence(BaseModel):
     valid_until = models.DateField("有效期至")
     status = models.CharField("许可状态", max_length=20, choices=Status.choices)
     legacy_format = models.BooleanField("旧版编号", default=False)
-    source = models.ForeignKey(Source, on_delete=models.PROTECT, verbose_name="来源系统", db_index=False)
+    # Source systems are reference rows that are never deleted: no per-row FK trigger on bulk-written records.
+    source = models.ForeignKey(
+        Source, on_delete=models.PROTECT, verbose_name="来源系统", db_index=False, db_constraint=False
+    )
 
     class Meta:
         verbose_name = "许可证"

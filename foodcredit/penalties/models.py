@@ -27,7 +27,10 @@ class ViolationType(models.Model):
 class ViolationMapping(models.Model):
     """A source's own text for a violation, mapped to a code; unmapped texts stay 未分类 for review."""
 
-    source = models.ForeignKey(Source, on_delete=models.PROTECT, verbose_name="来源系统", db_index=False)
+    # Source systems are reference rows that are never deleted: no per-row FK trigger on bulk-written records.
+    source = models.ForeignKey(
+        Source, on_delete=models.PROTECT, verbose_name="来源系统", db_index=False, db_constraint=False
+    )
     text = models.CharField("原文", max_length=300)
     violation_type = models.ForeignKey(ViolationType, on_delete=models.PROTECT, verbose_name="违法行为类型")
 
@@ -68,7 +71,10 @@ class Penalty(BaseModel):
     amount = models.DecimalField("罚没金额（元）", max_digits=14, decimal_places=2, null=True, blank=True)
     procedure = models.CharField("程序类型", max_length=20, choices=Procedure.choices)
     circumstance = models.CharField("情节", max_length=20, choices=Circumstance.choices, blank=True)
-    source = models.ForeignKey(Source, on_delete=models.PROTECT, verbose_name="来源系统", db_index=False)
+    # Source systems are reference rows that are never deleted: no per-row FK trigger on bulk-written records.
+    source = models.ForeignKey(
+        Source, on_delete=models.PROTECT, verbose_name="来源系统", db_index=False, db_constraint=False
+    )
 
     class Meta:
         verbose_name = "行政处罚"

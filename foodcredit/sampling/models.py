@@ -24,7 +24,10 @@ class SamplingTest(BaseModel):
         CONTAMINANT = "contaminant", "其他污染物"
         OTHER = "other", "其他"
 
-    source = models.ForeignKey(Source, on_delete=models.PROTECT, verbose_name="来源系统", db_index=False)
+    # Source systems are reference rows that are never deleted: no per-row FK trigger on bulk-written records.
+    source = models.ForeignKey(
+        Source, on_delete=models.PROTECT, verbose_name="来源系统", db_index=False, db_constraint=False
+    )
     source_ref = models.CharField("抽检编号", max_length=100)
     operator = models.ForeignKey(Operator, on_delete=models.PROTECT, verbose_name="经营主体")
     sampled_on = models.DateField("抽样日期")
