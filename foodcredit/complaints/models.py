@@ -32,7 +32,9 @@ class Complaint(BaseModel):
         Source, on_delete=models.PROTECT, verbose_name="来源系统", db_index=False, db_constraint=False
     )
     source_ref = models.CharField("投诉举报编号", max_length=100)
-    operator = models.ForeignKey(Operator, on_delete=models.PROTECT, verbose_name="经营主体")
+    # Written only by the bulk engine, which takes operator_id from a join with operators (and operators are never
+    # deleted: deregistration is a status), so no per-row FK trigger: at city scale those checks cost minutes.
+    operator = models.ForeignKey(Operator, on_delete=models.PROTECT, verbose_name="经营主体", db_constraint=False)
     received_on = models.DateField("登记日期")
     channel = models.CharField("渠道", max_length=10, choices=Channel.choices)
     kind = models.CharField("类别", max_length=10, choices=Kind.choices)

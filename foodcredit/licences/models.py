@@ -20,7 +20,9 @@ class Licence(BaseModel):
         EXPIRED = "expired", "过期"
 
     number = models.CharField("许可证编号", max_length=40, unique=True)
-    operator = models.ForeignKey(Operator, on_delete=models.PROTECT, verbose_name="经营主体")
+    # Written only by the bulk engine, which takes operator_id from a join with operators (and operators are never
+    # deleted: deregistration is a status), so no per-row FK trigger: at city scale those checks cost minutes.
+    operator = models.ForeignKey(Operator, on_delete=models.PROTECT, verbose_name="经营主体", db_constraint=False)
     kind = models.CharField("许可证类型", max_length=20, choices=Kind.choices)
     scope = models.TextField("经营项目", blank=True)
     issued_on = models.DateField("发证日期")

@@ -1,12 +1,11 @@
 """Writes for operators and persons."""
 
 import polars as pl
+from django.db import connection
 
-from foodcredit.core.bulk import BulkContext, RecordSpec, UpsertResult, bulk_upsert
+from foodcredit.core.bulk import BulkContext, RecordSpec, UpsertResult, bulk_upsert, stage_frame
 from foodcredit.core.crypto import encrypt, person_hmac
-from foodcredit.core.models import AuditEvent
-
-from .models import Person
+from foodcredit.core.sql import dialect_for
 
 OPERATOR_SPEC = RecordSpec(
     ref_kind="operator",
@@ -42,42 +41,53 @@ OPERATOR_SPEC = RecordSpec(
 )
 
 
-def persons_upsert(*, people: pl.DataFrame, ctx: BulkContext) -> dict[str, int]:
-    """Person ids by ID number for (id_no, name) rows; the number is stored encrypted, linked by HMAC."""
+def persons_upsert(*, people: pl.DataFrame, ctx: BulkContext) -> pl.DataFrame:
+    """(id_no, person id) for (id_no, name) rows, set-based: the number is stored encrypted and linked by HMAC.
+
+    The clear number never reaches the database, not even its temporary tables: only the keyed hash, the
+    ciphertext and the name are staged.
+    """
     people = people.unique("id_no", keep="first", maintain_order=True)
-    hashes = {id_no: person_hmac(id_no) for id_no in people["id_no"].to_list()}
-    existing: dict[str, int] = {}
-    hash_list = list(hashes.values())
-    for i in range(0, len(hash_list), 900):
-        existing.update(Person.objects.filter(id_hash__in=hash_list[i : i + 900]).values_list("id_hash", "id"))
-    new = [
-        Person(id_hash=hashes[id_no], id_encrypted=encrypt(id_no), name=name)
-        for id_no, name in people.select("id_no", "name").iter_rows()
-        if hashes[id_no] not in existing
-    ]
-    if new:
-        Person.objects.bulk_create(new, batch_size=5000)
-        created_hashes = [p.id_hash for p in new]
-        for i in range(0, len(created_hashes), 900):
-            existing.update(Person.objects.filter(id_hash__in=created_hashes[i : i + 900]).values_list("id_hash", "id"))
-        AuditEvent.objects.bulk_create(
-            [
-                AuditEvent(
-                    occurred_at=ctx.now,
-                    actor_id=ctx.actor_id,
-                    actor_label=ctx.actor_label,
-                    action="create",
-                    object_type="person",
-                    object_id=str(existing[p.id_hash]),
-                    changes={"name": [None, p.name]},
-                    request_id=ctx.request_id,
-                    job_id=ctx.job_id,
-                )
-                for p in new
-            ],
-            batch_size=5000,
+    id_nos = people["id_no"].to_list()
+    staged = pl.DataFrame(
+        {
+            "id_hash": [person_hmac(i) for i in id_nos],
+            "id_encrypted": [encrypt(i) for i in id_nos],
+            "name": people["name"],
+        }
+    )
+    cols = {"id_hash": "text", "id_encrypted": "text", "name": "text"}
+    with connection.cursor() as cur:
+        stage_frame(cur, "stg_people", staged, cols, index_on="id_hash")
+        cur.execute("DROP TABLE IF EXISTS stg_people_new")
+        cur.execute(
+            """CREATE TEMPORARY TABLE stg_people_new AS
+               SELECT s.* FROM stg_people s LEFT JOIN operators_person p ON p.id_hash = s.id_hash WHERE p.id IS NULL"""
         )
-    return {id_no: existing[h] for id_no, h in hashes.items()}
+        cur.execute(
+            """INSERT INTO operators_person (id_hash, id_encrypted, name, created_at, updated_at)
+               SELECT id_hash, id_encrypted, name, %(now)s, %(now)s FROM stg_people_new""",
+            {"now": ctx.now},
+        )
+        d = dialect_for(connection)
+        cur.execute(
+            f"""INSERT INTO core_auditevent
+                  (occurred_at, actor_id, actor_label, action, object_type, object_id, changes, request_id, job_id,
+                   success)
+                SELECT %(now)s, CAST(%(actor)s AS BIGINT), %(label)s, 'create', 'person', {d.to_text("p.id")},
+                       {d.json_object([("name", d.json_array_pair("NULL", "n.name", "text"), "json")])},
+                       %(rid)s, CAST(%(job)s AS BIGINT), {d.true}
+                FROM stg_people_new n JOIN operators_person p ON p.id_hash = n.id_hash""",
+            {"now": ctx.now, "actor": ctx.actor_id, "label": ctx.actor_label, "rid": ctx.request_id, "job": ctx.job_id},
+        )
+        cur.execute("SELECT s.id_hash, p.id FROM stg_people s JOIN operators_person p ON p.id_hash = s.id_hash")
+        ids = dict(cur.fetchall())
+        cur.execute("DROP TABLE IF EXISTS stg_people_new")
+        cur.execute("DROP TABLE IF EXISTS stg_people")
+    return pl.DataFrame(
+        {"id_no": id_nos, "legal_rep_person_id": [ids[h] for h in staged["id_hash"].to_list()]},
+        schema={"id_no": pl.Utf8, "legal_rep_person_id": pl.Int64},
+    )
 
 
 def operator_bulk_upsert(*, frame: pl.DataFrame, ctx: BulkContext) -> UpsertResult:
@@ -85,10 +95,10 @@ def operator_bulk_upsert(*, frame: pl.DataFrame, ctx: BulkContext) -> UpsertResu
     people = frame.filter(pl.col("legal_rep_id_no").is_not_null() & (pl.col("legal_rep_id_no") != "")).select(
         pl.col("legal_rep_id_no").str.to_uppercase().alias("id_no"), pl.col("legal_rep").alias("name")
     )
-    person_ids = persons_upsert(people=people, ctx=ctx) if people.height else {}
-    ids = pl.DataFrame(
-        {"id_no": list(person_ids.keys()), "legal_rep_person_id": list(person_ids.values())},
-        schema={"id_no": pl.Utf8, "legal_rep_person_id": pl.Int64},
+    ids = (
+        persons_upsert(people=people, ctx=ctx)
+        if people.height
+        else pl.DataFrame(schema={"id_no": pl.Utf8, "legal_rep_person_id": pl.Int64})
     )
     frame = frame.with_columns(pl.col("legal_rep_id_no").str.to_uppercase().alias("id_no")).join(
         ids, on="id_no", how="left"

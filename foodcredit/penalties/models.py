@@ -62,7 +62,9 @@ class Penalty(BaseModel):
     ]  # fmt: skip
 
     decision_no = models.CharField("处罚决定书文号", max_length=100, unique=True)
-    operator = models.ForeignKey(Operator, on_delete=models.PROTECT, verbose_name="经营主体")
+    # Written only by the bulk engine, which takes operator_id from a join with operators (and operators are never
+    # deleted: deregistration is a status), so no per-row FK trigger: at city scale those checks cost minutes.
+    operator = models.ForeignKey(Operator, on_delete=models.PROTECT, verbose_name="经营主体", db_constraint=False)
     decided_on = models.DateField("处罚决定日期")
     violation = models.CharField("违法行为类型（原文）", max_length=300)
     violation_type = models.ForeignKey(ViolationType, on_delete=models.PROTECT, verbose_name="违法行为类型")

@@ -29,7 +29,9 @@ class SamplingTest(BaseModel):
         Source, on_delete=models.PROTECT, verbose_name="来源系统", db_index=False, db_constraint=False
     )
     source_ref = models.CharField("抽检编号", max_length=100)
-    operator = models.ForeignKey(Operator, on_delete=models.PROTECT, verbose_name="经营主体")
+    # Written only by the bulk engine, which takes operator_id from a join with operators (and operators are never
+    # deleted: deregistration is a status), so no per-row FK trigger: at city scale those checks cost minutes.
+    operator = models.ForeignKey(Operator, on_delete=models.PROTECT, verbose_name="经营主体", db_constraint=False)
     sampled_on = models.DateField("抽样日期")
     product = models.CharField("样品名称", max_length=200)
     food_category = models.CharField("食品类别", max_length=100, blank=True)
