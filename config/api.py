@@ -25,6 +25,12 @@ def _routers() -> None:
     from foodcredit.collection.api import router as imports_router
 
     api.add_router("/imports", imports_router)
+    from foodcredit.planning.api import router as planning_router
+
+    api.add_router("/planning", planning_router)
+    from foodcredit.sharing.api import router as sharing_router
+
+    api.add_router("/", sharing_router)
 
 
 _routers()

@@ -32,6 +32,8 @@ INSTALLED_APPS = [
     "foodcredit.penalties",
     "foodcredit.complaints",
     "foodcredit.collection",
+    "foodcredit.planning",
+    "foodcredit.sharing",
     "foodcredit.demo",
     "foodcredit.office",
     "foodcredit.portal",
@@ -160,6 +162,29 @@ LICENCE_DISCLOSURE_AFTER_END = relativedelta(years=0)
 
 CREDIT_FILE_PAGE_SIZE = 50
 
+# Planning (issue 5) ─ 双随机、一公开 (DOMAIN.md Part I §8, Part II.A 8-9, II.5, II.6). Local numbers, overridable.
+PLANNING_SAMPLING_RATIOS = {
+    "A": 0.03,
+    "B": 0.10,
+    "C": 0.30,
+    "D": 0.60,
+}  # DOMAIN.md Part I §8 (local; II.A 8: Daqing bands)
+PLANNING_MIN_FREQUENCY_PER_YEAR = {
+    "A": 0.5,
+    "B": 1.0,
+    "C": 2.0,
+    "D": 3.0,
+}  # DOMAIN.md Part I §8; 总局令第49号 Art. 22 (A: every 2 years)
+PLANNING_INSPECTORS_PER_TASK = 2  # 总局令第49号 Art. 23: at least two inspectors per target (DOMAIN.md II.6)
+PLANNING_INSPECTOR_CAP = 200  # tasks per inspector per plan; local choice
+PLANNING_EXCLUDE_INSPECTED_WITHIN_DAYS = 90  # local choice: no second random visit right after an inspection
+PLANNING_OBSERVATION_PERIOD = relativedelta(months=12)  # DOMAIN.md Part I §8; II.6: no national numeric rule
+PLANNING_RESULT_PUBLISH_WITHIN_WORKDAYS = 20  # 国市监信〔2019〕38号 [M]; 企业信息公示暂行条例 Art. 6 (DOMAIN.md II.6)
+PLANNING_DEFAULT_RISK_CLASS = "B"  # issue 5: every operator counts as class B until the risk issue provides classes
+PLANNING_TRIGGER_LOOKBACK_DAYS = 30  # a trigger older than this when first seen creates no task; local choice
+PLANNING_SOURCE_NAME = "双随机抽查系统"  # the source system that planning results are collected under
+# End of planning (issue 5).
+
 # Lists and repair (issue 4) ---------------------------------------------------------------------------------------
 # Periods and deadlines of the two lists, penalty withdrawal and credit repair (DOMAIN.md II.1-II.3). Several are [M]
 # in DOMAIN.md and marked so here: check them against the official texts (DOMAIN.md II.10).
@@ -167,7 +192,7 @@ SERIOUS_LIST_PERIOD = relativedelta(years=3)  # 总局令第44号 (DOMAIN.md II 
 SERIOUS_LIST_EARLY_REMOVAL_AFTER = relativedelta(years=1)  # 国市监信规〔2021〕3号 Art. 7 (DOMAIN.md II §1.5)
 # 总局令第44号 (2021): county- and city-level listing decisions need the level above; the Oct-2025 draft drops it.
 SERIOUS_LIST_UPPER_APPROVAL_REQUIRED = True
-SERIOUS_LIST_PUBLISH_WITHIN_WORKDAYS = 20  # 总局令第44号 [M] (DOMAIN.md II §1.3)
+LIST_PUBLISH_WITHIN_WORKDAYS = 20  # 总局令第44号 [M] (DOMAIN.md II §1.3); 企业信息公示暂行条例 Art. 6
 ABNORMAL_ESCALATION_AFTER = relativedelta(years=3)  # 企业信息公示暂行条例 Art. 17
 ABNORMAL_ESCALATION_NOTICE_BEFORE = relativedelta(days=60)  # 企业经营异常名录管理暂行办法 (工商总局令第68号) [S]
 ABNORMAL_ESCALATION_WITHIN_WORKDAYS = 10  # 严重违法失信企业名单管理暂行办法 (2015) Art. 8 [S]
@@ -177,8 +202,24 @@ PENALTY_REPAIR_MIN_DISCLOSURE = relativedelta(months=6)  # 总局令第45号 Art
 PENALTY_REPAIR_MIN_DISCLOSURE_FOOD = relativedelta(years=1)  # 总局令第45号 Art. 14: 食品、药品、特种设备
 REPAIR_ACCEPT_WITHIN_WORKDAYS = 2  # 国市监信规〔2021〕3号 [M] (DOMAIN.md II §2.6)
 REPAIR_DECIDE_WITHIN_WORKDAYS = 15  # 国市监信规〔2021〕3号 [M]
-REPAIR_EFFECT_WITHIN_WORKDAYS = 3  # 国市监信规〔2021〕3号 [M]: disclosure stopped within 3 working days of approval
+# 国市监信规〔2021〕3号 [M] also gives 3 working days to stop disclosure after approval: here the grant stops it at once.
+INDUSTRY_BAN_AFTER_REVOCATION = relativedelta(years=5)  # 食品安全法 Art. 135: 5 years from the penalty decision
+COMMITMENT_FALSE_DISCLOSURE_PERIOD = relativedelta(years=3)  # 国办发〔2019〕35号 closes the loop; the period is local
 # End of lists and repair (issue 4) --------------------------------------------------------------------------------
+
+# Credit-risk classification (issue 3) -----------------------------------------------------------------------------
+# DOMAIN.md II §4 (国市监信发〔2022〕6号), II §5 (食药监食监一〔2016〕115号). Local choices, overridable per deployment.
+RISK_CLASS_SHARES = {"A": 0.65, "B": 0.25, "C": 0.08, "D": 0.02}  # DOMAIN.md II §4.1 (Dandong's distribution)
+RISK_CUTOFF_MODE = "quantile"  # "quantile": shares above over the training population; "bands": RISK_SCORE_BANDS
+RISK_SCORE_BANDS = {"A": 30.0, "B": 45.0, "C": 60.0}  # 2016 grading [M]: A ≤30, B ≤45, C ≤60, D >60 (scorecard)
+RISK_HORIZON_DAYS = 365  # issue 3: a serious finding in the next 12 months
+RISK_DECAY_DAYS = 365  # age at which a record weighs 1/e in the decayed counts (local choice)
+RISK_STRICTNESS_PRIOR_WEIGHT = 30  # inspections of prior weight when shrinking an inspector's nonconform rate
+RISK_OVERRIDE_MAX_DAYS = 365  # a regulator's class override lasts at most this long (local choice)
+RISK_INDICATORS = "v1"  # risk/indicators/<name>.yaml
+# A callable(as_of=, horizon_days=) -> {"auc", "usccs"} or None, for risk_backtest's oracle line (seeded districts).
+RISK_BACKTEST_ORACLE = "foodcredit.demo.risk_oracle.oracle_for_backtest"
+# End of credit-risk classification (issue 3) ----------------------------------------------------------------------
 
 LOGGING = {
     "version": 1,

@@ -4,14 +4,48 @@ Thin: check the input shape, fetch through selectors (which own scoping), shape 
 caller's scope answers 404, so that its existence does not leak.
 """
 
-from django.http import HttpRequest
-from django.utils import timezone
-from ninja import Query, Router
+from typing import Any
 
+from django.http import Http404, HttpRequest
+from django.utils import timezone
+from django.utils.translation import gettext
+from ninja import Query, Router, Status
+from ninja.errors import HttpError
+
+from foodcredit.accounts.models import User
+from foodcredit.core.errors import DomainError
 from foodcredit.operators import selectors as operator_selectors
 
-from . import selectors
-from .schemas import CreditFileFilter, CreditFileOut, OperatorListItemOut, OperatorOut, PublicOperatorOut
+from . import policy as credit_policy
+from . import rules, selectors, services
+from .models import CaseStudy, Commitment, ListEntry, RepairApplication
+from .schemas import (
+    AbnormalListIn,
+    ApprovalIn,
+    CaseStudyIn,
+    CaseStudyOut,
+    CommitmentIn,
+    CommitmentOut,
+    CommitmentVerifyIn,
+    CreditFileFilter,
+    CreditFileOut,
+    DecisionIn,
+    DropIn,
+    ListEntryOut,
+    OperatorListItemOut,
+    OperatorOut,
+    PenaltyRevocationIn,
+    PenaltyRevocationOut,
+    PersonBanIn,
+    PersonBanOut,
+    PublicOperatorOut,
+    PublicProfileOut,
+    RemovalIn,
+    RepairDecisionIn,
+    RepairIn,
+    RepairOut,
+    SeriousProposalIn,
+)
 
 router = Router(tags=["credit"])
 
@@ -61,3 +95,278 @@ def operator_search(request: HttpRequest, q: str = "") -> list[OperatorListItemO
     """Operators in the caller's scope whose name contains `q` or whose USCC starts with it (at most 20)."""
     found = operator_selectors.operator_search(query=q[:100], for_user=request.user)
     return [OperatorListItemOut.from_orm(operator) for operator in found]
+
+
+@router.get(
+    "/public/operators/{uscc}",
+    auth=None,
+    response=PublicProfileOut,
+    operation_id="public_operator_get",
+    summary="公示信息 / What is disclosed about an operator today",
+)
+def public_operator_get(request: HttpRequest, uscc: str, cursor: str | None = None) -> PublicProfileOut:
+    """Anonymous: the masked operator header, the listings in force that are disclosed, and the disclosed entries."""
+    as_of = timezone.localdate()
+    operator = operator_selectors.operator_get_public(uscc=uscc)
+    page = selectors.credit_file_page(
+        operator=operator, view="public", as_of=as_of, cursor=(cursor or "")[:200] or None
+    )
+    return PublicProfileOut(
+        as_of=as_of,
+        operator=PublicOperatorOut.from_orm(selectors.credit_file_operator(operator=operator, view="public")),
+        lists=selectors.list_memberships(operator=operator, as_of=as_of, public=True),  # type: ignore[arg-type]
+        entries=page.entries,  # type: ignore[arg-type]
+        next_cursor=page.next_cursor,
+    )
+
+
+# --- lists and repair (staff decide; business users apply) ----------------------------------------------------------
+
+
+def _decider(request: HttpRequest) -> User:
+    """The district regulator who lists, removes and decides repairs (DOMAIN.md Part I §5); 403 for anyone else."""
+    user = request.user
+    if not isinstance(user, User) or user.role != User.Role.DISTRICT_REGULATOR:
+        raise HttpError(403, gettext("无权进行此操作。 / Not allowed."))
+    return user
+
+
+def _list_out(entry: ListEntry) -> ListEntryOut:
+    return ListEntryOut(
+        uscc=entry.operator.uscc, **{f: getattr(entry, f) for f in ListEntryOut.model_fields if f != "uscc"}
+    )
+
+
+def _repair_out(application: RepairApplication) -> RepairOut:
+    today = timezone.localdate()
+    values: dict[str, Any] = {f: getattr(application, f, None) for f in RepairOut.model_fields}
+    values.update(
+        uscc=application.operator.uscc,
+        status_label=gettext(application.get_status_display()),
+        refusal_message=selectors.repair_refusal_message(application.refusal_rule),
+        overdue=selectors.repair_overdue(application, as_of=today),
+    )
+    return RepairOut(**values)
+
+
+@router.get("/lists", response=list[ListEntryOut], operation_id="list_entry_list", summary="名录名单记录 / Listings")
+def list_entry_list(request: HttpRequest, uscc: str | None = None) -> list[ListEntryOut]:
+    """Listings of the operators in scope (at most 200), optionally of one operator."""
+    operator = operator_selectors.operator_get(uscc=uscc, for_user=request.user) if uscc else None
+    return [_list_out(e) for e in selectors.list_entries(for_user=request.user, operator=operator)[:200]]
+
+
+@router.post("/lists/abnormal", response={201: ListEntryOut}, operation_id="abnormal_list_add")
+def abnormal_list_add(request: HttpRequest, payload: AbnormalListIn) -> Status:
+    """List an operator on the 经营异常名录."""
+    actor = _decider(request)
+    operator = operator_selectors.operator_get(uscc=payload.uscc, for_user=actor)
+    entry = services.abnormal_list_add(operator=operator, actor=actor, **payload.dict(exclude={"uscc"}))
+    return Status(201, _list_out(entry))
+
+
+@router.post("/lists/serious/proposals", response={201: ListEntryOut}, operation_id="serious_list_propose")
+def serious_list_propose(request: HttpRequest, payload: SeriousProposalIn) -> Status:
+    """Record the serious-list judgment on a penalty and the notice of the party's rights."""
+    actor = _decider(request)
+    operator = operator_selectors.operator_get(uscc=payload.uscc, for_user=actor)
+    penalty = selectors.penalty_entry_by_decision_no(operator=operator, decision_no=payload.penalty_decision_no)
+    if penalty is None:
+        raise DomainError("list.no_such_penalty", gettext("未找到该行政处罚。 / No such penalty."))
+    entry = services.serious_list_propose(
+        operator=operator, penalty_entry=penalty, actor=actor, penalty_decision_no=payload.penalty_decision_no,
+        **payload.dict(exclude={"uscc", "penalty_decision_no"}),
+    )  # fmt: skip
+    return Status(201, _list_out(entry))
+
+
+@router.post("/lists/{entry_id}/approve", response=ListEntryOut, operation_id="serious_list_approve")
+def serious_list_approve(request: HttpRequest, entry_id: int, payload: ApprovalIn) -> ListEntryOut:
+    """Record the upper level's approval."""
+    actor = _decider(request)
+    entry = selectors.list_entry_get(pk=entry_id, for_user=actor)
+    return _list_out(services.serious_list_approve(entry=entry, actor=actor, **payload.dict()))
+
+
+@router.post("/lists/{entry_id}/decide", response=ListEntryOut, operation_id="serious_list_decide")
+def serious_list_decide(request: HttpRequest, entry_id: int, payload: DecisionIn) -> ListEntryOut:
+    """Decide a proposed serious listing."""
+    actor = _decider(request)
+    entry = selectors.list_entry_get(pk=entry_id, for_user=actor)
+    return _list_out(services.serious_list_decide(entry=entry, actor=actor, **payload.dict()))
+
+
+@router.post("/lists/{entry_id}/drop", response=ListEntryOut, operation_id="serious_list_drop")
+def serious_list_drop(request: HttpRequest, entry_id: int, payload: DropIn) -> ListEntryOut:
+    """Drop a proposal: the party is not listed."""
+    actor = _decider(request)
+    entry = selectors.list_entry_get(pk=entry_id, for_user=actor)
+    return _list_out(services.serious_list_drop(entry=entry, actor=actor, **payload.dict()))
+
+
+@router.post("/lists/{entry_id}/remove", response=ListEntryOut, operation_id="list_remove")
+def list_remove(request: HttpRequest, entry_id: int, payload: RemovalIn) -> ListEntryOut:
+    """Remove a listing (repair removes through a repair decision)."""
+    actor = _decider(request)
+    entry = selectors.list_entry_get(pk=entry_id, for_user=actor)
+    return _list_out(services.list_remove(entry=entry, actor=actor, **payload.dict()))
+
+
+@router.post("/repair-applications", response={201: RepairOut}, operation_id="repair_submit")
+def repair_submit(request: HttpRequest, payload: RepairIn) -> Status:
+    """A business user applies for its own operator; an ineligible application is refused at once, with the rule and
+    the date it becomes eligible (status "refused")."""
+    user = request.user
+    if not isinstance(user, User) or user.role != User.Role.BUSINESS:
+        raise HttpError(403, gettext("只有企业用户可以申请信用修复。 / Only business users apply."))
+    operator = operator_selectors.operator_get(uscc=payload.uscc, for_user=user)
+    penalty = list_entry = None
+    if payload.target == RepairApplication.Target.PENALTY:
+        penalty = selectors.penalty_entry_by_decision_no(
+            operator=operator, decision_no=payload.penalty_decision_no or ""
+        )
+        if penalty is None:
+            raise Http404("penalty not found")
+    else:
+        list_entry = selectors.list_entry_current(operator=operator, list_kind=payload.target)
+    application = services.repair_submit(
+        operator=operator, target=payload.target, commitment=payload.commitment, evidence=payload.evidence,
+        submitted_on=timezone.localdate(), actor=user, penalty_entry=penalty, list_entry=list_entry,
+    )  # fmt: skip
+    return Status(201, _repair_out(application))
+
+
+@router.get("/repair-applications", response=list[RepairOut], operation_id="repair_list")
+def repair_list(request: HttpRequest) -> list[RepairOut]:
+    """Applications of the operators in scope (at most 200), newest first."""
+    return [_repair_out(a) for a in selectors.repair_applications(for_user=request.user)[:200]]
+
+
+@router.get("/repair-applications/{application_id}", response=RepairOut, operation_id="repair_get")
+def repair_get(request: HttpRequest, application_id: int) -> RepairOut:
+    """One application in scope."""
+    return _repair_out(selectors.repair_application_get(pk=application_id, for_user=request.user))
+
+
+@router.post("/repair-applications/{application_id}/accept", response=RepairOut, operation_id="repair_accept")
+def repair_accept(request: HttpRequest, application_id: int) -> RepairOut:
+    """Accept an application today."""
+    actor = _decider(request)
+    application = selectors.repair_application_get(pk=application_id, for_user=actor)
+    return _repair_out(services.repair_accept(application=application, accepted_on=timezone.localdate(), actor=actor))
+
+
+@router.post("/repair-applications/{application_id}/decide", response=RepairOut, operation_id="repair_decide")
+def repair_decide(request: HttpRequest, application_id: int, payload: RepairDecisionIn) -> RepairOut:
+    """Grant or deny today after review."""
+    actor = _decider(request)
+    application = selectors.repair_application_get(pk=application_id, for_user=actor)
+    decided = services.repair_decide(
+        application=application, granted=payload.granted, note=payload.note, decided_on=timezone.localdate(),
+        actor=actor,
+    )  # fmt: skip
+    return _repair_out(decided)
+
+
+# --- commitments, person bans, typical cases --------------------------------------------------------------------------
+
+
+def _commitment_out(c: Commitment) -> CommitmentOut:
+    return CommitmentOut(
+        id=c.pk, uscc=c.operator.uscc, kind=c.kind, made_on=c.made_on, text=c.text, verification=c.verification,
+        verified_on=c.verified_on,
+    )  # fmt: skip
+
+
+@router.post("/commitments", response={201: CommitmentOut}, operation_id="commitment_record")
+def commitment_record(request: HttpRequest, payload: CommitmentIn) -> Status:
+    """A business user records a commitment for its own operator; it is shown publicly."""
+    user = request.user
+    if not isinstance(user, User) or user.role != User.Role.BUSINESS:
+        raise HttpError(403, gettext("只有企业用户可以作出承诺。 / Only business users make commitments."))
+    operator = operator_selectors.operator_get(uscc=payload.uscc, for_user=user)
+    commitment = services.commitment_record(
+        operator=operator, kind=payload.kind, made_on=timezone.localdate(), text=payload.text, actor=user
+    )
+    return Status(201, _commitment_out(commitment))
+
+
+@router.get("/commitments", response=list[CommitmentOut], operation_id="commitment_list")
+def commitment_list(request: HttpRequest, uscc: str | None = None) -> list[CommitmentOut]:
+    """Commitments of the operators in scope (at most 200)."""
+    operator = operator_selectors.operator_get(uscc=uscc, for_user=request.user) if uscc else None
+    return [_commitment_out(c) for c in selectors.commitments(for_user=request.user, operator=operator)[:200]]
+
+
+@router.post("/commitments/{commitment_id}/verify", response=CommitmentOut, operation_id="commitment_verify")
+def commitment_verify(request: HttpRequest, commitment_id: int, payload: CommitmentVerifyIn) -> CommitmentOut:
+    """Record today's verification; a false commitment is filed in the credit file and disclosed."""
+    actor = _decider(request)
+    commitment = selectors.commitment_get(pk=commitment_id, for_user=actor)
+    verified = services.commitment_verify(
+        commitment=commitment, verification=payload.verification, verified_on=timezone.localdate(),
+        note=payload.note, actor=actor,
+    )  # fmt: skip
+    return _commitment_out(verified)
+
+
+@router.post("/person-bans", response={201: PersonBanOut}, operation_id="person_ban_record")
+def person_ban_record(request: HttpRequest, payload: PersonBanIn) -> Status:
+    """Record a 行业禁入; the ID number is hashed and never stored or echoed."""
+    actor = _decider(request)
+    operator = operator_selectors.operator_get(uscc=payload.uscc, for_user=actor) if payload.uscc else None
+    ban = services.person_ban_record(operator=operator, actor=actor, **payload.dict(exclude={"uscc"}))
+    return Status(
+        201,
+        PersonBanOut(
+            id=ban.pk, basis=ban.basis, decided_on=ban.decided_on, until=ban.until, legal_basis=ban.legal_basis
+        ),
+    )
+
+
+def _case_out(case: CaseStudy) -> CaseStudyOut:
+    return CaseStudyOut(
+        id=case.pk, title=case.title, body=case.body, exposure=case.exposure,
+        operator_name=case.operator.name if case.operator else None,
+        operator_uscc=case.operator.uscc if case.operator else None,
+        penalty_decision_no=case.penalty_decision_no, published_on=case.published_on,
+    )  # fmt: skip
+
+
+@router.get("/public/cases", auth=None, response=list[CaseStudyOut], operation_id="case_study_list_public")
+def case_study_list_public(request: HttpRequest) -> list[CaseStudyOut]:
+    """Published typical cases (典型案例), newest first (at most 100)."""
+    return [_case_out(c) for c in selectors.case_studies_public()[:100]]
+
+
+@router.post("/cases", response={201: CaseStudyOut}, operation_id="case_study_publish")
+def case_study_publish(request: HttpRequest, payload: CaseStudyIn) -> Status:
+    """Publish a typical case today."""
+    actor = _decider(request)
+    operator = operator_selectors.operator_get(uscc=payload.uscc, for_user=actor) if payload.uscc else None
+    case = services.case_study_publish(
+        operator=operator, published_on=timezone.localdate(), actor=actor, **payload.dict(exclude={"uscc"})
+    )
+    return Status(201, _case_out(case))
+
+
+@router.post("/cases/{case_id}/withdraw", response=CaseStudyOut, operation_id="case_study_withdraw")
+def case_study_withdraw(request: HttpRequest, case_id: int) -> CaseStudyOut:
+    """Withdraw a published case from public view."""
+    actor = _decider(request)
+    return _case_out(services.case_study_withdraw(case=selectors.case_study_get(pk=case_id), actor=actor))
+
+
+@router.post("/penalty-revocations", response=PenaltyRevocationOut, operation_id="penalty_revocation_file")
+def penalty_revocation_file(request: HttpRequest, payload: PenaltyRevocationIn) -> PenaltyRevocationOut:
+    """File a revoked penalty decision: it leaves public view and the listings resting on it are reversed."""
+    actor = _decider(request)
+    operator = operator_selectors.operator_get(uscc=payload.uscc, for_user=actor)
+    penalty = selectors.penalty_entry_by_decision_no(operator=operator, decision_no=payload.penalty_decision_no)
+    if penalty is None:
+        raise Http404("penalty not found")
+    entry = services.penalty_revocation_file(penalty_entry=penalty, revoked_on=payload.revoked_on, actor=actor)
+    return PenaltyRevocationOut(
+        revoked_on=payload.revoked_on,
+        withdraw_by=rules.penalty_withdraw_by(entry.facts, credit_policy.disclosure_policy()),
+    )

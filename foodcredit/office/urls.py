@@ -18,4 +18,8 @@ urlpatterns = [
     # Import pages (数据归集, the lead's office/views_imports.py and urls_imports.py); the left navigation has the
     # matching spot in office/_nav.html.
     path("", include("foodcredit.office.urls_imports")),
+    # Random-inspection planning pages (双随机, office/views_planning.py and urls_planning.py).
+    path("", include("foodcredit.office.urls_planning")),
+    # Credit-repair queue (信用修复, office/views_credit.py and urls_credit.py).
+    path("", include("foodcredit.office.urls_credit")),
 ]

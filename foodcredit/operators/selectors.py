@@ -19,7 +19,7 @@ def operator_scope(*, for_user: Reader) -> QuerySet[Operator]:
     """The operators whose internal credit file `for_user` may read.
 
     District regulators: all. Station regulators: operators in their department's streets. Inspectors: operators
-    they inspected — planning will extend this with the operators of their random-inspection tasks. Business users:
+    they inspected and the operators of their inspection tasks (planning's reverse relation). Business users:
     the operators they act for. Other departments get no internal records until the sharing issue gives them
     scopes; associations see their members' public view only; the three administrator roles never read credit
     files (等保 三权分立); anonymous callers see the public view only.
@@ -38,7 +38,8 @@ def operator_scope(*, for_user: Reader) -> QuerySet[Operator]:
             return operators.none()
         # The reverse relation from inspections (by its query name) keeps this module free of an upward import.
         inspected = Operator.objects.filter(inspection__inspectors__cert_no=for_user.inspector_cert_no).values("pk")
-        return operators.filter(pk__in=inspected)
+        tasked = Operator.objects.filter(planning_tasks__inspectors__cert_no=for_user.inspector_cert_no).values("pk")
+        return operators.filter(Q(pk__in=inspected) | Q(pk__in=tasked))
     if role == R.BUSINESS:
         usccs = [u for u in for_user.operator_usccs if isinstance(u, str)]
         return operators.filter(uscc__in=usccs) if usccs else operators.none()

@@ -274,3 +274,14 @@ def test_import_with_a_source_mapping_of_headers_and_values(tmp_path, operators)
     inspection = Inspection.objects.get()
     assert (inspection.source_ref, inspection.result) == ("M1", "nonconform")
     assert ImportJob.objects.get(kind="inspections").mapping.columns["检查单号"] == "检查编号"
+
+
+def test_imported_script_text_is_rendered_inert_on_the_credit_file_page(tmp_path, operators, regulator):
+    findings = "<script>alert('食品')</script><img src=x onerror=alert(1)>"
+    path = _csv(tmp_path, f'J1,{operators[0]},2025-03-01,日常检查,不符合,"{findings}",张三\n')
+    call_command("import_records", str(path), kind="inspections", source="执法系统", verbosity=0)
+    client = Client()
+    client.force_login(regulator)
+    page = client.get(reverse("office:operator_detail", args=[operators[0]])).content.decode()
+    assert "&lt;script&gt;alert(" in page
+    assert "<script>alert(" not in page and "<img src=x" not in page

@@ -45,8 +45,13 @@ def penalty(kinds, amount=None, procedure="ordinary", **extra):
         # a restriction longer than 3 years keeps the disclosure until it ends
         (penalty(["限制从业"], restriction_until="2030-03-10"), date(2030, 3, 9), True),
         (penalty(["限制从业"], restriction_until="2030-03-10"), date(2030, 3, 10), False),
-        # a revoked decision leaves public view
-        (penalty(["罚款"], 200_000, revoked_on="2025-05-01"), date(2025, 4, 1), False),
+        # a revoked decision leaves public view on the day of revocation (总局令第45号 Art. 11)
+        (penalty(["罚款"], 200_000, revoked_on="2025-05-01"), date(2025, 4, 30), True),
+        (penalty(["罚款"], 200_000, revoked_on="2025-05-01"), date(2025, 5, 1), False),
+        # a granted repair stops the disclosure early (Art. 14), the facts of a later entry
+        (penalty(["罚款"], 200_000, repaired_on="2026-03-10"), date(2026, 3, 9), True),
+        (penalty(["罚款"], 200_000, repaired_on="2026-03-10"), date(2026, 3, 10), False),
+        (penalty(["罚款"], 200_000, repaired_on="2026-03-10"), date(2026, 3, 11), False),
     ],
 )
 def test_penalty_disclosure_on_gsxt(facts, day, public):

@@ -5,16 +5,20 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('operators', '0001_initial'),
-        ('penalties', '0002_alter_penalty_source_alter_violationmapping_source'),
+        ("operators", "0001_initial"),
+        ("penalties", "0002_alter_penalty_source_alter_violationmapping_source"),
     ]
 
     operations = [
         migrations.AlterField(
-            model_name='penalty',
-            name='operator',
-            field=models.ForeignKey(db_constraint=False, on_delete=django.db.models.deletion.PROTECT, to='operators.operator', verbose_name='经营主体'),
+            model_name="penalty",
+            name="operator",
+            field=models.ForeignKey(
+                db_constraint=False,
+                on_delete=django.db.models.deletion.PROTECT,
+                to="operators.operator",
+                verbose_name="经营主体",
+            ),
         ),
     ]

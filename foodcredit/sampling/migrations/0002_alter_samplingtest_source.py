@@ -5,16 +5,21 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('core', '0001_initial'),
-        ('sampling', '0001_initial'),
+        ("core", "0001_initial"),
+        ("sampling", "0001_initial"),
     ]
 
     operations = [
         migrations.AlterField(
-            model_name='samplingtest',
-            name='source',
-            field=models.ForeignKey(db_constraint=False, db_index=False, on_delete=django.db.models.deletion.PROTECT, to='core.source', verbose_name='来源系统'),
+            model_name="samplingtest",
+            name="source",
+            field=models.ForeignKey(
+                db_constraint=False,
+                db_index=False,
+                on_delete=django.db.models.deletion.PROTECT,
+                to="core.source",
+                verbose_name="来源系统",
+            ),
         ),
     ]

@@ -10,7 +10,7 @@ from foodcredit.core.events import ledger_entry_appended
 from foodcredit.core.models import Source
 from foodcredit.operators.models import Operator
 
-from .models import LedgerEntry
+from ..models import LedgerEntry
 
 
 def _announce(operator_ids: list[int], kinds: list[str]) -> None:

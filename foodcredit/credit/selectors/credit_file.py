@@ -29,9 +29,9 @@ from foodcredit.core import masking
 from foodcredit.core.errors import DomainError
 from foodcredit.operators.models import Operator
 
-from . import policy as credit_policy
-from . import rules
-from .models import LedgerEntry
+from .. import policy as credit_policy
+from .. import rules
+from ..models import LedgerEntry
 
 View = Literal["internal", "public"]
 # Who reads decides what is shown: staff see everything; the operator's own users ("party") see their file without
@@ -202,6 +202,8 @@ def _public_prefilter(*, as_of: date, policy: rules.DisclosurePolicy) -> Q:
     penalty_cutoff = min(as_of - policy.penalty_long, as_of - policy.penalty_short)
     return Q(occurred_on__lte=as_of) & (
         Q(kind__in=[K.REGISTRATION, K.LICENCE])
+        | Q(kind=K.LIST_DECISION, facts__status__in=["listed", "removed"])
+        | Q(kind=K.COMMITMENT)
         | Q(kind=K.INSPECTION, occurred_on__gt=as_of - policy.inspection_period)
         | Q(kind=K.SAMPLING_TEST, occurred_on__gt=as_of - policy.sampling_period)
         | (
@@ -513,12 +515,41 @@ def _describe_licence(facts: dict[str, Any], record: Any, audience: Audience) ->
     return summary.strip(), "；".join(details)
 
 
+def _describe_list(facts: dict[str, Any]) -> tuple[str, str]:
+    list_model = _model("credit.ListEntry")
+    values = {
+        "list": _label(list_model, "list_kind", facts.get("list_kind")),
+        "cause": _label(list_model, "cause", facts.get("cause")),
+    }
+    if facts.get("status") == "removed":
+        summary = gettext("移出%(list)s（%(reason)s）") % {
+            **values,
+            "reason": _label(list_model, "removal_reason", facts.get("removal_reason")),
+        }
+    else:
+        summary = gettext("列入%(list)s：%(cause)s") % values
+    details = [gettext("决定书文号：%(no)s") % {"no": facts.get("decision_no") or ""}]
+    if facts.get("department"):
+        details.append(gettext("作出决定部门：%(dept)s") % {"dept": facts["department"]})
+    if facts.get("removed_on"):
+        details.append(gettext("移出日期：%(day)s") % {"day": facts["removed_on"]})
+    return summary, "；".join(details)
+
+
 def _describe_other(kind: str, facts: dict[str, Any]) -> tuple[str, str]:
     label = gettext(K(kind).label) if kind in K.values else kind
     if kind == K.REGISTRATION and facts.get("status"):
         return gettext("%(kind)s：%(detail)s") % {
             "kind": label,
             "detail": _label(Operator, "status", facts["status"]),
+        }, ""
+    if kind == K.LIST_DECISION and facts.get("list_kind"):
+        return _describe_list(facts)
+    if kind == K.COMMITMENT and facts.get("kind"):
+        commitment_model = _model("credit.Commitment")
+        return gettext("信用承诺：%(kind)s（%(verification)s）") % {
+            "kind": _label(commitment_model, "kind", facts["kind"]),
+            "verification": _label(commitment_model, "verification", facts.get("verification")),
         }, ""
     if kind == K.CLASS_CHANGE and facts.get("risk_class"):
         return gettext("信用风险分类：%(cls)s 类") % {"cls": facts["risk_class"]}, ""

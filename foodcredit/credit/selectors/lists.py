@@ -1,0 +1,246 @@
+"""Reads of the lists and of credit repair, scoped per reader (404 outside scope, via operators.selectors)."""
+
+from dataclasses import dataclass
+from datetime import date
+
+from django.apps import apps
+from django.conf import settings
+from django.db.models import QuerySet
+from django.http import Http404
+from django.utils.translation import gettext, gettext_noop
+from django.utils.translation import gettext_lazy as _
+
+from foodcredit.operators import selectors as operator_selectors
+from foodcredit.operators.models import Operator
+from foodcredit.operators.selectors import Reader
+
+from .. import policy as credit_policy
+from .. import rules
+from ..models import CaseStudy, Commitment, LedgerEntry, ListEntry, RepairApplication
+
+L = ListEntry
+
+# Choice labels of the list, repair and commitment models are plain Chinese strings translated when displayed;
+# marking them here keeps them in locale/*/django.po when makemessages runs.
+DISPLAYED_LABELS = (
+    gettext_noop("经营异常名录"), gettext_noop("严重违法失信名单"), gettext_noop("未按规定期限公示年度报告"),
+    gettext_noop("未在责令的期限内公示即时信息"), gettext_noop("公示信息隐瞒真实情况、弄虚作假"),
+    gettext_noop("通过登记的住所或者经营场所无法联系"), gettext_noop("严重违法失信行为（较重行政处罚）"),
+    gettext_noop("列入经营异常名录届满3年仍未履行相关义务"), gettext_noop("已履行义务、纠正"), gettext_noop("期满移出"),
+    gettext_noop("信用修复（提前移出）"), gettext_noop("决定被撤销或变更"), gettext_noop("已注销"),
+    gettext_noop("转入严重违法失信名单"), gettext_noop("登记注册信用承诺"), gettext_noop("许可告知承诺"),
+    gettext_noop("信用修复守信承诺"), gettext_noop("放心食品超市自我承诺"), gettext_noop("承诺属实"),
+    gettext_noop("虚假承诺"), gettext_noop("不符合申请条件"), gettext_noop("已提交"), gettext_noop("已受理"),
+    gettext_noop("准予修复"), gettext_noop("不予修复"), gettext_noop("行政处罚信息提前停止公示"),
+    gettext_noop("移出经营异常名录"), gettext_noop("提前移出严重违法失信名单"),
+)  # fmt: skip
+
+
+@dataclass(frozen=True)
+class ListMembership:
+    """A current listing as shown to a reader: which list, why, by whom, until when."""
+
+    list_kind: str
+    list_label: str
+    cause: str
+    cause_label: str
+    legal_basis: str
+    decision_no: str
+    decided_on: date
+    department: str
+    ends_on: date | None
+
+
+def _membership(entry: ListEntry) -> ListMembership:
+    assert entry.decided_on is not None
+    return ListMembership(
+        list_kind=entry.list_kind,
+        list_label=gettext(entry.get_list_kind_display()),
+        cause=entry.cause,
+        cause_label=gettext(entry.get_cause_display()),
+        legal_basis=entry.legal_basis,
+        decision_no=entry.decision_no,
+        decided_on=entry.decided_on,
+        department=entry.department,
+        ends_on=rules.list_period_end(
+            list_kind=entry.list_kind,
+            listed_on=entry.decided_on,
+            restriction_until=entry.restriction_until,
+            period=settings.SERIOUS_LIST_PERIOD,
+        ),
+    )
+
+
+def list_memberships(*, operator: Operator, as_of: date, public: bool) -> list[ListMembership]:
+    """The operator's listings in force on `as_of`; `public` keeps those disclosed on the district portal that day.
+
+    A listing past its period but not yet removed by the daily job is no longer in force: the rule decides, not
+    the job's timing.
+    """
+    policy = credit_policy.disclosure_policy()
+    found = []
+    for entry in L.objects.filter(operator=operator, status=L.Status.LISTED, decided_on__lte=as_of).order_by(
+        "decided_on", "pk"
+    ):
+        membership = _membership(entry)
+        if membership.ends_on is not None and as_of >= membership.ends_on:
+            continue
+        facts = {"list_kind": entry.list_kind, "status": entry.status}
+        if membership.ends_on and entry.restriction_until:
+            facts["restriction_until"] = entry.restriction_until.isoformat()
+        if public and not rules.disclosed_on(
+            "list_decision", facts, membership.decided_on, policy, day=as_of, channel="district_portal"
+        ):
+            continue
+        found.append(membership)
+    return found
+
+
+def list_entries(*, for_user: Reader, operator: Operator | None = None) -> QuerySet[ListEntry]:
+    """Listings (every status) of the operators in the reader's scope, newest first."""
+    entries = L.objects.filter(operator__in=operator_selectors.operator_scope(for_user=for_user))
+    if operator is not None:
+        entries = entries.filter(operator=operator)
+    return entries.select_related("operator").order_by("-created_at", "-pk")
+
+
+def list_entry_get(*, pk: int, for_user: Reader) -> ListEntry:
+    """One listing in the reader's scope; Http404 otherwise."""
+    entry = list_entries(for_user=for_user).filter(pk=pk).first()
+    if entry is None:
+        raise Http404("list entry not found")
+    return entry
+
+
+def abnormal_escalations_due(*, as_of: date) -> list[tuple[ListEntry, rules.EscalationDates]]:
+    """Abnormal listings the system proposes for the serious list on `as_of` (3 years, 60 days' notice served)."""
+    cutoff = as_of - settings.ABNORMAL_ESCALATION_AFTER
+    due = []
+    for entry in L.objects.filter(
+        list_kind=L.ListKind.ABNORMAL,
+        status=L.Status.LISTED,
+        decided_on__lte=cutoff,
+        escalation_notice_on__isnull=False,
+    ).select_related("operator"):
+        assert entry.decided_on is not None
+        dates = rules.escalation_dates(
+            listed_on=entry.decided_on,
+            after=settings.ABNORMAL_ESCALATION_AFTER,
+            notice_before=settings.ABNORMAL_ESCALATION_NOTICE_BEFORE,
+            within=settings.ABNORMAL_ESCALATION_WITHIN_WORKDAYS,
+        )
+        already = L.objects.filter(escalated_from=entry).exclude(status=L.Status.DROPPED).exists()
+        if not already and rules.escalation_proposable(notice_on=entry.escalation_notice_on, as_of=as_of, dates=dates):
+            due.append((entry, dates))
+    return due
+
+
+def repair_applications(*, for_user: Reader) -> QuerySet[RepairApplication]:
+    """Repair applications of the operators in the reader's scope, newest first."""
+    return (
+        RepairApplication.objects.filter(operator__in=operator_selectors.operator_scope(for_user=for_user))
+        .select_related("operator", "penalty_entry", "list_entry")
+        .order_by("-submitted_on", "-pk")
+    )
+
+
+def repair_application_get(*, pk: int, for_user: Reader) -> RepairApplication:
+    """One application in the reader's scope; Http404 otherwise."""
+    application = repair_applications(for_user=for_user).filter(pk=pk).first()
+    if application is None:
+        raise Http404("repair application not found")
+    return application
+
+
+def repair_overdue(application: RepairApplication, *, as_of: date) -> bool:
+    """Whether the application has passed its acceptance or decision deadline on `as_of`."""
+    return rules.repair_overdue(
+        status=application.status, accept_by=application.accept_by, decide_by=application.decide_by, as_of=as_of
+    )
+
+
+# Why an application was refused, per rule (rules.penalty_repair_check / serious_removal_check / repair_check).
+REPAIR_RULE_MESSAGES = {
+    "no_such_penalty": _("未找到该行政处罚。 / No such penalty."),
+    "penalty_never_repairable": _(
+        "责令停产停业、限制开展生产经营活动、限制从业、降低资质等级、吊销许可证件、吊销营业执照的处罚信息不得提前停止公示（总局令第45号第十四条）。"
+        " / This penalty can never be repaired early (SAMR Order 45 Art. 14)."
+    ),
+    "penalty_no_longer_disclosed": _("该处罚信息已停止公示。 / The penalty is no longer disclosed."),
+    "penalty_not_disclosed": _("该处罚信息不予公示，无需修复。 / The penalty is not disclosed."),
+    "penalty_short_period": _(
+        "通报批评或较低数额罚款的处罚信息公示期满3个月自动停止公示。 / Disclosed for 3 months only; it ends by itself."
+    ),
+    "min_disclosure_not_served": _(
+        "食品领域行政处罚信息公示满1年方可申请信用修复。 / Food-field penalties can be repaired after 1 year of disclosure."
+    ),
+    "on_a_list": _(
+        "当事人仍在经营异常名录或严重违法失信名单中。 / The party is still on the abnormal or serious list."
+    ),
+    "same_violation_repeated": _(
+        "当事人此后又因同一类违法行为受到行政处罚。 / The party was penalised again for the same violation."
+    ),
+    "not_listed": _("该主体不在相应名录名单中。 / The operator is not on that list."),
+    "serious_min_period_not_served": _(
+        "列入严重违法失信名单满1年且管理措施期限届满方可申请提前移出。 / Early removal needs 1 year listed and restrictions ended."
+    ),
+    "new_heavy_penalty": _("列入名单后又受到较重行政处罚。 / A heavier penalty was imposed after the listing."),
+}
+
+
+def repair_refusal_message(rule: str) -> str:
+    """The bilingual message for a failing repair rule ("" when none)."""
+    return str(REPAIR_RULE_MESSAGES.get(rule, rule)) if rule else ""
+
+
+def penalty_entry_by_decision_no(*, operator: Operator, decision_no: str) -> LedgerEntry | None:
+    """The current ledger entry of the operator's penalty with this 处罚决定书文号, or None."""
+    penalty_model = apps.get_model("penalties", "Penalty")
+    penalty_id = (
+        penalty_model._default_manager.filter(operator=operator, decision_no=decision_no.strip())
+        .values_list("pk", flat=True)
+        .first()
+    )
+    if penalty_id is None:
+        return None
+    return LedgerEntry.objects.filter(
+        kind=LedgerEntry.Kind.PENALTY, ref_kind="penalty", ref_id=penalty_id, superseded_by__isnull=True
+    ).first()
+
+
+def list_entry_current(*, operator: Operator, list_kind: str) -> ListEntry | None:
+    """The operator's listing in force on a list, or None."""
+    return L.objects.filter(operator=operator, list_kind=list_kind, status=L.Status.LISTED).first()
+
+
+def commitments(*, for_user: Reader, operator: Operator | None = None) -> QuerySet[Commitment]:
+    """Commitments of the operators in the reader's scope, newest first."""
+    found = Commitment.objects.filter(operator__in=operator_selectors.operator_scope(for_user=for_user))
+    if operator is not None:
+        found = found.filter(operator=operator)
+    return found.select_related("operator").order_by("-made_on", "-pk")
+
+
+def commitment_get(*, pk: int, for_user: Reader) -> Commitment:
+    """One commitment in the reader's scope; Http404 otherwise."""
+    found = commitments(for_user=for_user).filter(pk=pk).first()
+    if found is None:
+        raise Http404("commitment not found")
+    return found
+
+
+def case_studies_public() -> QuerySet[CaseStudy]:
+    """Published typical cases, newest first."""
+    return (
+        CaseStudy.objects.filter(status=CaseStudy.Status.PUBLISHED)
+        .select_related("operator")
+        .order_by("-published_on", "-pk")
+    )
+
+
+def case_study_get(*, pk: int) -> CaseStudy:
+    """Any case (staff manage drafts and withdrawals); Http404 if there is none."""
+    case = CaseStudy.objects.filter(pk=pk).first()
+    if case is None:
+        raise Http404("case not found")
+    return case

@@ -1,0 +1,216 @@
+"""Credit repair (信用修复, DOMAIN.md II.2): submission checked by rule, then accept → review → decision.
+
+Deadlines are working days (core.workdays) from the settings; a granted repair ends the disclosure through new
+ledger entries (the penalty's facts gain `repaired_on`; a listing is removed) and a `repair` entry — never an edit.
+"""
+
+from datetime import date
+from typing import Any
+
+from django.conf import settings
+from django.db import transaction
+from django.utils.translation import gettext_lazy as _
+
+from foodcredit.core import audit
+from foodcredit.core.errors import DomainError
+from foodcredit.core.workdays import add_workdays
+from foodcredit.operators.models import Operator
+
+from .. import policy as credit_policy
+from .. import rules
+from ..models import LedgerEntry, ListEntry, RepairApplication
+from .ledger import entry_append
+from .lists import list_remove
+
+A = RepairApplication
+L = ListEntry
+K = LedgerEntry.Kind
+
+
+def _on_a_list(operator: Operator) -> bool:
+    return ListEntry.objects.filter(operator=operator, status=L.Status.LISTED).exists()
+
+
+def _penalties_since(operator: Operator, day: date, *, exclude_ref: int | None = None) -> list[dict[str, Any]]:
+    """The facts of the operator's current penalty entries decided after `day`."""
+    entries = LedgerEntry.objects.filter(
+        operator=operator, kind=K.PENALTY, superseded_by__isnull=True, occurred_on__gt=day
+    )
+    if exclude_ref is not None:
+        entries = entries.exclude(ref_id=exclude_ref)
+    return [e.facts for e in entries.only("facts")]
+
+
+def repair_check(
+    *,
+    operator: Operator,
+    target: str,
+    penalty_entry: LedgerEntry | None,
+    list_entry: ListEntry | None,
+    as_of: date,
+) -> rules.RepairCheck:
+    """Run the eligibility rules for an application as of `as_of`."""
+    repair = credit_policy.repair_policy()
+    if target == A.Target.PENALTY:
+        if penalty_entry is None or penalty_entry.kind != K.PENALTY or penalty_entry.superseded_by_id is not None:
+            return rules.RepairCheck("no_such_penalty")
+        code = penalty_entry.facts.get("violation_code")
+        later = _penalties_since(operator, penalty_entry.occurred_on, exclude_ref=penalty_entry.ref_id)
+        return rules.penalty_repair_check(
+            facts=penalty_entry.facts,
+            occurred_on=penalty_entry.occurred_on,
+            as_of=as_of,
+            # Every operator here is a food business: the 食品 field's longer minimum applies (总局令第45号 Art. 14).
+            food_field=True,
+            on_a_list=_on_a_list(operator),
+            repeated_since=any(f.get("violation_code") == code for f in later) if code else bool(later),
+            disclosure=credit_policy.disclosure_policy(),
+            policy=repair,
+        )
+    if list_entry is None or list_entry.status != L.Status.LISTED or list_entry.list_kind != target:
+        return rules.RepairCheck("not_listed")
+    if target == A.Target.ABNORMAL:
+        return rules.RepairCheck("")  # eligible on cure: the evidence is verified in review (DOMAIN.md II §2.3)
+    assert list_entry.decided_on is not None
+    later = _penalties_since(operator, list_entry.decided_on)
+    return rules.serious_removal_check(
+        listed_on=list_entry.decided_on,
+        restriction_until=list_entry.restriction_until,
+        as_of=as_of,
+        heavy_penalty_since=any(rules.is_heavy_penalty(f) for f in later),
+        policy=repair,
+    )
+
+
+@transaction.atomic
+def repair_submit(
+    *,
+    operator: Operator,
+    target: str,
+    commitment: str,
+    evidence: str,
+    submitted_on: date,
+    actor: Any,
+    penalty_entry: LedgerEntry | None = None,
+    list_entry: ListEntry | None = None,
+) -> RepairApplication:
+    """File an application; an ineligible one is refused at once with the failing rule and when it becomes eligible."""
+    if not commitment.strip() or not evidence.strip():
+        raise DomainError(
+            "repair.materials_missing",
+            _(
+                "请提交守信承诺书和履行义务、纠正违法行为的证明。 / A commitment and evidence of correction are required."
+            ),
+        )
+    check = repair_check(
+        operator=operator, target=target, penalty_entry=penalty_entry, list_entry=list_entry, as_of=submitted_on
+    )
+    application = A(
+        operator=operator, target=target, penalty_entry=penalty_entry, list_entry=list_entry,
+        applicant=actor if getattr(actor, "pk", None) else None, submitted_on=submitted_on, commitment=commitment,
+        evidence=evidence, status=A.Status.SUBMITTED if check.eligible else A.Status.REFUSED,
+        refusal_rule=check.rule, eligible_from=check.eligible_from,
+    )  # fmt: skip
+    if check.eligible:
+        deadline = add_workdays(submitted_on, settings.REPAIR_ACCEPT_WITHIN_WORKDAYS)
+        application.accept_by, application.deadline_estimated = deadline.due, deadline.estimated
+    application.full_clean()
+    application.save()
+    audit.record(
+        actor=actor, action="submit", object_type="repair_application", object_id=application.pk,
+        changes={"status": [None, application.status], "target": [None, target],
+                 "refusal_rule": [None, check.rule], "eligible_from": [None, check.eligible_from]},
+    )  # fmt: skip
+    return application
+
+
+def _locked(application: RepairApplication) -> RepairApplication:
+    return A.objects.select_for_update().select_related("operator").get(pk=application.pk)
+
+
+def _wrong_status(application: RepairApplication) -> DomainError:
+    return DomainError(
+        "repair.wrong_status",
+        _("该申请当前状态不允许此操作。 / Not allowed in the application's current status."),
+        status=application.status,
+    )
+
+
+@transaction.atomic
+def repair_accept(*, application: RepairApplication, accepted_on: date, actor: Any) -> RepairApplication:
+    """Accept an application; the decision is due a number of working days later."""
+    application = _locked(application)
+    if application.status != A.Status.SUBMITTED:
+        raise _wrong_status(application)
+    # The abnormal list is decided within its own shorter period (工商总局令第68号; DOMAIN.md II §3.3).
+    days = (
+        settings.ABNORMAL_REMOVAL_DECIDE_WITHIN_WORKDAYS
+        if application.target == A.Target.ABNORMAL
+        else settings.REPAIR_DECIDE_WITHIN_WORKDAYS
+    )
+    deadline = add_workdays(accepted_on, days)
+    application.status, application.accepted_on, application.decide_by = A.Status.ACCEPTED, accepted_on, deadline.due
+    application.deadline_estimated |= deadline.estimated
+    application.save()
+    audit.record(
+        actor=actor, action="accept", object_type="repair_application", object_id=application.pk,
+        changes={"status": [A.Status.SUBMITTED, application.status], "accepted_on": [None, accepted_on],
+                 "decide_by": [None, deadline.due]},
+    )  # fmt: skip
+    return application
+
+
+@transaction.atomic
+def repair_decide(
+    *, application: RepairApplication, granted: bool, decided_on: date, note: str, actor: Any
+) -> RepairApplication:
+    """Grant or deny after review. Granting re-checks the rules on the decision day, then ends the disclosure."""
+    application = _locked(application)
+    if application.status != A.Status.ACCEPTED:
+        raise _wrong_status(application)
+    if not granted and not note.strip():
+        raise DomainError("repair.reason_required", _("不予修复应当说明理由。 / A denial must give its reasons."))
+    if granted:
+        check = repair_check(
+            operator=application.operator, target=application.target, penalty_entry=application.penalty_entry,
+            list_entry=application.list_entry, as_of=decided_on,
+        )  # fmt: skip
+        if not check.eligible:
+            raise DomainError(
+                "repair.no_longer_eligible",
+                _("决定时已不符合修复条件。 / The conditions no longer hold on the decision day."),
+                rule=check.rule,
+                eligible_from=check.eligible_from,
+            )
+    application.status = A.Status.GRANTED if granted else A.Status.DENIED
+    application.decided_on, application.decision_note = decided_on, note
+    application.save()
+    audit.record(
+        actor=actor, action="grant" if granted else "deny", object_type="repair_application",
+        object_id=application.pk,
+        changes={"status": [A.Status.ACCEPTED, application.status], "decided_on": [None, decided_on]},
+    )  # fmt: skip
+    if granted:
+        _repair_apply(application, decided_on=decided_on, actor=actor)
+    return application
+
+
+def _repair_apply(application: RepairApplication, *, decided_on: date, actor: Any) -> None:
+    """End the disclosure: a superseding penalty entry with `repaired_on`, or the listing removed; a repair entry."""
+    operator = application.operator
+    if application.target == A.Target.PENALTY:
+        penalty = application.penalty_entry
+        assert penalty is not None
+        entry_append(
+            operator=operator, kind=K.PENALTY, occurred_on=penalty.occurred_on, ref_kind=penalty.ref_kind,
+            ref_id=penalty.ref_id, facts={**penalty.facts, "repaired_on": decided_on.isoformat()},
+            source=penalty.source,
+        )  # fmt: skip
+    else:
+        assert application.list_entry is not None
+        reason = L.RemovalReason.REPAIRED if application.target == A.Target.SERIOUS else L.RemovalReason.CORRECTED
+        list_remove(entry=application.list_entry, reason=reason, removed_on=decided_on, actor=actor)
+    entry_append(
+        operator=operator, kind=K.REPAIR, occurred_on=decided_on, ref_kind="repair_application",
+        ref_id=application.pk, facts={"target": application.target, "status": application.status},
+    )  # fmt: skip

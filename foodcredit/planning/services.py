@@ -1,0 +1,597 @@
+"""Writes for planning: directory data, plans (commit → snapshot → draw → reveal), tasks, results and triggers."""
+
+from __future__ import annotations
+
+import re
+import secrets
+from datetime import date, timedelta
+from typing import Any
+
+import numpy as np
+import polars as pl
+from django.conf import settings
+from django.db import connection, transaction
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from foodcredit.collection import services as collection_services
+from foodcredit.core import audit
+from foodcredit.core.bulk import stage_frame
+from foodcredit.core.errors import ConflictError, DomainError
+from foodcredit.core.sql import dialect_for
+from foodcredit.credit.models import LedgerEntry
+from foodcredit.inspections.models import Inspection, Inspector
+from foodcredit.operators.models import Operator
+
+from . import rules, selectors
+from .models import (
+    InspectorConflict,
+    InspectorProfile,
+    Plan,
+    PlanSnapshot,
+    Task,
+    TaskAttachment,
+    TaskInspector,
+    Trigger,
+)
+
+TASK_TABLE = Task._meta.db_table
+LINK_TABLE = TaskInspector._meta.db_table
+AUDIT_TABLE = "core_auditevent"
+SEED_FORMAT = re.compile(r"^[0-9a-f]{64}$")
+
+
+# ── the inspector directory ───────────────────────────────────────────────────────────────────────────────────
+
+
+def inspector_profile_set(*, inspector: Inspector, sectors: list[str], available: bool, actor: Any) -> InspectorProfile:
+    """Set the sectors an inspector is qualified for and whether it can be drawn."""
+    unknown = sorted(set(sectors) - set(rules.SECTORS))
+    if unknown:
+        raise DomainError(
+            "planning.bad_sector",
+            _("未知的业态 / unknown sector: %(sectors)s") % {"sectors": ", ".join(unknown)},
+            sectors=unknown,
+        )
+    with transaction.atomic():
+        profile, created = InspectorProfile.objects.select_for_update().get_or_create(inspector=inspector)
+        before = {} if created else {"sectors": profile.sectors, "available": profile.available}
+        profile.sectors = sorted(set(sectors))
+        profile.available = available
+        profile.full_clean()
+        profile.save()
+        audit.record(
+            actor=actor,
+            action="create" if created else "update",
+            object_type="inspector_profile",
+            object_id=profile.pk,
+            changes=audit.diff(before, {"sectors": profile.sectors, "available": profile.available}),
+        )
+    return profile
+
+
+def inspector_conflict_declare(
+    *, inspector: Inspector, operator: Operator, kind: str, note: str = "", actor: Any
+) -> InspectorConflict:
+    """Declare a conflict of interest (回避): the inspector is never drawn for this operator from now on."""
+    with transaction.atomic():
+        conflict, created = InspectorConflict.objects.get_or_create(
+            inspector=inspector, operator=operator, defaults={"kind": kind, "note": note}
+        )
+        if not created:
+            raise ConflictError(
+                "planning.conflict_exists", _("该回避申报已存在 / this conflict of interest is already declared")
+            )
+        conflict.full_clean()
+        audit.record(
+            actor=actor,
+            action="create",
+            object_type="inspector_conflict",
+            object_id=conflict.pk,
+            changes={"inspector": [None, inspector.pk], "operator": [None, operator.pk], "kind": [None, kind]},
+        )
+    return conflict
+
+
+# ── plans ─────────────────────────────────────────────────────────────────────────────────────────────────────
+
+
+def _setting_dict(value: dict[str, Any] | None, default: dict[str, Any]) -> dict[str, Any]:
+    return dict(default if value is None else value)
+
+
+def plan_commit(
+    *,
+    name: str,
+    period_start: date,
+    period_end: date,
+    scope: dict[str, Any],
+    as_of: date,
+    actor: Any,
+    ratios: dict[str, float] | None = None,
+    min_frequency: dict[str, float] | None = None,
+    street_quotas: dict[str, int] | None = None,
+    exclude_inspected_within_days: int | None = None,
+    observation_months: int | None = None,
+    inspectors_per_task: int | None = None,
+    inspector_cap: int | None = None,
+    seed: str | None = None,
+    previous: Plan | None = None,
+    reason: str = "",
+) -> Plan:
+    """Create a plan and commit to its random seed: the seed's SHA-256 is published now, the seed after the draw."""
+    if period_end < period_start:
+        raise DomainError("planning.bad_period", _("抽查期间结束早于开始 / the period ends before it starts"))
+    params = rules.DrawParams(
+        ratios=_setting_dict(ratios, settings.PLANNING_SAMPLING_RATIOS),
+        inspectors_per_task=inspectors_per_task or settings.PLANNING_INSPECTORS_PER_TASK,
+        inspector_cap=inspector_cap or settings.PLANNING_INSPECTOR_CAP,
+        street_quotas={k: int(v) for k, v in (street_quotas or {}).items()},
+    )
+    rules.params_check(params)
+    # A caller-supplied seed is for tests and for public external randomness (e.g. a lottery draw); the API never
+    # takes one, so that nobody picks a favourable seed.
+    seed = seed or secrets.token_hex(32)
+    if not SEED_FORMAT.match(seed):
+        raise DomainError("planning.bad_seed", _("随机种子须为64位十六进制 / the seed must be 64 hex digits"))
+    observation_default = settings.PLANNING_OBSERVATION_PERIOD
+    with transaction.atomic():
+        plan = Plan(
+            name=name,
+            version=previous.version + 1 if previous else 1,
+            previous=previous,
+            period_start=period_start,
+            period_end=period_end,
+            scope=selectors.Scope.from_json(scope).__dict__,
+            ratios={k: float(params.ratios.get(k, 0.0)) for k in rules.CLASSES},
+            min_frequency=_setting_dict(min_frequency, settings.PLANNING_MIN_FREQUENCY_PER_YEAR),
+            street_quotas=params.street_quotas,
+            exclude_inspected_within_days=(
+                settings.PLANNING_EXCLUDE_INSPECTED_WITHIN_DAYS
+                if exclude_inspected_within_days is None
+                else exclude_inspected_within_days
+            ),
+            observation_months=(
+                observation_default.months + 12 * observation_default.years
+                if observation_months is None
+                else observation_months
+            ),
+            inspectors_per_task=params.inspectors_per_task,
+            inspector_cap=params.inspector_cap,
+            as_of=as_of,
+            seed_commitment=rules.seed_commitment(seed),
+            seed=seed,
+            committed_at=timezone.now(),
+            created_by=actor if getattr(actor, "pk", None) else None,
+            reason=reason,
+        )
+        plan.full_clean()
+        plan.save()
+        audit.record(
+            actor=actor,
+            action="commit",
+            object_type="plan",
+            object_id=plan.pk,
+            changes={
+                "name": [None, name],
+                "version": [None, plan.version],
+                "seed_commitment": [None, plan.seed_commitment],
+                "ratios": [None, plan.ratios],
+                "scope": [None, plan.scope],
+                "previous": [None, previous],
+            },
+        )
+    return plan
+
+
+def _params_of(plan: Plan) -> rules.DrawParams:
+    return rules.DrawParams(
+        ratios=plan.ratios,
+        inspectors_per_task=plan.inspectors_per_task,
+        inspector_cap=plan.inspector_cap,
+        street_quotas=plan.street_quotas,
+    )
+
+
+def plan_snapshot_freeze(*, plan: Plan) -> rules.Snapshot:
+    """The directory as it stands now, as a canonical listing (the draw always runs on the parsed listing)."""
+    objects = selectors.object_directory_frame(
+        scope=selectors.Scope.from_json(plan.scope),
+        as_of=plan.as_of,
+        exclude_inspected_within_days=plan.exclude_inspected_within_days,
+        observation_months=plan.observation_months,
+    )
+    built = rules.snapshot_build(
+        params=_params_of(plan),
+        objects=objects,
+        inspectors=selectors.inspector_directory_frame(),
+        conflicts=selectors.conflict_frame(),
+    )
+    return rules.snapshot_parse(built.listing)
+
+
+def plan_draw(*, plan: Plan, actor: Any, snapshot: rules.Snapshot | None = None) -> Plan:
+    """Freeze the snapshot, draw objects and inspectors, store the tasks, then reveal the seed — all or nothing.
+
+    A plan is drawn once: a published plan is changed only through a new version (plan_revise).
+    """
+    with transaction.atomic():
+        locked = Plan.objects.select_for_update().get(pk=plan.pk)
+        if locked.status != Plan.Status.COMMITTED:
+            raise ConflictError(
+                "planning.already_drawn",
+                _("计划已抽取，变更须发布新版本 / the plan was already drawn; a change is a new version"),
+                plan=plan.pk,
+            )
+        snapshot = snapshot or plan_snapshot_freeze(plan=locked)
+        locked.snapshot_sha256 = snapshot.sha256
+        locked.snapshot_at = timezone.now()
+        locked.object_count = snapshot.objects.height
+        locked.inspector_count = snapshot.inspectors.height
+        PlanSnapshot.objects.create(plan=locked, content=rules.snapshot_compress(snapshot.listing))
+        audit.record(
+            actor=actor,
+            action="snapshot",
+            object_type="plan",
+            object_id=locked.pk,
+            changes={
+                "snapshot_sha256": [None, snapshot.sha256],
+                "objects": [None, snapshot.objects.height],
+                "inspectors": [None, snapshot.inspectors.height],
+            },
+        )
+        draw = rules.draw_run(snapshot=snapshot, seed=locked.seed)
+        tasks_store(plan=locked, snapshot=snapshot, draw=draw, actor=actor)
+        locked.task_count = int(draw.object_rows.size)
+        locked.drawn_at = timezone.now()
+        locked.algorithm = rules.ALGORITHM
+        locked.seed_revealed = True
+        locked.status = Plan.Status.PUBLISHED
+        locked.save()
+        audit.record(
+            actor=actor,
+            action="draw",
+            object_type="plan",
+            object_id=locked.pk,
+            changes={
+                "status": [Plan.Status.COMMITTED, Plan.Status.PUBLISHED],
+                "tasks": [None, locked.task_count],
+                "seed": [None, locked.seed],
+            },
+        )
+    return locked
+
+
+def plan_create(**kwargs: Any) -> Plan:
+    """Commit a seed, freeze the snapshot and draw, in one transaction (plan_commit's arguments)."""
+    with transaction.atomic():
+        plan = plan_commit(**kwargs)
+        return plan_draw(plan=plan, actor=kwargs.get("actor"))
+
+
+def plan_revise(*, plan: Plan, actor: Any, as_of: date, reason: str, **changes: Any) -> Plan:
+    """A new version of a published plan: the old one is superseded and its open tasks cancelled, audited."""
+    if not reason.strip():
+        raise DomainError("planning.reason_required", _("须说明变更理由 / a reason for the change is required"))
+    with transaction.atomic():
+        old = Plan.objects.select_for_update().get(pk=plan.pk)
+        if old.status != Plan.Status.PUBLISHED:
+            raise ConflictError(
+                "planning.not_revisable", _("只有已公布的计划可以发布新版本 / only a published plan gets a new version")
+            )
+        fields = {
+            "name": old.name,
+            "period_start": old.period_start,
+            "period_end": old.period_end,
+            "scope": old.scope,
+            "ratios": old.ratios,
+            "min_frequency": old.min_frequency,
+            "street_quotas": old.street_quotas,
+            "exclude_inspected_within_days": old.exclude_inspected_within_days,
+            "observation_months": old.observation_months,
+            "inspectors_per_task": old.inspectors_per_task,
+            "inspector_cap": old.inspector_cap,
+        }
+        fields.update(changes)
+        new = plan_commit(**fields, as_of=as_of, actor=actor, previous=old, reason=reason)
+        _tasks_audit(plan_id=old.pk, action="cancel", status=Task.Status.ASSIGNED, actor=actor)
+        Task.objects.filter(plan=old, status=Task.Status.ASSIGNED).update(
+            status=Task.Status.CANCELLED, updated_at=timezone.now()
+        )
+        old.status = Plan.Status.SUPERSEDED
+        old.save(update_fields=["status", "updated_at"])
+        audit.record(
+            actor=actor,
+            action="supersede",
+            object_type="plan",
+            object_id=old.pk,
+            changes={
+                "status": [Plan.Status.PUBLISHED, Plan.Status.SUPERSEDED],
+                "next_version": [None, new.pk],
+                "reason": [None, reason],
+            },
+        )
+        return plan_draw(plan=new, actor=actor)
+
+
+def tasks_store(*, plan: Plan, snapshot: rules.Snapshot, draw: rules.Draw, actor: Any) -> None:
+    """Write a draw's tasks, their inspectors and one audit row per task, set-based (COPY on PostgreSQL)."""
+    if draw.object_rows.size == 0:
+        return
+    objects = snapshot.objects[draw.object_rows]
+    tasks = pl.DataFrame(
+        {
+            "seq": np.arange(1, objects.height + 1, dtype=np.int64),
+            "operator_id": objects["operator_id"],
+            "risk_class": objects["risk_class"],
+        }
+    )
+    per_task = draw.inspector_ids.shape[1]
+    links = pl.DataFrame(
+        {
+            "seq": np.repeat(tasks["seq"].to_numpy(), per_task),
+            "inspector_id": draw.inspector_ids.reshape(-1).astype(np.int64),
+        }
+    )
+    d = dialect_for(connection)
+    now = timezone.now()
+    params: dict[str, Any] = {"plan": plan.pk, "now": now}
+    with connection.cursor() as cur:
+        stage_frame(
+            cur, "stg_plan_tasks", tasks, {"seq": "int", "operator_id": "int", "risk_class": "text"}, index_on="seq"
+        )
+        stage_frame(cur, "stg_plan_links", links, {"seq": "int", "inspector_id": "int"}, index_on="seq")
+        cur.execute(
+            f"""INSERT INTO {TASK_TABLE} (created_at, updated_at, plan_id, seq, operator_id, kind, risk_class, status,
+                                         result, findings, publish_due_estimated)
+                SELECT %(now)s, %(now)s, %(plan)s, seq, operator_id, 'random', risk_class, 'assigned', '', '',
+                       {"false" if d.is_postgres else "0"}
+                FROM stg_plan_tasks ORDER BY seq""",
+            params,
+        )
+        cur.execute(
+            f"""INSERT INTO {LINK_TABLE} (task_id, inspector_id)
+                SELECT t.id, l.inspector_id FROM stg_plan_links l
+                JOIN {TASK_TABLE} t ON t.plan_id = %(plan)s AND t.seq = l.seq""",
+            params,
+        )
+        cur.execute("DROP TABLE IF EXISTS stg_plan_tasks")
+        cur.execute("DROP TABLE IF EXISTS stg_plan_links")
+    _tasks_audit(plan_id=plan.pk, action="create", status=Task.Status.ASSIGNED, actor=actor)
+
+
+def _tasks_audit(*, plan_id: int, action: str, status: str, actor: Any) -> None:
+    """One audit row per task of the plan in `status`, in bulk (INSERT … SELECT, the caller's transaction)."""
+    d = dialect_for(connection)
+    changes = d.json_object(
+        [
+            ("plan", d.json_array_pair("NULL", "t.plan_id", "int"), "json"),
+            ("operator", d.json_array_pair("NULL", "t.operator_id", "int"), "json"),
+            ("status", d.json_array_pair("NULL", "t.status", "text"), "json"),
+        ]
+    )
+    params = {
+        "now": timezone.now(),
+        "actor": actor.pk if getattr(actor, "pk", None) else None,
+        "label": audit.actor_label(actor),
+        "action": action,
+        "rid": audit.current_request_id.get(),
+        "plan": plan_id,
+        "status": status,
+    }
+    with connection.cursor() as cur:
+        cur.execute(
+            f"""INSERT INTO {AUDIT_TABLE}
+                  (occurred_at, actor_id, actor_label, action, object_type, object_id, changes, request_id, job_id,
+                   success)
+                SELECT %(now)s, CAST(%(actor)s AS BIGINT), %(label)s, %(action)s, 'planning_task', {d.to_text("t.id")},
+                       {changes}, %(rid)s, NULL, {d.true}
+                FROM {TASK_TABLE} t WHERE t.plan_id = %(plan)s AND t.status = %(status)s ORDER BY t.id""",
+            params,
+        )
+
+
+# ── results ───────────────────────────────────────────────────────────────────────────────────────────────────
+
+INSPECTION_KIND = {Task.Kind.RANDOM: Inspection.Kind.RANDOM, Task.Kind.TARGETED: Inspection.Kind.SPECIAL}
+
+
+def task_result_record(
+    *,
+    task: Task,
+    result: str,
+    findings: str,
+    inspected_on: date,
+    actor: Any,
+    as_of: date,
+    publish: bool = False,
+) -> Task:
+    """Record an inspector's result: written as an Inspection through the collection path (so it files a ledger
+    entry), with its publication deadline (20 working days). `publish` publishes it at once (谁检查、谁录入、谁公开)."""
+    if result not in Inspection.Result.values:
+        raise DomainError(
+            "planning.bad_result",
+            _("检查结果须为符合、基本符合或不符合 / the result must be conform, basically_conform or nonconform"),
+            result=result,
+        )
+    if inspected_on > as_of:
+        raise DomainError("planning.future_date", _("检查日期不能晚于今天 / the inspection date is in the future"))
+    with transaction.atomic():
+        locked = Task.objects.select_for_update().get(pk=task.pk)
+        if locked.status not in (Task.Status.ASSIGNED, Task.Status.RECORDED):
+            raise ConflictError(
+                "planning.task_closed",
+                _("该任务已公示或已撤销，不能再录入 / the task is published or cancelled"),
+                status=locked.status,
+            )
+        cert_nos = sorted(c for c in locked.inspectors.values_list("cert_no", flat=True) if c)
+        frame = pl.DataFrame(
+            {
+                "source_id": [f"PLAN-TASK-{locked.pk}"],
+                "uscc": [locked.operator.uscc],
+                "inspected_on": [inspected_on],
+                "kind": [INSPECTION_KIND[Task.Kind(locked.kind)]],
+                "result": [result],
+                "findings": [findings],
+                "inspectors": ["、".join(cert_nos)],
+                "_row": [1],
+            }
+        )
+        collection_services.records_write(
+            kind="inspections",
+            frame=frame,
+            source_name=settings.PLANNING_SOURCE_NAME,
+            actor=actor,
+            job_label=f"planning-task-{locked.pk}",
+        )
+        inspection = Inspection.objects.get(
+            source__name=settings.PLANNING_SOURCE_NAME, source_ref=f"PLAN-TASK-{locked.pk}"
+        )
+        deadline = rules.publish_deadline(
+            inspected_on=inspected_on, workdays=settings.PLANNING_RESULT_PUBLISH_WITHIN_WORKDAYS
+        )
+        before = {"status": locked.status, "result": locked.result, "inspected_on": locked.inspected_on}
+        locked.inspection = inspection
+        locked.result, locked.findings, locked.inspected_on = result, findings, inspected_on
+        locked.publish_due_on, locked.publish_due_estimated = deadline.due, deadline.estimated
+        locked.status = Task.Status.RECORDED
+        locked.save()
+        audit.record(
+            actor=actor,
+            action="record_result",
+            object_type="planning_task",
+            object_id=locked.pk,
+            changes=audit.diff(before, {"status": locked.status, "result": result, "inspected_on": inspected_on}),
+        )
+        if publish:
+            task_result_publish(task=locked, actor=actor, as_of=as_of)
+    return locked
+
+
+def task_result_publish(*, task: Task, actor: Any, as_of: date) -> Task:
+    """Publish a recorded result (一公开) on `as_of`; a publication after the deadline stays flagged overdue."""
+    with transaction.atomic():
+        locked = Task.objects.select_for_update().get(pk=task.pk)
+        if locked.status != Task.Status.RECORDED:
+            raise ConflictError(
+                "planning.not_recorded",
+                _("结果尚未录入或已公示 / no unpublished result to publish"),
+                status=locked.status,
+            )
+        locked.status, locked.published_on = Task.Status.PUBLISHED, as_of
+        locked.save(update_fields=["status", "published_on", "updated_at"])
+        audit.record(
+            actor=actor,
+            action="publish_result",
+            object_type="planning_task",
+            object_id=locked.pk,
+            changes={
+                "status": [Task.Status.RECORDED, Task.Status.PUBLISHED],
+                "published_on": [None, as_of],
+                "overdue": [None, rules.task_overdue(due_on=locked.publish_due_on, published_on=as_of, as_of=as_of)],
+            },
+        )
+    return locked
+
+
+# ── triggers (触发式监管) ──────────────────────────────────────────────────────────────────────────────────────
+
+
+def _targeted_inspectors(*, operator: Operator, per_task: int) -> list[int]:
+    """Qualified, available, unconflicted inspectors with the fewest open tasks (random among equals)."""
+    directory = selectors.inspector_directory_frame()
+    qualified = directory.filter(pl.col("sectors").str.split(",").list.contains(operator.sector))
+    conflicted = selectors.inspector_conflicts_with(operator_id=operator.pk)
+    ids = [i for i in qualified["inspector_id"].to_list() if i not in conflicted]
+    if len(ids) < per_task:
+        return []
+    loads = selectors.inspector_open_loads(inspector_ids=ids)
+    tiebreak = {i: secrets.randbits(32) for i in ids}
+    return sorted(ids, key=lambda i: (loads[i], tiebreak[i]))[:per_task]
+
+
+def trigger_create(
+    *, operator: Operator, kind: str, occurred_on: date, ref_kind: str, ref_id: int, actor: Any, as_of: date
+) -> Trigger:
+    """Record a trigger and create its targeted inspection task at once (observation period or not).
+
+    With too few free qualified inspectors the task waits unassigned for a regulator, never with fewer than two.
+    """
+    with transaction.atomic():
+        trigger, created = Trigger.objects.get_or_create(
+            ref_kind=ref_kind,
+            ref_id=ref_id,
+            defaults={"operator": operator, "kind": kind, "occurred_on": occurred_on},
+        )
+        if not created:
+            return trigger
+        inspector_ids = _targeted_inspectors(operator=operator, per_task=settings.PLANNING_INSPECTORS_PER_TASK)
+        task = Task.objects.create(
+            operator=operator,
+            kind=Task.Kind.TARGETED,
+            risk_class=selectors.risk_class_of(operator_id=operator.pk, as_of=as_of),
+            status=Task.Status.ASSIGNED if inspector_ids else Task.Status.UNASSIGNED,
+            trigger=trigger,
+        )
+        TaskInspector.objects.bulk_create([TaskInspector(task=task, inspector_id=i) for i in inspector_ids])
+        audit.record(
+            actor=actor,
+            action="create",
+            object_type="trigger",
+            object_id=trigger.pk,
+            changes={"kind": [None, kind], "operator": [None, operator.pk], "ref": [None, f"{ref_kind}:{ref_id}"]},
+        )
+        audit.record(
+            actor=actor,
+            action="create",
+            object_type="planning_task",
+            object_id=task.pk,
+            changes={
+                "trigger": [None, trigger.pk],
+                "operator": [None, operator.pk],
+                "status": [None, task.status],
+                "inspectors": [None, inspector_ids],
+            },
+        )
+    return trigger
+
+
+TRIGGER_KIND_OF_ENTRY = {
+    LedgerEntry.Kind.COMPLAINT: Trigger.Kind.COMPLAINT,
+    LedgerEntry.Kind.SAMPLING_TEST: Trigger.Kind.SAMPLING,
+    LedgerEntry.Kind.CLASS_CHANGE: Trigger.Kind.CLASS_JUMP,
+}
+
+
+def triggers_detect(*, operator_ids: list[int], as_of: date) -> list[Trigger]:
+    """Fire the triggers among these operators' recent ledger entries (each entry fires once)."""
+    since = as_of - timedelta(days=settings.PLANNING_TRIGGER_LOOKBACK_DAYS)
+    fired = []
+    for entry in selectors.trigger_candidates(operator_ids=operator_ids, since=since):
+        fired.append(
+            trigger_create(
+                operator=entry.operator,
+                kind=TRIGGER_KIND_OF_ENTRY[LedgerEntry.Kind(entry.kind)],
+                occurred_on=entry.occurred_on,
+                ref_kind="ledger_entry",
+                ref_id=entry.pk,
+                actor=None,
+                as_of=as_of,
+            )
+        )
+    return fired
+
+
+def task_attachment_add(*, task: Task, upload: Any, actor: Any) -> TaskAttachment:
+    """Attach a photo or document to a task's result."""
+    with transaction.atomic():
+        attachment = TaskAttachment(task=task, file=upload, name=str(getattr(upload, "name", ""))[:200])
+        attachment.save()
+        audit.record(
+            actor=actor,
+            action="attach",
+            object_type="planning_task",
+            object_id=task.pk,
+            changes={"attachment": [None, attachment.name]},
+        )
+    return attachment

@@ -1,0 +1,60 @@
+"""Eligibility check shapes: allow-lists; the person's ID number only ever arrives in a POST body."""
+
+from datetime import date
+
+from ninja import Field, Schema
+
+from foodcredit.credit.schemas import ListMembershipOut
+
+
+class MeasureOut(Schema):
+    """A restriction, facilitation or ban in force; `until` null means until lifted (or lifetime for a ban)."""
+
+    code: str
+    label: str
+    until: date | None
+    legal_basis: str
+
+
+class PendingProposalOut(Schema):
+    """A serious-list proposal not yet decided (internal only)."""
+
+    list_kind: str
+    status: str
+    notice_served_on: date | None
+
+
+class InternalOut(Schema):
+    """Internal-only data, for callers with the right."""
+
+    pending_proposals: list[PendingProposalOut]
+    open_repair_applications: int
+
+
+class EligibilityOut(Schema):
+    """Joint-punishment answer about an operator. `risk_class` stays null until the risk classes exist, and with it
+    the class-A green channel and the class-D bar on 容缺受理."""
+
+    uscc: str
+    name: str
+    as_of: date
+    lists: list[ListMembershipOut]
+    restrictions: list[MeasureOut]
+    facilitations: list[MeasureOut]
+    legal_rep_bans: list[MeasureOut]
+    risk_class: str | None
+    risk_class_note: str
+    internal: InternalOut | None
+
+
+class PersonQueryIn(Schema):
+    """The person asked about: the ID number in the body, never in the URL; it is hashed and not stored."""
+
+    id_number: str = Field(..., min_length=15, max_length=18)
+
+
+class PersonEligibilityOut(Schema):
+    """Bans in force for a person."""
+
+    as_of: date
+    bans: list[MeasureOut]

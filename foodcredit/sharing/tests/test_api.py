@@ -1,0 +1,179 @@
+"""Eligibility check: who may ask, what each caller gets, restrictions at their boundary dates, every call logged."""
+
+import json
+from datetime import date
+from decimal import Decimal
+
+import pytest
+import time_machine
+
+from foodcredit.accounts.models import User
+from foodcredit.core.crypto import person_hmac
+from foodcredit.core.models import AuditEvent
+from foodcredit.credit import services as credit_services
+from foodcredit.credit.models import Commitment, ListEntry
+from foodcredit.credit.tests import factories as f
+from foodcredit.sharing.models import SharingGrant
+
+pytestmark = pytest.mark.django_db
+R = User.Role
+ID_NUMBER = "500105198001011234"
+
+
+@pytest.fixture
+def operator(db):
+    return f.OperatorFactory()
+
+
+@pytest.fixture
+def users(db):
+    health = f.DepartmentFactory(code="health", kind="health")
+    granted = f.DepartmentFactory(code="ndrc", kind="development_reform")
+    SharingGrant.objects.create(department=granted, internal_records=True, basis="信用信息共享协议")
+    return {
+        "district": f.UserFactory(role=R.DISTRICT_REGULATOR),
+        "health": f.UserFactory(role=R.OTHER_DEPARTMENT, department=health),
+        "ndrc": f.UserFactory(role=R.OTHER_DEPARTMENT, department=granted),
+        "business": f.UserFactory(role=R.BUSINESS),
+        "inspector": f.UserFactory(role=R.INSPECTOR),
+        "association": f.UserFactory(role=R.ASSOCIATION),
+        "sysadmin": f.UserFactory(role=R.SYSTEM_ADMIN),
+    }
+
+
+def serious(operator, officer, *, decided_on=date(2025, 3, 20)):
+    penalty = f.penalty_add(
+        operator, on=date(2025, 3, 10), kinds=("罚款",), amount=Decimal("300000"),
+        extra_facts={"circumstance": "heavier", "listable_serious": True},
+    )  # fmt: skip
+    entry = credit_services.serious_list_propose(
+        operator=operator, penalty_entry=penalty, serious_reasons="情节严重", no_intent_proven=False,
+        notice_served_on=date(2025, 3, 12), hearing_requested=False, legal_basis="总局令第44号",
+        department="江北区市场监管局", restriction_until=None, actor=officer,
+    )  # fmt: skip
+    entry = credit_services.serious_list_approve(
+        entry=entry, approved_on=date(2025, 3, 18), approved_by="市局", actor=officer
+    )
+    return credit_services.serious_list_decide(entry=entry, decision_no="列严1号", decided_on=decided_on, actor=officer)
+
+
+@pytest.mark.parametrize(
+    ("who", "status", "internal"),
+    [
+        (None, 401, None), ("business", 403, None), ("inspector", 403, None), ("association", 403, None),
+        ("sysadmin", 403, None), ("district", 200, True), ("health", 200, False), ("ndrc", 200, True),
+    ],
+)  # fmt: skip
+@time_machine.travel("2025-06-30 10:00 +0800", tick=False)
+def test_eligibility_role_table_and_internal_data(client, operator, users, who, status, internal):
+    serious(operator, users["district"])
+    if who:
+        client.force_login(users[who])
+    response = client.get(f"/api/v1/eligibility/{operator.uscc}")
+    assert response.status_code == status
+    if status != 200:
+        return
+    body = response.json()
+    assert (body["internal"] is not None) is internal
+    assert body["risk_class"] is None and "A类绿色通道" in body["risk_class_note"]
+    event = AuditEvent.objects.get(action="eligibility_check")
+    assert (event.actor, event.object_type, event.object_id, event.changes["internal"]) == (
+        users[who], "operator", str(operator.pk), [None, internal],
+    )  # fmt: skip
+
+
+@pytest.mark.parametrize(("day", "listed"), [("2028-03-19", True), ("2028-03-20", False), ("2028-03-21", False)])
+def test_eligibility_serious_list_restrictions_until_the_period_ends(client, operator, users, day, listed):
+    serious(operator, users["district"])
+    with time_machine.travel(f"{day} 10:00 +0800", tick=False):
+        client.force_login(users["health"])
+        body = client.get(f"/api/v1/eligibility/{operator.uscc}").json()
+    codes = {m["code"]: m for m in body["restrictions"]}
+    if listed:
+        assert [m["list_kind"] for m in body["lists"]] == ["serious"]
+        assert codes["no_notify_commit"]["until"] == "2028-03-20"
+        assert "总局令第44号" in codes["no_notify_commit"]["legal_basis"]
+        assert codes["procurement_bidding_land_honours"]["legal_basis"] == "《企业信息公示暂行条例》第十八条"
+        assert body["facilitations"] == []
+    else:
+        assert body["lists"] == [] and codes == {}
+        assert [m["code"] for m in body["facilitations"]] == ["notify_commit"]
+
+
+@pytest.mark.parametrize(("day", "banned"), [("2030-05-31", True), ("2030-06-01", False)])
+def test_revoked_licence_bars_a_new_food_licence_for_five_years(client, operator, users, day, banned):
+    f.penalty_add(operator, on=date(2025, 6, 1), kinds=("罚款", "吊销许可证件"), amount=Decimal("100000"))
+    with time_machine.travel(f"{day} 10:00 +0800", tick=False):
+        client.force_login(users["district"])
+        body = client.get(f"/api/v1/eligibility/{operator.uscc}").json()
+    found = [m for m in body["restrictions"] if m["code"] == "no_food_licence"]
+    assert found == ([{"code": "no_food_licence", "label": found[0]["label"], "until": "2030-06-01",
+                       "legal_basis": "《食品安全法》第一百三十五条"}] if banned else [])  # fmt: skip
+
+
+@time_machine.travel("2025-06-30 10:00 +0800", tick=False)
+def test_false_commitment_ends_notify_commit(client, operator, users):
+    commitment = credit_services.commitment_record(
+        operator=operator, kind=Commitment.Kind.NOTIFY_COMMIT, made_on=date(2025, 5, 1), text="具备许可条件", actor=None
+    )
+    credit_services.commitment_verify(
+        commitment=commitment, verification="false", verified_on=date(2025, 6, 1), note="现场核查不符", actor=None
+    )
+    client.force_login(users["district"])
+    body = client.get(f"/api/v1/eligibility/{operator.uscc}").json()
+    assert [m["code"] for m in body["restrictions"]] == ["no_notify_commit"] and body["facilitations"] == []
+
+
+@pytest.mark.parametrize(
+    ("basis", "day", "banned", "until"),
+    [
+        ("licence_revoked", "2030-05-31", True, "2030-06-01"),
+        ("licence_revoked", "2030-06-01", False, None),
+        ("food_crime", "2070-01-01", True, None),  # lifetime
+    ],
+)
+def test_person_ban_by_hashed_id_number_in_the_body(client, operator, users, basis, day, banned, until):
+    ban = credit_services.person_ban_record(
+        id_number=ID_NUMBER, name="王某", operator=operator, basis=basis, decision_no="判1",
+        decided_on=date(2025, 6, 1), department="江北区市场监管局", actor=users["district"],
+    )  # fmt: skip
+    assert ban.id_hash == person_hmac(ID_NUMBER) and ID_NUMBER not in json.dumps(
+        [list(r) for r in type(ban).objects.values_list()], default=str
+    )
+    with time_machine.travel(f"{day} 10:00 +0800", tick=False):
+        client.force_login(users["health"])
+        response = client.post(
+            "/api/v1/eligibility/persons", data=json.dumps({"id_number": ID_NUMBER.lower()}),
+            content_type="application/json",
+        )  # fmt: skip
+    bans = response.json()["bans"]
+    assert [(b["code"], b["until"]) for b in bans] == ([("industry_ban", until)] if banned else [])
+    event = AuditEvent.objects.get(action="eligibility_check")
+    assert (event.actor, event.object_type, event.object_id) == (users["health"], "person", person_hmac(ID_NUMBER))
+    assert ID_NUMBER not in json.dumps(list(AuditEvent.objects.values_list("object_id", "changes")))
+
+
+def test_unknown_operator_is_404_and_still_logged(client, users):
+    client.force_login(users["district"])
+    assert client.get("/api/v1/eligibility/91500105MA0000000X").status_code == 404
+    assert AuditEvent.objects.get(action="eligibility_check").changes["found"] == [None, False]
+
+
+@time_machine.travel("2025-06-30 10:00 +0800", tick=False)
+def test_pending_proposal_is_internal_only(client, operator, users):
+    penalty = f.penalty_add(
+        operator, on=date(2025, 6, 1), kinds=("责令停产停业",), amount=None, extra_facts={"listable_serious": True}
+    )
+    credit_services.serious_list_propose(
+        operator=operator, penalty_entry=penalty, serious_reasons="情节严重", no_intent_proven=False,
+        notice_served_on=date(2025, 6, 3), hearing_requested=True, legal_basis="总局令第44号",
+        department="江北区市场监管局", restriction_until=None, actor=users["district"],
+    )  # fmt: skip
+    client.force_login(users["ndrc"])
+    internal = client.get(f"/api/v1/eligibility/{operator.uscc}").json()
+    assert internal["internal"]["pending_proposals"] == [
+        {"list_kind": ListEntry.ListKind.SERIOUS, "status": "awaiting_approval", "notice_served_on": "2025-06-03"}
+    ]
+    client.force_login(users["health"])
+    outside = client.get(f"/api/v1/eligibility/{operator.uscc}").json()
+    assert outside["internal"] is None and outside["lists"] == []
