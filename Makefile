@@ -7,7 +7,7 @@ HOST ?= 127.0.0.1
 PORT ?= 8000
 SEED_OPERATORS ?= 5000
 
-.PHONY: run test setup venv assets migrate seed lint pytest lock clean bench
+.PHONY: run test setup system-deps venv assets migrate seed lint pytest lock clean bench
 
 ## Set up everything and serve the seeded demo district at http://$(HOST):$(PORT)
 run: setup migrate seed
@@ -15,9 +15,17 @@ run: setup migrate seed
 	$(PY) manage.py runserver $(HOST):$(PORT) --noreload
 
 ## Set up everything and run the whole suite (linters, type checks, layer contracts, migrations check, tests)
-test: setup lint pytest
+test: setup system-deps lint pytest
 
 setup: venv assets
+
+## Debian packages: Chromium for the browser tests (Playwright drives it) and a CJK font to render Chinese in it
+system-deps:
+	@if ! command -v chromium >/dev/null || ! fc-list :lang=zh 2>/dev/null | grep -q .; then \
+	  if [ "$$(id -u)" = 0 ]; then \
+	    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium fonts-wqy-zenhei >/dev/null; \
+	  else echo "install Debian packages chromium and fonts-wqy-zenhei (sudo apt-get install …) for the browser tests"; fi; \
+	fi
 
 venv: $(VENV)/.installed
 $(VENV)/.installed: requirements.lock

@@ -1,0 +1,59 @@
+"""The back office in a real browser (Playwright driving Debian's Chromium): log in, find an operator, page its file."""
+
+import datetime as dt
+import os
+from pathlib import Path
+
+import polars as pl
+import pytest
+
+from foodcredit.accounts.models import User
+from foodcredit.collection import services
+from foodcredit.collection.tests import frames
+
+CHROMIUM = Path("/usr/bin/chromium")
+PASSWORD = "Browser-test-2025"
+
+pytestmark = [
+    pytest.mark.browser,
+    pytest.mark.django_db(transaction=True),
+    pytest.mark.skipif(not CHROMIUM.exists(), reason="Debian's chromium is installed by `make system-deps`"),
+]
+
+
+@pytest.fixture
+def district(tmp_path):
+    services.records_write(kind="operators", frame=frames.operators(3), source_name="登记系统")
+    uscc = frames.uscc(1)
+    inspections = frames.inspections([uscc] * 60).with_columns(
+        pl.Series("inspected_on", [dt.date(2025, 1, 1) + dt.timedelta(days=7 * i) for i in range(60)])
+    )
+    services.records_write(kind="inspections", frame=inspections, source_name="执法系统")
+    User.objects.create_user(username="reg", password=PASSWORD, role=User.Role.DISTRICT_REGULATOR)
+    return uscc
+
+
+def test_regulator_logs_in_finds_an_operator_and_loads_more_of_its_credit_file(live_server, district, tmp_path):
+    os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")  # Playwright's sync API runs an event loop
+    from playwright.sync_api import expect, sync_playwright
+
+    with sync_playwright() as p:
+        browser = p.chromium.launch(
+            executable_path=str(CHROMIUM),
+            args=["--no-sandbox", "--disable-gpu", "--disable-quic", "--disable-background-networking",
+                  "--disable-component-update", "--disable-sync", "--no-first-run"],
+        )  # fmt: skip
+        page = browser.new_page(locale="zh-CN", extra_http_headers={"Accept-Language": "zh-CN"})
+        page.goto(f"{live_server.url}/office/login/")
+        page.fill("input[name=username]", "reg")
+        page.fill("input[name=password]", PASSWORD)
+        page.click("button[type=submit]")
+        page.fill("#operator-q", "测试餐饮有限公司1")
+        page.get_by_role("link", name="重庆测试餐饮有限公司1").click()  # htmx live results
+        expect(page.locator("h1")).to_contain_text("重庆测试餐饮有限公司1")
+        rows = page.locator("#timeline-body tr:not(.load-more)")
+        expect(rows).to_have_count(50)
+        page.get_by_role("link", name="加载更多").click()
+        expect(rows).to_have_count(61)  # 60 inspections and the registration entry
+        page.screenshot(path=str(tmp_path / "credit_file.png"), full_page=True)
+        browser.close()
