@@ -2,6 +2,7 @@
 
 from dataclasses import dataclass
 from datetime import date, timedelta
+from functools import lru_cache
 
 import chinese_calendar
 
@@ -14,6 +15,7 @@ class Deadline:
     estimated: bool
 
 
+@lru_cache(maxsize=8192)  # chinese_calendar scans its holiday tables on every call; pages ask for the same days
 def _is_workday(day: date, extra_holidays: frozenset[date]) -> tuple[bool, bool]:
     try:
         return chinese_calendar.is_workday(day), False
