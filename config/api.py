@@ -28,6 +28,9 @@ def _routers() -> None:
     from foodcredit.planning.api import router as planning_router
 
     api.add_router("/planning", planning_router)
+    from foodcredit.risk.api import router as risk_router
+
+    api.add_router("/risk", risk_router)
     from foodcredit.sharing.api import router as sharing_router
 
     api.add_router("/", sharing_router)

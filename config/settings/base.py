@@ -32,6 +32,7 @@ INSTALLED_APPS = [
     "foodcredit.penalties",
     "foodcredit.complaints",
     "foodcredit.collection",
+    "foodcredit.risk",
     "foodcredit.planning",
     "foodcredit.sharing",
     "foodcredit.demo",
@@ -210,14 +211,14 @@ COMMITMENT_FALSE_DISCLOSURE_PERIOD = relativedelta(years=3)  # 国办发〔2019�
 # Credit-risk classification (issue 3) -----------------------------------------------------------------------------
 # DOMAIN.md II §4 (国市监信发〔2022〕6号), II §5 (食药监食监一〔2016〕115号). Local choices, overridable per deployment.
 RISK_CLASS_SHARES = {"A": 0.65, "B": 0.25, "C": 0.08, "D": 0.02}  # DOMAIN.md II §4.1 (Dandong's distribution)
-RISK_CUTOFF_MODE = "quantile"  # "quantile": shares above over the training population; "bands": RISK_SCORE_BANDS
+RISK_CUTOFF_MODE = "quantile"  # "quantile": the shares above, over the operators at the training date; "bands"
 RISK_SCORE_BANDS = {"A": 30.0, "B": 45.0, "C": 60.0}  # 2016 grading [M]: A ≤30, B ≤45, C ≤60, D >60 (scorecard)
 RISK_HORIZON_DAYS = 365  # issue 3: a serious finding in the next 12 months
 RISK_DECAY_DAYS = 365  # age at which a record weighs 1/e in the decayed counts (local choice)
 RISK_STRICTNESS_PRIOR_WEIGHT = 30  # inspections of prior weight when shrinking an inspector's nonconform rate
 RISK_OVERRIDE_MAX_DAYS = 365  # a regulator's class override lasts at most this long (local choice)
 RISK_INDICATORS = "v1"  # risk/indicators/<name>.yaml
-# A callable(as_of=, horizon_days=) -> {"auc", "usccs"} or None, for risk_backtest's oracle line (seeded districts).
+# A callable(as_of=, horizon_days=) -> frame (uscc, label, oracle_score) or None: risk_backtest's oracle (seeded data).
 RISK_BACKTEST_ORACLE = "foodcredit.demo.risk_oracle.oracle_for_backtest"
 # End of credit-risk classification (issue 3) ----------------------------------------------------------------------
 

@@ -1,7 +1,7 @@
 from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
-from . import views
+from . import views, views_risk
 
 app_name = "office"
 urlpatterns = [
@@ -15,6 +15,8 @@ urlpatterns = [
     path("operators/", views.operator_search, name="operator_search"),
     path("operators/<str:uscc>/", views.operator_detail, name="operator_detail"),
     path("operators/<str:uscc>/timeline/", views.operator_timeline, name="operator_timeline"),
+    # Credit-risk classes (issue 3; office/views_risk.py).
+    path("risk/", views_risk.risk_dashboard, name="risk_dashboard"),
     # Import pages (数据归集, the lead's office/views_imports.py and urls_imports.py); the left navigation has the
     # matching spot in office/_nav.html.
     path("", include("foodcredit.office.urls_imports")),

@@ -1,0 +1,47 @@
+"""The credit-risk dashboard: district regulators only; charts by street, sector and over time."""
+
+from datetime import date
+
+import pytest
+
+from foodcredit.accounts.models import User
+from foodcredit.credit.tests import factories as f
+from foodcredit.risk.models import ClassificationRun, ClassResult, RiskModel
+
+pytestmark = pytest.mark.django_db
+
+
+def _run(as_of, classes):
+    model = RiskModel.objects.get_or_create(
+        version="scorecard-test", defaults={"kind": "scorecard", "trained_from": date(2022, 1, 1),
+        "trained_until": date(2025, 1, 1), "indicators": "v1", "artifact": b"", "sha256": "0" * 64},
+    )[0]  # fmt: skip
+    run = ClassificationRun.objects.create(as_of=as_of, model=model, status="done", operators=len(classes))
+    for operator, risk_class in classes:
+        ClassResult.objects.create(
+            run=run, operator=operator, as_of=as_of, risk_class=risk_class, model_class=risk_class, score=1.0
+        )
+    run.distribution = {c: sum(1 for _, k in classes if k == c) for c in "ABCD"}
+    run.save()
+    return run
+
+
+def test_dashboard_shows_distribution_by_street_sector_and_trend(client):
+    a = f.OperatorFactory(street="观音桥街道", sector="catering")
+    b = f.OperatorFactory(street="五里店街道", sector="circulation")
+    _run(date(2025, 5, 1), [(a, "A"), (b, "B")])
+    _run(date(2025, 6, 1), [(a, "C"), (b, "B")])
+    client.force_login(f.UserFactory(role=User.Role.DISTRICT_REGULATOR))
+    response = client.get("/office/risk/")
+    assert response.status_code == 200
+    street = response.context["by_street"]
+    assert street["years"] == ["五里店街道", "观音桥街道"]
+    assert street["series"][2]["data"] == [0, 1]  # C at 观音桥街道 in the latest run
+    assert response.context["by_sector"]["years"] == ["餐饮", "流通"]  # ordered by stored value
+    assert response.context["trend"]["years"] == ["2025-05-01", "2025-06-01"]
+    assert 'data-chart="risk-trend-data"' in response.content.decode()
+
+
+def test_dashboard_is_for_district_regulators(client):
+    client.force_login(f.UserFactory(role=User.Role.INSPECTOR))
+    assert client.get("/office/risk/").status_code == 403

@@ -1,0 +1,58 @@
+"""Risk-class API: an operator's current class and history, and a regulator's override. Thin: scope via selectors."""
+
+from django.core.exceptions import PermissionDenied
+from django.http import Http404, HttpRequest
+from django.utils import timezone
+from ninja import Router
+
+from foodcredit.accounts.models import User
+from foodcredit.operators import selectors as operator_selectors
+
+from . import selectors, services
+from .schemas import ClassHistoryItem, ClassOut, OverrideIn
+
+router = Router(tags=["信用风险分类"])
+
+
+def _out(uscc: str, operator_id: int) -> ClassOut:
+    current = selectors.class_current(operator_id, as_of=timezone.localdate())
+    if current is None:
+        raise Http404("no class yet")
+    return ClassOut(uscc=uscc, **current.__dict__)
+
+
+@router.get("/operators/{uscc}", response=ClassOut)
+def class_get(request: HttpRequest, uscc: str) -> ClassOut:
+    """The operator's current class, with its explanation (404 outside the caller's scope or before any run)."""
+    operator = operator_selectors.operator_get(uscc=uscc, for_user=request.user)
+    if getattr(request.user, "role", None) == User.Role.BUSINESS:
+        raise PermissionDenied  # the class is an internal reference for supervision (DOMAIN.md II §4.3)
+    return _out(operator.uscc, operator.pk)
+
+
+@router.get("/operators/{uscc}/history", response=list[ClassHistoryItem])
+def class_history(request: HttpRequest, uscc: str) -> list[ClassHistoryItem]:
+    """Every class the operator was given, newest first."""
+    operator = operator_selectors.operator_get(uscc=uscc, for_user=request.user)
+    if getattr(request.user, "role", None) == User.Role.BUSINESS:
+        raise PermissionDenied
+    return [
+        ClassHistoryItem(
+            as_of=r["as_of"], risk_class=r["risk_class"], score=r["score"], model_version=r["run__model__version"],
+            rule=r["rule"],
+        )
+        for r in selectors.class_history(operator.pk)
+    ]  # fmt: skip
+
+
+@router.post("/operators/{uscc}/override", response=ClassOut)
+def class_override(request: HttpRequest, uscc: str, payload: OverrideIn) -> ClassOut:
+    """A district regulator sets the class for a limited time, with a reason (audited)."""
+    operator = operator_selectors.operator_get(uscc=uscc, for_user=request.user)
+    if getattr(request.user, "role", None) != User.Role.DISTRICT_REGULATOR:
+        raise PermissionDenied
+    services.class_override(
+        operator=operator, risk_class=payload.risk_class, reason=payload.reason, valid_from=timezone.localdate(),
+        days=payload.days, actor=request.user,
+    )  # fmt: skip
+    return _out(operator.uscc, operator.pk)

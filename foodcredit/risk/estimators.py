@@ -1,0 +1,188 @@
+"""Two models, one interface (scikit-learn conventions): `fit(X, y)` returns self, fitted attributes end in `_`.
+
+X is a 2-D float array whose columns are `features.FEATURE_NAMES`, in that order. Both estimators offer
+`predict_proba` (calibrated probability of a serious finding in the horizon), `risk_score` (higher = riskier),
+`contributions` (rows × features, in the units of the score they explain) and `predict_class` (A–D by the fitted
+cut-offs).
+"""
+
+from typing import Any
+
+import lightgbm as lgb
+import numpy as np
+from sklearn.base import BaseEstimator, ClassifierMixin
+from sklearn.calibration import CalibratedClassifierCV
+from sklearn.frozen import FrozenEstimator
+from sklearn.linear_model import LogisticRegression
+
+from . import rules
+from .features import FEATURE_NAMES, FEATURES, SECTOR_CODES
+from .indicators import IndicatorSystem, indicator_system_load
+
+SECTOR_COLUMN = FEATURE_NAMES.index("sector_code")
+
+
+class _CutoffMixin:
+    """Class cut-offs fitted on the training scores: quantile shares, or fixed score bands."""
+
+    cutoff_mode: str
+    shares: dict[str, float] | None
+    bands: dict[str, float] | None
+    cutoffs_: dict[str, float]
+
+    def _fit_cutoffs(self, scores: np.ndarray) -> None:
+        if self.cutoff_mode == "bands":
+            if not self.bands:
+                raise ValueError("cutoff_mode 'bands' needs bands")
+            self.cutoffs_ = {c: float(self.bands[c]) for c in rules.CLASSES[:3]}
+        else:
+            self.cutoffs_ = rules.quantile_cutoffs(scores, self.shares or {"A": 0.65, "B": 0.25, "C": 0.08, "D": 0.02})
+
+    def cutoffs_refit(self, X: np.ndarray) -> None:
+        """Quantile cut-offs over the population `X` is to classify (bands stay as they are)."""
+        self._fit_cutoffs(self.risk_score(X))
+
+    def risk_score(self, X: np.ndarray) -> np.ndarray:
+        raise NotImplementedError
+
+    def predict_class(self, X: np.ndarray) -> np.ndarray:
+        """A–D by the fitted cut-offs."""
+        return rules.classes_from_scores(self.risk_score(X), self.cutoffs_)
+
+
+class ScorecardClassifier(_CutoffMixin, ClassifierMixin, BaseEstimator):
+    """A transparent scorecard: points per indicator band (static max 40 + dynamic max 60), higher = riskier.
+
+    The points come from the indicator system (data); `fit` only learns the cut-offs and a Platt mapping from
+    points to the probability of a serious finding.
+    """
+
+    def __init__(
+        self,
+        indicators: str = "v1",
+        cutoff_mode: str = "quantile",
+        shares: dict[str, float] | None = None,
+        bands: dict[str, float] | None = None,
+    ) -> None:
+        self.indicators = indicators
+        self.cutoff_mode = cutoff_mode
+        self.shares = shares
+        self.bands = bands
+
+    def _system(self) -> IndicatorSystem:
+        return getattr(self, "system_", None) or indicator_system_load(self.indicators)
+
+    def contributions(self, X: np.ndarray) -> np.ndarray:
+        """Points per feature (rows × FEATURE_NAMES); a feature scored in several parts adds up."""
+        X = np.asarray(X, dtype=np.float64)
+        out = np.zeros_like(X)
+        sectors = X[:, SECTOR_COLUMN]
+        for sector, code in SECTOR_CODES.items():
+            rows = sectors == code
+            if not rows.any():
+                continue
+            for ind in self._system().sectors[sector]:
+                j = FEATURE_NAMES.index(ind.feature)
+                band = np.searchsorted(ind.bounds, X[rows, j], side="right")
+                out[rows, j] += np.asarray(ind.points)[band]
+        return out
+
+    def risk_score(self, X: np.ndarray) -> np.ndarray:
+        """Total points, 0–100."""
+        return self.contributions(X).sum(axis=1)
+
+    def fit(self, X: np.ndarray, y: np.ndarray) -> "ScorecardClassifier":
+        self.system_ = indicator_system_load(self.indicators)
+        self.classes_ = np.array([0, 1])
+        self.feature_names_in_ = np.asarray(FEATURE_NAMES, dtype=object)
+        scores = self.risk_score(X)
+        self.calibrator_ = LogisticRegression().fit(scores.reshape(-1, 1), np.asarray(y))
+        self._fit_cutoffs(scores)
+        return self
+
+    def predict_proba(self, X: np.ndarray) -> np.ndarray:
+        return self.calibrator_.predict_proba(self.risk_score(X).reshape(-1, 1))
+
+    def predict(self, X: np.ndarray) -> np.ndarray:
+        return (self.predict_proba(X)[:, 1] >= 0.5).astype(int)
+
+
+class LightGBMRiskClassifier(_CutoffMixin, ClassifierMixin, BaseEstimator):
+    """Gradient-boosted trees with monotone constraints where the direction is known, calibrated on held-out rows.
+
+    The booster learns on the rows whose `groups` hash falls outside the calibration share (operators, so that one
+    operator's snapshots never sit on both sides); Platt ("sigmoid", keeps the ranking) or isotonic calibration is
+    fitted on the rest with the booster frozen. risk_score = calibrated probability × 100.
+    """
+
+    def __init__(
+        self,
+        n_estimators: int = 150,
+        learning_rate: float = 0.03,
+        num_leaves: int = 7,
+        min_child_samples: int = 80,
+        monotone: bool = True,
+        calibration: str = "sigmoid",
+        calibration_share: float = 0.25,
+        cutoff_mode: str = "quantile",
+        shares: dict[str, float] | None = None,
+        bands: dict[str, float] | None = None,
+        random_state: int = 0,
+    ) -> None:
+        self.n_estimators = n_estimators
+        self.learning_rate = learning_rate
+        self.num_leaves = num_leaves
+        self.min_child_samples = min_child_samples
+        self.monotone = monotone
+        self.calibration = calibration
+        self.calibration_share = calibration_share
+        self.cutoff_mode = cutoff_mode
+        self.shares = shares
+        self.bands = bands
+        self.random_state = random_state
+
+    def fit(self, X: np.ndarray, y: np.ndarray, groups: np.ndarray | None = None) -> "LightGBMRiskClassifier":
+        X = np.asarray(X, dtype=np.float64)
+        y = np.asarray(y).astype(int)
+        keys = np.asarray(groups) if groups is not None else np.arange(len(y))
+        held_out = (keys * 2654435761 % 1000) < self.calibration_share * 1000
+        params: dict[str, Any] = {
+            "n_estimators": self.n_estimators,
+            "learning_rate": self.learning_rate,
+            "num_leaves": self.num_leaves,
+            "min_child_samples": self.min_child_samples,
+            "subsample": 0.8,
+            "subsample_freq": 1,
+            "colsample_bytree": 0.8,
+            "reg_lambda": 1.0,
+            "random_state": self.random_state,
+            "deterministic": True,
+            "force_row_wise": True,
+            "n_jobs": 2,
+            "verbose": -1,
+        }
+        if self.monotone:
+            params["monotone_constraints"] = [FEATURES[f] for f in FEATURE_NAMES]
+            params["monotone_constraints_method"] = "intermediate"
+        self.booster_ = lgb.LGBMClassifier(**params).fit(X[~held_out], y[~held_out])
+        self.calibrated_ = CalibratedClassifierCV(FrozenEstimator(self.booster_), method=self.calibration).fit(
+            X[held_out], y[held_out]
+        )
+        self.classes_ = np.array([0, 1])
+        self.feature_names_in_ = np.asarray(FEATURE_NAMES, dtype=object)
+        self._fit_cutoffs(self.risk_score(X))
+        return self
+
+    def predict_proba(self, X: np.ndarray) -> np.ndarray:
+        return self.calibrated_.predict_proba(np.asarray(X, dtype=np.float64))
+
+    def predict(self, X: np.ndarray) -> np.ndarray:
+        return (self.predict_proba(X)[:, 1] >= 0.5).astype(int)
+
+    def risk_score(self, X: np.ndarray) -> np.ndarray:
+        return self.predict_proba(X)[:, 1] * 100.0
+
+    def contributions(self, X: np.ndarray) -> np.ndarray:
+        """Per-feature contributions to the booster's log-odds (TreeSHAP, pred_contrib), without the bias column."""
+        contrib = self.booster_.booster_.predict(np.asarray(X, dtype=np.float64), pred_contrib=True)
+        return np.asarray(contrib)[:, :-1]

@@ -1,0 +1,642 @@
+"""Features of every operator as of a date, from the credit ledger, with no look-ahead (issue 3 §1).
+
+Only current entries (not superseded) dated strictly before `as_of` are read. The ledger is aggregated in SQL (one
+pass with conditional aggregates, a second for who inspected) and the rest — penalties by severity, inspector
+strictness, relationships, static attributes — is joined in polars. Nothing loops over rows in Python.
+
+What is deliberately *not* a feature: registration and licence *status*. Both are stored as of the last import,
+not as of the date they changed, so on a past `as_of` they would tell the model about exits that had not happened
+yet. Licence validity is derived from the issue and expiry dates instead.
+"""
+
+import io
+import json
+from dataclasses import dataclass
+from datetime import date, timedelta
+
+import polars as pl
+from django.conf import settings
+from django.db import connection, transaction
+
+from foodcredit.credit import policy as credit_policy
+from foodcredit.credit import rules as credit_rules
+
+LEDGER = "credit_ledgerentry"
+OPERATORS = "operators_operator"
+
+WINDOWS = {"1y": 365, "2y": 730, "3y": 1095}
+LOOKBACK_DAYS = WINDOWS["3y"]
+FAILURE_KINDS = [
+    "microbial", "pesticide", "vet_drug", "additive", "heavy_metal", "mycotoxin", "quality", "contaminant", "other",
+]  # fmt: skip
+FAILURE_LABELS = {
+    "microbial": "微生物", "pesticide": "农药残留", "vet_drug": "兽药残留", "additive": "食品添加剂",
+    "heavy_metal": "重金属", "mycotoxin": "真菌毒素", "quality": "质量指标", "contaminant": "其他污染物", "other": "其他",
+}  # fmt: skip
+VERIFIED = ("true", "partly_true")
+NO_INSPECTION_DAYS = 3650  # "never inspected" as a number of days, so that the feature stays monotone
+SECTOR_CODES = {"production": 0, "circulation": 1, "catering": 2}
+_STEMS = ["inspections", "nonconform", "basically", "samples", "sample_fail", "complaints", "complaints_verified"]
+_DECAYED = ["inspections", "nonconform", "basically", "samples", "sample_fail", "complaints_verified"]
+
+# The feature list, in model order, with the direction of its effect on risk where it is known (+1 / -1 / 0).
+FEATURES: dict[str, int] = {
+    "sector_code": 0,
+    "business_type_risk": 1,
+    "years_in_business": 0,
+    "new_business_form": 1,
+    "has_licence": 0,
+    "licence_valid": -1,
+    "licence_days_to_expiry": 0,
+    **{
+        f"{stem}_{w}": (0 if stem in ("inspections", "samples", "complaints") else 1)
+        for stem in _STEMS
+        for w in WINDOWS
+    },
+    **{f"{stem}_decayed": (0 if stem in ("inspections", "samples") else 1) for stem in _DECAYED},
+    **{f"sample_fail_{k}_3y": 1 for k in FAILURE_KINDS},
+    "nonconform_adj_1y": 1,
+    "nonconform_adj_3y": 1,
+    "nonconform_adj_decayed": 1,
+    "inspector_strictness_3y": 0,
+    "days_since_inspection": 0,
+    **{f"penalties_{w}": 1 for w in WINDOWS},
+    **{f"penalties_serious_{w}": 1 for w in WINDOWS},
+    "penalties_heavy_3y": 1,
+    "penalties_ndrc_serious_3y": 1,
+    "penalties_decayed": 1,
+    "complaints_90d": 1,
+    "complaint_surge": 1,
+    "serious_3y": 1,
+    "serious_decayed": 1,
+    "serious_180d": 1,
+    "nonconform_rate": 1,
+    "basically_rate": 1,
+    "sample_fail_rate": 1,
+    "complaints_per_year": 1,
+    "type_serious_rate": 1,
+    "type_inspection_rate": 0,
+    "type_sample_rate": 0,
+    "street_serious_rate": 1,
+    "related_person_operators": 0,
+    "related_person_serious_3y": 1,
+    "related_address_operators": 0,
+    "related_address_serious_3y": 1,
+    "related_person_serious_rate": 1,
+    "related_address_serious_rate": 1,
+}
+RATE_PRIOR = 3.0  # pseudo-events shrinking an operator's own rates towards the district's
+FEATURE_NAMES = list(FEATURES)
+
+
+@dataclass(frozen=True)
+class Scope:
+    """Which operators' rows to return: all, an id range [lo, hi] (a partition), or a list of ids."""
+
+    lo: int | None = None
+    hi: int | None = None
+    ids: tuple[int, ...] | None = None
+
+    @property
+    def everything(self) -> bool:
+        return self.lo is None and self.hi is None and self.ids is None
+
+    def sql(self, column: str) -> str:
+        """A condition on an operator id column; values are ints, inlined (never user text)."""
+        parts = []
+        if self.lo is not None:
+            parts.append(f"{column} >= {int(self.lo)}")
+        if self.hi is not None:
+            parts.append(f"{column} <= {int(self.hi)}")
+        if self.ids is not None:
+            parts.append(f"{column} IN ({', '.join(str(int(i)) for i in self.ids) or 'NULL'})")
+        return " AND ".join(parts) or "1 = 1"
+
+    def expr(self) -> pl.Expr:
+        e = pl.lit(True)
+        if self.lo is not None:
+            e &= pl.col("operator_id") >= self.lo
+        if self.hi is not None:
+            e &= pl.col("operator_id") <= self.hi
+        if self.ids is not None:
+            e &= pl.col("operator_id").is_in(list(self.ids))
+        return e
+
+
+def _pg() -> bool:
+    return connection.vendor == "postgresql"
+
+
+def _day(d: date) -> str:
+    """A date literal (from a date object, never from user text)."""
+    return f"'{date.fromordinal(d.toordinal()).isoformat()}'"
+
+
+def _age(as_of: date, column: str = "occurred_on") -> str:
+    if _pg():
+        return f"(DATE {_day(as_of)} - {column})"
+    return f"CAST(julianday({_day(as_of)}) - julianday({column}) AS INTEGER)"
+
+
+def read_frame(sql: str, schema: dict[str, pl.DataType]) -> pl.DataFrame:
+    """Run a query into a polars frame: COPY … TO STDOUT on PostgreSQL (fast for a million rows), fetchall elsewhere."""
+    with connection.cursor() as cursor:
+        if _pg():
+            buf = io.BytesIO()
+            raw = cursor.cursor
+            with raw.copy(f"COPY ({sql}) TO STDOUT WITH (FORMAT csv, HEADER true)") as copy:
+                for chunk in copy:
+                    buf.write(chunk)
+            if buf.tell() == 0:
+                return pl.DataFrame(schema=schema)
+            buf.seek(0)
+            return pl.read_csv(buf, schema=schema)
+        cursor.execute(sql)
+        rows = cursor.fetchall()
+    if not rows:
+        return pl.DataFrame(schema=schema)
+    # SQLite hands back dates as text (or as dates, for plain columns): let polars infer, then cast.
+    frame = pl.DataFrame(rows, schema=list(schema), orient="row", infer_schema_length=None)
+    return frame.with_columns(
+        [
+            pl.col(c).cast(pl.String).str.to_date(strict=False)
+            if t == pl.Date() and frame.schema[c] == pl.String()
+            else pl.col(c).cast(t, strict=False)
+            for c, t in schema.items()
+        ]
+    )
+
+
+# Each entry is coded once per row as a small integer, so that the aggregates compare integers, not text:
+# inspection 1 符合 / 2 基本符合 / 3 不符合; sampling 4 合格 / 5 不合格; complaint 6 verified / 7 other; 8 licence; 9 penalty.
+_CODE_SQL = """CASE kind
+    WHEN 'inspection' THEN CASE facts->>'result' WHEN 'nonconform' THEN 3 WHEN 'basically_conform' THEN 2 ELSE 1 END
+    WHEN 'sampling_test' THEN CASE WHEN facts->>'conclusion' = 'fail' THEN 5 ELSE 4 END
+    WHEN 'complaint' THEN CASE WHEN facts->>'verification' IN ('true', 'partly_true') THEN 6 ELSE 7 END
+    WHEN 'licence' THEN 8 WHEN 'penalty' THEN 9 ELSE 0 END"""
+STRICTNESS_SAMPLE_ROWS = 2_000_000  # PostgreSQL: inspector rates from a block sample of about this many entries
+
+
+def _inspector_rates(as_of: date) -> tuple[float, dict[str, float]]:
+    """Each inspector's nonconform rate over the 3 years before `as_of`, shrunk towards the district's (empirical
+    Bayes, prior weight settings.RISK_STRICTNESS_PRIOR_WEIGHT): (district rate, {inspector id: rate − district rate}).
+
+    On a large PostgreSQL ledger the rates come from a repeatable block sample (TABLESAMPLE … REPEATABLE): hundreds
+    of visits per inspector, and the same sample for every partition of a run.
+    """
+    since = as_of - timedelta(days=LOOKBACK_DAYS)
+    sample = ""
+    if _pg():
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT reltuples FROM pg_class WHERE relname = %s", [LEDGER])
+            row = cursor.fetchone()
+        total = float(row[0]) if row else 0.0
+        if total > STRICTNESS_SAMPLE_ROWS:
+            sample = f"TABLESAMPLE SYSTEM ({100.0 * STRICTNESS_SAMPLE_ROWS / total:.4f}) REPEATABLE (42)"
+    unnest = (
+        "CROSS JOIN LATERAL jsonb_array_elements_text(i.ids) x(value)" if _pg() else "CROSS JOIN json_each(i.ids) x"
+    )
+    frame = read_frame(
+        f"""SELECT CAST(x.value AS TEXT) AS inspector, count(*) AS n, sum(i.nc) AS k
+            FROM (SELECT facts->'inspector_ids' AS ids,
+                         CASE WHEN facts->>'result' = 'nonconform' THEN 1 ELSE 0 END AS nc
+                  FROM {LEDGER} {sample}
+                  WHERE kind = 'inspection' AND superseded_by_id IS NULL
+                    AND occurred_on < {_day(as_of)} AND occurred_on >= {_day(since)}) i {unnest}
+            GROUP BY CAST(x.value AS TEXT)""",
+        {"inspector": pl.String(), "n": pl.Int64(), "k": pl.Int64()},
+    )
+    if frame.height == 0:
+        return 0.0, {}
+    p = float(frame["k"].sum()) / max(float(frame["n"].sum()), 1.0)
+    m = float(settings.RISK_STRICTNESS_PRIOR_WEIGHT)
+    excess = frame.select("inspector", d=(pl.col("k") + m * p) / (pl.col("n") + m) - p).sort("inspector")
+    return p, {i: round(d, 6) for i, d in zip(excess["inspector"].to_list(), excess["d"].to_list(), strict=True)}
+
+
+def _excess_sql(rates: dict[str, float]) -> str:
+    """Per inspection row: the mean (rate − district rate) of its first three inspectors (0 if none is known)."""
+    literal = json.dumps(rates, separators=(",", ":")).replace("'", "''")
+    slots = [f"(facts->'inspector_ids'->>{k})" for k in range(3)]
+    if _pg():
+        look = [f"coalesce(('{literal}'::jsonb ->> {slot})::float8, 0)" for slot in slots]
+    else:
+        look = [f"coalesce(json_extract('{literal}', '$.\"' || {slot} || '\"'), 0)" for slot in slots]
+    known = " + ".join(f"CASE WHEN {slot} IS NULL THEN 0 ELSE 1 END" for slot in slots)
+    return f"(({' + '.join(look)}) / (CASE WHEN ({known}) = 0 THEN 1 ELSE ({known}) END))"
+
+
+def _ledger_aggregate(as_of: date, scope: Scope, rates: dict[str, float]) -> pl.DataFrame:
+    """One pass over the ledger: counts per window, decayed counts, failure kinds, last inspection, licence expiry,
+    the inspectors' expected excess of findings, and the operator's penalties (as text, judged in polars)."""
+    tau = float(settings.RISK_DECAY_DAYS)
+    since = as_of - timedelta(days=LOOKBACK_DAYS)
+    aggs = []
+    schema: dict[str, pl.DataType] = {"operator_id": pl.Int64()}
+
+    def add(sql: str, name: str, dtype: pl.DataType) -> None:
+        aggs.append(f"{sql} AS {name}")
+        schema[name] = dtype
+
+    # Counts per code (1–7) and window, three to a bigint: each entry adds 1 + 2^21 if under 2 years old + 2^42 if
+    # under 1 year old (`k` below), so one aggregate per code gives its 3-, 2- and 1-year counts (decoded in
+    # _counts_unpack); the aggregates, not the scan, are what a wide feature pass pays for.
+    for code in range(1, 8):
+        add(f"coalesce(sum(k) FILTER (WHERE c = {code}), 0)", f"packed_{code}", pl.Int64())
+        if code <= 6:
+            add(f"coalesce(sum(w) FILTER (WHERE c = {code}), 0)", f"decayed_{code}", pl.Float64())
+    # Failure kinds as bit masks (bit k for FAILURE_KINDS[k]): two aggregates instead of one per kind and window.
+    add("coalesce(sum(DISTINCT f) FILTER (WHERE c = 5 AND a < 365), 0)", "fail_mask_1y", pl.Int64())
+    add("coalesce(sum(DISTINCT f) FILTER (WHERE c = 5), 0)", "fail_mask_3y", pl.Int64())
+    add("count(*) FILTER (WHERE c IN (3, 5) AND a < 180)", "serious_180d", pl.Int64())
+    add("count(*) FILTER (WHERE c BETWEEN 6 AND 7 AND a < 90)", "complaints_90d", pl.Int64())
+    add("min(a) FILTER (WHERE c BETWEEN 1 AND 3)", "days_since_inspection", pl.Int64())
+    add("max(lv) FILTER (WHERE c = 8)", "licence_valid_until", pl.String())
+    add("coalesce(sum(ex) FILTER (WHERE c BETWEEN 1 AND 3 AND a < 365), 0)", "excess_1y", pl.Float64())
+    add("coalesce(sum(ex) FILTER (WHERE c BETWEEN 1 AND 3), 0)", "excess_3y", pl.Float64())
+    add("coalesce(sum(ex * w) FILTER (WHERE c BETWEEN 1 AND 3), 0)", "excess_decayed", pl.Float64())
+    concat = "string_agg(pv, '§')" if _pg() else "group_concat(pv, '§')"
+    add(f"{concat} FILTER (WHERE c = 9)", "penalties_raw", pl.String())
+    fail_bits = " ".join(f"WHEN '{k}' THEN {1 << i}" for i, k in enumerate(FAILURE_KINDS))
+    # OFFSET 0 keeps PostgreSQL from flattening the inner query, which would re-extract the JSON facts once per
+    # aggregate that names a column instead of once per row; the decay weight is a double, never a (slow) numeric.
+    sql = f"""
+        SELECT operator_id, {", ".join(aggs)}
+        FROM (
+            SELECT operator_id, {_CODE_SQL} AS c, {_age(as_of)} AS a,
+                   exp(-CAST({_age(as_of)} AS DOUBLE PRECISION) / CAST({tau} AS DOUBLE PRECISION)) AS w,
+                   1 + CASE WHEN {_age(as_of)} < 730 THEN {PACK} ELSE 0 END
+                     + CASE WHEN {_age(as_of)} < 365 THEN {PACK * PACK} ELSE 0 END AS k,
+                   CASE WHEN kind = 'sampling_test' THEN CASE facts->>'failure_kind' {fail_bits} ELSE 0 END END AS f,
+                   CASE WHEN kind = 'licence' THEN facts->>'valid_until' END AS lv,
+                   CASE WHEN kind = 'inspection' THEN {_excess_sql(rates)} ELSE 0 END AS ex,
+                   CASE WHEN kind = 'penalty' THEN CAST(occurred_on AS TEXT) || '|' || coalesce(facts->>'kinds', '[]')
+                        || '|' || coalesce(facts->>'amount', '0') || '|' || coalesce(facts->>'circumstance', '')
+                        || '|' || coalesce(facts->>'natural_person', 'false') END AS pv
+            FROM {LEDGER}
+            WHERE superseded_by_id IS NULL AND occurred_on < {_day(as_of)} AND {scope.sql("operator_id")}
+              AND (kind = 'licence'
+                   OR (kind IN ('inspection', 'sampling_test', 'complaint', 'penalty')
+                       AND occurred_on >= {_day(since)}))
+            {"OFFSET 0" if _pg() else ""}
+        ) e
+        GROUP BY operator_id"""
+    frame = read_frame(sql, schema)
+    return _counts_unpack(frame).with_columns(pl.col("licence_valid_until").str.to_date(strict=False))
+
+
+PACK = 1 << 21  # counts per operator, code and window stay far below 2^21
+
+
+def _counts_unpack(frame: pl.DataFrame) -> pl.DataFrame:
+    """Window counts and decayed counts per feature stem from the packed per-code aggregates."""
+
+    def window(code: int, w: str) -> pl.Expr:
+        packed = pl.col(f"packed_{code}")
+        return {"3y": packed % PACK, "2y": (packed // PACK) % PACK, "1y": packed // (PACK * PACK)}[w]
+
+    codes = {
+        "inspections": (1, 2, 3), "nonconform": (3,), "basically": (2,), "samples": (4, 5), "sample_fail": (5,),
+        "complaints": (6, 7), "complaints_verified": (6,),
+    }  # fmt: skip
+    counts = [
+        pl.sum_horizontal([window(c, w) for c in members]).alias(f"{stem}_{w}")
+        for stem, members in codes.items()
+        for w in WINDOWS
+    ]
+    decayed = [
+        pl.sum_horizontal([pl.col(f"decayed_{c}") for c in codes[stem]]).alias(f"{stem}_decayed") for stem in _DECAYED
+    ]
+    return frame.with_columns(counts + decayed).drop(
+        [f"packed_{c}" for c in range(1, 8)] + [f"decayed_{c}" for c in range(1, 7)]
+    )
+
+
+def _penalties_judge(raw: pl.DataFrame) -> pl.DataFrame:
+    """Penalty rows (operator_id, occurred_on, kinds JSON text, amount, circumstance, natural_person text) with their
+    severity by credit.rules, decided once per distinct combination of the facts the rules read, never per row."""
+    raw = raw.with_columns(
+        kinds=pl.col("kinds").fill_null("[]").str.json_decode(pl.List(pl.String())).list.sort(),
+        amount=pl.col("amount").cast(pl.Float64, strict=False).fill_null(0.0),
+        circumstance=pl.col("circumstance").fill_null(""),
+        natural_person=pl.col("natural_person").is_in(["true", "1", "True"]),
+    )
+    policy = credit_policy.disclosure_policy()
+    combos = raw.select("kinds", "amount", "circumstance", "natural_person").unique()
+    kinds, amounts = combos["kinds"].to_list(), combos["amount"].to_list()
+    circumstances, natural = combos["circumstance"].to_list(), combos["natural_person"].to_list()
+    heavy = [
+        credit_rules.is_heavy_penalty({"kinds": k, "circumstance": c})
+        for k, c in zip(kinds, circumstances, strict=True)
+    ]
+    ndrc = [
+        credit_rules.penalty_severity({"kinds": k, "amount": a}, policy, natural_person=n)
+        for k, a, n in zip(kinds, amounts, natural, strict=True)
+    ]
+    judged = combos.with_columns(heavy=pl.Series(heavy, dtype=pl.Boolean), ndrc=pl.Series(ndrc, dtype=pl.String))
+    return raw.join(judged, on=["kinds", "amount", "circumstance", "natural_person"], how="left").with_columns(
+        # A serious finding (issue 3): a penalty other than a warning only.
+        serious=pl.col("kinds").list.eval(pl.element() != "警告").list.any().fill_null(False),
+    )
+
+
+_PENALTY_SCHEMA = {
+    "operator_id": pl.Int64(),
+    "occurred_on": pl.Date(),
+    "kinds": pl.String(),
+    "amount": pl.String(),
+    "circumstance": pl.String(),
+    "natural_person": pl.String(),
+}
+
+
+def penalties_frame(*, after: date | None, before: date) -> pl.DataFrame:
+    """Current penalty entries dated in [after, before): operator, date, kinds, and their severity by credit.rules."""
+    lower = f"AND occurred_on >= {_day(after)}" if after else ""
+    raw = read_frame(
+        f"""SELECT operator_id, occurred_on, facts->>'kinds' AS kinds, facts->>'amount' AS amount,
+                   facts->>'circumstance' AS circumstance, facts->>'natural_person' AS natural_person
+            FROM {LEDGER}
+            WHERE kind = 'penalty' AND superseded_by_id IS NULL AND occurred_on < {_day(before)} {lower}""",
+        _PENALTY_SCHEMA,
+    )
+    return _penalties_judge(raw)
+
+
+def _penalties_unpack(ledger: pl.DataFrame) -> pl.DataFrame:
+    """The penalties folded into the ledger pass: "date|kinds|amount|circumstance|natural_person", joined by §."""
+    fields = ["occurred_on", "kinds", "amount", "circumstance", "natural_person"]
+    parts = (
+        ledger.select("operator_id", "penalties_raw")
+        .drop_nulls("penalties_raw")
+        .with_columns(pl.col("penalties_raw").str.split("§"))
+        .explode("penalties_raw", empty_as_null=True)
+        .with_columns(pl.col("penalties_raw").str.split("|").list.to_struct(fields=fields))
+        .unnest("penalties_raw")
+    )
+    if parts.height == 0:
+        return _penalties_judge(pl.DataFrame(schema=_PENALTY_SCHEMA))
+    return _penalties_judge(parts.with_columns(pl.col("occurred_on").str.to_date()))
+
+
+def _penalty_features(penalties: pl.DataFrame, as_of: date) -> pl.DataFrame:
+    tau = float(settings.RISK_DECAY_DAYS)
+    age = (pl.lit(as_of) - pl.col("occurred_on")).dt.total_days()
+    return (
+        penalties.with_columns(age=age)
+        .group_by("operator_id")
+        .agg(
+            *[(pl.col("age") < d).sum().alias(f"penalties_{w}") for w, d in WINDOWS.items()],
+            *[
+                ((pl.col("age") < d) & pl.col("serious")).sum().alias(f"penalties_serious_{w}")
+                for w, d in WINDOWS.items()
+            ],
+            pl.col("heavy").sum().alias("penalties_heavy_3y"),
+            (pl.col("ndrc") == "serious").sum().alias("penalties_ndrc_serious_3y"),
+            (-pl.col("age") / tau).exp().filter(pl.col("serious")).sum().alias("penalties_decayed"),
+        )
+    )
+
+
+def operators_frame(*, as_of: date, scope: Scope | None = None) -> pl.DataFrame:
+    """Operators registered before `as_of`: static attributes and relationship keys."""
+    where = scope.sql("id") if scope else "1 = 1"
+    return read_frame(
+        f"""SELECT id AS operator_id, uscc, sector, business_type, street, registered_on,
+                   CASE WHEN new_business_form THEN 1 ELSE 0 END AS new_business_form,
+                   legal_rep_person_id, address, status
+            FROM {OPERATORS} WHERE registered_on < {_day(as_of)} AND {where}""",
+        {
+            "operator_id": pl.Int64(),
+            "uscc": pl.String(),
+            "sector": pl.String(),
+            "business_type": pl.String(),
+            "street": pl.String(),
+            "registered_on": pl.Date(),
+            "new_business_form": pl.Int64(),
+            "legal_rep_person_id": pl.Int64(),
+            "address": pl.String(),
+            "status": pl.String(),
+        },
+    )
+
+
+def _district_counts(as_of: date) -> pl.DataFrame:
+    """Inspections, samples and serious inspection/sampling findings of the 3 years before `as_of`, all operators."""
+    since = as_of - timedelta(days=LOOKBACK_DAYS)
+    return read_frame(
+        f"""SELECT operator_id,
+                   count(*) FILTER (WHERE kind = 'inspection') AS inspections_3y,
+                   count(*) FILTER (WHERE kind = 'sampling_test') AS samples_3y,
+                   count(*) FILTER (WHERE kind = 'inspection' AND facts->>'result' = 'basically_conform')
+                       AS basically_3y,
+                   count(*) FILTER (WHERE kind = 'sampling_test' AND facts->>'conclusion' = 'fail') AS sample_fail_3y,
+                   count(*) FILTER (WHERE (kind = 'inspection' AND facts->>'result' = 'nonconform')
+                                       OR (kind = 'sampling_test' AND facts->>'conclusion' = 'fail')) AS n
+            FROM {LEDGER}
+            WHERE superseded_by_id IS NULL AND occurred_on < {_day(as_of)} AND occurred_on >= {_day(since)}
+              AND kind IN ('inspection', 'sampling_test')
+            GROUP BY operator_id""",
+        {
+            "operator_id": pl.Int64(),
+            "inspections_3y": pl.Int64(),
+            "samples_3y": pl.Int64(),
+            "basically_3y": pl.Int64(),
+            "sample_fail_3y": pl.Int64(),
+            "n": pl.Int64(),
+        },
+    )
+
+
+def _district_rates(operators: pl.DataFrame, district: pl.DataFrame, as_of: date) -> pl.DataFrame:
+    """Per operator, the district's rates over the 3 years before `as_of` for its business type and street:
+    serious findings, inspections and samples per operator-year (how often such operators are visited and found
+    wanting — the exposure a single operator's short history cannot show).
+    """
+    exposure = ((pl.lit(as_of) - pl.col("registered_on")).dt.total_days() / 365.25).clip(0.1, 3.0)
+    frame = operators.select("operator_id", "business_type", "street", exposure.alias("exposure")).join(
+        district, on="operator_id", how="left"
+    )
+    frame = frame.with_columns(pl.col("serious_3y", "inspections_3y", "samples_3y").fill_null(0))
+
+    def rate(col: str, over: str) -> pl.Expr:
+        return pl.col(col).sum().over(over) / pl.col("exposure").sum().over(over)
+
+    return frame.select(
+        "operator_id",
+        type_serious_rate=rate("serious_3y", "business_type"),
+        type_inspection_rate=rate("inspections_3y", "business_type"),
+        type_sample_rate=rate("samples_3y", "business_type"),
+        street_serious_rate=rate("serious_3y", "street"),
+    )
+
+
+def _relationships(operators: pl.DataFrame, serious: pl.DataFrame) -> pl.DataFrame:
+    """Other operators with the same legal representative (person id) or the same address, and their findings."""
+    frame = operators.select("operator_id", "legal_rep_person_id", "address").join(
+        serious.select("operator_id", "serious_3y"), on="operator_id", how="left"
+    )
+    frame = frame.with_columns(pl.col("serious_3y").fill_null(0))
+    person = pl.col("legal_rep_person_id").is_not_null()
+    address = pl.col("address").fill_null("").str.strip_chars() != ""
+    return frame.select(
+        "operator_id",
+        related_person_operators=pl.when(person).then(pl.len().over("legal_rep_person_id") - 1).otherwise(0),
+        related_person_serious_3y=pl.when(person)
+        .then(pl.col("serious_3y").sum().over("legal_rep_person_id") - pl.col("serious_3y"))
+        .otherwise(0),
+        related_address_operators=pl.when(address).then(pl.len().over("address") - 1).otherwise(0),
+        related_address_serious_3y=pl.when(address)
+        .then(pl.col("serious_3y").sum().over("address") - pl.col("serious_3y"))
+        .otherwise(0),
+    )
+
+
+def features_as_of(*, as_of: date, operator_ids: list[int] | None = None, scope: Scope | None = None) -> pl.DataFrame:
+    """One row per operator registered before `as_of`: identity columns, then FEATURE_NAMES, from the ledger.
+
+    `operator_ids` or `scope` (an id range, for partitions) limit the rows returned, never the statistics the
+    features are relative to (inspector strictness and relationships are district-wide), so a partitioned run
+    gives the same rows as a single one.
+    """
+    from . import indicators  # the business-type tiers are part of the indicator system (data)
+
+    if operator_ids is not None:
+        scope = Scope(ids=tuple(sorted(operator_ids)))
+    scope = scope or Scope()
+    with transaction.atomic():
+        if _pg():
+            with connection.cursor() as cursor:
+                # Hash aggregates over a million operators stay in memory; JIT compiling costs more than it saves here.
+                cursor.execute("SET LOCAL work_mem = '512MB'")
+                cursor.execute("SET LOCAL jit = off")
+        return _features(as_of, scope, indicators.business_type_tiers())
+
+
+def _features(as_of: date, scope: Scope, tiers: dict[str, int]) -> pl.DataFrame:
+    everyone = operators_frame(as_of=as_of)
+    ops = everyone.filter(scope.expr()) if not scope.everything else everyone
+    district_rate, inspector_excess = _inspector_rates(as_of)
+    ledger = _ledger_aggregate(as_of, scope, inspector_excess)
+    pen = _penalty_features(_penalties_unpack(ledger), as_of)
+    if scope.everything:
+        district = ledger.select(
+            "operator_id",
+            "inspections_3y",
+            "samples_3y",
+            "basically_3y",
+            "sample_fail_3y",
+            n=pl.col("nonconform_3y") + pl.col("sample_fail_3y"),
+        )
+        district_pen = pen
+    else:
+        # A partition's relationships and shares still need every operator's counts (two lighter passes).
+        district = _district_counts(as_of)
+        district_pen = _penalty_features(
+            penalties_frame(after=as_of - timedelta(days=LOOKBACK_DAYS), before=as_of), as_of
+        )
+    district = district.join(
+        district_pen.select("operator_id", "penalties_serious_3y"), on="operator_id", how="full", coalesce=True
+    ).select(
+        "operator_id",
+        pl.col("inspections_3y", "samples_3y", "basically_3y", "sample_fail_3y").fill_null(0),
+        serious_3y=pl.col("n").fill_null(0) + pl.col("penalties_serious_3y").fill_null(0),
+    )
+    # District-wide shares that shrink an operator's own rates (from every operator, whatever the partition).
+    basically_share = float(district["basically_3y"].sum()) / max(float(district["inspections_3y"].sum()), 1.0)
+    fail_share = float(district["sample_fail_3y"].sum()) / max(float(district["samples_3y"].sum()), 1.0)
+    related = _relationships(everyone, district)
+    rates = _district_rates(everyone, district, as_of)
+    frame = (
+        ops.join(ledger.drop("penalties_raw"), on="operator_id", how="left")
+        .join(pen, on="operator_id", how="left")
+        .join(related, on="operator_id", how="left")
+        .join(rates, on="operator_id", how="left")
+    )
+    count_cols = [c for c in frame.columns if c in FEATURES and c != "days_since_inspection"]
+    frame = frame.with_columns([pl.col(c).fill_null(0) for c in count_cols]).with_columns(
+        pl.col("excess_1y", "excess_3y", "excess_decayed").fill_null(0.0),
+        pl.col("fail_mask_1y", "fail_mask_3y").fill_null(0),
+        district_rate=pl.lit(district_rate),
+    )
+    years = (pl.lit(as_of) - pl.col("registered_on")).dt.total_days() / 365.25
+    frame = frame.with_columns(
+        sector_code=pl.col("sector").replace_strict(SECTOR_CODES, default=-1, return_dtype=pl.Int64),
+        business_type_risk=pl.col("business_type").replace_strict(tiers, default=2, return_dtype=pl.Int64),
+        years_in_business=years,
+        has_licence=pl.col("licence_valid_until").is_not_null().cast(pl.Int64),
+        licence_valid=(pl.col("licence_valid_until") >= pl.lit(as_of)).fill_null(False).cast(pl.Int64),
+        licence_days_to_expiry=(pl.col("licence_valid_until") - pl.lit(as_of)).dt.total_days().fill_null(0),
+        nonconform_adj_1y=pl.col("nonconform_1y")
+        - pl.col("district_rate") * pl.col("inspections_1y")
+        - pl.col("excess_1y"),
+        nonconform_adj_3y=pl.col("nonconform_3y")
+        - pl.col("district_rate") * pl.col("inspections_3y")
+        - pl.col("excess_3y"),
+        nonconform_adj_decayed=pl.col("nonconform_decayed")
+        - pl.col("district_rate") * pl.col("inspections_decayed")
+        - pl.col("excess_decayed"),
+        inspector_strictness_3y=pl.when(pl.col("inspections_3y") > 0)
+        .then(pl.col("excess_3y") / pl.col("inspections_3y"))
+        .otherwise(0.0),
+        days_since_inspection=pl.col("days_since_inspection").fill_null(NO_INSPECTION_DAYS),
+        **{f"sample_fail_{k}_3y": (pl.col("fail_mask_3y") & (1 << i)) != 0 for i, k in enumerate(FAILURE_KINDS)},
+        complaint_surge=pl.col("complaints_90d") - pl.col("complaints_2y") * (90 / 730),
+        serious_3y=pl.col("nonconform_3y") + pl.col("sample_fail_3y") + pl.col("penalties_serious_3y"),
+        # Shrunk rates: an operator's findings per visit, whatever its history's length (new operators included).
+        nonconform_rate=(pl.col("nonconform_3y") - pl.col("excess_3y") + RATE_PRIOR * pl.col("district_rate"))
+        / (pl.col("inspections_3y") + RATE_PRIOR),
+        basically_rate=(pl.col("basically_3y") + RATE_PRIOR * basically_share)
+        / (pl.col("inspections_3y") + RATE_PRIOR),
+        sample_fail_rate=(pl.col("sample_fail_3y") + RATE_PRIOR * fail_share) / (pl.col("samples_3y") + RATE_PRIOR),
+        complaints_per_year=pl.col("complaints_3y") / years.clip(0.25, 3.0),
+        related_person_serious_rate=pl.col("related_person_serious_3y")
+        / pl.col("related_person_operators").clip(1, None),
+        related_address_serious_rate=pl.col("related_address_serious_3y")
+        / pl.col("related_address_operators").clip(1, None),
+        serious_decayed=pl.col("nonconform_decayed") + pl.col("sample_fail_decayed") + pl.col("penalties_decayed"),
+    )
+    identity = [
+        "operator_id", "uscc", "sector", "business_type", "street", "status", "licence_valid_until",
+        "fail_mask_1y", "fail_mask_3y",
+    ]  # fmt: skip
+    return frame.select(
+        *identity, *[pl.col(c).cast(pl.Float64) for c in FEATURE_NAMES]
+    ).sort("operator_id")  # fmt: skip
+
+
+def outcomes_after(*, as_of: date, horizon_days: int) -> pl.DataFrame:
+    """Serious findings dated in (as_of, as_of + horizon]: per operator, whether any and the date of the first.
+
+    A serious finding: an inspection 不符合, a sampling test 不合格, or a penalty other than a warning only.
+    """
+    until = as_of + timedelta(days=horizon_days)
+    records = read_frame(
+        f"""SELECT operator_id, occurred_on FROM {LEDGER}
+            WHERE superseded_by_id IS NULL AND occurred_on > {_day(as_of)} AND occurred_on <= {_day(until)}
+              AND ((kind = 'inspection' AND facts->>'result' = 'nonconform')
+                   OR (kind = 'sampling_test' AND facts->>'conclusion' = 'fail'))""",
+        {"operator_id": pl.Int64(), "occurred_on": pl.Date()},
+    )
+    penalties = penalties_frame(after=as_of + timedelta(days=1), before=until + timedelta(days=1)).filter(
+        pl.col("serious")
+    )
+    return (
+        pl.concat([records, penalties.select("operator_id", "occurred_on")])
+        .group_by("operator_id")
+        .agg(first_serious_on=pl.col("occurred_on").min(), serious_count=pl.len())
+        .with_columns(serious=pl.lit(1))
+    )
+
+
+def inspections_after(*, as_of: date, horizon_days: int) -> pl.DataFrame:
+    """Inspections dated in (as_of, as_of + horizon]: operator, date, and whether the result was 不符合."""
+    until = as_of + timedelta(days=horizon_days)
+    return read_frame(
+        f"""SELECT operator_id, occurred_on,
+                   CASE WHEN facts->>'result' = 'nonconform' THEN 1 ELSE 0 END AS nonconform
+            FROM {LEDGER}
+            WHERE kind = 'inspection' AND superseded_by_id IS NULL
+              AND occurred_on > {_day(as_of)} AND occurred_on <= {_day(until)}""",
+        {"operator_id": pl.Int64(), "occurred_on": pl.Date(), "nonconform": pl.Int64()},
+    )

@@ -1,0 +1,33 @@
+"""API shapes of the risk domain."""
+
+from datetime import date
+
+from ninja import Schema
+from pydantic import Field
+
+
+class ClassOut(Schema):
+    """An operator's current class with the indicators behind it (internal: regulators only see the score)."""
+
+    uscc: str
+    risk_class: str
+    label: str
+    as_of: date
+    explanation: list[str]
+    model_version: str
+    rule: str
+    score: float
+
+
+class ClassHistoryItem(Schema):
+    as_of: date
+    risk_class: str
+    score: float
+    model_version: str
+    rule: str
+
+
+class OverrideIn(Schema):
+    risk_class: str = Field(pattern="^[ABCD]$")
+    reason: str = Field(min_length=1, max_length=2000)
+    days: int | None = Field(default=None, ge=1)

@@ -1,0 +1,109 @@
+"""Features as of a date: no look-ahead, corrections, inspector strictness, relationships, partitions."""
+
+import datetime as dt
+
+import polars as pl
+from polars.testing import assert_frame_equal
+
+from foodcredit.collection import services as collection_services
+from foodcredit.credit.models import LedgerEntry
+from foodcredit.operators.models import Operator
+from foodcredit.risk.features import FEATURE_NAMES, Scope, features_as_of
+
+from .world import INSPECTORS
+
+AS_OF = dt.date(2025, 6, 1)
+
+
+def _write(kind, frame):
+    collection_services.records_write(kind=kind, frame=frame, source_name="测试来源", job_label="risk-test")
+
+
+def _inspection(uscc, on, result, *, inspectors=None, source_id="X1"):
+    return pl.DataFrame(
+        {
+            "source_id": [source_id], "uscc": [uscc], "inspected_on": [on], "kind": ["routine"], "result": [result],
+            "findings": [""], "inspectors": [inspectors or f"{INSPECTORS[4]}、{INSPECTORS[5]}"], "_row": [2],
+        }
+    )  # fmt: skip
+
+
+def test_features_as_of_ignores_records_dated_on_or_after_as_of(district):
+    before = features_as_of(as_of=AS_OF)
+    target = district["operators"]["uscc"][0]
+    _write("inspections", _inspection(target, AS_OF, "nonconform", source_id="LATE1"))
+    _write("inspections", _inspection(target, AS_OF + dt.timedelta(days=40), "nonconform", source_id="LATE2"))
+    penalty = (
+        district["penalties"]
+        .head(1)
+        .with_columns(
+            decision_no=pl.lit("渝江北市监罚〔2026〕1号"), uscc=pl.lit(target), decided_on=pl.lit(dt.date(2025, 9, 1))
+        )
+    )
+    _write("penalties", penalty)
+    assert_frame_equal(features_as_of(as_of=AS_OF), before)
+
+
+def test_features_as_of_counts_a_record_dated_the_day_before(district):
+    target = district["operators"]["uscc"][0]
+    before = features_as_of(as_of=AS_OF).filter(pl.col("uscc") == target)
+    _write("inspections", _inspection(target, AS_OF - dt.timedelta(days=1), "nonconform", source_id="EARLY"))
+    after = features_as_of(as_of=AS_OF).filter(pl.col("uscc") == target)
+    assert after["nonconform_1y"][0] == before["nonconform_1y"][0] + 1
+    assert after["days_since_inspection"][0] == 1
+
+
+def test_features_as_of_reads_only_current_entries_after_a_correction(district):
+    target = district["operators"]["uscc"][1]
+    _write("inspections", _inspection(target, dt.date(2025, 3, 1), "nonconform", source_id="FIX"))
+    first = features_as_of(as_of=AS_OF).filter(pl.col("uscc") == target)["nonconform_1y"][0]
+    _write("inspections", _inspection(target, dt.date(2025, 3, 1), "conform", source_id="FIX"))
+    assert LedgerEntry.objects.filter(superseded_by__isnull=False).count() == 1
+    assert features_as_of(as_of=AS_OF).filter(pl.col("uscc") == target)["nonconform_1y"][0] == first - 1
+
+
+def test_strict_inspectors_findings_count_for_less(district):
+    strict_op, lenient_op = district["operators"]["uscc"][20], district["operators"]["uscc"][21]
+    on = dt.date(2025, 5, 1)
+    _write(
+        "inspections",
+        _inspection(strict_op, on, "nonconform", inspectors=f"{INSPECTORS[0]}、{INSPECTORS[1]}", source_id="S1"),
+    )
+    _write(
+        "inspections",
+        _inspection(lenient_op, on, "nonconform", inspectors=f"{INSPECTORS[4]}、{INSPECTORS[5]}", source_id="L1"),
+    )
+    f = features_as_of(as_of=AS_OF).filter(pl.col("uscc").is_in([strict_op, lenient_op]))
+    strict = f.filter(pl.col("uscc") == strict_op)
+    lenient = f.filter(pl.col("uscc") == lenient_op)
+    # The same finding counts for less after a strict inspector: observed minus what its inspectors would find anyway.
+    strict_excess = strict["nonconform_1y"][0] - strict["nonconform_adj_1y"][0]
+    lenient_excess = lenient["nonconform_1y"][0] - lenient["nonconform_adj_1y"][0]
+    assert strict_excess > lenient_excess
+
+
+def test_relationships_link_operators_by_legal_representative_and_address(district):
+    f = features_as_of(as_of=AS_OF).sort("uscc")
+    codes = district["operators"]["uscc"]
+    pair = f.filter(pl.col("uscc").is_in([codes[0], codes[1]]))
+    assert pair["related_person_operators"].to_list() == [1.0, 1.0]
+    assert pair["related_address_operators"].to_list() == [1.0, 1.0]
+    assert f.filter(pl.col("uscc") == codes[50])["related_person_operators"][0] == 0
+    serious = f.filter(pl.col("uscc").is_in([codes[0], codes[1]]))["serious_3y"].to_list()
+    assert pair["related_person_serious_3y"].to_list() == serious[::-1]
+
+
+def test_features_of_a_partition_equal_those_of_the_whole(district):
+    whole = features_as_of(as_of=AS_OF)
+    ids = sorted(Operator.objects.values_list("pk", flat=True))
+    middle = ids[len(ids) // 2]
+    parts = pl.concat(
+        [
+            features_as_of(as_of=AS_OF, scope=Scope(lo=ids[0], hi=middle)),
+            features_as_of(as_of=AS_OF, scope=Scope(lo=middle + 1, hi=ids[-1])),
+        ]
+    )
+    assert_frame_equal(parts, whole)
+    some = features_as_of(as_of=AS_OF, operator_ids=ids[:5])
+    assert_frame_equal(some, whole.head(5))
+    assert set(FEATURE_NAMES) <= set(whole.columns)

@@ -1,0 +1,151 @@
+"""Registry, classification runs, hard rule, overrides, class changes in the ledger, partitions, commands."""
+
+import csv
+import datetime as dt
+import io
+
+import pytest
+from django.core.management import call_command
+
+from foodcredit.core.errors import DomainError
+from foodcredit.core.models import AuditEvent
+from foodcredit.credit.models import LedgerEntry
+from foodcredit.operators.models import Operator
+from foodcredit.risk import selectors, services, tasks, training
+from foodcredit.risk.models import ClassResult, RiskModel
+
+UNTIL = dt.date(2025, 6, 1)
+
+
+@pytest.fixture
+def model(district):
+    fitted = training.model_fit(kind="scorecard", until=UNTIL)
+    return services.model_register(fitted=fitted, actor=None)
+
+
+def _classify(as_of, *, parts=1):
+    run = services.classification_start(as_of=as_of, actor=None)
+    for lo, hi in services.partitions_for(parts=parts):
+        tasks.classify_partition.delay(run.pk, lo, hi)
+    return services.classification_finish(run=run, actor=None)
+
+
+def test_first_model_registered_is_active_with_hash_window_and_features(model):
+    assert model.status == RiskModel.Status.ACTIVE and len(model.sha256) == 64
+    assert model.trained_until == UNTIL and "nonconform_adj_decayed" in model.features
+    assert 0 <= model.metrics["auc"] <= 1
+    assert AuditEvent.objects.filter(object_type="risk_model", action="activate", object_id=str(model.pk)).exists()
+    assert type(services.model_load(model)).__name__ == "ScorecardClassifier"
+
+
+def test_a_model_that_evaluates_worse_is_refused_unless_forced(model):
+    worse = training.model_fit(kind="scorecard", until=UNTIL - dt.timedelta(days=20))
+    worse.metrics = {**worse.metrics, "auc": model.metrics["auc"] - 0.05}
+    candidate = services.model_register(fitted=worse, actor=None)
+    assert candidate.status == RiskModel.Status.CANDIDATE
+    with pytest.raises(DomainError) as exc:
+        services.model_activate(model=candidate, actor=None)
+    assert exc.value.code == "risk.model_worse"
+    services.model_activate(model=candidate, actor=None, force_reason="新版指标体系试运行")
+    candidate.refresh_from_db()
+    assert candidate.status == RiskModel.Status.ACTIVE and candidate.activation_reason == "新版指标体系试运行"
+    event = AuditEvent.objects.get(object_type="risk_model", action="activate", object_id=str(candidate.pk))
+    assert event.changes["force_reason"] == [None, "新版指标体系试运行"]
+
+
+def test_classification_gives_every_active_operator_a_class_score_and_explanation(model):
+    run = _classify(UNTIL)
+    assert run.operators == Operator.objects.filter(status="active").count() == ClassResult.objects.count()
+    assert sum(run.distribution.values()) == run.operators
+    result = ClassResult.objects.order_by("-score").first()
+    assert result.risk_class in "CD" and result.explanation and all(isinstance(s, str) for s in result.explanation)
+    current = selectors.class_current(result.operator_id)
+    assert (current.risk_class, current.as_of, current.model_version) == (result.risk_class, UNTIL, model.version)
+
+
+def test_serious_list_hard_rule_sets_d(model, monkeypatch):
+    operator = Operator.objects.order_by("pk").first()
+    monkeypatch.setattr(selectors, "serious_listed_operator_ids", lambda *, as_of: {operator.pk})
+    _classify(UNTIL)
+    result = ClassResult.objects.get(operator=operator)
+    assert (result.risk_class, result.rule) == ("D", "serious_list")
+    assert result.explanation[0] == "列入严重违法失信名单，直接确定为D类"
+
+
+def test_the_serious_list_rule_is_inert_until_credit_provides_memberships(model):
+    assert selectors.serious_listed_operator_ids(as_of=UNTIL) == set()
+
+
+def test_override_applies_is_audited_and_expires(model):
+    operator = Operator.objects.order_by("pk").first()
+    override = services.class_override(
+        operator=operator, risk_class="D", reason="约谈后仍拒不整改", valid_from=UNTIL, days=30, actor=None
+    )
+    event = AuditEvent.objects.get(object_type="risk_override", object_id=str(override.pk))
+    assert event.changes["reason"] == [None, "约谈后仍拒不整改"]
+    assert LedgerEntry.objects.filter(kind="class_change", ref_kind="risk_override", facts__risk_class="D").exists()
+    _classify(UNTIL + dt.timedelta(days=10))
+    inside = ClassResult.objects.get(operator=operator, as_of=UNTIL + dt.timedelta(days=10))
+    assert (inside.risk_class, inside.rule) == ("D", "override")
+    assert inside.explanation[0].startswith("监管人员调整为D类（约谈后仍拒不整改），有效期至2025-07-01")
+    _classify(UNTIL + dt.timedelta(days=30))
+    after = ClassResult.objects.get(operator=operator, as_of=UNTIL + dt.timedelta(days=30))
+    assert after.rule == "" and after.risk_class == after.model_class
+
+
+def test_override_needs_a_reason_and_a_limited_period(model):
+    operator = Operator.objects.order_by("pk").first()
+    with pytest.raises(DomainError):
+        services.class_override(operator=operator, risk_class="A", reason=" ", valid_from=UNTIL, days=30, actor=None)
+    with pytest.raises(DomainError):
+        services.class_override(
+            operator=operator, risk_class="A", reason="复核", valid_from=UNTIL, days=9999, actor=None
+        )
+
+
+def test_a_class_change_is_filed_in_the_ledger_and_audited(model):
+    first = _classify(UNTIL)
+    assert first.changed == 0  # a first class is not a change
+    later = _classify(dt.date(2025, 12, 1))
+    changed = LedgerEntry.objects.filter(kind="class_change", ref_kind="risk_result")
+    assert later.changed == changed.count() > 0
+    entry = changed.first()
+    result = ClassResult.objects.get(pk=entry.ref_id)
+    previous = ClassResult.objects.get(run=first, operator_id=entry.operator_id)
+    assert entry.facts["risk_class"] == result.risk_class != previous.risk_class == entry.facts["previous_class"]
+    assert AuditEvent.objects.filter(object_type="risk_result", action="class_change").count() == later.changed
+
+
+def test_partitioned_run_gives_identical_results(model):
+    single = _classify(UNTIL, parts=1)
+    split = _classify(UNTIL, parts=4)
+    fields = ("operator_id", "risk_class", "model_class", "score", "rule", "explanation")
+    rows = lambda run: list(ClassResult.objects.filter(run=run).order_by("operator_id").values_list(*fields))  # noqa: E731
+    assert rows(single) == rows(split) and len(rows(single)) > 0
+
+
+def test_commands_train_classify_and_export(district, tmp_path):
+    out = io.StringIO()
+    call_command("risk_train", "--until", "2025-06-01", "--kind", "scorecard", stdout=out)
+    assert "registered scorecard-20250601" in out.getvalue()
+    export = tmp_path / "classes.csv"
+    call_command(
+        "risk_classify", "--as-of", "2025-06-01", "--export", str(export), "--partitions", "2", stdout=out, verbosity=0
+    )
+    with export.open(encoding="utf-8-sig") as fh:
+        rows = list(csv.DictReader(fh))
+    assert list(rows[0]) == ["统一社会信用代码", "class", "score", "model_version"]
+    assert len(rows) == Operator.objects.filter(status="active").count()
+    assert {r["model_version"] for r in rows} == {selectors.model_active().version}
+
+
+def test_classes_attach_gives_planning_the_classes_with_overrides(model):
+    import polars as pl
+
+    run = _classify(UNTIL)
+    first, *others = list(Operator.objects.filter(status="active").order_by("pk")[:3])
+    services.class_override(operator=first, risk_class="D", reason="复查", valid_from=UNTIL, days=10, actor=None)
+    frame = pl.DataFrame({"operator_id": [first.pk, others[0].pk, 999_999]})
+    out = selectors.classes_attach(frame=frame, as_of=UNTIL)
+    expected_other = ClassResult.objects.get(run=run, operator=others[0]).risk_class
+    assert out["risk_class"].to_list() == ["D", expected_other, "B"]
