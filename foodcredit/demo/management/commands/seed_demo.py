@@ -4,6 +4,7 @@ Thin: reads the clock once, checks --if-empty, calls `demo.services.demo_seed`, 
 """
 
 from datetime import date
+from pathlib import Path
 from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
@@ -11,6 +12,7 @@ from django.utils import timezone
 
 from foodcredit.demo import selectors as demo_selectors
 from foodcredit.demo import services as demo_services
+from foodcredit.demo.world.common import params_load
 
 
 class Command(BaseCommand):
@@ -22,6 +24,9 @@ class Command(BaseCommand):
         parser.add_argument("--seed", type=int, default=42, help="random seed: same seed, same rows (default 42)")
         parser.add_argument("--if-empty", action="store_true", help="do nothing when operators already exist")
         parser.add_argument("--as-of", type=date.fromisoformat, default=None, help="last simulated day (default today)")
+        parser.add_argument(
+            "--params", type=Path, default=None, help="parameter file (default foodcredit/demo/params.yaml)"
+        )
 
     def handle(self, *args: Any, **options: Any) -> None:
         if options["operators"] < 1 or options["years"] < 1:
@@ -35,6 +40,7 @@ class Command(BaseCommand):
             years=options["years"],
             seed=options["seed"],
             as_of=as_of,
+            params=params_load(options["params"]) if options["params"] else None,
             progress=options["verbosity"] >= 1,
         )
         self.stdout.write(
