@@ -181,7 +181,7 @@ PLANNING_INSPECTOR_CAP = 200  # tasks per inspector per plan; local choice
 PLANNING_EXCLUDE_INSPECTED_WITHIN_DAYS = 90  # local choice: no second random visit right after an inspection
 PLANNING_OBSERVATION_PERIOD = relativedelta(months=12)  # DOMAIN.md Part I §8; II.6: no national numeric rule
 PLANNING_RESULT_PUBLISH_WITHIN_WORKDAYS = 20  # 国市监信〔2019〕38号 [M]; 企业信息公示暂行条例 Art. 6 (DOMAIN.md II.6)
-PLANNING_DEFAULT_RISK_CLASS = "B"  # issue 5: every operator counts as class B until the risk issue provides classes
+PLANNING_DEFAULT_RISK_CLASS = "B"  # issue 5: the class of an operator not yet classified by risk (local choice)
 PLANNING_TRIGGER_LOOKBACK_DAYS = 30  # a trigger older than this when first seen creates no task; local choice
 PLANNING_SOURCE_NAME = "双随机抽查系统"  # the source system that planning results are collected under
 # End of planning (issue 5).

@@ -347,8 +347,8 @@ def operator_restrictions(
 
 
 def operator_facilitations(*, restrictions: list[Measure]) -> list[Measure]:
-    """Facilitations still open: 告知承诺 unless restricted. The class-A green channel and the class-D bar on
-    容缺受理 wait for the risk classes (risk issue): until then no class-based facilitation is claimed."""
+    """Facilitations still open: 告知承诺 unless restricted. The class-based measures (class-A green channel, class-D
+    bars on 容缺受理 and 告知承诺) are added above credit, by the eligibility check (sharing.rules.measures_merge)."""
     if any(m.code == "no_notify_commit" for m in restrictions):
         return []
     return [Measure("notify_commit", None, "国办发〔2019〕35号")]

@@ -10,6 +10,8 @@ from django.views.decorators.http import require_GET
 from foodcredit.core.errors import DomainError
 from foodcredit.credit import selectors as credit_selectors
 from foodcredit.operators import selectors as operator_selectors
+from foodcredit.risk import selectors as risk_selectors
+from foodcredit.sharing import selectors as sharing_selectors
 
 from .forms import CreditFileFilterForm
 
@@ -40,7 +42,8 @@ def operator_search(request: HttpRequest) -> HttpResponse:
 @login_required
 @require_GET
 def operator_detail(request: HttpRequest, uscc: str) -> HttpResponse:
-    """The internal credit file: operator header, chart of entries per year, filters and the first page."""
+    """The internal credit file: operator header, credit-risk class, chart of entries per year, filters and the first
+    page."""
     operator = operator_selectors.operator_get(uscc=uscc, for_user=request.user)
     as_of = timezone.localdate()
     form = CreditFileFilterForm(request.GET, sources=credit_selectors.credit_file_sources(operator=operator))
@@ -52,6 +55,13 @@ def operator_detail(request: HttpRequest, uscc: str) -> HttpResponse:
         return HttpResponseBadRequest(str(exc.message))
     counts = credit_selectors.credit_file_year_counts(operator=operator, as_of=as_of)
     chart = {"years": counts.years, "series": [{"name": s.label, "data": s.counts} for s in counts.series]}
+    audience = credit_selectors.credit_file_audience(view="internal", for_user=request.user)
+    # Staff see the class with its date, model and explanation; the operator's own users what the public sees.
+    risk_class: risk_selectors.CurrentClass | risk_selectors.PublicClass | None = (
+        risk_selectors.class_current(operator.pk, as_of=as_of)
+        if audience == "staff"
+        else risk_selectors.class_public(operator.pk, as_of=as_of)
+    )
     context = {
         "uscc": operator.uscc,
         "operator": credit_selectors.credit_file_operator(operator=operator, view="internal"),
@@ -59,7 +69,13 @@ def operator_detail(request: HttpRequest, uscc: str) -> HttpResponse:
         "form": form,
         "chart": chart,
         "as_of": as_of,
-        "audience": credit_selectors.credit_file_audience(view="internal", for_user=request.user),
+        "audience": audience,
+        "risk_class": risk_class,
+        "risk_internal": audience == "staff",
+        # What the class means when a licence application is handled (green channel for A; no 容缺受理/告知承诺 for D).
+        "licence_handling": sharing_selectors.class_measures(operator_id=operator.pk, as_of=as_of)
+        if risk_class
+        else None,
     }
     return render(request, "office/operator_detail.html", context)
 

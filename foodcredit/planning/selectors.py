@@ -20,6 +20,7 @@ from foodcredit.inspections import selectors as inspection_selectors
 from foodcredit.inspections.models import Inspector
 from foodcredit.operators import selectors as operator_selectors
 from foodcredit.operators.models import Operator
+from foodcredit.risk import selectors as risk_selectors
 
 from . import rules
 from .models import InspectorConflict, Plan, Task, TaskInspector, Trigger
@@ -34,10 +35,10 @@ R = User.Role
 def risk_classes_attach(*, frame: pl.DataFrame, as_of: date) -> pl.DataFrame:
     """Add `risk_class` to a frame with `operator_id`: THE one source of classes for planning.
 
-    No classes exist yet (the risk issue provides them), so every operator counts as the default class; the risk
-    issue replaces this body with a join on its latest classification as of `as_of`.
+    The operator's class in risk's latest classification on or before `as_of` (overrides in force applied), one
+    join for the whole frame; operators without a class yet count as PLANNING_DEFAULT_RISK_CLASS.
     """
-    return frame.with_columns(pl.lit(settings.PLANNING_DEFAULT_RISK_CLASS).alias("risk_class"))
+    return risk_selectors.classes_attach(frame=frame, as_of=as_of, default=settings.PLANNING_DEFAULT_RISK_CLASS)
 
 
 def risk_classes_of(*, operator_ids: list[int], as_of: date) -> dict[int, str]:
@@ -57,7 +58,7 @@ def risk_class_of(*, operator_id: int, as_of: date) -> str:
 def facilitation_flags(*, operator: Operator, as_of: date) -> rules.Facilitation:
     """Facilitation and strictness for an operator (class A green channel; class D no 容缺受理/告知承诺).
 
-    For the eligibility check and licence handling; inert (class B for everyone) until classes exist.
+    For licence handling and the planning API; an operator without a class counts as the default class.
     """
     return rules.facilitation_for(risk_class_of(operator_id=operator.pk, as_of=as_of))
 
@@ -96,9 +97,11 @@ def _scoped(operators: QuerySet[Operator], scope: Scope) -> QuerySet[Operator]:
 def object_directory(*, for_user: Reader, scope: Scope, risk_class: str = "", as_of: date) -> QuerySet[Operator]:
     """Active operators in the caller's scope, filtered by street, sector, type and class."""
     operators = _scoped(operator_selectors.operator_scope(for_user=for_user), scope)
-    if risk_class and risk_class != settings.PLANNING_DEFAULT_RISK_CLASS:
-        # Until the risk issue provides classes, every operator is in the default class (risk_classes_attach).
-        return operators.none()
+    if risk_class:
+        # The same class source as risk_classes_attach, as a filter in SQL (a page and its count, not a frame).
+        operators = risk_selectors.operators_of_class(
+            operators=operators, risk_class=risk_class, as_of=as_of, default=settings.PLANNING_DEFAULT_RISK_CLASS
+        )
     return operators.order_by("pk")
 
 

@@ -1,4 +1,5 @@
-"""Public site views: thin. Only the public view of a credit file, masked (DOMAIN.md Part I §4)."""
+"""Public site views: thin. Only the public view of a credit file, masked, and the class as disclosed (DOMAIN.md
+Part I §4)."""
 
 from django.http import HttpRequest, HttpResponse, HttpResponseBadRequest
 from django.shortcuts import render
@@ -8,6 +9,8 @@ from django.views.decorators.http import require_GET
 from foodcredit.core.errors import DomainError
 from foodcredit.credit import selectors as credit_selectors
 from foodcredit.operators import selectors as operator_selectors
+from foodcredit.operators.models import Operator
+from foodcredit.risk import selectors as risk_selectors
 
 SEARCH_MAX = 100
 CURSOR_MAX = 200
@@ -22,23 +25,33 @@ def home(request: HttpRequest) -> HttpResponse:
     return render(request, template, {"operators": operators, "q": q})
 
 
-def _page(request: HttpRequest, uscc: str) -> tuple[credit_selectors.OperatorCard, credit_selectors.CreditFilePage]:
+def _page(
+    request: HttpRequest, uscc: str
+) -> tuple[Operator, credit_selectors.OperatorCard, credit_selectors.CreditFilePage]:
     operator = operator_selectors.operator_get_public(uscc=uscc)
     cursor = request.GET.get("cursor", "")[:CURSOR_MAX] or None
     page = credit_selectors.credit_file_page(
         operator=operator, view="public", as_of=timezone.localdate(), cursor=cursor
     )
-    return credit_selectors.credit_file_operator(operator=operator, view="public"), page
+    return operator, credit_selectors.credit_file_operator(operator=operator, view="public"), page
 
 
 @require_GET
 def operator_detail(request: HttpRequest, uscc: str) -> HttpResponse:
-    """An operator's public credit file: what is disclosed today on the district portal."""
+    """An operator's public credit file: what is disclosed today on the district portal, and its credit-risk class
+    with meaning and date when the deployment discloses classes (never the score)."""
     try:
-        operator, page = _page(request, uscc)
+        operator, card, page = _page(request, uscc)
     except DomainError as exc:
         return HttpResponseBadRequest(str(exc.message))
-    context = {"operator": operator, "page": page, "uscc": operator.uscc, "as_of": timezone.localdate()}
+    as_of = timezone.localdate()
+    context = {
+        "operator": card,
+        "page": page,
+        "uscc": card.uscc,
+        "as_of": as_of,
+        "risk_class": risk_selectors.class_public(operator.pk, as_of=as_of),
+    }
     return render(request, "portal/operator_detail.html", context)
 
 
@@ -46,7 +59,7 @@ def operator_detail(request: HttpRequest, uscc: str) -> HttpResponse:
 def operator_timeline(request: HttpRequest, uscc: str) -> HttpResponse:
     """The next page of public timeline rows ("load more", htmx)."""
     try:
-        operator, page = _page(request, uscc)
+        _operator, card, page = _page(request, uscc)
     except DomainError as exc:
         return HttpResponseBadRequest(str(exc.message))
-    return render(request, "portal/_timeline_rows.html", {"page": page, "uscc": operator.uscc})
+    return render(request, "portal/_timeline_rows.html", {"page": page, "uscc": card.uscc})

@@ -1,4 +1,5 @@
-"""Risk-class API: an operator's current class and history, and a regulator's override. Thin: scope via selectors."""
+"""Risk-class API: an operator's current class and history, a regulator's override, and the public class (class,
+meaning and date only, when the deployment discloses classes). Thin: scope via selectors."""
 
 from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest
@@ -9,7 +10,7 @@ from foodcredit.accounts.models import User
 from foodcredit.operators import selectors as operator_selectors
 
 from . import selectors, services
-from .schemas import ClassHistoryItem, ClassOut, OverrideIn
+from .schemas import ClassHistoryItem, ClassOut, OverrideIn, PublicClassOut
 
 router = Router(tags=["信用风险分类"])
 
@@ -56,3 +57,20 @@ def class_override(request: HttpRequest, uscc: str, payload: OverrideIn) -> Clas
         days=payload.days, actor=request.user,
     )  # fmt: skip
     return _out(operator.uscc, operator.pk)
+
+
+@router.get(
+    "/public/operators/{uscc}",
+    auth=None,
+    response=PublicClassOut,
+    operation_id="risk_class_public",
+    summary="信用风险分类（公示） / An operator's class as the public sees it",
+)
+def class_public(request: HttpRequest, uscc: str) -> PublicClassOut:
+    """Anyone: the class, its meaning and its date (DOMAIN.md Part I §4), never the score or the explanation; 404 when
+    the deployment keeps classes internal (DISCLOSE_RISK_CLASS) or before the operator is classified."""
+    operator = operator_selectors.operator_get_public(uscc=uscc)
+    shown = selectors.class_public(operator.pk, as_of=timezone.localdate())
+    if shown is None:
+        raise Http404("no public class")
+    return PublicClassOut(uscc=operator.uscc, risk_class=shown.risk_class, label=shown.label, as_of=shown.as_of)

@@ -19,6 +19,15 @@ class ClassOut(Schema):
     score: float
 
 
+class PublicClassOut(Schema):
+    """The class as disclosed on the public profile (DOMAIN.md Part I §4): class, meaning, date; no score."""
+
+    uscc: str
+    risk_class: str
+    label: str
+    as_of: date
+
+
 class ClassHistoryItem(Schema):
     as_of: date
     risk_class: str

@@ -5,12 +5,22 @@ from datetime import date
 from typing import Any
 
 import polars as pl
-from django.db.models import Count, Q
+from django.conf import settings
+from django.db.models import Case, CharField, Count, F, OuterRef, Q, QuerySet, Subquery, Value, When
+from django.utils.translation import gettext, gettext_noop
 
+from foodcredit.credit import selectors as credit_selectors
 from foodcredit.operators.models import Operator
 
 from .features import read_frame
 from .models import ClassificationRun, ClassOverride, ClassResult, RiskClass, RiskModel
+from .rules import RULE_SERIOUS_LIST
+
+# The class labels (RiskClass) are plain Chinese strings translated when displayed; marking them here keeps them in
+# locale/*/django.po when makemessages runs.
+DISPLAYED_LABELS = (
+    gettext_noop("信用风险低"), gettext_noop("信用风险一般"), gettext_noop("信用风险较高"), gettext_noop("信用风险高"),
+)  # fmt: skip
 
 
 def model_active() -> RiskModel | None:
@@ -27,13 +37,8 @@ def run_latest(*, as_of: date | None = None) -> ClassificationRun | None:
 
 
 def serious_listed_operator_ids(*, as_of: date) -> set[int]:
-    """Operators on the 严重违法失信名单 on `as_of` (hard rule → D).
-
-    Inert on purpose: the lists are being built in credit (issue 4), and a set-based credit selector of list
-    membership does not exist yet (credit.selectors.list_memberships reads one operator at a time). Until it does,
-    nobody is listed here; wire it to that selector (one query for all operators) and the rule takes effect.
-    """
-    return set()
+    """Operators on the 严重违法失信名单 on `as_of` (hard rule → D), in one query over credit's lists."""
+    return credit_selectors.serious_listed_operator_ids(as_of=as_of)
 
 
 def overrides_in_force(*, as_of: date, operator_ids: list[int] | None = None) -> list[dict[str, Any]]:
@@ -95,6 +100,29 @@ def class_current(operator_id: int, *, as_of: date | None = None) -> CurrentClas
         rule=rule,
         score=result.score,
     )
+
+
+@dataclass(frozen=True)
+class PublicClass:
+    """What the public sees of an operator's class (DOMAIN.md Part I §4): class, meaning and date, never the score."""
+
+    risk_class: str
+    label: str
+    as_of: date
+
+
+def class_public(operator_id: int, *, as_of: date) -> PublicClass | None:
+    """The operator's current class for the public profile; None when DISCLOSE_RISK_CLASS is off or before any run.
+
+    Built from `class_current` but carries only class, translated meaning and date: no score, no explanation, no
+    model, so nothing else can leak through a public page or endpoint.
+    """
+    if not settings.DISCLOSE_RISK_CLASS:
+        return None
+    current = class_current(operator_id, as_of=as_of)
+    if current is None:
+        return None
+    return PublicClass(risk_class=current.risk_class, label=gettext(current.label), as_of=current.as_of)
 
 
 def class_history(operator_id: int) -> list[Any]:
@@ -183,4 +211,37 @@ def classes_attach(*, frame: pl.DataFrame, as_of: date, default: str = "B") -> p
         frame.join(classes, on="operator_id", how="left")
         .with_columns(pl.col("_class").fill_null(default).alias("risk_class"))
         .drop("_class")
+    )
+
+
+def operators_of_class(
+    *, operators: QuerySet[Operator], risk_class: str, as_of: date, default: str
+) -> QuerySet[Operator]:
+    """Narrow `operators` to those of `risk_class` on `as_of`, by the rule of `classes_attach` (the latest finished
+    run on or before `as_of`, overrides in force applied except over the serious-list rule, `default` for operators
+    without a result) — in SQL, so that a directory page and its count stay one query each."""
+    run = run_latest(as_of=as_of)
+    if run is None:
+        return operators if risk_class == default else operators.none()
+    results = ClassResult.objects.filter(run=run, operator_id=OuterRef("pk"))
+    overrides = (
+        ClassOverride.objects.filter(operator_id=OuterRef("pk"), valid_from__lte=as_of, valid_until__gt=as_of)
+        .filter(Q(revoked_on__isnull=True) | Q(revoked_on__gt=as_of))
+        .order_by("-created_at", "-pk")
+    )
+    return (
+        operators.annotate(
+            class_result=Subquery(results.values("risk_class")[:1]),
+            class_rule=Subquery(results.values("rule")[:1]),
+            class_override=Subquery(overrides.values("risk_class")[:1]),
+        )
+        .annotate(
+            class_in_force=Case(
+                When(class_result__isnull=True, then=Value(default)),
+                When(Q(class_override__isnull=False) & ~Q(class_rule=RULE_SERIOUS_LIST), then=F("class_override")),
+                default=F("class_result"),
+                output_field=CharField(),
+            )
+        )
+        .filter(class_in_force=risk_class)
     )

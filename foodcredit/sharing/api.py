@@ -26,7 +26,7 @@ router = Router(tags=["sharing"])
 
 def _measures(measures: list[rules.Measure]) -> list[MeasureOut]:
     return [
-        MeasureOut(code=m.code, label=credit_selectors.measure_label(m.code), until=m.until, legal_basis=m.legal_basis)
+        MeasureOut(code=m.code, label=selectors.measure_label(m.code), until=m.until, legal_basis=m.legal_basis)
         for m in measures
     ]
 
@@ -61,7 +61,8 @@ def eligibility_person(request: HttpRequest, payload: PersonQueryIn) -> PersonEl
 )
 def eligibility_get(request: HttpRequest, uscc: str) -> EligibilityOut:
     """List memberships, restrictions with until-dates and legal bases, facilitations, the legal representative's
-    bans; internal-only data for callers with the right. The call is logged with the caller, found or not."""
+    bans, the current credit-risk class and what it implies (never its score); internal-only data for callers with
+    the right. The call is logged with the caller, found or not."""
     internal = _caller(request)
     as_of = timezone.localdate()
     try:
@@ -75,18 +76,26 @@ def eligibility_get(request: HttpRequest, uscc: str) -> EligibilityOut:
         actor=request.user, subject_type="operator", subject_id=str(operator.pk), internal=internal, found=True
     )
     answer = credit_selectors.operator_eligibility(operator=operator, as_of=as_of, internal=internal)
+    by_class = selectors.class_measures(
+        operator_id=operator.pk, as_of=as_of, restrictions=answer.restrictions, facilitations=answer.facilitations
+    )
     return EligibilityOut(
         uscc=answer.uscc,
         name=answer.name,
         as_of=as_of,
         lists=answer.lists,  # type: ignore[arg-type]
-        restrictions=_measures(answer.restrictions),
-        facilitations=_measures(answer.facilitations),
+        restrictions=_measures(by_class.restrictions),
+        facilitations=_measures(by_class.facilitations),
         legal_rep_bans=_measures(answer.person_bans),
-        risk_class=None,
+        risk_class=by_class.risk_class,
+        risk_class_label=by_class.label,
+        risk_class_as_of=by_class.as_of,
         risk_class_note=gettext(
-            "信用风险分类尚未启用：A类绿色通道、D类不予容缺受理暂不适用。 / Risk classes are not yet in use."
-        ),
+            "信用风险分类结果用于配置监管资源和办理许可，不是信用评价。 / The risk class allocates supervision and guides "
+            "licence handling; it is not a credit rating."
+        )
+        if by_class.risk_class
+        else gettext("该经营主体尚未进行信用风险分类。 / The operator has not been classified yet."),
         internal=InternalOut(
             pending_proposals=[PendingProposalOut.from_orm(p) for p in answer.pending_proposals or []],
             open_repair_applications=answer.open_repair_applications or 0,

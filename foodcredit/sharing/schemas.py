@@ -32,8 +32,9 @@ class InternalOut(Schema):
 
 
 class EligibilityOut(Schema):
-    """Joint-punishment answer about an operator. `risk_class` stays null until the risk classes exist, and with it
-    the class-A green channel and the class-D bar on 容缺受理."""
+    """Joint-punishment answer about an operator, with its current credit-risk class (null before it is classified)
+    and the measures the class implies among the restrictions and facilitations: class A 绿色通道 (green_channel),
+    class D 不予容缺受理 (no_lenient_acceptance) and 不适用告知承诺 (no_notify_commit). Never the model's score."""
 
     uscc: str
     name: str
@@ -43,6 +44,8 @@ class EligibilityOut(Schema):
     facilitations: list[MeasureOut]
     legal_rep_bans: list[MeasureOut]
     risk_class: str | None
+    risk_class_label: str | None
+    risk_class_as_of: date | None
     risk_class_note: str
     internal: InternalOut | None
 

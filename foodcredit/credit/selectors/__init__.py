@@ -42,6 +42,7 @@ from .lists import (
     repair_applications,
     repair_overdue,
     repair_refusal_message,
+    serious_listed_operator_ids,
 )
 
 __all__ = [
@@ -82,4 +83,5 @@ __all__ = [
     "repair_applications",
     "repair_overdue",
     "repair_refusal_message",
+    "serious_listed_operator_ids",
 ]

@@ -5,7 +5,7 @@ from datetime import date
 
 from django.apps import apps
 from django.conf import settings
-from django.db.models import QuerySet
+from django.db.models import Q, QuerySet
 from django.http import Http404
 from django.utils.translation import gettext, gettext_noop
 from django.utils.translation import gettext_lazy as _
@@ -94,6 +94,31 @@ def list_memberships(*, operator: Operator, as_of: date, public: bool) -> list[L
             continue
         found.append(membership)
     return found
+
+
+def serious_listed_operator_ids(*, as_of: date) -> set[int]:
+    """Operators on the 严重违法失信名单 on `as_of`, in one query (for risk's hard rule → D).
+
+    On the list that day: decided on or before it, not yet removed then (a later removal does not rewrite the past),
+    and not past the listing's period (the rule decides, not the daily job's timing; see `list_memberships`).
+    """
+    rows = L.objects.filter(list_kind=L.ListKind.SERIOUS, decided_on__lte=as_of).filter(
+        Q(status=L.Status.LISTED) | Q(status=L.Status.REMOVED, removed_on__gt=as_of)
+    )
+    listed: set[int] = set()
+    for operator_id, decided_on, restriction_until in rows.values_list(
+        "operator_id", "decided_on", "restriction_until"
+    ):
+        assert decided_on is not None  # filtered on above
+        ends_on = rules.list_period_end(
+            list_kind=L.ListKind.SERIOUS,
+            listed_on=decided_on,
+            restriction_until=restriction_until,
+            period=settings.SERIOUS_LIST_PERIOD,
+        )
+        if ends_on is None or as_of < ends_on:
+            listed.add(operator_id)
+    return listed
 
 
 def list_entries(*, for_user: Reader, operator: Operator | None = None) -> QuerySet[ListEntry]:

@@ -263,3 +263,17 @@ def test_revoked_penalty_is_withdrawn_and_its_listing_reversed(operator, officer
     assert AuditEvent.objects.get(object_type="penalty").changes == {"revoked_on": [None, "2025-09-01"]}
     with pytest.raises(DomainError):  # the superseded entry is history, not a target
         services.penalty_revocation_file(penalty_entry=penalty, revoked_on=date(2025, 9, 2), actor=officer)
+
+
+def test_serious_listed_operator_ids_on_a_day(operator, other_operator, officer):
+    """Set-based membership for risk's hard rule: from the decision day until the period ends or the removal day; a
+    later removal leaves the earlier days listed; the abnormal list never counts."""
+    listed_serious(operator, officer)  # 2025-03-20, three years
+    repaired = listed_serious(other_operator, officer)
+    services.list_remove(entry=repaired, reason=L.RemovalReason.REPAIRED, removed_on=date(2026, 5, 1), actor=officer)
+    abnormal(f.OperatorFactory(), officer)
+    on = lambda day: selectors.serious_listed_operator_ids(as_of=day)  # noqa: E731
+    assert on(date(2025, 3, 19)) == set()
+    assert on(date(2025, 3, 20)) == on(date(2026, 4, 30)) == {operator.pk, other_operator.pk}
+    assert on(date(2026, 5, 1)) == on(date(2028, 3, 19)) == {operator.pk}
+    assert on(date(2028, 3, 20)) == set()

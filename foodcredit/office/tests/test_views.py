@@ -13,6 +13,7 @@ from django.utils import translation
 
 from foodcredit.accounts.models import User
 from foodcredit.credit.tests import factories as f
+from foodcredit.risk.tests.factories import EXPLANATION, run_make
 
 pytestmark = pytest.mark.django_db
 R = User.Role
@@ -136,3 +137,34 @@ def test_office_pages_in_english(client, operators):
         response = client.get(f"/office/operators/{operators[0].uscc}/", headers={"Accept-Language": "en"})
     html = response.content.decode()
     assert "Credit file" in html and "Inspection: Non-conforming (routine inspection)" in html
+
+
+def test_office_operator_detail_shows_the_class_with_its_explanation_to_staff(client, operators):
+    own, other = operators
+    run_make(date(2025, 6, 1), [(own, "A"), (other, "D")], score=12.3456)
+    client.force_login(f.UserFactory(role=R.DISTRICT_REGULATOR))
+    html = client.get(f"/office/operators/{own.uscc}/").content.decode()
+    card = html.split('id="risk-class"')[1].split("</section>")[0]
+    assert "<strong>A</strong> 信用风险低" in card and "2025-06-01" in card and "scorecard-test" in card
+    assert all(sentence in card for sentence in EXPLANATION)
+    assert "许可办理绿色通道" in card and "12.3456" not in html  # the score stays in the risk API
+    card = client.get(f"/office/operators/{other.uscc}/").content.decode().split('id="risk-class"')[1]
+    assert "<strong>D</strong> 信用风险高" in card and "不予容缺受理；不适用告知承诺制" in card
+
+
+@pytest.mark.parametrize("disclose", [True, False])
+def test_office_operator_detail_shows_the_business_user_what_the_public_sees(client, operators, disclose):
+    own, _other = operators
+    run_make(date(2025, 6, 1), [(own, "C")])
+    client.force_login(f.UserFactory(role=R.BUSINESS, operator_usccs=[own.uscc]))
+    with override_settings(DISCLOSE_RISK_CLASS=disclose):
+        html = client.get(f"/office/operators/{own.uscc}/").content.decode()
+    card = html.split('id="risk-class"')[1].split("</section>")[0]
+    assert ("<strong>C</strong> 信用风险较高" in card) is disclose and ("尚未进行信用风险分类" in card) is not disclose
+    assert "scorecard-test" not in html and EXPLANATION[0] not in html and "87.6543" not in html
+
+
+def test_office_operator_detail_without_a_class(client, operators):
+    client.force_login(f.UserFactory(role=R.DISTRICT_REGULATOR))
+    html = client.get(f"/office/operators/{operators[0].uscc}/").content.decode()
+    assert "尚未进行信用风险分类" in html

@@ -9,6 +9,8 @@ from foodcredit.accounts.models import User
 from foodcredit.credit.tests.factories import UserFactory
 from foodcredit.planning import services
 from foodcredit.planning.models import Plan, Task
+from foodcredit.risk import services as risk_services
+from foodcredit.risk.tests.factories import run_make
 
 from .conftest import plan_kwargs
 
@@ -159,6 +161,21 @@ def test_object_directory_filters(client, operators, regulator):
     data = c.get(f"{BASE}/objects?street=五里店街道&sector=circulation").json()
     assert data["count"] == 30 and {o["street"] for o in data["items"]} == {"五里店街道"}
     assert c.get(f"{BASE}/objects?risk_class=B").json()["count"] == 60
-    assert c.get(f"{BASE}/objects?risk_class=D").json()["count"] == 0  # no classes yet: everyone is B
+    assert c.get(f"{BASE}/objects?risk_class=D").json()["count"] == 0  # no classification yet: everyone is B
     flags = c.get(f"{BASE}/facilitation/{operators[0].uscc}").json()
     assert flags == {"risk_class": "B", "green_channel": False, "lenient_acceptance": True, "notify_commit": True}
+
+
+def test_object_directory_filters_by_the_current_class(client, operators, regulator):
+    today = timezone.localdate()
+    run_make(today - timedelta(days=30), [(operators[0], "D"), (operators[1], "A"), (operators[2], "B")])
+    risk_services.class_override(
+        operator=operators[2], risk_class="C", reason="约谈后仍未整改", valid_from=today, days=30, actor=None
+    )
+    c = _client(client, regulator)
+    found = {cls: c.get(f"{BASE}/objects?risk_class={cls}").json() for cls in "ABCD"}
+    assert {cls: body["count"] for cls, body in found.items()} == {"A": 1, "B": 57, "C": 1, "D": 1}
+    assert [(o["uscc"], o["risk_class"]) for o in found["D"]["items"]] == [(operators[0].uscc, "D")]
+    assert [(o["uscc"], o["risk_class"]) for o in found["C"]["items"]] == [(operators[2].uscc, "C")]
+    flags = c.get(f"{BASE}/facilitation/{operators[1].uscc}").json()
+    assert flags == {"risk_class": "A", "green_channel": True, "lenient_acceptance": True, "notify_commit": True}

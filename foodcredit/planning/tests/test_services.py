@@ -18,6 +18,7 @@ from foodcredit.inspections.models import Inspection
 from foodcredit.operators.models import Operator
 from foodcredit.planning import rules, selectors, services
 from foodcredit.planning.models import Plan, PlanSnapshot, Task, TaskInspector, Trigger
+from foodcredit.risk.tests.factories import run_make
 
 from .conftest import AS_OF, inspector_make, plan_kwargs
 
@@ -289,9 +290,26 @@ def test_failed_sample_triggers_and_waits_unassigned_without_inspectors(operator
     assert task.status == Task.Status.UNASSIGNED and task.inspectors.count() == 0
 
 
-def test_facilitation_flags_are_inert_until_classes_exist(operators):
+def test_facilitation_flags_follow_the_class_and_default_to_b_without_one(operators):
     flags = selectors.facilitation_flags(operator=operators[0], as_of=AS_OF)
     assert (flags.risk_class, flags.green_channel, flags.lenient_acceptance) == ("B", False, True)
+    run_make(AS_OF - timedelta(days=3), [(operators[0], "D")])
+    flags = selectors.facilitation_flags(operator=operators[0], as_of=AS_OF)
+    assert (flags.risk_class, flags.lenient_acceptance, flags.notify_commit) == ("D", False, False)
+
+
+def test_plan_strata_follow_the_current_classes(operators, inspectors, regulator):
+    """A classified operator is drawn in its class's stratum; the unclassified stay in the default class B."""
+    run_make(AS_OF - timedelta(days=3), [(operators[0], "D"), (operators[1], "A")])
+    run_make(AS_OF + timedelta(days=1), [(operators[0], "A")])  # after the plan's date: not used
+    objects = selectors.object_directory_frame(
+        scope=selectors.Scope([], [], []), as_of=AS_OF, exclude_inspected_within_days=0, observation_months=12
+    )
+    classes = dict(zip(objects["operator_id"].to_list(), objects["risk_class"].to_list(), strict=True))
+    assert (classes[operators[0].pk], classes[operators[1].pk]) == ("D", "A")
+    assert {classes[o.pk] for o in operators[2:]} == {"B"}
+    plan = services.plan_create(**plan_kwargs(regulator, ratios={"A": 0.0, "B": 0.0, "C": 0.0, "D": 1.0}))
+    assert list(Task.objects.filter(plan=plan).values_list("operator_id", "risk_class")) == [(operators[0].pk, "D")]
 
 
 def test_class_jump_to_d_triggers_through_the_ledger_event(operators, inspectors, django_capture_on_commit_callbacks):

@@ -5,8 +5,10 @@ from decimal import Decimal
 
 import pytest
 import time_machine
+from django.test import override_settings
 
 from foodcredit.credit.tests import factories as f
+from foodcredit.risk.tests.factories import EXPLANATION, run_make
 
 pytestmark = pytest.mark.django_db
 
@@ -58,3 +60,17 @@ def test_portal_timeline_load_more(client, operator):
     rest = client.get(url, {"cursor": cursor}).content.decode()
     assert rest.count("<tr>") == 12
     assert client.get(url, {"cursor": "forged"}).status_code == 400
+
+
+@pytest.mark.parametrize("disclose", [True, False])
+def test_portal_operator_detail_shows_class_meaning_and_date_never_the_score(client, operator, disclose):
+    run_make(date(2025, 6, 1), [(operator, "D")], score=12.3456)
+    with override_settings(DISCLOSE_RISK_CLASS=disclose):
+        html = client.get(f"/operators/{operator.uscc}/").content.decode()
+    assert ("<strong>D</strong> 信用风险高" in html and "2025-06-01" in html) is disclose
+    assert ('id="risk-class"' in html) is disclose
+    assert "12.3456" not in html and "scorecard-test" not in html and all(s not in html for s in EXPLANATION)
+
+
+def test_portal_operator_detail_without_a_class_shows_no_class(client, operator):
+    assert 'id="risk-class"' not in client.get(f"/operators/{operator.uscc}/").content.decode()

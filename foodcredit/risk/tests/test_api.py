@@ -4,12 +4,14 @@ import datetime as dt
 
 import pytest
 import time_machine
+from django.test import override_settings
 
 from foodcredit.accounts.models import User
 from foodcredit.core.models import AuditEvent
 from foodcredit.credit.tests import factories as f
 from foodcredit.operators.models import Operator
 from foodcredit.risk import services, training
+from foodcredit.risk.tests.factories import run_make
 
 
 @pytest.fixture
@@ -51,3 +53,17 @@ def test_only_district_regulators_override_and_scope_hides_operators(classified,
     assert client.post(url, payload, content_type="application/json").status_code == 403
     client.force_login(f.UserFactory(role=User.Role.INSPECTOR, inspector_cert_no="X0000001"))
     assert client.get(f"/api/v1/risk/operators/{classified.uscc}").status_code == 404
+
+
+@pytest.mark.parametrize("disclose", [True, False])
+@pytest.mark.django_db
+def test_public_class_api_gives_class_meaning_and_date_only(client, disclose):
+    operator = f.OperatorFactory()
+    run_make(dt.date(2025, 6, 1), [(operator, "A")], score=12.3456)
+    with override_settings(DISCLOSE_RISK_CLASS=disclose):
+        response = client.get(f"/api/v1/risk/public/operators/{operator.uscc}")
+    if not disclose:
+        assert response.status_code == 404
+        return
+    assert response.json() == {"uscc": operator.uscc, "risk_class": "A", "label": "信用风险低", "as_of": "2025-06-01"}
+    assert client.get("/api/v1/risk/public/operators/91500105MA0000000X").status_code == 404

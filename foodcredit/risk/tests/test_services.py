@@ -3,13 +3,16 @@
 import csv
 import datetime as dt
 import io
+from decimal import Decimal
 
 import pytest
 from django.core.management import call_command
 
 from foodcredit.core.errors import DomainError
 from foodcredit.core.models import AuditEvent
+from foodcredit.credit import services as credit_services
 from foodcredit.credit.models import LedgerEntry
+from foodcredit.credit.tests import factories as f
 from foodcredit.operators.models import Operator
 from foodcredit.risk import selectors, services, tasks, training
 from foodcredit.risk.models import ClassResult, RiskModel
@@ -72,8 +75,35 @@ def test_serious_list_hard_rule_sets_d(model, monkeypatch):
     assert result.explanation[0] == "列入严重违法失信名单，直接确定为D类"
 
 
-def test_the_serious_list_rule_is_inert_until_credit_provides_memberships(model):
-    assert selectors.serious_listed_operator_ids(as_of=UNTIL) == set()
+def _serious_list(operator, *, decided_on):
+    penalty = f.penalty_add(
+        operator, on=decided_on - dt.timedelta(days=20), kinds=("罚款",), amount=Decimal("300000"),
+        extra_facts={"circumstance": "heavier", "listable_serious": True},
+    )  # fmt: skip
+    entry = credit_services.serious_list_propose(
+        operator=operator, penalty_entry=penalty, serious_reasons="情节严重", no_intent_proven=False,
+        notice_served_on=decided_on - dt.timedelta(days=15), hearing_requested=False, legal_basis="总局令第44号",
+        department="江北区市场监管局", restriction_until=None, actor=None,
+    )  # fmt: skip
+    entry = credit_services.serious_list_approve(
+        entry=entry, approved_on=decided_on - dt.timedelta(days=5), approved_by="市局", actor=None
+    )
+    return credit_services.serious_list_decide(entry=entry, decision_no="列严1号", decided_on=decided_on, actor=None)
+
+
+def test_an_operator_on_the_serious_list_is_classed_d_by_risk_classify(model):
+    """The hard rule reads credit's lists: listed on the run's date → D whatever the model says; a listing removed
+    before that date no longer counts."""
+    listed, removed = Operator.objects.filter(status="active").order_by("pk")[:2]
+    _serious_list(listed, decided_on=UNTIL - dt.timedelta(days=60))
+    entry = _serious_list(removed, decided_on=UNTIL - dt.timedelta(days=60))
+    credit_services.list_remove(entry=entry, reason="repaired", removed_on=UNTIL - dt.timedelta(days=1), actor=None)
+    assert selectors.serious_listed_operator_ids(as_of=UNTIL) == {listed.pk}
+    call_command("risk_classify", "--as-of", UNTIL.isoformat(), stdout=io.StringIO(), verbosity=0)
+    result = ClassResult.objects.get(operator=listed)
+    assert (result.risk_class, result.rule) == ("D", "serious_list")
+    assert result.explanation[0] == "列入严重违法失信名单，直接确定为D类"
+    assert ClassResult.objects.get(operator=removed).rule == ""
 
 
 def test_override_applies_is_audited_and_expires(model):

@@ -13,6 +13,7 @@ from foodcredit.core.models import AuditEvent
 from foodcredit.credit import services as credit_services
 from foodcredit.credit.models import Commitment, ListEntry
 from foodcredit.credit.tests import factories as f
+from foodcredit.risk.tests.factories import run_make
 from foodcredit.sharing.models import SharingGrant
 
 pytestmark = pytest.mark.django_db
@@ -75,7 +76,7 @@ def test_eligibility_role_table_and_internal_data(client, operator, users, who, 
         return
     body = response.json()
     assert (body["internal"] is not None) is internal
-    assert body["risk_class"] is None and "A类绿色通道" in body["risk_class_note"]
+    assert body["risk_class"] is None and "尚未进行信用风险分类" in body["risk_class_note"]
     event = AuditEvent.objects.get(action="eligibility_check")
     assert (event.actor, event.object_type, event.object_id, event.changes["internal"]) == (
         users[who], "operator", str(operator.pk), [None, internal],
@@ -177,3 +178,40 @@ def test_pending_proposal_is_internal_only(client, operator, users):
     client.force_login(users["health"])
     outside = client.get(f"/api/v1/eligibility/{operator.uscc}").json()
     assert outside["internal"] is None and outside["lists"] == []
+
+
+@time_machine.travel("2025-06-30 10:00 +0800", tick=False)
+def test_class_a_answer_opens_the_green_channel_without_the_score(client, operator, users):
+    run_make(date(2025, 6, 1), [(operator, "A")], score=12.3456)
+    client.force_login(users["health"])
+    response = client.get(f"/api/v1/eligibility/{operator.uscc}")
+    body = response.json()
+    assert (body["risk_class"], body["risk_class_label"], body["risk_class_as_of"]) == ("A", "信用风险低", "2025-06-01")
+    assert body["restrictions"] == []
+    assert [m["code"] for m in body["facilitations"]] == ["notify_commit", "green_channel"]
+    green = body["facilitations"][1]
+    assert (green["label"], green["until"]) == ("许可办理绿色通道", None)
+    assert "国市监信发〔2022〕6号" in green["legal_basis"] and "A类" in green["legal_basis"]
+    text = response.content.decode()
+    assert "score" not in text and "12.3456" not in text and "近一年监督检查" not in text  # no score, no explanation
+
+
+@pytest.mark.parametrize("listed", [False, True])
+@time_machine.travel("2025-06-30 10:00 +0800", tick=False)
+def test_class_d_answer_bars_lenient_acceptance_and_notify_commit(client, operator, users, listed):
+    if listed:
+        serious(operator, users["district"])
+    run_make(date(2025, 6, 1), [(operator, "D")])
+    client.force_login(users["health"])
+    body = client.get(f"/api/v1/eligibility/{operator.uscc}").json()
+    assert body["risk_class"] == "D" and body["facilitations"] == []
+    codes = {m["code"]: m for m in body["restrictions"]}
+    assert codes["no_lenient_acceptance"]["label"] == "不予容缺受理" and codes["no_lenient_acceptance"]["until"] is None
+    assert "D类" in codes["no_lenient_acceptance"]["legal_basis"]
+    assert [m["code"] for m in body["restrictions"]].count("no_notify_commit") == 1
+    if listed:  # the listing's row stays: statutory basis and the period's end
+        assert codes["no_notify_commit"]["until"] == "2028-03-20"
+        assert codes["no_notify_commit"]["legal_basis"] == "《市场监督管理严重违法失信名单管理办法》（总局令第44号）"
+    else:
+        assert codes["no_notify_commit"]["until"] is None and "D类" in codes["no_notify_commit"]["legal_basis"]
+        assert codes["no_notify_commit"]["label"] == "不适用告知承诺制"
