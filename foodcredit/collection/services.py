@@ -167,10 +167,14 @@ def _frame_from_values(rows: list[dict[str, Any]]) -> pl.DataFrame:
 def _attach_pending(*, usccs: list[str], ctx_for: Callable[[Source], BulkContext], job: ImportJob) -> int:
     """Write the queued records of operators that just arrived, in the operator import's transaction."""
     attached = 0
-    pending = PendingRecord.objects.filter(status=PendingRecord.Status.WAITING, uscc__in=usccs).select_related("source")
+    if not usccs:
+        return 0
     groups: dict[tuple[str, int], list[PendingRecord]] = {}
-    for p in pending:
-        groups.setdefault((p.kind, p.source_id), []).append(p)
+    for i in range(0, len(usccs), 500):  # SQLite caps the number of query parameters
+        chunk = usccs[i : i + 500]
+        waiting = PendingRecord.objects.filter(status=PendingRecord.Status.WAITING, uscc__in=chunk)
+        for p in waiting.select_related("source").order_by("pk"):
+            groups.setdefault((p.kind, p.source_id), []).append(p)
     for (kind, _source_id), items in sorted(groups.items()):
         frame = _frame_from_values([p.values for p in items])
         ctx = ctx_for(items[0].source)
@@ -234,7 +238,11 @@ def records_write(
         if upsert.queued:
             result.queued = _queue_pending(kind=kind, source=source, rows=upsert.queued, job=job)
         if kind == RecordKind.OPERATORS and (upsert.new or upsert.updated):
-            usccs = frame["uscc"].to_list()
+            # The queue is small, an operator file can be a million rows: intersect in memory, not with IN (…).
+            waiting = set(
+                PendingRecord.objects.filter(status=PendingRecord.Status.WAITING).values_list("uscc", flat=True)
+            )
+            usccs = sorted(waiting & set(frame["uscc"].to_list())) if waiting else []
             result.attached = _attach_pending(
                 usccs=usccs, ctx_for=lambda s: _context(source=s, actor=actor, job=job), job=job
             )
