@@ -130,10 +130,11 @@ def _queue_pending(*, kind: str, source: Source, rows: list[dict[str, Any]], job
     """Park rows whose operator is unknown in the review queue (one row per record; a re-import refreshes it)."""
     key = RECORD_KEYS[RecordKind(kind)]
     reason = _("统一社会信用代码对应的经营主体尚未归集 / no operator with this USCC has been collected yet")
-    existing = {
-        p.record_key: p
-        for p in PendingRecord.objects.filter(kind=kind, source=source, record_key__in=[str(r[key]) for r in rows])
-    }
+    keys = [str(r[key]) for r in rows]
+    existing: dict[str, PendingRecord] = {}
+    for i in range(0, len(keys), 500):  # SQLite caps the number of query parameters
+        chunk = PendingRecord.objects.filter(kind=kind, source=source, record_key__in=keys[i : i + 500])
+        existing.update((p.record_key, p) for p in chunk)
     fresh, stale = [], []
     for row in _jsonable_rows(pl.DataFrame(rows)) if rows else []:
         record_key = str(row[key])
