@@ -42,7 +42,7 @@ migrate: venv
 	$(PY) manage.py migrate --noinput -v 0
 
 seed: migrate
-	$(PY) manage.py seed_demo --operators $(SEED_OPERATORS) --years 3 --seed 42 --if-empty
+	$(PY) manage.py seed_demo --operators $(SEED_OPERATORS) --years 3 --seed 42 --if-empty --classify
 
 lint: venv
 	$(VENV)/bin/ruff check .

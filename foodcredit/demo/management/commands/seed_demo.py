@@ -7,6 +7,7 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
+from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.utils import timezone
 
@@ -26,6 +27,9 @@ class Command(BaseCommand):
         parser.add_argument("--as-of", type=date.fromisoformat, default=None, help="last simulated day (default today)")
         parser.add_argument(
             "--params", type=Path, default=None, help="parameter file (default foodcredit/demo/params.yaml)"
+        )
+        parser.add_argument(
+            "--classify", action="store_true", help="then train a risk model and classify every operator as of --as-of"
         )
 
     def handle(self, *args: Any, **options: Any) -> None:
@@ -57,3 +61,10 @@ class Command(BaseCommand):
         self.stdout.write(
             f"  generated in {summary.generation_seconds:.1f} s, written in {summary.write_seconds:.1f} s"
         )
+        if options["classify"]:
+            # The same commands a bureau runs; a demo too small to train on still gets served, with a warning.
+            try:
+                call_command("risk_train", until=as_of, stdout=self.stdout)
+                call_command("risk_classify", as_of=as_of, stdout=self.stdout, verbosity=0)
+            except CommandError as exc:
+                self.stderr.write(f"seed_demo: 未计算信用风险分类 / risk classes not computed: {exc}")

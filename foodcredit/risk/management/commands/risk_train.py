@@ -29,7 +29,10 @@ class Command(BaseCommand):
             fitted = training.model_fit(kind=options["kind"], until=options["until"])
         except ValueError as exc:
             raise CommandError(str(exc)) from exc
-        model = risk_services.model_register(fitted=fitted, actor=None)
+        try:
+            model = risk_services.model_register(fitted=fitted, actor=None)
+        except DomainError as exc:  # e.g. the very same model (same hash) is registered already
+            raise CommandError(str(exc.message)) from exc
         self.stdout.write(
             f"risk_train: registered {model.version} ({model.get_status_display()}), trained before {model.trained_until}, "
             f"validation AUC {model.metrics['auc']}, {model.metrics['rows']} rows, sha256 {model.sha256[:12]}…"
