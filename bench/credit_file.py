@@ -11,14 +11,11 @@ import datetime as dt
 import http.client
 import json
 import os
-import signal
-import subprocess
-import sys
 import time
 
 import numpy as np
 import polars as pl
-from common import ROOT, bench_database, median, percentile
+from common import bench_database, gunicorn_server, median, percentile
 from import_inspections import load_operators, valid_usccs
 
 PORT = 8791
@@ -107,21 +104,7 @@ def main() -> None:
         )
         session["_auth_user_hash"] = user.get_session_auth_hash()
         session.create()
-        env = {**os.environ, "DATABASE_URL": url, "DJANGO_SETTINGS_MODULE": "config.settings.prod",
-               "DJANGO_SECRET_KEY": SECRET, "FOODCREDIT_PERSON_HMAC_KEY": "dev-person-hmac-key",
-               "FOODCREDIT_FIELD_ENCRYPTION_KEY": "ZGV2LWZpZWxkLWVuY3J5cHRpb24ta2V5LTMyYnl0ZXM=",
-               "DJANGO_SECURE_SSL_REDIRECT": "0", "DJANGO_ALLOWED_HOSTS": "127.0.0.1"}  # fmt: skip
-        server = subprocess.Popen(
-            [sys.executable, "-m", "gunicorn", "config.wsgi", "-w", "2", "-b", f"127.0.0.1:{PORT}", "--log-level", "warning"],
-            cwd=ROOT, env=env, start_new_session=True,
-        )  # fmt: skip
-        try:
-            for _ in range(100):
-                try:
-                    http.client.HTTPConnection("127.0.0.1", PORT, timeout=2).request("GET", "/healthz")
-                    break
-                except OSError:
-                    time.sleep(0.2)
+        with gunicorn_server(url=url, port=PORT, secret=SECRET):
             conn = http.client.HTTPConnection("127.0.0.1", PORT, timeout=10)
             cookie = {"Cookie": f"sessionid={session.session_key}"}
             base = f"/api/v1/operators/{target}/credit-file"
@@ -145,9 +128,6 @@ def main() -> None:
                     f"{label.split(',')[0] + ', next page':22s} p50 {median(times):6.1f} ms  p95 {percentile(times, 95):6.1f} ms"
                 )
             print("target: p95 < 50 ms")
-        finally:
-            os.killpg(server.pid, signal.SIGTERM)
-            server.wait()
 
 
 if __name__ == "__main__":

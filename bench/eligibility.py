@@ -13,12 +13,9 @@ import http.client
 import json
 import os
 import random
-import signal
-import subprocess
-import sys
 import time
 
-from common import ROOT, bench_database, median, percentile
+from common import bench_database, gunicorn_server, median, percentile
 from import_inspections import load_operators, valid_usccs
 
 PORT = 8792
@@ -105,21 +102,7 @@ def main() -> None:
                 users.create_user(username="health", password="x" * 16, role="other_department", department=health)
             ),
         }
-        env = {**os.environ, "DATABASE_URL": url, "DJANGO_SETTINGS_MODULE": "config.settings.prod",
-               "DJANGO_SECRET_KEY": SECRET, "FOODCREDIT_PERSON_HMAC_KEY": "dev-person-hmac-key",
-               "FOODCREDIT_FIELD_ENCRYPTION_KEY": "ZGV2LWZpZWxkLWVuY3J5cHRpb24ta2V5LTMyYnl0ZXM=",
-               "DJANGO_SECURE_SSL_REDIRECT": "0", "DJANGO_ALLOWED_HOSTS": "127.0.0.1"}  # fmt: skip
-        server = subprocess.Popen(
-            [sys.executable, "-m", "gunicorn", "config.wsgi", "-w", "2", "-b", f"127.0.0.1:{PORT}", "--log-level", "warning"],
-            cwd=ROOT, env=env, start_new_session=True,
-        )  # fmt: skip
-        try:
-            for _ in range(100):
-                try:
-                    http.client.HTTPConnection("127.0.0.1", PORT, timeout=2).request("GET", "/healthz")
-                    break
-                except OSError:
-                    time.sleep(0.2)
+        with gunicorn_server(url=url, port=PORT, secret=SECRET):
             rng = random.Random(5)
             # Half the sample is listed or penalised operators (ids are 1-based in load order), half random.
             marked = [usccs[i - 1] for i in range(100, args.operators + 1, 100)]
@@ -142,9 +125,6 @@ def main() -> None:
             print(f"POST eligibility/persons{'':34s} p50 {median(times):6.1f} ms  p95 {percentile(times, 95):6.1f} ms")
             print(f"load average after: {os.getloadavg()[0]:.2f}")
             print("target: p95 < 20 ms")
-        finally:
-            os.killpg(server.pid, signal.SIGTERM)
-            server.wait()
 
 
 if __name__ == "__main__":
