@@ -9,6 +9,7 @@ from django.db import models
 from django.utils import timezone
 
 from .models import AuditEvent
+from .sql import Dialect
 
 current_request_id: contextvars.ContextVar[str] = contextvars.ContextVar("current_request_id", default="")
 
@@ -70,3 +71,19 @@ def record(
         job_id=job_id,
         success=success,
     )
+
+
+def bulk_insert_sql(*, d: Dialect, action: str, object_type: str, object_id: str, changes: str, source: str) -> str:
+    """`INSERT … SELECT` of one audit row per row of `source` (a FROM … clause), for set-based writes.
+
+    Arguments are SQL fragments (`d.to_text("t.id")`, a JSON object expression, …). The statement reads the
+    parameters %(now)s, %(actor)s, %(label)s, %(rid)s and %(job)s; the caller passes them (job may be None).
+    The one place that knows the audit table's columns for bulk paths.
+    """
+    table = AuditEvent._meta.db_table
+    return f"""INSERT INTO {table}
+                 (occurred_at, actor_id, actor_label, action, object_type, object_id, changes, request_id, job_id,
+                  success)
+               SELECT %(now)s, CAST(%(actor)s AS BIGINT), %(label)s, {action}, {object_type}, {object_id}, {changes},
+                      %(rid)s, CAST(%(job)s AS BIGINT), {d.true}
+               {source}"""

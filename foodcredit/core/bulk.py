@@ -19,9 +19,9 @@ import polars as pl
 from django.db import connection
 from django.utils import timezone
 
+from . import audit
 from .sql import Dialect, dialect_for
 
-AUDIT_TABLE = "core_auditevent"
 LEDGER_TABLE = "credit_ledgerentry"
 PROVENANCE_TABLE = "core_provenance"
 OPERATOR_TABLE = "operators_operator"
@@ -295,13 +295,12 @@ def _write_created(
         ]
     )
     cur.execute(
-        f"""INSERT INTO {AUDIT_TABLE}
-              (occurred_at, actor_id, actor_label, action, object_type, object_id, changes, request_id, job_id, success)
-            SELECT %(now)s, CAST(%(actor)s AS BIGINT), %(label)s, 'create', %(ref_kind)s, {d.to_text("s.record_id")},
-                   {audit_changes}, %(rid)s, CAST(%(job)s AS BIGINT), {d.true}
-            FROM stg_new s ORDER BY s._row""",
+        audit.bulk_insert_sql(
+            d=d, action="'create'", object_type="%(ref_kind)s", object_id=d.to_text("s.record_id"),
+            changes=audit_changes, source="FROM stg_new s ORDER BY s._row",
+        ),
         params,
-    )
+    )  # fmt: skip
     cur.execute(
         f"""INSERT INTO {LEDGER_TABLE}
               (operator_id, kind, occurred_on, ref_kind, ref_id, source_id, facts, recorded_at, job_id)
@@ -320,13 +319,12 @@ def _write_changes(
         [(f, f"s.old_{f}", f"s.{f}", typed.get(f, "int" if f == "operator_id" else "text")) for f in compared]
     )
     cur.execute(
-        f"""INSERT INTO {AUDIT_TABLE}
-              (occurred_at, actor_id, actor_label, action, object_type, object_id, changes, request_id, job_id, success)
-            SELECT %(now)s, CAST(%(actor)s AS BIGINT), %(label)s, 'update', %(ref_kind)s, {d.to_text("s.existing_id")},
-                   {changes}, %(rid)s, CAST(%(job)s AS BIGINT), {d.true}
-            FROM stg_chg s""",
+        audit.bulk_insert_sql(
+            d=d, action="'update'", object_type="%(ref_kind)s", object_id=d.to_text("s.existing_id"),
+            changes=changes, source="FROM stg_chg s",
+        ),
         params,
-    )
+    )  # fmt: skip
     sets = ", ".join(f"{f} = {d.cast_in(f'c.{f}', typed.get(f, 'int'))}" for f in compared)
     cur.execute(
         f"""UPDATE {t} SET {sets}, source_id = %(src)s, updated_at = %(now)s

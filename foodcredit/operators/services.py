@@ -3,6 +3,7 @@
 import polars as pl
 from django.db import connection
 
+from foodcredit.core import audit
 from foodcredit.core.bulk import BulkContext, RecordSpec, UpsertResult, bulk_upsert, stage_frame
 from foodcredit.core.crypto import encrypt, person_hmac
 from foodcredit.core.sql import dialect_for
@@ -71,13 +72,14 @@ def persons_upsert(*, people: pl.DataFrame, ctx: BulkContext) -> pl.DataFrame:
         )
         d = dialect_for(connection)
         cur.execute(
-            f"""INSERT INTO core_auditevent
-                  (occurred_at, actor_id, actor_label, action, object_type, object_id, changes, request_id, job_id,
-                   success)
-                SELECT %(now)s, CAST(%(actor)s AS BIGINT), %(label)s, 'create', 'person', {d.to_text("p.id")},
-                       {d.json_object([("name", d.json_array_pair("NULL", "n.name", "text"), "json")])},
-                       %(rid)s, CAST(%(job)s AS BIGINT), {d.true}
-                FROM stg_people_new n JOIN operators_person p ON p.id_hash = n.id_hash""",
+            audit.bulk_insert_sql(
+                d=d,
+                action="'create'",
+                object_type="'person'",
+                object_id=d.to_text("p.id"),
+                changes=d.json_object([("name", d.json_array_pair("NULL", "n.name", "text"), "json")]),
+                source="FROM stg_people_new n JOIN operators_person p ON p.id_hash = n.id_hash",
+            ),
             {"now": ctx.now, "actor": ctx.actor_id, "label": ctx.actor_label, "rid": ctx.request_id, "job": ctx.job_id},
         )
         cur.execute("SELECT s.id_hash, p.id FROM stg_people s JOIN operators_person p ON p.id_hash = s.id_hash")

@@ -37,7 +37,6 @@ from .models import (
 
 TASK_TABLE = Task._meta.db_table
 LINK_TABLE = TaskInspector._meta.db_table
-AUDIT_TABLE = "core_auditevent"
 SEED_FORMAT = re.compile(r"^[0-9a-f]{64}$")
 
 
@@ -376,19 +375,18 @@ def _tasks_audit(*, plan_id: int, action: str, status: str, actor: Any) -> None:
         "label": audit.actor_label(actor),
         "action": action,
         "rid": audit.current_request_id.get(),
+        "job": None,
         "plan": plan_id,
         "status": status,
     }
     with connection.cursor() as cur:
         cur.execute(
-            f"""INSERT INTO {AUDIT_TABLE}
-                  (occurred_at, actor_id, actor_label, action, object_type, object_id, changes, request_id, job_id,
-                   success)
-                SELECT %(now)s, CAST(%(actor)s AS BIGINT), %(label)s, %(action)s, 'planning_task', {d.to_text("t.id")},
-                       {changes}, %(rid)s, NULL, {d.true}
-                FROM {TASK_TABLE} t WHERE t.plan_id = %(plan)s AND t.status = %(status)s ORDER BY t.id""",
+            audit.bulk_insert_sql(
+                d=d, action="%(action)s", object_type="'planning_task'", object_id=d.to_text("t.id"), changes=changes,
+                source=f"FROM {TASK_TABLE} t WHERE t.plan_id = %(plan)s AND t.status = %(status)s ORDER BY t.id",
+            ),
             params,
-        )
+        )  # fmt: skip
 
 
 # ── results ───────────────────────────────────────────────────────────────────────────────────────────────────

@@ -35,7 +35,6 @@ from .training import FittedModel
 
 RESULT_TABLE = ClassResult._meta.db_table
 LEDGER_TABLE = LedgerEntry._meta.db_table
-AUDIT_TABLE = "core_auditevent"
 BATCH = 5000
 
 
@@ -260,6 +259,7 @@ def _changes_record(run: ClassificationRun, scope: Scope, actor: Any) -> list[in
     params["version"] = run.model.version
     params["label"] = audit.actor_label(actor)
     params["rid"] = audit.current_request_id.get()
+    params["job"] = None
     changed = f"""FROM {RESULT_TABLE} r JOIN {RESULT_TABLE} p ON p.operator_id = r.operator_id AND p.run_id = %(prev)s
                   WHERE r.run_id = %(run)s AND r.risk_class <> p.risk_class AND {scope.sql("r.operator_id")}"""
     with connection.cursor() as cursor:
@@ -270,12 +270,12 @@ def _changes_record(run: ClassificationRun, scope: Scope, actor: Any) -> list[in
         )
         changes = d.json_object([("risk_class", d.json_array_pair("p.risk_class", "r.risk_class", "text"), "json")])
         cursor.execute(
-            f"""INSERT INTO {AUDIT_TABLE}
-                  (occurred_at, actor_id, actor_label, action, object_type, object_id, changes, request_id, success)
-                SELECT %(now)s, CAST(%(actor)s AS BIGINT), %(label)s, 'class_change', 'risk_result',
-                       {d.to_text("r.id")}, {changes}, %(rid)s, {d.true} {changed}""",
+            audit.bulk_insert_sql(
+                d=d, action="'class_change'", object_type="'risk_result'", object_id=d.to_text("r.id"),
+                changes=changes, source=changed,
+            ),
             params,
-        )
+        )  # fmt: skip
         cursor.execute(f"SELECT r.operator_id {changed}", params)
         return [row[0] for row in cursor.fetchall()]
 
