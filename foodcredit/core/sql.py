@@ -3,6 +3,9 @@
 from dataclasses import dataclass
 from typing import Any
 
+from django.db.models import Expression, Field
+from django.utils.deconstruct import deconstructible
+
 _PG_TYPES = {"text": "text", "date": "date", "bool": "boolean", "decimal": "numeric", "json": "jsonb", "int": "bigint"}
 _SQLITE_TYPES = {"text": "TEXT", "date": "TEXT", "bool": "INTEGER", "decimal": "REAL", "json": "TEXT", "int": "INTEGER"}
 
@@ -91,3 +94,21 @@ class Dialect:
 def dialect_for(connection: Any) -> Dialect:
     """The dialect of a Django connection."""
     return Dialect(is_postgres=connection.vendor == "postgresql")
+
+
+@deconstructible(path="foodcredit.core.sql.VendorSQL")
+class VendorSQL(Expression):
+    """A fixed SQL expression written once per vendor: for generated columns whose rule needs JSON functions that
+    differ between PostgreSQL and SQLite. The SQL is ours (never user text) and takes no parameters."""
+
+    def __init__(self, *, postgresql: str, sqlite: str, output_field: Field) -> None:
+        super().__init__(output_field=output_field)
+        self.postgresql = postgresql
+        self.sqlite = sqlite
+
+    def as_sql(self, compiler: Any, connection: Any) -> tuple[str, list[Any]]:
+        if connection.vendor == "postgresql":
+            return f"({self.postgresql})", []
+        if connection.vendor == "sqlite":
+            return f"({self.sqlite})", []
+        raise NotImplementedError(f"VendorSQL has no SQL for {connection.vendor}")

@@ -4,7 +4,23 @@ from django.conf import settings
 from django.db import models
 
 from foodcredit.core.models import BaseModel
+from foodcredit.core.sql import VendorSQL
 from foodcredit.operators.models import Operator
+
+from . import ledger_codes
+
+
+def _inspector_column(slot: int) -> models.GeneratedField:
+    return models.GeneratedField(
+        expression=VendorSQL(
+            postgresql=ledger_codes.inspector_sql_postgresql(slot),
+            sqlite=ledger_codes.inspector_sql_sqlite(slot),
+            output_field=models.BigIntegerField(),
+        ),
+        output_field=models.BigIntegerField(),
+        db_persist=True,
+        verbose_name=f"检查人员{slot + 1}",
+    )
 
 
 class LedgerEntry(models.Model):
@@ -45,12 +61,32 @@ class LedgerEntry(models.Model):
     )  # fmt: skip
     recorded_at = models.DateTimeField("记录时间")
     job_id = models.BigIntegerField("导入任务编号", null=True, blank=True)
+    # Computed by the database from kind and facts on every write (see ledger_codes): what the entry says as a
+    # number, and who inspected, so that risk features read the timeline index alone.
+    signal = models.GeneratedField(
+        expression=VendorSQL(
+            postgresql=ledger_codes.SIGNAL_SQL_POSTGRESQL,
+            sqlite=ledger_codes.SIGNAL_SQL_SQLITE,
+            output_field=models.SmallIntegerField(),
+        ),
+        output_field=models.SmallIntegerField(),
+        db_persist=True,
+        verbose_name="特征码",
+    )
+    inspector_1 = _inspector_column(0)
+    inspector_2 = _inspector_column(1)
+    inspector_3 = _inspector_column(2)
 
     class Meta:
         verbose_name = "信用档案条目"
         verbose_name_plural = "信用档案条目"
         indexes = [
-            models.Index(fields=["operator", "-occurred_on", "-id"], name="ledger_timeline_idx"),
+            # INCLUDE (PostgreSQL; ignored elsewhere): the risk feature pass is an index-only scan of this index.
+            models.Index(
+                fields=["operator", "-occurred_on", "-id"],
+                include=["signal", "superseded_by", "inspector_1", "inspector_2", "inspector_3"],
+                name="ledger_timeline_idx",
+            ),
             models.Index(fields=["ref_kind", "ref_id"], name="ledger_ref_idx"),
         ]
 

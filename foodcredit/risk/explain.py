@@ -9,7 +9,9 @@ import re
 import numpy as np
 import polars as pl
 
-from .features import FAILURE_KINDS, FAILURE_LABELS, FEATURE_NAMES, NO_INSPECTION_DAYS
+from foodcredit.credit.ledger_codes import FAILURE_KINDS, FAILURE_LABELS
+
+from .features import FEATURE_NAMES, NO_INSPECTION_DAYS
 from .indicators import IndicatorSystem
 
 TOP = 3

@@ -20,20 +20,13 @@ from django.db import connection, transaction
 
 from foodcredit.credit import policy as credit_policy
 from foodcredit.credit import rules as credit_rules
+from foodcredit.credit.ledger_codes import FAIL_FIRST, FAIL_LAST, FAILURE_KINDS, INSPECTOR_SLOTS, Signal
 
 LEDGER = "credit_ledgerentry"
 OPERATORS = "operators_operator"
 
 WINDOWS = {"1y": 365, "2y": 730, "3y": 1095}
 LOOKBACK_DAYS = WINDOWS["3y"]
-FAILURE_KINDS = [
-    "microbial", "pesticide", "vet_drug", "additive", "heavy_metal", "mycotoxin", "quality", "contaminant", "other",
-]  # fmt: skip
-FAILURE_LABELS = {
-    "microbial": "微生物", "pesticide": "农药残留", "vet_drug": "兽药残留", "additive": "食品添加剂",
-    "heavy_metal": "重金属", "mycotoxin": "真菌毒素", "quality": "质量指标", "contaminant": "其他污染物", "other": "其他",
-}  # fmt: skip
-VERIFIED = ("true", "partly_true")
 NO_INSPECTION_DAYS = 3650  # "never inspected" as a number of days, so that the feature stays monotone
 SECTOR_CODES = {"production": 0, "circulation": 1, "catering": 2}
 _STEMS = ["inspections", "nonconform", "basically", "samples", "sample_fail", "complaints", "complaints_verified"]
@@ -167,19 +160,23 @@ def read_frame(sql: str, schema: dict[str, pl.DataType]) -> pl.DataFrame:
     )
 
 
-# Each entry is coded once per row as a small integer, so that the aggregates compare integers, not text:
-# inspection 1 符合 / 2 基本符合 / 3 不符合; sampling 4 合格 / 5 不合格; complaint 6 verified / 7 other; 8 licence; 9 penalty.
-_CODE_SQL = """CASE kind
-    WHEN 'inspection' THEN CASE facts->>'result' WHEN 'nonconform' THEN 3 WHEN 'basically_conform' THEN 2 ELSE 1 END
-    WHEN 'sampling_test' THEN CASE WHEN facts->>'conclusion' = 'fail' THEN 5 ELSE 4 END
-    WHEN 'complaint' THEN CASE WHEN facts->>'verification' IN ('true', 'partly_true') THEN 6 ELSE 7 END
-    WHEN 'licence' THEN 8 WHEN 'penalty' THEN 9 ELSE 0 END"""
 STRICTNESS_SAMPLE_ROWS = 2_000_000  # PostgreSQL: inspector rates from a block sample of about this many entries
+S = Signal
+_INSPECTED = f"c BETWEEN {S.INSPECTION_CONFORM} AND {S.INSPECTION_NONCONFORM}"
+_FAILED = f"c BETWEEN {S.SAMPLE_FAIL} AND {FAIL_LAST}"
+_COMPLAINED = f"c BETWEEN {S.COMPLAINT_VERIFIED} AND {S.COMPLAINT_OTHER}"
+# The seven packed counters (decoded in _counts_unpack): which entries each counts.
+_COUNTERS = {
+    1: f"c = {S.INSPECTION_CONFORM}", 2: f"c = {S.INSPECTION_BASICALLY}", 3: f"c = {S.INSPECTION_NONCONFORM}",
+    4: f"c = {S.SAMPLE_PASS}", 5: _FAILED, 6: f"c = {S.COMPLAINT_VERIFIED}", 7: f"c = {S.COMPLAINT_OTHER}",
+}  # fmt: skip
+_INSPECTOR_COLUMNS = [f"inspector_{k + 1}" for k in range(INSPECTOR_SLOTS)]
 
 
-def _inspector_rates(as_of: date) -> tuple[float, dict[str, float]]:
+def _inspector_rates(as_of: date) -> tuple[float, dict[int, float]]:
     """Each inspector's nonconform rate over the 3 years before `as_of`, shrunk towards the district's (empirical
     Bayes, prior weight settings.RISK_STRICTNESS_PRIOR_WEIGHT): (district rate, {inspector id: rate − district rate}).
+    An inspection counts for each of its first three inspectors (the ledger's inspector columns).
 
     On a large PostgreSQL ledger the rates come from a repeatable block sample (TABLESAMPLE … REPEATABLE): hundreds
     of visits per inspector, and the same sample for every partition of a run.
@@ -193,18 +190,15 @@ def _inspector_rates(as_of: date) -> tuple[float, dict[str, float]]:
         total = float(row[0]) if row else 0.0
         if total > STRICTNESS_SAMPLE_ROWS:
             sample = f"TABLESAMPLE SYSTEM ({100.0 * STRICTNESS_SAMPLE_ROWS / total:.4f}) REPEATABLE (42)"
-    unnest = (
-        "CROSS JOIN LATERAL jsonb_array_elements_text(i.ids) x(value)" if _pg() else "CROSS JOIN json_each(i.ids) x"
-    )
+    visits = f"""SELECT signal AS c, {", ".join(_INSPECTOR_COLUMNS)} FROM {LEDGER} {sample}
+                 WHERE signal BETWEEN {S.INSPECTION_CONFORM} AND {S.INSPECTION_NONCONFORM}
+                   AND superseded_by_id IS NULL AND occurred_on < {_day(as_of)} AND occurred_on >= {_day(since)}"""
+    slots = " UNION ALL ".join(f"SELECT {col} AS inspector, c FROM v" for col in _INSPECTOR_COLUMNS)
     frame = read_frame(
-        f"""SELECT CAST(x.value AS TEXT) AS inspector, count(*) AS n, sum(i.nc) AS k
-            FROM (SELECT facts->'inspector_ids' AS ids,
-                         CASE WHEN facts->>'result' = 'nonconform' THEN 1 ELSE 0 END AS nc
-                  FROM {LEDGER} {sample}
-                  WHERE kind = 'inspection' AND superseded_by_id IS NULL
-                    AND occurred_on < {_day(as_of)} AND occurred_on >= {_day(since)}) i {unnest}
-            GROUP BY CAST(x.value AS TEXT)""",
-        {"inspector": pl.String(), "n": pl.Int64(), "k": pl.Int64()},
+        f"""WITH v AS ({visits})
+            SELECT inspector, count(*) AS n, sum(CASE WHEN c = {S.INSPECTION_NONCONFORM} THEN 1 ELSE 0 END) AS k
+            FROM ({slots}) x WHERE inspector IS NOT NULL GROUP BY inspector""",
+        {"inspector": pl.Int64(), "n": pl.Int64(), "k": pl.Int64()},
     )
     if frame.height == 0:
         return 0.0, {}
@@ -214,21 +208,32 @@ def _inspector_rates(as_of: date) -> tuple[float, dict[str, float]]:
     return p, {i: round(d, 6) for i, d in zip(excess["inspector"].to_list(), excess["d"].to_list(), strict=True)}
 
 
-def _excess_sql(rates: dict[str, float]) -> str:
-    """Per inspection row: the mean (rate − district rate) of its first three inspectors (0 if none is known)."""
-    literal = json.dumps(rates, separators=(",", ":")).replace("'", "''")
-    slots = [f"(facts->'inspector_ids'->>{k})" for k in range(3)]
-    if _pg():
-        look = [f"coalesce(('{literal}'::jsonb ->> {slot})::float8, 0)" for slot in slots]
+ARRAY_LOOKUP_SPAN = 1_000_000  # PostgreSQL: inspector ids spanning at most this many values are looked up in an array
+
+
+def _excess_sql(rates: dict[int, float]) -> str:
+    """Per inspection row: the mean (rate − district rate) of its known inspectors (0 if none is known)."""
+    if not rates:
+        return "0.0"
+    if _pg() and max(rates) - min(rates) < ARRAY_LOOKUP_SPAN:
+        lo, hi = min(rates), max(rates)
+        values = ",".join(repr(float(rates.get(i, 0.0))) for i in range(lo, hi + 1))
+        table = f"'[{lo}:{hi}]={{{values}}}'::float8[]"  # out-of-range subscripts give NULL
+        look = [f"coalesce(({table})[{col}], 0)" for col in _INSPECTOR_COLUMNS]
     else:
-        look = [f"coalesce(json_extract('{literal}', '$.\"' || {slot} || '\"'), 0)" for slot in slots]
-    known = " + ".join(f"CASE WHEN {slot} IS NULL THEN 0 ELSE 1 END" for slot in slots)
+        literal = json.dumps({str(i): d for i, d in rates.items()}, separators=(",", ":"))
+        if _pg():
+            look = [f"coalesce(('{literal}'::jsonb ->> CAST({col} AS TEXT))::float8, 0)" for col in _INSPECTOR_COLUMNS]
+        else:
+            look = [f"coalesce(json_extract('{literal}', '$.\"' || {col} || '\"'), 0)" for col in _INSPECTOR_COLUMNS]
+    known = " + ".join(f"CASE WHEN {col} IS NULL THEN 0 ELSE 1 END" for col in _INSPECTOR_COLUMNS)
     return f"(({' + '.join(look)}) / (CASE WHEN ({known}) = 0 THEN 1 ELSE ({known}) END))"
 
 
-def _ledger_aggregate(as_of: date, scope: Scope, rates: dict[str, float]) -> pl.DataFrame:
-    """One pass over the ledger: counts per window, decayed counts, failure kinds, last inspection, licence expiry,
-    the inspectors' expected excess of findings, and the operator's penalties (as text, judged in polars)."""
+def _ledger_aggregate(as_of: date, scope: Scope, rates: dict[int, float]) -> pl.DataFrame:
+    """One pass over the ledger's timeline index (typed columns only, no facts): counts per window, decayed counts,
+    failure kinds, last inspection and the inspectors' expected excess of findings; then the licence expiry and the
+    penalties, which need facts, from the few entries that have them (_facts_aggregate)."""
     tau = float(settings.RISK_DECAY_DAYS)
     since = as_of - timedelta(days=LOOKBACK_DAYS)
     aggs = []
@@ -238,51 +243,70 @@ def _ledger_aggregate(as_of: date, scope: Scope, rates: dict[str, float]) -> pl.
         aggs.append(f"{sql} AS {name}")
         schema[name] = dtype
 
-    # Counts per code (1–7) and window, three to a bigint: each entry adds 1 + 2^21 if under 2 years old + 2^42 if
-    # under 1 year old (`k` below), so one aggregate per code gives its 3-, 2- and 1-year counts (decoded in
+    # Counts per counter (1–7) and window, three to a bigint: each entry adds 1 + 2^21 if under 2 years old + 2^42 if
+    # under 1 year old (`k` below), so one aggregate per counter gives its 3-, 2- and 1-year counts (decoded in
     # _counts_unpack); the aggregates, not the scan, are what a wide feature pass pays for.
-    for code in range(1, 8):
-        add(f"coalesce(sum(k) FILTER (WHERE c = {code}), 0)", f"packed_{code}", pl.Int64())
-        if code <= 6:
-            add(f"coalesce(sum(w) FILTER (WHERE c = {code}), 0)", f"decayed_{code}", pl.Float64())
+    for slot, condition in _COUNTERS.items():
+        add(f"coalesce(sum(k) FILTER (WHERE {condition}), 0)", f"packed_{slot}", pl.Int64())
+        if slot <= 6:
+            add(f"coalesce(sum(w) FILTER (WHERE {condition}), 0)", f"decayed_{slot}", pl.Float64())
     # Failure kinds as bit masks (bit k for FAILURE_KINDS[k]): two aggregates instead of one per kind and window.
-    add("coalesce(sum(DISTINCT f) FILTER (WHERE c = 5 AND a < 365), 0)", "fail_mask_1y", pl.Int64())
-    add("coalesce(sum(DISTINCT f) FILTER (WHERE c = 5), 0)", "fail_mask_3y", pl.Int64())
-    add("count(*) FILTER (WHERE c IN (3, 5) AND a < 180)", "serious_180d", pl.Int64())
-    add("count(*) FILTER (WHERE c BETWEEN 6 AND 7 AND a < 90)", "complaints_90d", pl.Int64())
-    add("min(a) FILTER (WHERE c BETWEEN 1 AND 3)", "days_since_inspection", pl.Int64())
-    add("max(lv) FILTER (WHERE c = 8)", "licence_valid_until", pl.String())
-    add("coalesce(sum(ex) FILTER (WHERE c BETWEEN 1 AND 3 AND a < 365), 0)", "excess_1y", pl.Float64())
-    add("coalesce(sum(ex) FILTER (WHERE c BETWEEN 1 AND 3), 0)", "excess_3y", pl.Float64())
-    add("coalesce(sum(ex * w) FILTER (WHERE c BETWEEN 1 AND 3), 0)", "excess_decayed", pl.Float64())
-    concat = "string_agg(pv, '§')" if _pg() else "group_concat(pv, '§')"
-    add(f"{concat} FILTER (WHERE c = 9)", "penalties_raw", pl.String())
-    fail_bits = " ".join(f"WHEN '{k}' THEN {1 << i}" for i, k in enumerate(FAILURE_KINDS))
-    # OFFSET 0 keeps PostgreSQL from flattening the inner query, which would re-extract the JSON facts once per
-    # aggregate that names a column instead of once per row; the decay weight is a double, never a (slow) numeric.
+    bits = (
+        f"bit_or(1 << (c - {FAIL_FIRST}))" if _pg() else f"sum(DISTINCT 1 << (c - {FAIL_FIRST}))"
+    )  # SQLite: no bit_or
+    add(f"coalesce({bits} FILTER (WHERE c >= {FAIL_FIRST} AND a < 365), 0)", "fail_mask_1y", pl.Int64())
+    add(f"coalesce({bits} FILTER (WHERE c >= {FAIL_FIRST}), 0)", "fail_mask_3y", pl.Int64())
+    add(f"count(*) FILTER (WHERE (c = {S.INSPECTION_NONCONFORM} OR {_FAILED}) AND a < 180)", "serious_180d", pl.Int64())
+    add(f"count(*) FILTER (WHERE {_COMPLAINED} AND a < 90)", "complaints_90d", pl.Int64())
+    add(f"min(a) FILTER (WHERE {_INSPECTED})", "days_since_inspection", pl.Int64())
+    add(f"coalesce(sum(ex) FILTER (WHERE {_INSPECTED} AND a < 365), 0)", "excess_1y", pl.Float64())
+    add(f"coalesce(sum(ex) FILTER (WHERE {_INSPECTED}), 0)", "excess_3y", pl.Float64())
+    add(f"coalesce(sum(ex * w) FILTER (WHERE {_INSPECTED}), 0)", "excess_decayed", pl.Float64())
+    # OFFSET 0 keeps PostgreSQL from flattening the inner query, which would compute the age, weight and excess once
+    # per aggregate that names them instead of once per row; the decay weight is a double, never a (slow) numeric.
     sql = f"""
         SELECT operator_id, {", ".join(aggs)}
         FROM (
-            SELECT operator_id, {_CODE_SQL} AS c, {_age(as_of)} AS a,
+            SELECT operator_id, signal AS c, {_age(as_of)} AS a,
                    exp(-CAST({_age(as_of)} AS DOUBLE PRECISION) / CAST({tau} AS DOUBLE PRECISION)) AS w,
                    1 + CASE WHEN {_age(as_of)} < 730 THEN {PACK} ELSE 0 END
                      + CASE WHEN {_age(as_of)} < 365 THEN {PACK * PACK} ELSE 0 END AS k,
-                   CASE WHEN kind = 'sampling_test' THEN CASE facts->>'failure_kind' {fail_bits} ELSE 0 END END AS f,
-                   CASE WHEN kind = 'licence' THEN facts->>'valid_until' END AS lv,
-                   CASE WHEN kind = 'inspection' THEN {_excess_sql(rates)} ELSE 0 END AS ex,
-                   CASE WHEN kind = 'penalty' THEN CAST(occurred_on AS TEXT) || '|' || coalesce(facts->>'kinds', '[]')
-                        || '|' || coalesce(facts->>'amount', '0') || '|' || coalesce(facts->>'circumstance', '')
-                        || '|' || coalesce(facts->>'natural_person', 'false') END AS pv
+                   CASE WHEN signal BETWEEN {S.INSPECTION_CONFORM} AND {S.INSPECTION_NONCONFORM}
+                        THEN {_excess_sql(rates)} ELSE 0 END AS ex
             FROM {LEDGER}
-            WHERE superseded_by_id IS NULL AND occurred_on < {_day(as_of)} AND {scope.sql("operator_id")}
-              AND (kind = 'licence'
-                   OR (kind IN ('inspection', 'sampling_test', 'complaint', 'penalty')
-                       AND occurred_on >= {_day(since)}))
+            WHERE superseded_by_id IS NULL AND occurred_on < {_day(as_of)} AND occurred_on >= {_day(since)}
+              AND signal BETWEEN 1 AND {FAIL_LAST} AND {scope.sql("operator_id")}
             {"OFFSET 0" if _pg() else ""}
         ) e
         GROUP BY operator_id"""
-    frame = read_frame(sql, schema)
-    return _counts_unpack(frame).with_columns(pl.col("licence_valid_until").str.to_date(strict=False))
+    counts = _counts_unpack(read_frame(sql, schema))
+    facts = _facts_aggregate(as_of, scope)
+    return counts.join(facts, on="operator_id", how="full", coalesce=True)
+
+
+def _facts_aggregate(as_of: date, scope: Scope) -> pl.DataFrame:
+    """Per operator, from the entries whose facts a feature reads: the latest licence expiry (of any licence entry
+    before `as_of`) and the penalties of the 3 years before it (as text, judged in polars)."""
+    since = as_of - timedelta(days=LOOKBACK_DAYS)
+    concat = "string_agg(pv, '§')" if _pg() else "group_concat(pv, '§')"
+    sql = f"""
+        SELECT operator_id, max(lv) AS licence_valid_until, {concat} AS penalties_raw
+        FROM (
+            SELECT operator_id,
+                   CASE WHEN signal = {S.LICENCE} THEN facts->>'valid_until' END AS lv,
+                   CASE WHEN signal = {S.PENALTY} THEN CAST(occurred_on AS TEXT) || '|'
+                        || coalesce(facts->>'kinds', '[]') || '|' || coalesce(facts->>'amount', '0') || '|'
+                        || coalesce(facts->>'circumstance', '') || '|' || coalesce(facts->>'natural_person', 'false')
+                   END AS pv
+            FROM {LEDGER}
+            WHERE superseded_by_id IS NULL AND occurred_on < {_day(as_of)} AND {scope.sql("operator_id")}
+              AND (signal = {S.LICENCE} OR (signal = {S.PENALTY} AND occurred_on >= {_day(since)}))
+        ) e
+        GROUP BY operator_id"""
+    frame = read_frame(
+        sql, {"operator_id": pl.Int64(), "licence_valid_until": pl.String(), "penalties_raw": pl.String()}
+    )
+    return frame.with_columns(pl.col("licence_valid_until").str.to_date(strict=False))
 
 
 PACK = 1 << 21  # counts per operator, code and window stay far below 2^21
@@ -357,7 +381,7 @@ def penalties_frame(*, after: date | None, before: date) -> pl.DataFrame:
         f"""SELECT operator_id, occurred_on, facts->>'kinds' AS kinds, facts->>'amount' AS amount,
                    facts->>'circumstance' AS circumstance, facts->>'natural_person' AS natural_person
             FROM {LEDGER}
-            WHERE kind = 'penalty' AND superseded_by_id IS NULL AND occurred_on < {_day(before)} {lower}""",
+            WHERE signal = {S.PENALTY} AND superseded_by_id IS NULL AND occurred_on < {_day(before)} {lower}""",
         _PENALTY_SCHEMA,
     )
     return _penalties_judge(raw)
@@ -426,16 +450,14 @@ def _district_counts(as_of: date) -> pl.DataFrame:
     since = as_of - timedelta(days=LOOKBACK_DAYS)
     return read_frame(
         f"""SELECT operator_id,
-                   count(*) FILTER (WHERE kind = 'inspection') AS inspections_3y,
-                   count(*) FILTER (WHERE kind = 'sampling_test') AS samples_3y,
-                   count(*) FILTER (WHERE kind = 'inspection' AND facts->>'result' = 'basically_conform')
-                       AS basically_3y,
-                   count(*) FILTER (WHERE kind = 'sampling_test' AND facts->>'conclusion' = 'fail') AS sample_fail_3y,
-                   count(*) FILTER (WHERE (kind = 'inspection' AND facts->>'result' = 'nonconform')
-                                       OR (kind = 'sampling_test' AND facts->>'conclusion' = 'fail')) AS n
-            FROM {LEDGER}
-            WHERE superseded_by_id IS NULL AND occurred_on < {_day(as_of)} AND occurred_on >= {_day(since)}
-              AND kind IN ('inspection', 'sampling_test')
+                   count(*) FILTER (WHERE {_INSPECTED}) AS inspections_3y,
+                   count(*) FILTER (WHERE c = {S.SAMPLE_PASS} OR {_FAILED}) AS samples_3y,
+                   count(*) FILTER (WHERE c = {S.INSPECTION_BASICALLY}) AS basically_3y,
+                   count(*) FILTER (WHERE {_FAILED}) AS sample_fail_3y,
+                   count(*) FILTER (WHERE c = {S.INSPECTION_NONCONFORM} OR {_FAILED}) AS n
+            FROM (SELECT operator_id, signal AS c FROM {LEDGER}
+                  WHERE superseded_by_id IS NULL AND occurred_on < {_day(as_of)} AND occurred_on >= {_day(since)}
+                    AND signal BETWEEN {S.INSPECTION_CONFORM} AND {FAIL_LAST}) e
             GROUP BY operator_id""",
         {
             "operator_id": pl.Int64(),
@@ -614,8 +636,7 @@ def outcomes_after(*, as_of: date, horizon_days: int) -> pl.DataFrame:
     records = read_frame(
         f"""SELECT operator_id, occurred_on FROM {LEDGER}
             WHERE superseded_by_id IS NULL AND occurred_on > {_day(as_of)} AND occurred_on <= {_day(until)}
-              AND ((kind = 'inspection' AND facts->>'result' = 'nonconform')
-                   OR (kind = 'sampling_test' AND facts->>'conclusion' = 'fail'))""",
+              AND (signal = {S.INSPECTION_NONCONFORM} OR signal BETWEEN {S.SAMPLE_FAIL} AND {FAIL_LAST})""",
         {"operator_id": pl.Int64(), "occurred_on": pl.Date()},
     )
     penalties = penalties_frame(after=as_of + timedelta(days=1), before=until + timedelta(days=1)).filter(
@@ -634,9 +655,9 @@ def inspections_after(*, as_of: date, horizon_days: int) -> pl.DataFrame:
     until = as_of + timedelta(days=horizon_days)
     return read_frame(
         f"""SELECT operator_id, occurred_on,
-                   CASE WHEN facts->>'result' = 'nonconform' THEN 1 ELSE 0 END AS nonconform
+                   CASE WHEN signal = {S.INSPECTION_NONCONFORM} THEN 1 ELSE 0 END AS nonconform
             FROM {LEDGER}
-            WHERE kind = 'inspection' AND superseded_by_id IS NULL
+            WHERE signal BETWEEN {S.INSPECTION_CONFORM} AND {S.INSPECTION_NONCONFORM} AND superseded_by_id IS NULL
               AND occurred_on > {_day(as_of)} AND occurred_on <= {_day(until)}""",
         {"operator_id": pl.Int64(), "occurred_on": pl.Date(), "nonconform": pl.Int64()},
     )
