@@ -106,9 +106,9 @@ class VendorSQL(Expression):
         self.postgresql = postgresql
         self.sqlite = sqlite
 
-    def as_sql(self, compiler: Any, connection: Any) -> tuple[str, list[Any]]:
+    def as_sql(self, compiler: Any, connection: Any) -> tuple[str, tuple[str | int, ...]]:
         if connection.vendor == "postgresql":
-            return f"({self.postgresql})", []
+            return f"({self.postgresql})", ()
         if connection.vendor == "sqlite":
-            return f"({self.sqlite})", []
+            return f"({self.sqlite})", ()
         raise NotImplementedError(f"VendorSQL has no SQL for {connection.vendor}")
