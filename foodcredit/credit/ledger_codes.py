@@ -1,12 +1,13 @@
 """Typed columns of a ledger entry, computed by the database from its kind and facts (stored generated columns).
 
 A risk feature pass reads 20 million entries; reading the outcome of each from its JSON facts costs more than the
-scan. So the database keeps, on every entry, a small integer `signal` (what kind of entry and how it came out) and
-the first three inspectors of an inspection as integers, and the ledger's timeline index carries them (an
-index-only scan). Generated columns are filled on every write path — the bulk engine, single appends, raw SQL —
-so no code can forget them. `signal_of` and `inspectors_of` say the same in Python; a test holds the two in step.
+scan. So the database keeps, on every entry, a small integer `signal` (what kind of entry and how it came out),
+the first three inspectors of an inspection as integers and a licence's expiry as a number; the ledger's indexes
+carry them (index-only scans). Generated columns are filled on every write path — the bulk engine, single appends, raw SQL —
+so no code can forget them. `signal_of`, `inspectors_of` and `valid_until_of` say the same in Python; a test holds the two in step.
 """
 
+import re
 from enum import IntEnum
 from typing import Any
 
@@ -74,6 +75,27 @@ def inspectors_of(kind: str, facts: dict[str, Any]) -> list[int | None]:
         else:
             out.append(int(value) if value.isascii() and value.isdigit() and len(value) <= 15 else None)
     return out
+
+
+_ISO_DAY = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
+
+
+def valid_until_of(kind: str, facts: dict[str, Any]) -> int | None:
+    """The `valid_until_ymd` column: a licence entry's expiry as the number YYYYMMDD (None if not an ISO date)."""
+    value = facts.get("valid_until") if kind == "licence" else None
+    return int(value.replace("-", "")) if isinstance(value, str) and _ISO_DAY.fullmatch(value) else None
+
+
+VALID_UNTIL_SQL_POSTGRESQL = (
+    "CASE WHEN kind = 'licence' AND jsonb_typeof(facts->'valid_until') = 'string'"
+    " AND (facts->>'valid_until') ~ '^[0-9]{4}-[0-9]{2}-[0-9]{2}$'"
+    " THEN CAST(replace(facts->>'valid_until', '-', '') AS integer) END"
+)
+VALID_UNTIL_SQL_SQLITE = (
+    "CASE WHEN kind = 'licence' AND json_type(facts, '$.valid_until') = 'text'"
+    " AND json_extract(facts, '$.valid_until') GLOB '[0-9][0-9][0-9][0-9]-[0-9][0-9]-[0-9][0-9]'"
+    " THEN CAST(replace(json_extract(facts, '$.valid_until'), '-', '') AS INTEGER) END"
+)
 
 
 def _text(value: Any) -> str | None:

@@ -11,9 +11,12 @@ yet. Licence validity is derived from the issue and expiry dates instead.
 
 import io
 import json
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import date, timedelta
 
+import numpy as np
 import polars as pl
 from django.conf import settings
 from django.db import connection, transaction
@@ -131,6 +134,48 @@ def _age(as_of: date, column: str = "occurred_on") -> str:
     return f"CAST(julianday({_day(as_of)}) - julianday({column}) AS INTEGER)"
 
 
+_COPY_SIGNATURE = b"PGCOPY\n\xff\r\n\x00"
+
+
+def read_numbers(sql: str, schema: dict[str, pl.DataType]) -> pl.DataFrame:
+    """A query whose columns are all BIGINT or DOUBLE PRECISION and never NULL, into a polars frame.
+
+    On PostgreSQL through COPY … (FORMAT binary), read with numpy as fixed-width records: no number is formatted
+    as text and parsed back (for a million operators' twenty aggregates, that costs more than computing them).
+    """
+    if not _pg():
+        return read_frame(sql, schema)
+    buf = io.BytesIO()
+    with connection.cursor() as cursor, cursor.cursor.copy(f"COPY ({sql}) TO STDOUT WITH (FORMAT binary)") as copy:
+        for chunk in copy:
+            buf.write(chunk)
+    data = buf.getvalue()
+    if data[:11] != _COPY_SIGNATURE:
+        raise ValueError("not a PostgreSQL binary COPY stream")
+    start = 19 + int.from_bytes(data[15:19], "big")
+    fields: list[tuple[str, str]] = [("count", ">i2")]
+    for i, (name, dtype) in enumerate(schema.items()):
+        fields += [(f"_len{i}", ">i4"), (name, ">f8" if dtype == pl.Float64() else ">i8")]
+    layout = np.dtype(fields)
+    body = data[start:-2]  # the stream ends with the int16 -1
+    if len(body) % layout.itemsize:
+        raise ValueError("binary COPY rows are not fixed-width: a column is not BIGINT/DOUBLE PRECISION or is NULL")
+    rows = np.frombuffer(body, dtype=layout)
+    if rows.size and (
+        (rows["count"] != len(schema)).any() or any((rows[f"_len{i}"] != 8).any() for i in range(len(schema)))
+    ):
+        raise ValueError("binary COPY rows are not fixed-width: a column is not BIGINT/DOUBLE PRECISION or is NULL")
+    return pl.DataFrame(
+        {name: rows[name].astype("<f8" if dtype == pl.Float64() else "<i8") for name, dtype in schema.items()},
+        schema=schema,
+    )
+
+
+def _double(value: int) -> str:
+    """A double literal (PostgreSQL reads 1.0 as numeric, whose arithmetic and sums are many times slower)."""
+    return f"CAST({int(value)} AS DOUBLE PRECISION)"
+
+
 def read_frame(sql: str, schema: dict[str, pl.DataType]) -> pl.DataFrame:
     """Run a query into a polars frame: COPY … TO STDOUT on PostgreSQL (fast for a million rows), fetchall elsewhere."""
     with connection.cursor() as cursor:
@@ -232,8 +277,8 @@ def _excess_sql(rates: dict[int, float]) -> str:
 
 def _ledger_aggregate(as_of: date, scope: Scope, rates: dict[int, float]) -> pl.DataFrame:
     """One pass over the ledger's timeline index (typed columns only, no facts): counts per window, decayed counts,
-    failure kinds, last inspection and the inspectors' expected excess of findings; then the licence expiry and the
-    penalties, which need facts, from the few entries that have them (_facts_aggregate)."""
+    failure kinds, last inspection and the inspectors' expected excess of findings; then the licence expiry, which
+    needs facts, from the licence entries (_licences)."""
     tau = float(settings.RISK_DECAY_DAYS)
     since = as_of - timedelta(days=LOOKBACK_DAYS)
     aggs = []
@@ -243,80 +288,105 @@ def _ledger_aggregate(as_of: date, scope: Scope, rates: dict[int, float]) -> pl.
         aggs.append(f"{sql} AS {name}")
         schema[name] = dtype
 
-    # Counts per counter (1–7) and window, three to a bigint: each entry adds 1 + 2^21 if under 2 years old + 2^42 if
+    # Counts per counter (1–7) and window, three to a double: each entry adds 1 + 2^17 if under 2 years old + 2^34 if
     # under 1 year old (`k` below), so one aggregate per counter gives its 3-, 2- and 1-year counts (decoded in
-    # _counts_unpack); the aggregates, not the scan, are what a wide feature pass pays for.
+    # _counts_unpack); the aggregates, not the scan, are what a wide feature pass pays for. A double holds integers
+    # exactly up to 2^53, and PostgreSQL sums doubles far faster than bigints (which it sums as numeric).
     for slot, condition in _COUNTERS.items():
-        add(f"coalesce(sum(k) FILTER (WHERE {condition}), 0)", f"packed_{slot}", pl.Int64())
+        add(f"CAST(coalesce(sum(k) FILTER (WHERE {condition}), 0) AS BIGINT)", f"packed_{slot}", pl.Int64())
         if slot <= 6:
-            add(f"coalesce(sum(w) FILTER (WHERE {condition}), 0)", f"decayed_{slot}", pl.Float64())
+            add(f"coalesce(sum(w) FILTER (WHERE {condition}), {_double(0)})", f"decayed_{slot}", pl.Float64())
     # Failure kinds as bit masks (bit k for FAILURE_KINDS[k]): two aggregates instead of one per kind and window.
     bits = (
         f"bit_or(1 << (c - {FAIL_FIRST}))" if _pg() else f"sum(DISTINCT 1 << (c - {FAIL_FIRST}))"
     )  # SQLite: no bit_or
-    add(f"coalesce({bits} FILTER (WHERE c >= {FAIL_FIRST} AND a < 365), 0)", "fail_mask_1y", pl.Int64())
-    add(f"coalesce({bits} FILTER (WHERE c >= {FAIL_FIRST}), 0)", "fail_mask_3y", pl.Int64())
-    add(f"count(*) FILTER (WHERE (c = {S.INSPECTION_NONCONFORM} OR {_FAILED}) AND a < 180)", "serious_180d", pl.Int64())
-    add(f"count(*) FILTER (WHERE {_COMPLAINED} AND a < 90)", "complaints_90d", pl.Int64())
-    add(f"min(a) FILTER (WHERE {_INSPECTED})", "days_since_inspection", pl.Int64())
-    add(f"coalesce(sum(ex) FILTER (WHERE {_INSPECTED} AND a < 365), 0)", "excess_1y", pl.Float64())
-    add(f"coalesce(sum(ex) FILTER (WHERE {_INSPECTED}), 0)", "excess_3y", pl.Float64())
-    add(f"coalesce(sum(ex * w) FILTER (WHERE {_INSPECTED}), 0)", "excess_decayed", pl.Float64())
-    # OFFSET 0 keeps PostgreSQL from flattening the inner query, which would compute the age, weight and excess once
-    # per aggregate that names them instead of once per row; the decay weight is a double, never a (slow) numeric.
+    add(f"CAST(coalesce({bits} FILTER (WHERE c >= {FAIL_FIRST} AND a < 365), 0) AS BIGINT)", "fail_mask_1y", pl.Int64())
+    add(f"CAST(coalesce({bits} FILTER (WHERE c >= {FAIL_FIRST}), 0) AS BIGINT)", "fail_mask_3y", pl.Int64())
+    add(f"CAST(count(*) FILTER (WHERE (c = {S.INSPECTION_NONCONFORM} OR {_FAILED}) AND a < 180) AS BIGINT)",
+        "serious_180d", pl.Int64())  # fmt: skip
+    add(f"CAST(count(*) FILTER (WHERE {_COMPLAINED} AND a < 90) AS BIGINT)", "complaints_90d", pl.Int64())
+    add(f"CAST(coalesce(min(a) FILTER (WHERE {_INSPECTED}), -1) AS BIGINT)", "days_since_inspection", pl.Int64())
+    add(f"coalesce(sum(ex) FILTER (WHERE {_INSPECTED} AND a < 365), {_double(0)})", "excess_1y", pl.Float64())
+    add(f"coalesce(sum(ex) FILTER (WHERE {_INSPECTED}), {_double(0)})", "excess_3y", pl.Float64())
+    add(f"coalesce(sum(ex * w) FILTER (WHERE {_INSPECTED}), {_double(0)})", "excess_decayed", pl.Float64())
+    # The decay weight is a double, never a (slow) numeric. PostgreSQL flattens the inner query (each aggregate
+    # computes what it names — cheap on typed columns) and, told to (_timeline_order), reads the timeline index in
+    # operator order with parallel workers: no sort and no hash table of a million operators.
     sql = f"""
         SELECT operator_id, {", ".join(aggs)}
         FROM (
             SELECT operator_id, signal AS c, {_age(as_of)} AS a,
                    exp(-CAST({_age(as_of)} AS DOUBLE PRECISION) / CAST({tau} AS DOUBLE PRECISION)) AS w,
-                   1 + CASE WHEN {_age(as_of)} < 730 THEN {PACK} ELSE 0 END
-                     + CASE WHEN {_age(as_of)} < 365 THEN {PACK * PACK} ELSE 0 END AS k,
+                   {_double(1)} + CASE WHEN {_age(as_of)} < 730 THEN {_double(PACK)} ELSE {_double(0)} END
+                     + CASE WHEN {_age(as_of)} < 365 THEN {_double(PACK * PACK)} ELSE {_double(0)} END AS k,
                    CASE WHEN signal BETWEEN {S.INSPECTION_CONFORM} AND {S.INSPECTION_NONCONFORM}
                         THEN {_excess_sql(rates)} ELSE 0 END AS ex
             FROM {LEDGER}
             WHERE superseded_by_id IS NULL AND occurred_on < {_day(as_of)} AND occurred_on >= {_day(since)}
               AND signal BETWEEN 1 AND {FAIL_LAST} AND {scope.sql("operator_id")}
-            {"OFFSET 0" if _pg() else ""}
         ) e
         GROUP BY operator_id"""
-    counts = _counts_unpack(read_frame(sql, schema))
-    facts = _facts_aggregate(as_of, scope)
-    return counts.join(facts, on="operator_id", how="full", coalesce=True)
+    with _timeline_order():
+        counts = _counts_unpack(read_numbers(sql, schema)).with_columns(
+            days_since_inspection=pl.when(pl.col("days_since_inspection") >= 0).then(pl.col("days_since_inspection"))
+        )
+    return counts.join(_licences(as_of, scope), on="operator_id", how="full", coalesce=True)
 
 
-def _facts_aggregate(as_of: date, scope: Scope) -> pl.DataFrame:
-    """Per operator, from the entries whose facts a feature reads: the latest licence expiry (of any licence entry
-    before `as_of`) and the penalties of the 3 years before it (as text, judged in polars)."""
-    since = as_of - timedelta(days=LOOKBACK_DAYS)
-    concat = "string_agg(pv, '§')" if _pg() else "group_concat(pv, '§')"
-    sql = f"""
-        SELECT operator_id, max(lv) AS licence_valid_until, {concat} AS penalties_raw
-        FROM (
-            SELECT operator_id,
-                   CASE WHEN signal = {S.LICENCE} THEN facts->>'valid_until' END AS lv,
-                   CASE WHEN signal = {S.PENALTY} THEN CAST(occurred_on AS TEXT) || '|'
-                        || coalesce(facts->>'kinds', '[]') || '|' || coalesce(facts->>'amount', '0') || '|'
-                        || coalesce(facts->>'circumstance', '') || '|' || coalesce(facts->>'natural_person', 'false')
-                   END AS pv
-            FROM {LEDGER}
-            WHERE superseded_by_id IS NULL AND occurred_on < {_day(as_of)} AND {scope.sql("operator_id")}
-              AND (signal = {S.LICENCE} OR (signal = {S.PENALTY} AND occurred_on >= {_day(since)}))
-        ) e
-        GROUP BY operator_id"""
-    frame = read_frame(
-        sql, {"operator_id": pl.Int64(), "licence_valid_until": pl.String(), "penalties_raw": pl.String()}
+@contextmanager
+def _timeline_order() -> Iterator[None]:
+    """PostgreSQL, for one query in the feature transaction: aggregate per operator along the timeline index (an
+    index-only scan, parallel) rather than a sequential scan of the heap into a hash table, which the planner
+    prefers by its cost model and which is two to three times slower here (bench/risk_classify.py), with the
+    aggregates compiled."""
+    if not _pg():
+        yield
+        return
+    settings_ = {"enable_seqscan": "off", "enable_hashagg": "off", "parallel_setup_cost": "0",
+                 "parallel_tuple_cost": "0", "min_parallel_index_scan_size": "0",
+                 # Twenty-odd filtered aggregates per row: compiled (JIT, inlined and optimised) they run in about half
+                 # the time of the interpreter, compiling included.
+                 "jit": "on", "jit_above_cost": "0", "jit_inline_above_cost": "0", "jit_optimize_above_cost": "0"}  # fmt: skip
+    with connection.cursor() as cursor:
+        before = {}
+        for name, value in settings_.items():
+            cursor.execute(f"SELECT current_setting('{name}')")
+            before[name] = cursor.fetchone()[0]
+            cursor.execute(f"SET LOCAL {name} = '{value}'")
+    try:
+        yield
+    finally:
+        with connection.cursor() as cursor:
+            for name, value in before.items():
+                cursor.execute(f"SET LOCAL {name} = '{value}'")
+
+
+def _licences(as_of: date, scope: Scope) -> pl.DataFrame:
+    """Per operator, the latest expiry among its licence entries dated before `as_of`, read from the ledger's small
+    partial index of licence and penalty entries (an index-only scan of the typed expiry, valid_until_ymd)."""
+    frame = read_numbers(
+        f"""SELECT operator_id, CAST(coalesce(max(valid_until_ymd), 0) AS BIGINT) AS ymd FROM {LEDGER}
+            WHERE signal = {S.LICENCE} AND superseded_by_id IS NULL AND occurred_on < {_day(as_of)}
+              AND {scope.sql("operator_id")}
+            GROUP BY operator_id""",
+        {"operator_id": pl.Int64(), "ymd": pl.Int64()},
     )
-    return frame.with_columns(pl.col("licence_valid_until").str.to_date(strict=False))
+    return frame.select(
+        "operator_id",
+        licence_valid_until=pl.when(pl.col("ymd") > 0)
+        .then(pl.col("ymd").cast(pl.String))
+        .str.to_date("%Y%m%d", strict=False),
+    )
 
 
-PACK = 1 << 21  # counts per operator, code and window stay far below 2^21
+PACK = 1 << 17  # counts per operator, counter and window stay far below 2^17 (three of them in a double's 53 bits)
 
 
 def _counts_unpack(frame: pl.DataFrame) -> pl.DataFrame:
     """Window counts and decayed counts per feature stem from the packed per-code aggregates."""
 
     def window(code: int, w: str) -> pl.Expr:
-        packed = pl.col(f"packed_{code}")
+        packed = pl.col(f"packed_{code}").cast(pl.Int64)
         return {"3y": packed % PACK, "2y": (packed // PACK) % PACK, "1y": packed // (PACK * PACK)}[w]
 
     codes = {
@@ -385,22 +455,6 @@ def penalties_frame(*, after: date | None, before: date) -> pl.DataFrame:
         _PENALTY_SCHEMA,
     )
     return _penalties_judge(raw)
-
-
-def _penalties_unpack(ledger: pl.DataFrame) -> pl.DataFrame:
-    """The penalties folded into the ledger pass: "date|kinds|amount|circumstance|natural_person", joined by §."""
-    fields = ["occurred_on", "kinds", "amount", "circumstance", "natural_person"]
-    parts = (
-        ledger.select("operator_id", "penalties_raw")
-        .drop_nulls("penalties_raw")
-        .with_columns(pl.col("penalties_raw").str.split("§"))
-        .explode("penalties_raw", empty_as_null=True)
-        .with_columns(pl.col("penalties_raw").str.split("|").list.to_struct(fields=fields))
-        .unnest("penalties_raw")
-    )
-    if parts.height == 0:
-        return _penalties_judge(pl.DataFrame(schema=_PENALTY_SCHEMA))
-    return _penalties_judge(parts.with_columns(pl.col("occurred_on").str.to_date()))
 
 
 def _penalty_features(penalties: pl.DataFrame, as_of: date) -> pl.DataFrame:
@@ -540,7 +594,9 @@ def _features(as_of: date, scope: Scope, tiers: dict[str, int]) -> pl.DataFrame:
     ops = everyone.filter(scope.expr()) if not scope.everything else everyone
     district_rate, inspector_excess = _inspector_rates(as_of)
     ledger = _ledger_aggregate(as_of, scope, inspector_excess)
-    pen = _penalty_features(_penalties_unpack(ledger), as_of)
+    # Penalties are few (a few per cent of the ledger): every operator's are read, whatever the partition.
+    district_pen = _penalty_features(penalties_frame(after=as_of - timedelta(days=LOOKBACK_DAYS), before=as_of), as_of)
+    pen = district_pen.filter(scope.expr()) if not scope.everything else district_pen
     if scope.everything:
         district = ledger.select(
             "operator_id",
@@ -550,13 +606,9 @@ def _features(as_of: date, scope: Scope, tiers: dict[str, int]) -> pl.DataFrame:
             "sample_fail_3y",
             n=pl.col("nonconform_3y") + pl.col("sample_fail_3y"),
         )
-        district_pen = pen
     else:
-        # A partition's relationships and shares still need every operator's counts (two lighter passes).
+        # A partition's relationships and shares still need every operator's counts (a lighter pass).
         district = _district_counts(as_of)
-        district_pen = _penalty_features(
-            penalties_frame(after=as_of - timedelta(days=LOOKBACK_DAYS), before=as_of), as_of
-        )
     district = district.join(
         district_pen.select("operator_id", "penalties_serious_3y"), on="operator_id", how="full", coalesce=True
     ).select(
@@ -570,7 +622,7 @@ def _features(as_of: date, scope: Scope, tiers: dict[str, int]) -> pl.DataFrame:
     related = _relationships(everyone, district)
     rates = _district_rates(everyone, district, as_of)
     frame = (
-        ops.join(ledger.drop("penalties_raw"), on="operator_id", how="left")
+        ops.join(ledger, on="operator_id", how="left")
         .join(pen, on="operator_id", how="left")
         .join(related, on="operator_id", how="left")
         .join(rates, on="operator_id", how="left")

@@ -29,6 +29,12 @@ CASES = [
     ("complaint", {"verification": "untrue"}),
     ("complaint", {}),
     ("licence", {"valid_until": "2027-01-01"}),
+    ("licence", {"valid_until": "2027-02-30"}),
+    ("licence", {"valid_until": "2027/01/01"}),
+    ("licence", {"valid_until": "2027-01-01T00:00"}),
+    ("licence", {"valid_until": 20270101}),
+    ("licence", {}),
+    ("penalty", {"valid_until": "2027-01-01"}),
     ("penalty", {"kinds": ["警告"]}),
     ("registration", {"status": "active", "inspector_ids": [1]}),
     ("class_change", {"to": "D"}),
@@ -52,6 +58,7 @@ def test_database_columns_agree_with_the_python_rule(entries, index):
     entry = entries[index]
     assert entry.signal == ledger_codes.signal_of(kind, facts), (kind, facts)
     assert [entry.inspector_1, entry.inspector_2, entry.inspector_3] == ledger_codes.inspectors_of(kind, facts)
+    assert entry.valid_until_ymd == ledger_codes.valid_until_of(kind, facts)
 
 
 def test_the_rule_says_what_the_features_rely_on():
@@ -62,6 +69,7 @@ def test_the_rule_says_what_the_features_rely_on():
     assert ledger_codes.signal_of("sampling_test", {"conclusion": "fail", "failure_kind": "?"}) == Signal.SAMPLE_FAIL
     assert ledger_codes.inspectors_of("inspection", {"inspector_ids": [7, "8"]}) == [7, 8, None]
     assert ledger_codes.inspectors_of("complaint", {"inspector_ids": [7]}) == [None, None, None]
+    assert ledger_codes.valid_until_of("licence", {"valid_until": "2027-03-31"}) == 20270331
 
 
 def test_a_correction_keeps_the_columns_of_its_own_facts(operator):
