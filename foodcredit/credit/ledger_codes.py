@@ -24,8 +24,8 @@ INSPECTOR_SLOTS = 3
 
 
 class Signal(IntEnum):
-    """What an entry says, as a number. The codes a risk feature pass counts lie in 1..FAIL_LAST, the ones it reads
-    facts for (licence, penalty) from LICENCE on. A failed sample is FAIL_FIRST + the index of its failure kind in
+    """What an entry says, as a number. The codes a risk feature pass counts lie in 1..FAIL_LAST; licence and penalty
+    entries follow. A failed sample is FAIL_FIRST + the index of its failure kind in
     FAILURE_KINDS, or SAMPLE_FAIL when the kind is missing or unknown: every failed sample lies in
     [SAMPLE_FAIL, FAIL_LAST]."""
 

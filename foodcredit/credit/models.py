@@ -94,15 +94,15 @@ class LedgerEntry(models.Model):
             # INCLUDE (PostgreSQL; ignored elsewhere): the risk feature pass is an index-only scan of this index.
             models.Index(
                 fields=["operator", "-occurred_on", "-id"],
-                include=["signal", "superseded_by", "inspector_1", "inspector_2", "inspector_3"],
+                include=["signal", "superseded_by", "inspector_1", "inspector_2", "inspector_3", "valid_until_ymd"],
                 name="ledger_timeline_idx",
             ),
             models.Index(fields=["ref_kind", "ref_id"], name="ledger_ref_idx"),
-            # The few entries whose facts a risk feature reads (licences, penalties), found without a heap scan.
+            # Penalty entries, whose facts a risk feature reads: found without a scan of the whole heap.
             models.Index(
                 fields=["operator"],
-                condition=models.Q(signal__gte=int(ledger_codes.Signal.LICENCE)),
-                name="ledger_facts_idx",
+                condition=models.Q(signal=int(ledger_codes.Signal.PENALTY)),
+                name="ledger_penalty_idx",
             ),
         ]
 

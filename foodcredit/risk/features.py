@@ -10,6 +10,7 @@ yet. Licence validity is derived from the issue and expiry dates instead.
 """
 
 import io
+import itertools
 import json
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -140,35 +141,44 @@ _COPY_SIGNATURE = b"PGCOPY\n\xff\r\n\x00"
 def read_numbers(sql: str, schema: dict[str, pl.DataType]) -> pl.DataFrame:
     """A query whose columns are all BIGINT or DOUBLE PRECISION and never NULL, into a polars frame.
 
-    On PostgreSQL through COPY … (FORMAT binary), read with numpy as fixed-width records: no number is formatted
-    as text and parsed back (for a million operators' twenty aggregates, that costs more than computing them).
+    On PostgreSQL each column comes back as one array (array_agg over the query) in a one-row binary COPY, read with
+    numpy: no number is formatted as text and parsed back, and a million rows cross the connection as one message,
+    not a million (for a million operators' twenty aggregates, either costs more than computing them).
     """
     if not _pg():
         return read_frame(sql, schema)
+    arrays = ", ".join(f"array_agg({name})" for name in schema)
     buf = io.BytesIO()
-    with connection.cursor() as cursor, cursor.cursor.copy(f"COPY ({sql}) TO STDOUT WITH (FORMAT binary)") as copy:
+    with (
+        connection.cursor() as cursor,
+        cursor.cursor.copy(f"COPY (SELECT {arrays} FROM ({sql}) q) TO STDOUT WITH (FORMAT binary)") as copy,
+    ):
         for chunk in copy:
             buf.write(chunk)
-    data = buf.getvalue()
-    if data[:11] != _COPY_SIGNATURE:
+    data = memoryview(buf.getvalue())
+    if bytes(data[:11]) != _COPY_SIGNATURE:
         raise ValueError("not a PostgreSQL binary COPY stream")
-    start = 19 + int.from_bytes(data[15:19], "big")
-    fields: list[tuple[str, str]] = [("count", ">i2")]
-    for i, (name, dtype) in enumerate(schema.items()):
-        fields += [(f"_len{i}", ">i4"), (name, ">f8" if dtype == pl.Float64() else ">i8")]
-    layout = np.dtype(fields)
-    body = data[start:-2]  # the stream ends with the int16 -1
-    if len(body) % layout.itemsize:
-        raise ValueError("binary COPY rows are not fixed-width: a column is not BIGINT/DOUBLE PRECISION or is NULL")
-    rows = np.frombuffer(body, dtype=layout)
-    if rows.size and (
-        (rows["count"] != len(schema)).any() or any((rows[f"_len{i}"] != 8).any() for i in range(len(schema)))
-    ):
-        raise ValueError("binary COPY rows are not fixed-width: a column is not BIGINT/DOUBLE PRECISION or is NULL")
-    return pl.DataFrame(
-        {name: rows[name].astype("<f8" if dtype == pl.Float64() else "<i8") for name, dtype in schema.items()},
-        schema=schema,
-    )
+    pos = 19 + int.from_bytes(data[15:19], "big")
+    if int.from_bytes(data[pos : pos + 2], "big") != len(schema):
+        raise ValueError("binary COPY row has an unexpected number of columns")
+    pos += 2
+    columns = {}
+    for name, dtype in schema.items():
+        size = int.from_bytes(data[pos : pos + 4], "big", signed=True)
+        pos += 4
+        if size < 0:  # array_agg of no rows
+            return pl.DataFrame(schema=schema)
+        array = data[pos : pos + size]
+        pos += size
+        ndim, has_nulls = int.from_bytes(array[0:4], "big"), int.from_bytes(array[4:8], "big")
+        if ndim != 1 or has_nulls:
+            raise ValueError(f"column {name}: expected a one-dimensional array without NULLs")
+        wide = ">f8" if dtype == pl.Float64() else ">i8"
+        elements = np.frombuffer(array[20:], dtype=np.dtype([("len", ">i4"), ("v", wide)]))
+        if (elements["len"] != 8).any():
+            raise ValueError(f"column {name}: not BIGINT/DOUBLE PRECISION")
+        columns[name] = elements["v"].astype(wide.replace(">", "<"))
+    return pl.DataFrame(columns, schema=schema)
 
 
 def _double(value: int) -> str:
@@ -205,7 +215,7 @@ def read_frame(sql: str, schema: dict[str, pl.DataType]) -> pl.DataFrame:
     )
 
 
-STRICTNESS_SAMPLE_ROWS = 2_000_000  # PostgreSQL: inspector rates from a block sample of about this many entries
+STRICTNESS_SAMPLE_ROWS = 1_000_000  # PostgreSQL: inspector rates from a block sample of about this many entries
 S = Signal
 _INSPECTED = f"c BETWEEN {S.INSPECTION_CONFORM} AND {S.INSPECTION_NONCONFORM}"
 _FAILED = f"c BETWEEN {S.SAMPLE_FAIL} AND {FAIL_LAST}"
@@ -277,8 +287,7 @@ def _excess_sql(rates: dict[int, float]) -> str:
 
 def _ledger_aggregate(as_of: date, scope: Scope, rates: dict[int, float]) -> pl.DataFrame:
     """One pass over the ledger's timeline index (typed columns only, no facts): counts per window, decayed counts,
-    failure kinds, last inspection and the inspectors' expected excess of findings; then the licence expiry, which
-    needs facts, from the licence entries (_licences)."""
+    failure kinds, last inspection, the inspectors' expected excess of findings and the latest licence expiry."""
     tau = float(settings.RISK_DECAY_DAYS)
     since = as_of - timedelta(days=LOOKBACK_DAYS)
     aggs = []
@@ -300,8 +309,9 @@ def _ledger_aggregate(as_of: date, scope: Scope, rates: dict[int, float]) -> pl.
     bits = (
         f"bit_or(1 << (c - {FAIL_FIRST}))" if _pg() else f"sum(DISTINCT 1 << (c - {FAIL_FIRST}))"
     )  # SQLite: no bit_or
-    add(f"CAST(coalesce({bits} FILTER (WHERE c >= {FAIL_FIRST} AND a < 365), 0) AS BIGINT)", "fail_mask_1y", pl.Int64())
-    add(f"CAST(coalesce({bits} FILTER (WHERE c >= {FAIL_FIRST}), 0) AS BIGINT)", "fail_mask_3y", pl.Int64())
+    kinds = f"c BETWEEN {FAIL_FIRST} AND {FAIL_LAST}"
+    add(f"CAST(coalesce({bits} FILTER (WHERE {kinds} AND a < 365), 0) AS BIGINT)", "fail_mask_1y", pl.Int64())
+    add(f"CAST(coalesce({bits} FILTER (WHERE {kinds}), 0) AS BIGINT)", "fail_mask_3y", pl.Int64())
     add(f"CAST(count(*) FILTER (WHERE (c = {S.INSPECTION_NONCONFORM} OR {_FAILED}) AND a < 180) AS BIGINT)",
         "serious_180d", pl.Int64())  # fmt: skip
     add(f"CAST(count(*) FILTER (WHERE {_COMPLAINED} AND a < 90) AS BIGINT)", "complaints_90d", pl.Int64())
@@ -309,10 +319,14 @@ def _ledger_aggregate(as_of: date, scope: Scope, rates: dict[int, float]) -> pl.
     add(f"coalesce(sum(ex) FILTER (WHERE {_INSPECTED} AND a < 365), {_double(0)})", "excess_1y", pl.Float64())
     add(f"coalesce(sum(ex) FILTER (WHERE {_INSPECTED}), {_double(0)})", "excess_3y", pl.Float64())
     add(f"coalesce(sum(ex * w) FILTER (WHERE {_INSPECTED}), {_double(0)})", "excess_decayed", pl.Float64())
+    # A licence counts whatever its age: the latest expiry among the licence entries dated before as-of (YYYYMMDD).
+    add(f"CAST(coalesce(max(vu) FILTER (WHERE c = {S.LICENCE}), 0) AS BIGINT)", "licence_ymd", pl.Int64())
     # The decay weight is a double, never a (slow) numeric. PostgreSQL flattens the inner query (each aggregate
-    # computes what it names — cheap on typed columns) and, told to (_timeline_order), reads the timeline index in
-    # operator order with parallel workers: no sort and no hash table of a million operators.
-    sql = f"""
+    # computes what it names — cheap on typed columns) and, told to (TIMELINE_ORDER), reads the timeline index in
+    # operator order: no sort and no hash table of a million operators. On PostgreSQL the operators are split into
+    # disjoint id ranges, one branch of a UNION ALL each, which parallel workers take whole (Parallel Append): each
+    # branch's groups are final, so there is no merge of partial aggregates between the workers.
+    branch = f"""
         SELECT operator_id, {", ".join(aggs)}
         FROM (
             SELECT operator_id, signal AS c, {_age(as_of)} AS a,
@@ -320,63 +334,74 @@ def _ledger_aggregate(as_of: date, scope: Scope, rates: dict[int, float]) -> pl.
                    {_double(1)} + CASE WHEN {_age(as_of)} < 730 THEN {_double(PACK)} ELSE {_double(0)} END
                      + CASE WHEN {_age(as_of)} < 365 THEN {_double(PACK * PACK)} ELSE {_double(0)} END AS k,
                    CASE WHEN signal BETWEEN {S.INSPECTION_CONFORM} AND {S.INSPECTION_NONCONFORM}
-                        THEN {_excess_sql(rates)} ELSE 0 END AS ex
+                        THEN {_excess_sql(rates)} ELSE 0 END AS ex,
+                   valid_until_ymd AS vu
             FROM {LEDGER}
-            WHERE superseded_by_id IS NULL AND occurred_on < {_day(as_of)} AND occurred_on >= {_day(since)}
-              AND signal BETWEEN 1 AND {FAIL_LAST} AND {scope.sql("operator_id")}
+            WHERE superseded_by_id IS NULL AND occurred_on < {_day(as_of)} AND __OPERATORS__
+              AND ((signal BETWEEN 1 AND {FAIL_LAST} AND occurred_on >= {_day(since)}) OR signal = {S.LICENCE})
         ) e
         GROUP BY operator_id"""
-    with _timeline_order():
-        counts = _counts_unpack(read_numbers(sql, schema)).with_columns(
-            days_since_inspection=pl.when(pl.col("days_since_inspection") >= 0).then(pl.col("days_since_inspection"))
+    branches = [branch.replace("__OPERATORS__", part) for part in _id_ranges(scope)]
+    sql = branches[0] if len(branches) == 1 else " UNION ALL ".join(f"({b})" for b in branches)
+    with _planner(TIMELINE_ORDER):
+        frame = read_numbers(sql, schema)
+    return (
+        _counts_unpack(frame)
+        .with_columns(
+            days_since_inspection=pl.when(pl.col("days_since_inspection") >= 0).then(pl.col("days_since_inspection")),
+            licence_valid_until=pl.when(pl.col("licence_ymd") > 0)
+            .then(pl.col("licence_ymd").cast(pl.String))
+            .str.to_date("%Y%m%d", strict=False),
         )
-    return counts.join(_licences(as_of, scope), on="operator_id", how="full", coalesce=True)
+        .drop("licence_ymd")
+    )
+
+
+# Aggregate per operator along the timeline index (an index-only scan, parallel) rather than a sequential scan of the
+# heap into a hash table, which the planner prefers by its cost model and which is two to three times slower here
+# (bench/risk_classify.py); and compile the twenty-odd filtered aggregates per row (JIT, inlined and optimised): they
+# then run in about half the time of the interpreter, compiling included.
+TIMELINE_ORDER = {
+    "enable_seqscan": "off", "enable_hashagg": "off", "parallel_setup_cost": "0", "parallel_tuple_cost": "0",
+    "min_parallel_index_scan_size": "0", "jit": "on", "jit_above_cost": "0", "jit_inline_above_cost": "0",
+    "jit_optimize_above_cost": "0",
+}  # fmt: skip
+# Penalty entries through their partial index: a bitmap scan reads only the heap pages that hold them.
+PENALTY_INDEX = {"enable_seqscan": "off"}
+
+
+def _id_ranges(scope: Scope) -> list[str]:
+    """Conditions on operator_id that split `scope` into disjoint ranges, one per parallel worker (PostgreSQL)."""
+    if not _pg() or scope.ids is not None:
+        return [scope.sql("operator_id")]
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT current_setting('max_parallel_workers_per_gather')::int")
+        parts = max(1, cursor.fetchone()[0])
+        cursor.execute(f"SELECT min(id), max(id) FROM {OPERATORS} WHERE {Scope(lo=scope.lo, hi=scope.hi).sql('id')}")
+        lo, hi = cursor.fetchone()
+    if lo is None:
+        return [scope.sql("operator_id")]
+    bounds = [lo + (hi - lo + 1) * k // parts for k in range(parts)] + [hi + 1]
+    return [f"operator_id >= {int(a)} AND operator_id < {int(b)}" for a, b in itertools.pairwise(bounds) if b > a]
 
 
 @contextmanager
-def _timeline_order() -> Iterator[None]:
-    """PostgreSQL, for one query in the feature transaction: aggregate per operator along the timeline index (an
-    index-only scan, parallel) rather than a sequential scan of the heap into a hash table, which the planner
-    prefers by its cost model and which is two to three times slower here (bench/risk_classify.py), with the
-    aggregates compiled."""
+def _planner(settings_: dict[str, str]) -> Iterator[None]:
+    """PostgreSQL planner settings for the queries of one block, inside the feature transaction (SET LOCAL, then
+    the previous values again)."""
     if not _pg():
         yield
         return
-    settings_ = {"enable_seqscan": "off", "enable_hashagg": "off", "parallel_setup_cost": "0",
-                 "parallel_tuple_cost": "0", "min_parallel_index_scan_size": "0",
-                 # Twenty-odd filtered aggregates per row: compiled (JIT, inlined and optimised) they run in about half
-                 # the time of the interpreter, compiling included.
-                 "jit": "on", "jit_above_cost": "0", "jit_inline_above_cost": "0", "jit_optimize_above_cost": "0"}  # fmt: skip
     with connection.cursor() as cursor:
         before = {}
         for name, value in settings_.items():
-            cursor.execute(f"SELECT current_setting('{name}')")
+            cursor.execute("SELECT current_setting(%s)", [name])
             before[name] = cursor.fetchone()[0]
             cursor.execute(f"SET LOCAL {name} = '{value}'")
-    try:
-        yield
-    finally:
-        with connection.cursor() as cursor:
-            for name, value in before.items():
-                cursor.execute(f"SET LOCAL {name} = '{value}'")
-
-
-def _licences(as_of: date, scope: Scope) -> pl.DataFrame:
-    """Per operator, the latest expiry among its licence entries dated before `as_of`, read from the ledger's small
-    partial index of licence and penalty entries (an index-only scan of the typed expiry, valid_until_ymd)."""
-    frame = read_numbers(
-        f"""SELECT operator_id, CAST(coalesce(max(valid_until_ymd), 0) AS BIGINT) AS ymd FROM {LEDGER}
-            WHERE signal = {S.LICENCE} AND superseded_by_id IS NULL AND occurred_on < {_day(as_of)}
-              AND {scope.sql("operator_id")}
-            GROUP BY operator_id""",
-        {"operator_id": pl.Int64(), "ymd": pl.Int64()},
-    )
-    return frame.select(
-        "operator_id",
-        licence_valid_until=pl.when(pl.col("ymd") > 0)
-        .then(pl.col("ymd").cast(pl.String))
-        .str.to_date("%Y%m%d", strict=False),
-    )
+    yield  # on an error the transaction is rolled back, and these settings with it
+    with connection.cursor() as cursor:
+        for name, value in before.items():
+            cursor.execute(f"SET LOCAL {name} = '{value}'")
 
 
 PACK = 1 << 17  # counts per operator, counter and window stay far below 2^17 (three of them in a double's 53 bits)
@@ -447,13 +472,14 @@ _PENALTY_SCHEMA = {
 def penalties_frame(*, after: date | None, before: date) -> pl.DataFrame:
     """Current penalty entries dated in [after, before): operator, date, kinds, and their severity by credit.rules."""
     lower = f"AND occurred_on >= {_day(after)}" if after else ""
-    raw = read_frame(
-        f"""SELECT operator_id, occurred_on, facts->>'kinds' AS kinds, facts->>'amount' AS amount,
-                   facts->>'circumstance' AS circumstance, facts->>'natural_person' AS natural_person
-            FROM {LEDGER}
-            WHERE signal = {S.PENALTY} AND superseded_by_id IS NULL AND occurred_on < {_day(before)} {lower}""",
-        _PENALTY_SCHEMA,
-    )
+    with transaction.atomic(), _planner(PENALTY_INDEX):
+        raw = read_frame(
+            f"""SELECT operator_id, occurred_on, facts->>'kinds' AS kinds, facts->>'amount' AS amount,
+                       facts->>'circumstance' AS circumstance, facts->>'natural_person' AS natural_person
+                FROM {LEDGER}
+                WHERE signal = {S.PENALTY} AND superseded_by_id IS NULL AND occurred_on < {_day(before)} {lower}""",
+            _PENALTY_SCHEMA,
+        )
     return _penalties_judge(raw)
 
 
@@ -621,13 +647,16 @@ def _features(as_of: date, scope: Scope, tiers: dict[str, int]) -> pl.DataFrame:
     fail_share = float(district["sample_fail_3y"].sum()) / max(float(district["samples_3y"].sum()), 1.0)
     related = _relationships(everyone, district)
     rates = _district_rates(everyone, district, as_of)
+    # One lazy plan for the assembly: polars joins and computes the columns in parallel, without wide intermediates.
     frame = (
-        ops.join(ledger, on="operator_id", how="left")
-        .join(pen, on="operator_id", how="left")
-        .join(related, on="operator_id", how="left")
-        .join(rates, on="operator_id", how="left")
+        ops.lazy()
+        .join(ledger.lazy(), on="operator_id", how="left")
+        .join(pen.lazy(), on="operator_id", how="left")
+        .join(related.lazy(), on="operator_id", how="left")
+        .join(rates.lazy(), on="operator_id", how="left")
     )
-    count_cols = [c for c in frame.columns if c in FEATURES and c != "days_since_inspection"]
+    names = [*ops.columns, *ledger.columns, *pen.columns, *related.columns, *rates.columns]
+    count_cols = [c for c in dict.fromkeys(names) if c in FEATURES and c != "days_since_inspection"]
     frame = frame.with_columns([pl.col(c).fill_null(0) for c in count_cols]).with_columns(
         pl.col("excess_1y", "excess_3y", "excess_decayed").fill_null(0.0),
         pl.col("fail_mask_1y", "fail_mask_3y").fill_null(0),
@@ -674,9 +703,7 @@ def _features(as_of: date, scope: Scope, tiers: dict[str, int]) -> pl.DataFrame:
         "operator_id", "uscc", "sector", "business_type", "street", "status", "licence_valid_until",
         "fail_mask_1y", "fail_mask_3y",
     ]  # fmt: skip
-    return frame.select(
-        *identity, *[pl.col(c).cast(pl.Float64) for c in FEATURE_NAMES]
-    ).sort("operator_id")  # fmt: skip
+    return frame.select(*identity, *[pl.col(c).cast(pl.Float64) for c in FEATURE_NAMES]).sort("operator_id").collect()
 
 
 def outcomes_after(*, as_of: date, horizon_days: int) -> pl.DataFrame:

@@ -3,6 +3,7 @@
 import datetime as dt
 
 import polars as pl
+import pytest
 from polars.testing import assert_frame_equal
 
 from foodcredit.collection import services as collection_services
@@ -107,3 +108,28 @@ def test_features_of_a_partition_equal_those_of_the_whole(district):
     some = features_as_of(as_of=AS_OF, operator_ids=ids[:5])
     assert_frame_equal(some, whole.head(5))
     assert set(FEATURE_NAMES) <= set(whole.columns)
+
+
+@pytest.mark.pg_only  # the split of the feature pass into operator ranges (Parallel Append) is PostgreSQL's
+def test_features_split_into_operator_ranges_equal_one_pass(district):
+    from django.db import connection, transaction
+
+    def with_workers(n):
+        with transaction.atomic(), connection.cursor() as cursor:
+            cursor.execute(f"SET LOCAL max_parallel_workers_per_gather = {n}")
+            return features_as_of(as_of=AS_OF)
+
+    one, split = with_workers(0), with_workers(3)
+    assert one.height == len(district["operators"])
+    assert_frame_equal(one, split)
+
+
+@pytest.mark.pg_only  # read_numbers parses PostgreSQL's binary COPY
+def test_read_numbers_refuses_nulls_with_a_clear_error(db):
+    from foodcredit.risk.features import read_numbers
+
+    frame = read_numbers("SELECT g::bigint AS n, g * 0.5::float8 AS half FROM generate_series(1, 3) g",
+                         {"n": pl.Int64(), "half": pl.Float64()})  # fmt: skip
+    assert frame.to_dict(as_series=False) == {"n": [1, 2, 3], "half": [0.5, 1.0, 1.5]}
+    with pytest.raises(ValueError, match="NULL"):
+        read_numbers("SELECT NULL::bigint AS n", {"n": pl.Int64()})
