@@ -131,7 +131,8 @@ def main() -> None:
 
         from foodcredit.risk import services, training
         from foodcredit.risk.estimators import LightGBMRiskClassifier
-        from foodcredit.risk.features import FEATURE_NAMES, Scope, features_as_of, outcomes_after, read_frame
+        from foodcredit.risk.features import FEATURE_NAMES, features_as_of, outcomes_after
+        from foodcredit.risk.frames import Scope, read_frame
 
         t0 = time.perf_counter()
         with connection.cursor() as cursor:

@@ -12,7 +12,7 @@ from django.utils.translation import gettext, gettext_noop
 from foodcredit.credit import selectors as credit_selectors
 from foodcredit.operators.models import Operator
 
-from .features import read_frame
+from .frames import read_frame
 from .models import ClassificationRun, ClassOverride, ClassResult, RiskClass, RiskModel
 from .rules import RULE_SERIOUS_LIST
 

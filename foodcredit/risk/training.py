@@ -14,7 +14,9 @@ from django.conf import settings
 from sklearn.metrics import roc_auc_score
 
 from .estimators import LightGBMRiskClassifier, ScorecardClassifier
-from .features import FEATURE_NAMES, LEDGER, _day, features_as_of, outcomes_after, read_frame
+from .features import FEATURE_NAMES, features_as_of, outcomes_after
+from .frames import day, read_frame
+from .ledger_pass import LEDGER
 
 MIN_HISTORY_DAYS = 180  # a snapshot needs at least this much ledger history before it
 
@@ -30,11 +32,11 @@ class FittedModel:
     metrics: dict[str, Any]
 
 
-def ledger_first_day(*, before: date) -> date | None:
+def ledger_firstday(*, before: date) -> date | None:
     """The earliest inspection, sampling or penalty date in the ledger before `before`."""
     frame = read_frame(
         f"""SELECT min(occurred_on) AS first FROM {LEDGER}
-            WHERE kind IN ('inspection', 'sampling_test', 'penalty') AND occurred_on < {_day(before)}""",
+            WHERE kind IN ('inspection', 'sampling_test', 'penalty') AND occurred_on < {day(before)}""",
         {"first": pl.Date()},
     )
     return frame.item(0, 0) if frame.height else None
@@ -45,7 +47,7 @@ def in_business_after(*, as_of: date, features: pl.DataFrame) -> pl.Series:
     after as-of. Uses later data to define the *population* of an evaluation, never as a feature.
     """
     later = read_frame(
-        f"SELECT DISTINCT operator_id FROM {LEDGER} WHERE occurred_on > {_day(as_of)}",
+        f"SELECT DISTINCT operator_id FROM {LEDGER} WHERE occurred_on > {day(as_of)}",
         {"operator_id": pl.Int64()},
     ).get_column("operator_id")
     return (features.get_column("status") == "active") | features.get_column("operator_id").is_in(later.implode())
@@ -63,7 +65,7 @@ def labelled_snapshot(*, as_of: date, horizon_days: int) -> pl.DataFrame:
 
 def training_frame(*, until: date, horizon_days: int, snapshots: int = 3, step_days: int = 91) -> pl.DataFrame:
     """Labelled snapshots whose labels end before `until`, newest first, one every `step_days`."""
-    first = ledger_first_day(before=until)
+    first = ledger_firstday(before=until)
     if first is None:
         return pl.DataFrame()
     frames: list[pl.DataFrame] = []

@@ -126,7 +126,7 @@ def test_features_split_into_operator_ranges_equal_one_pass(district):
 
 @pytest.mark.pg_only  # read_numbers parses PostgreSQL's binary COPY
 def test_read_numbers_refuses_nulls_with_a_clear_error(db):
-    from foodcredit.risk.features import read_numbers
+    from foodcredit.risk.frames import read_numbers
 
     frame = read_numbers("SELECT g::bigint AS n, g * 0.5::float8 AS half FROM generate_series(1, 3) g",
                          {"n": pl.Int64(), "half": pl.Float64()})  # fmt: skip
