@@ -10,7 +10,9 @@ not as of the date they changed, so on a past `as_of` they would tell the model 
 yet. Licence validity is derived from the licence entries' expiry dates instead.
 """
 
+from concurrent.futures import ThreadPoolExecutor
 from datetime import date, timedelta
+from typing import Any
 
 import polars as pl
 from django.conf import settings
@@ -20,8 +22,8 @@ from foodcredit.credit import policy as credit_policy
 from foodcredit.credit import rules as credit_rules
 from foodcredit.credit.ledger_codes import FAIL_LAST, FAILURE_KINDS, Signal
 
-from .frames import Scope, day, is_pg, planner, read_frame
-from .ledger_pass import LEDGER, LOOKBACK_DAYS, OPERATORS, WINDOWS, inspector_rates, ledger_aggregate
+from .frames import Scope, day, is_pg, planner, read_frame, snapshot_sibling
+from .ledger_pass import LEDGER, LOOKBACK_DAYS, OPERATORS, WINDOWS, inspector_rates, ledger_aggregate, pass_plan
 
 S = Signal
 _INSPECTED = f"c BETWEEN {S.INSPECTION_CONFORM} AND {S.INSPECTION_NONCONFORM}"
@@ -259,22 +261,31 @@ def features_as_of(*, as_of: date, operator_ids: list[int] | None = None, scope:
     if operator_ids is not None:
         scope = Scope(ids=tuple(sorted(operator_ids)))
     scope = scope or Scope()
-    with transaction.atomic():
+    # Outside any transaction, the ledger pass runs on a second connection in the same snapshot while this one reads
+    # operators and penalties (snapshot_sibling); inside one (a caller's, or a test's) everything runs here.
+    beside = not connection.in_atomic_block
+    with transaction.atomic(), snapshot_sibling(enabled=beside) as sibling:
         if is_pg():
             with connection.cursor() as cursor:
                 # Hash aggregates over a million operators stay in memory; JIT compiling costs more than it saves here.
                 cursor.execute("SET LOCAL work_mem = '512MB'")
                 cursor.execute("SET LOCAL jit = off")
-        return _features(as_of, scope, indicators.business_type_tiers())
+        return _features(as_of, scope, indicators.business_type_tiers(), sibling)
 
 
-def _features(as_of: date, scope: Scope, tiers: dict[str, int]) -> pl.DataFrame:
-    everyone = operators_frame(as_of=as_of)
-    ops = everyone.filter(scope.expr()) if not scope.everything else everyone
+def _features(as_of: date, scope: Scope, tiers: dict[str, int], sibling: Any) -> pl.DataFrame:
     district_rate, inspector_excess = inspector_rates(as_of)
-    ledger = ledger_aggregate(as_of, scope, inspector_excess)
+    with ThreadPoolExecutor(max_workers=1) as pool:
+        pending = None
+        if sibling is not None:
+            plan = pass_plan(scope)  # on this connection, in this thread
+            pending = pool.submit(ledger_aggregate, as_of, scope, inspector_excess, plan=plan, raw=sibling)
+        everyone = operators_frame(as_of=as_of)
+        penalties = penalties_frame(after=as_of - timedelta(days=LOOKBACK_DAYS), before=as_of)
+        ledger = pending.result() if pending else ledger_aggregate(as_of, scope, inspector_excess)
+    ops = everyone.filter(scope.expr()) if not scope.everything else everyone
     # Penalties are few (a few per cent of the ledger): every operator's are read, whatever the partition.
-    district_pen = _penalty_features(penalties_frame(after=as_of - timedelta(days=LOOKBACK_DAYS), before=as_of), as_of)
+    district_pen = _penalty_features(penalties, as_of)
     pen = district_pen.filter(scope.expr()) if not scope.everything else district_pen
     if scope.everything:
         district = ledger.select(

@@ -6,10 +6,12 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import date
+from typing import Any
 
 import numpy as np
 import polars as pl
 from django.db import connection
+from psycopg import sql as psycopg_sql
 
 
 @dataclass(frozen=True)
@@ -64,8 +66,9 @@ def age(as_of: date, column: str = "occurred_on") -> str:
 _COPY_SIGNATURE = b"PGCOPY\n\xff\r\n\x00"
 
 
-def read_numbers(sql: str, schema: dict[str, pl.DataType]) -> pl.DataFrame:
-    """A query whose columns are all BIGINT or DOUBLE PRECISION and never NULL, into a polars frame.
+def read_numbers(sql: str, schema: dict[str, pl.DataType], *, raw: Any = None) -> pl.DataFrame:
+    """A query whose columns are all BIGINT or DOUBLE PRECISION and never NULL, into a polars frame (on `raw`, a
+    sibling connection, when given).
 
     On PostgreSQL each column comes back as one array (array_agg over the query) in a one-row binary COPY, read with
     numpy: no number is formatted as text and parsed back, and a million rows cross the connection as one message,
@@ -76,8 +79,8 @@ def read_numbers(sql: str, schema: dict[str, pl.DataType]) -> pl.DataFrame:
     arrays = ", ".join(f"array_agg({name})" for name in schema)
     buf = io.BytesIO()
     with (
-        connection.cursor() as cursor,
-        cursor.cursor.copy(f"COPY (SELECT {arrays} FROM ({sql}) q) TO STDOUT WITH (FORMAT binary)") as copy,
+        _psycopg_cursor(raw) as cursor,
+        cursor.copy(f"COPY (SELECT {arrays} FROM ({sql}) q) TO STDOUT WITH (FORMAT binary)") as copy,
     ):
         for chunk in copy:
             buf.write(chunk)
@@ -142,19 +145,54 @@ def read_frame(sql: str, schema: dict[str, pl.DataType]) -> pl.DataFrame:
 
 
 @contextmanager
-def planner(settings_: dict[str, str]) -> Iterator[None]:
+def _psycopg_cursor(raw: Any) -> Iterator[Any]:
+    """A psycopg cursor on `raw` (a sibling connection) or on Django's connection."""
+    if raw is not None:
+        with raw.cursor() as cursor:
+            yield cursor
+    else:
+        with connection.cursor() as cursor:
+            yield cursor.cursor
+
+
+@contextmanager
+def planner(settings_: dict[str, str], *, raw: Any = None) -> Iterator[None]:
     """PostgreSQL planner settings for the queries of one block, inside the feature transaction (SET LOCAL, then
-    the previous values again)."""
+    the previous values again), on Django's connection or on `raw`."""
     if not is_pg():
         yield
         return
-    with connection.cursor() as cursor:
+    with _psycopg_cursor(raw) as cursor:
         before = {}
         for name, value in settings_.items():
             cursor.execute("SELECT current_setting(%s)", [name])
             before[name] = cursor.fetchone()[0]
             cursor.execute(f"SET LOCAL {name} = '{value}'")
     yield  # on an error the transaction is rolled back, and these settings with it
-    with connection.cursor() as cursor:
+    with _psycopg_cursor(raw) as cursor:
         for name, value in before.items():
             cursor.execute(f"SET LOCAL {name} = '{value}'")
+
+
+@contextmanager
+def snapshot_sibling(*, enabled: bool) -> Iterator[Any]:
+    """A second PostgreSQL connection that reads the very snapshot of Django's (both REPEATABLE READ, the snapshot
+    exported and imported), so that one long query can run there while this connection does the rest; None on
+    SQLite or when not `enabled`. Call it first in a fresh transaction (the isolation level is set by its first
+    statement); a transaction that has written cannot share what it wrote, so callers inside one pass enabled=False.
+    """
+    if not (enabled and is_pg()):
+        yield None
+        return
+    with connection.cursor() as cursor:
+        cursor.execute("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ")
+        cursor.execute("SELECT pg_export_snapshot()")
+        snapshot = cursor.fetchone()[0]
+    raw = connection.get_new_connection(connection.get_connection_params())
+    try:
+        raw.autocommit = True
+        raw.execute("BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY")
+        raw.execute(psycopg_sql.SQL("SET TRANSACTION SNAPSHOT {}").format(psycopg_sql.Literal(snapshot)))
+        yield raw
+    finally:
+        raw.close()  # the read-only transaction ends with the connection

@@ -4,7 +4,9 @@ the ledger's timeline index alone (typed columns, credit.ledger_codes); and each
 
 import itertools
 import json
+from dataclasses import dataclass
 from datetime import date, timedelta
+from typing import Any
 
 import polars as pl
 from django.conf import settings
@@ -42,13 +44,9 @@ def inspector_rates(as_of: date) -> tuple[float, dict[int, float]]:
     """
     since = as_of - timedelta(days=LOOKBACK_DAYS)
     sample = ""
-    if is_pg():
-        with connection.cursor() as cursor:
-            cursor.execute("SELECT reltuples FROM pg_class WHERE relname = %s", [LEDGER])
-            row = cursor.fetchone()
-        total = float(row[0]) if row else 0.0
-        if total > STRICTNESS_SAMPLE_ROWS:
-            sample = f"TABLESAMPLE SYSTEM ({100.0 * STRICTNESS_SAMPLE_ROWS / total:.4f}) REPEATABLE (42)"
+    total = ledger_rows()
+    if total > STRICTNESS_SAMPLE_ROWS:
+        sample = f"TABLESAMPLE SYSTEM ({100.0 * STRICTNESS_SAMPLE_ROWS / total:.4f}) REPEATABLE (42)"
     visits = f"""SELECT signal AS c, {", ".join(_INSPECTOR_COLUMNS)} FROM {LEDGER} {sample}
                  WHERE signal BETWEEN {S.INSPECTION_CONFORM} AND {S.INSPECTION_NONCONFORM}
                    AND superseded_by_id IS NULL AND occurred_on < {day(as_of)} AND occurred_on >= {day(since)}"""
@@ -89,9 +87,14 @@ def _excess_sql(rates: dict[int, float]) -> str:
     return f"(({' + '.join(look)}) / (CASE WHEN ({known}) = 0 THEN 1 ELSE ({known}) END))"
 
 
-def ledger_aggregate(as_of: date, scope: Scope, rates: dict[int, float]) -> pl.DataFrame:
+def ledger_aggregate(
+    as_of: date, scope: Scope, rates: dict[int, float], *, plan: "PassPlan | None" = None, raw: Any = None
+) -> pl.DataFrame:
     """One pass over the ledger's timeline index (typed columns only, no facts): counts per window, decayed counts,
-    failure kinds, last inspection, the inspectors' expected excess of findings and the latest licence expiry."""
+    failure kinds, last inspection, the inspectors' expected excess of findings and the latest licence expiry.
+    `plan` (pass_plan(scope), made beforehand on Django's connection) and `raw` (a snapshot sibling) let it run on
+    another connection, from another thread.
+    """
     tau = float(settings.RISK_DECAY_DAYS)
     since = as_of - timedelta(days=LOOKBACK_DAYS)
     aggs = []
@@ -145,10 +148,11 @@ def ledger_aggregate(as_of: date, scope: Scope, rates: dict[int, float]) -> pl.D
               AND ((signal BETWEEN 1 AND {FAIL_LAST} AND occurred_on >= {day(since)}) OR signal = {S.LICENCE})
         ) e
         GROUP BY operator_id"""
-    branches = [branch.replace("__OPERATORS__", part) for part in _id_ranges(scope)]
+    plan = plan or pass_plan(scope)
+    branches = [branch.replace("__OPERATORS__", part) for part in plan.ranges]
     sql = branches[0] if len(branches) == 1 else " UNION ALL ".join(f"({b})" for b in branches)
-    with planner(TIMELINE_ORDER):
-        frame = read_numbers(sql, schema)
+    with planner(plan.settings, raw=raw):
+        frame = read_numbers(sql, schema, raw=raw)
     return (
         counts_unpack(frame)
         .with_columns(
@@ -172,9 +176,38 @@ TIMELINE_ORDER = {
 }  # fmt: skip
 
 
+LARGE_LEDGER_ROWS = 1_000_000  # PostgreSQL: from this size on the feature pass is split, parallel and compiled
+
+
+def ledger_rows() -> float:
+    """PostgreSQL's estimate of the ledger's entries (pg_class.reltuples; 0 before its first ANALYZE, and on SQLite).
+    Small ledgers (a test, a demo) keep the planner's own choices: workers and JIT cost more than they save there."""
+    if not is_pg():
+        return 0.0
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT reltuples FROM pg_class WHERE relname = %s", [LEDGER])
+        row = cursor.fetchone()
+    return max(float(row[0]), 0.0) if row else 0.0
+
+
+@dataclass(frozen=True)
+class PassPlan:
+    """How the feature pass runs: its operator ranges (one UNION ALL branch each) and planner settings."""
+
+    ranges: list[str]
+    settings: dict[str, str]
+
+
+def pass_plan(scope: Scope) -> PassPlan:
+    """On a large PostgreSQL ledger: disjoint operator ranges, one per parallel worker, and TIMELINE_ORDER."""
+    if not is_pg() or ledger_rows() < LARGE_LEDGER_ROWS:
+        return PassPlan([scope.sql("operator_id")], {})
+    return PassPlan(_id_ranges(scope), TIMELINE_ORDER)
+
+
 def _id_ranges(scope: Scope) -> list[str]:
-    """Conditions on operator_id that split `scope` into disjoint ranges, one per parallel worker (PostgreSQL)."""
-    if not is_pg() or scope.ids is not None:
+    """Conditions on operator_id that split `scope` into disjoint ranges, one per parallel worker."""
+    if scope.ids is not None:
         return [scope.sql("operator_id")]
     with connection.cursor() as cursor:
         cursor.execute("SELECT current_setting('max_parallel_workers_per_gather')::int")

@@ -111,8 +111,12 @@ def test_features_of_a_partition_equal_those_of_the_whole(district):
 
 
 @pytest.mark.pg_only  # the split of the feature pass into operator ranges (Parallel Append) is PostgreSQL's
-def test_features_split_into_operator_ranges_equal_one_pass(district):
+def test_features_split_into_operator_ranges_equal_one_pass(district, monkeypatch):
     from django.db import connection, transaction
+
+    from foodcredit.risk import ledger_pass
+
+    monkeypatch.setattr(ledger_pass, "LARGE_LEDGER_ROWS", 0)  # split and compile as on a city's ledger
 
     def with_workers(n):
         with transaction.atomic(), connection.cursor() as cursor:
@@ -133,3 +137,26 @@ def test_read_numbers_refuses_nulls_with_a_clear_error(db):
     assert frame.to_dict(as_series=False) == {"n": [1, 2, 3], "half": [0.5, 1.0, 1.5]}
     with pytest.raises(ValueError, match="NULL"):
         read_numbers("SELECT NULL::bigint AS n", {"n": pl.Int64()})
+
+
+@pytest.mark.pg_only  # a second connection in the same snapshot (pg_export_snapshot) is PostgreSQL's
+def test_ledger_pass_on_a_snapshot_sibling_equals_one_connection(transactional_db, monkeypatch):
+    from django.db import transaction
+
+    from foodcredit.risk import ledger_pass
+
+    from .world import world_frames, world_write
+
+    frames = world_frames()
+    world_write(frames)
+    used = []
+    read = ledger_pass.read_numbers
+    monkeypatch.setattr(
+        ledger_pass, "read_numbers", lambda sql, schema, raw=None: used.append(raw) or read(sql, schema, raw=raw)
+    )
+    beside = features_as_of(as_of=AS_OF)  # outside a transaction: the ledger pass runs beside, on a sibling
+    with transaction.atomic():
+        here = features_as_of(as_of=AS_OF)  # inside one: on this connection
+    assert used[0] is not None and used[1] is None
+    assert beside.height == len(frames["operators"])
+    assert_frame_equal(beside, here)
