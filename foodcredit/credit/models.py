@@ -10,16 +10,22 @@ from foodcredit.operators.models import Operator
 from . import ledger_codes
 
 
-def _inspector_column(slot: int) -> models.GeneratedField:
+def _generated(verbose_name: str, field: type[models.Field], *, postgresql: str, sqlite: str) -> models.GeneratedField:
+    """A stored column the database computes from the entry's own columns (one SQL per vendor, see ledger_codes)."""
     return models.GeneratedField(
-        expression=VendorSQL(
-            postgresql=ledger_codes.inspector_sql_postgresql(slot),
-            sqlite=ledger_codes.inspector_sql_sqlite(slot),
-            output_field=models.BigIntegerField(),
-        ),
-        output_field=models.BigIntegerField(),
+        expression=VendorSQL(postgresql=postgresql, sqlite=sqlite, output_field=field()),
+        output_field=field(),
         db_persist=True,
-        verbose_name=f"检查人员{slot + 1}",
+        verbose_name=verbose_name,
+    )
+
+
+def _inspector_column(slot: int) -> models.GeneratedField:
+    return _generated(
+        f"检查人员{slot + 1}",
+        models.BigIntegerField,
+        postgresql=ledger_codes.inspector_sql_postgresql(slot),
+        sqlite=ledger_codes.inspector_sql_sqlite(slot),
     )
 
 
@@ -63,29 +69,17 @@ class LedgerEntry(models.Model):
     job_id = models.BigIntegerField("导入任务编号", null=True, blank=True)
     # Computed by the database from kind and facts on every write (see ledger_codes): what the entry says as a
     # number, and who inspected, so that risk features read the timeline index alone.
-    signal = models.GeneratedField(
-        expression=VendorSQL(
-            postgresql=ledger_codes.SIGNAL_SQL_POSTGRESQL,
-            sqlite=ledger_codes.SIGNAL_SQL_SQLITE,
-            output_field=models.SmallIntegerField(),
-        ),
-        output_field=models.SmallIntegerField(),
-        db_persist=True,
-        verbose_name="特征码",
-    )
+    signal = _generated(
+        "特征码", models.SmallIntegerField,
+        postgresql=ledger_codes.SIGNAL_SQL_POSTGRESQL, sqlite=ledger_codes.SIGNAL_SQL_SQLITE,
+    )  # fmt: skip
     inspector_1 = _inspector_column(0)
     inspector_2 = _inspector_column(1)
     inspector_3 = _inspector_column(2)
-    valid_until_ymd = models.GeneratedField(
-        expression=VendorSQL(
-            postgresql=ledger_codes.VALID_UNTIL_SQL_POSTGRESQL,
-            sqlite=ledger_codes.VALID_UNTIL_SQL_SQLITE,
-            output_field=models.IntegerField(),
-        ),
-        output_field=models.IntegerField(),
-        db_persist=True,
-        verbose_name="许可有效期至（YYYYMMDD）",
-    )
+    valid_until_ymd = _generated(
+        "许可有效期至（YYYYMMDD）", models.IntegerField,
+        postgresql=ledger_codes.VALID_UNTIL_SQL_POSTGRESQL, sqlite=ledger_codes.VALID_UNTIL_SQL_SQLITE,
+    )  # fmt: skip
 
     class Meta:
         verbose_name = "信用档案条目"
