@@ -117,10 +117,12 @@ class LightGBMRiskClassifier(_CutoffMixin, ClassifierMixin, BaseEstimator):
 
     def __init__(
         self,
-        n_estimators: int = 150,
-        learning_rate: float = 0.03,
-        num_leaves: int = 7,
-        min_child_samples: int = 80,
+        # Shallow, many, slow trees: chosen by the validation AUC on operators held out *before* the training date
+        # (model_fit's metric: 0.715 against 0.702 for 150 trees of 7 leaves on the seeded district, seed 42).
+        n_estimators: int = 300,
+        learning_rate: float = 0.02,
+        num_leaves: int = 3,
+        min_child_samples: int = 150,
         monotone: bool = True,
         calibration: str = "sigmoid",
         calibration_share: float = 0.25,
