@@ -23,18 +23,26 @@ from foodcredit.credit import rules as credit_rules
 from foodcredit.credit.ledger_codes import FAIL_LAST, FAILURE_KINDS, Signal
 
 from .frames import Scope, day, is_pg, planner, read_frame, snapshot_sibling
-from .ledger_pass import LEDGER, LOOKBACK_DAYS, OPERATORS, WINDOWS, inspector_rates, ledger_aggregate, pass_plan
+from .ledger_pass import (
+    DECAYED_STEMS,
+    FAILED_SQL,
+    INSPECTED_SQL,
+    LEDGER,
+    LOOKBACK_DAYS,
+    OPERATORS,
+    WINDOWS,
+    inspector_rates,
+    ledger_aggregate,
+    pass_plan,
+)
 
 S = Signal
-_INSPECTED = f"c BETWEEN {S.INSPECTION_CONFORM} AND {S.INSPECTION_NONCONFORM}"
-_FAILED = f"c BETWEEN {S.SAMPLE_FAIL} AND {FAIL_LAST}"
 # Penalty entries through their partial index: a bitmap scan reads only the heap pages that hold them.
 PENALTY_INDEX = {"enable_seqscan": "off"}
 
 NO_INSPECTION_DAYS = 3650  # "never inspected" as a number of days, so that the feature stays monotone
 SECTOR_CODES = {"production": 0, "circulation": 1, "catering": 2}
 _STEMS = ["inspections", "nonconform", "basically", "samples", "sample_fail", "complaints", "complaints_verified"]
-_DECAYED = ["inspections", "nonconform", "basically", "samples", "sample_fail", "complaints_verified"]
 
 # The feature list, in model order, with the direction of its effect on risk where it is known (+1 / -1 / 0).
 FEATURES: dict[str, int] = {
@@ -50,7 +58,7 @@ FEATURES: dict[str, int] = {
         for stem in _STEMS
         for w in WINDOWS
     },
-    **{f"{stem}_decayed": (0 if stem in ("inspections", "samples") else 1) for stem in _DECAYED},
+    **{f"{stem}_decayed": (0 if stem in ("inspections", "samples") else 1) for stem in DECAYED_STEMS},
     **{f"sample_fail_{k}_3y": 1 for k in FAILURE_KINDS},
     "nonconform_adj_1y": 1,
     "nonconform_adj_3y": 1,
@@ -185,11 +193,11 @@ def _district_counts(as_of: date) -> pl.DataFrame:
     since = as_of - timedelta(days=LOOKBACK_DAYS)
     return read_frame(
         f"""SELECT operator_id,
-                   count(*) FILTER (WHERE {_INSPECTED}) AS inspections_3y,
-                   count(*) FILTER (WHERE c = {S.SAMPLE_PASS} OR {_FAILED}) AS samples_3y,
+                   count(*) FILTER (WHERE {INSPECTED_SQL}) AS inspections_3y,
+                   count(*) FILTER (WHERE c = {S.SAMPLE_PASS} OR {FAILED_SQL}) AS samples_3y,
                    count(*) FILTER (WHERE c = {S.INSPECTION_BASICALLY}) AS basically_3y,
-                   count(*) FILTER (WHERE {_FAILED}) AS sample_fail_3y,
-                   count(*) FILTER (WHERE c = {S.INSPECTION_NONCONFORM} OR {_FAILED}) AS n
+                   count(*) FILTER (WHERE {FAILED_SQL}) AS sample_fail_3y,
+                   count(*) FILTER (WHERE c = {S.INSPECTION_NONCONFORM} OR {FAILED_SQL}) AS n
             FROM (SELECT operator_id, signal AS c FROM {LEDGER}
                   WHERE superseded_by_id IS NULL AND occurred_on < {day(as_of)} AND occurred_on >= {day(since)}
                     AND signal BETWEEN {S.INSPECTION_CONFORM} AND {FAIL_LAST}) e

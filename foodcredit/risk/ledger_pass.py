@@ -20,16 +20,16 @@ LEDGER = "credit_ledgerentry"
 OPERATORS = "operators_operator"
 WINDOWS = {"1y": 365, "2y": 730, "3y": 1095}
 LOOKBACK_DAYS = WINDOWS["3y"]
-_DECAYED = ["inspections", "nonconform", "basically", "samples", "sample_fail", "complaints_verified"]
+DECAYED_STEMS = ["inspections", "nonconform", "basically", "samples", "sample_fail", "complaints_verified"]
 STRICTNESS_SAMPLE_ROWS = 1_000_000  # PostgreSQL: inspector rates from a block sample of about this many entries
 S = Signal
-_INSPECTED = f"c BETWEEN {S.INSPECTION_CONFORM} AND {S.INSPECTION_NONCONFORM}"
-_FAILED = f"c BETWEEN {S.SAMPLE_FAIL} AND {FAIL_LAST}"
+INSPECTED_SQL = f"c BETWEEN {S.INSPECTION_CONFORM} AND {S.INSPECTION_NONCONFORM}"
+FAILED_SQL = f"c BETWEEN {S.SAMPLE_FAIL} AND {FAIL_LAST}"
 _COMPLAINED = f"c BETWEEN {S.COMPLAINT_VERIFIED} AND {S.COMPLAINT_OTHER}"
 # The seven packed counters (decoded in counts_unpack): which entries each counts.
 _COUNTERS = {
     1: f"c = {S.INSPECTION_CONFORM}", 2: f"c = {S.INSPECTION_BASICALLY}", 3: f"c = {S.INSPECTION_NONCONFORM}",
-    4: f"c = {S.SAMPLE_PASS}", 5: _FAILED, 6: f"c = {S.COMPLAINT_VERIFIED}", 7: f"c = {S.COMPLAINT_OTHER}",
+    4: f"c = {S.SAMPLE_PASS}", 5: FAILED_SQL, 6: f"c = {S.COMPLAINT_VERIFIED}", 7: f"c = {S.COMPLAINT_OTHER}",
 }  # fmt: skip
 _INSPECTOR_COLUMNS = [f"inspector_{k + 1}" for k in range(INSPECTOR_SLOTS)]
 
@@ -119,13 +119,13 @@ def ledger_aggregate(
     kinds = f"c BETWEEN {FAIL_FIRST} AND {FAIL_LAST}"
     add(f"CAST(coalesce({bits} FILTER (WHERE {kinds} AND a < 365), 0) AS BIGINT)", "fail_mask_1y", pl.Int64())
     add(f"CAST(coalesce({bits} FILTER (WHERE {kinds}), 0) AS BIGINT)", "fail_mask_3y", pl.Int64())
-    add(f"CAST(count(*) FILTER (WHERE (c = {S.INSPECTION_NONCONFORM} OR {_FAILED}) AND a < 180) AS BIGINT)",
+    add(f"CAST(count(*) FILTER (WHERE (c = {S.INSPECTION_NONCONFORM} OR {FAILED_SQL}) AND a < 180) AS BIGINT)",
         "serious_180d", pl.Int64())  # fmt: skip
     add(f"CAST(count(*) FILTER (WHERE {_COMPLAINED} AND a < 90) AS BIGINT)", "complaints_90d", pl.Int64())
-    add(f"CAST(coalesce(min(a) FILTER (WHERE {_INSPECTED}), -1) AS BIGINT)", "days_since_inspection", pl.Int64())
-    add(f"coalesce(sum(ex) FILTER (WHERE {_INSPECTED} AND a < 365), {double(0)})", "excess_1y", pl.Float64())
-    add(f"coalesce(sum(ex) FILTER (WHERE {_INSPECTED}), {double(0)})", "excess_3y", pl.Float64())
-    add(f"coalesce(sum(ex * w) FILTER (WHERE {_INSPECTED}), {double(0)})", "excess_decayed", pl.Float64())
+    add(f"CAST(coalesce(min(a) FILTER (WHERE {INSPECTED_SQL}), -1) AS BIGINT)", "days_since_inspection", pl.Int64())
+    add(f"coalesce(sum(ex) FILTER (WHERE {INSPECTED_SQL} AND a < 365), {double(0)})", "excess_1y", pl.Float64())
+    add(f"coalesce(sum(ex) FILTER (WHERE {INSPECTED_SQL}), {double(0)})", "excess_3y", pl.Float64())
+    add(f"coalesce(sum(ex * w) FILTER (WHERE {INSPECTED_SQL}), {double(0)})", "excess_decayed", pl.Float64())
     # A licence counts whatever its age: the latest expiry among the licence entries dated before as-of (YYYYMMDD).
     add(f"CAST(coalesce(max(vu) FILTER (WHERE c = {S.LICENCE}), 0) AS BIGINT)", "licence_ymd", pl.Int64())
     # The decay weight is a double, never a (slow) numeric. PostgreSQL flattens the inner query (each aggregate
@@ -240,7 +240,8 @@ def counts_unpack(frame: pl.DataFrame) -> pl.DataFrame:
         for w in WINDOWS
     ]
     decayed = [
-        pl.sum_horizontal([pl.col(f"decayed_{c}") for c in codes[stem]]).alias(f"{stem}_decayed") for stem in _DECAYED
+        pl.sum_horizontal([pl.col(f"decayed_{c}") for c in codes[stem]]).alias(f"{stem}_decayed")
+        for stem in DECAYED_STEMS
     ]
     return frame.with_columns(counts + decayed).drop(
         [f"packed_{c}" for c in range(1, 8)] + [f"decayed_{c}" for c in range(1, 7)]
