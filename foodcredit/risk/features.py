@@ -22,7 +22,7 @@ from foodcredit.credit import policy as credit_policy
 from foodcredit.credit import rules as credit_rules
 from foodcredit.credit.ledger_codes import FAIL_LAST, FAILURE_KINDS, Signal
 
-from .frames import Scope, day, is_pg, planner, read_frame, snapshot_sibling
+from .frames import Scope, day, is_pg, planner, read_frame, snapshot_siblings
 from .ledger_pass import (
     DECAYED_STEMS,
     FAILED_SQL,
@@ -33,6 +33,7 @@ from .ledger_pass import (
     WINDOWS,
     inspector_rates,
     ledger_aggregate,
+    pass_connections,
     pass_plan,
 )
 
@@ -269,25 +270,26 @@ def features_as_of(*, as_of: date, operator_ids: list[int] | None = None, scope:
     if operator_ids is not None:
         scope = Scope(ids=tuple(sorted(operator_ids)))
     scope = scope or Scope()
-    # Outside any transaction, the ledger pass runs on a second connection in the same snapshot while this one reads
-    # operators and penalties (snapshot_sibling); inside one (a caller's, or a test's) everything runs here.
+    # Outside any transaction, the ledger pass runs on other connections in the same snapshot (one per operator range
+    # on a large ledger) while this one reads operators and penalties; inside one (a caller's, a test's) all runs here.
     beside = not connection.in_atomic_block
-    with transaction.atomic(), snapshot_sibling(enabled=beside) as sibling:
+    connections = pass_connections() if beside else 0  # read before the transaction: its first query sets isolation
+    with transaction.atomic(), snapshot_siblings(connections, enabled=beside) as siblings:
         if is_pg():
             with connection.cursor() as cursor:
                 # Hash aggregates over a million operators stay in memory; JIT compiling costs more than it saves here.
                 cursor.execute("SET LOCAL work_mem = '512MB'")
                 cursor.execute("SET LOCAL jit = off")
-        return _features(as_of, scope, indicators.business_type_tiers(), sibling)
+        return _features(as_of, scope, indicators.business_type_tiers(), siblings)
 
 
-def _features(as_of: date, scope: Scope, tiers: dict[str, int], sibling: Any) -> pl.DataFrame:
+def _features(as_of: date, scope: Scope, tiers: dict[str, int], siblings: list[Any]) -> pl.DataFrame:
     district_rate, inspector_excess = inspector_rates(as_of)
     with ThreadPoolExecutor(max_workers=1) as pool:
         pending = None
-        if sibling is not None:
-            plan = pass_plan(scope)  # on this connection, in this thread
-            pending = pool.submit(ledger_aggregate, as_of, scope, inspector_excess, plan=plan, raw=sibling)
+        if siblings:
+            plan = pass_plan(scope, len(siblings))  # on this connection, in this thread
+            pending = pool.submit(ledger_aggregate, as_of, scope, inspector_excess, plan=plan, raws=siblings)
         everyone = operators_frame(as_of=as_of)
         penalties = penalties_frame(after=as_of - timedelta(days=LOOKBACK_DAYS), before=as_of)
         ledger = pending.result() if pending else ledger_aggregate(as_of, scope, inspector_excess)

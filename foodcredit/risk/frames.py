@@ -66,37 +66,49 @@ def age(as_of: date, column: str = "occurred_on") -> str:
 _COPY_SIGNATURE = b"PGCOPY\n\xff\r\n\x00"
 
 
-def read_numbers(sql: str, schema: dict[str, pl.DataType], *, raw: Any = None) -> pl.DataFrame:
-    """A query whose columns are all BIGINT or DOUBLE PRECISION and never NULL, into a polars frame (on `raw`, a
-    sibling connection, when given).
+def read_numbers(parts: str | list[str], schema: dict[str, pl.DataType], *, raw: Any = None) -> pl.DataFrame:
+    """Queries whose columns are all BIGINT or DOUBLE PRECISION and never NULL, their rows together, into a polars
+    frame (on `raw`, a sibling connection, when given). `parts` is one query or several (disjoint parts of one
+    result, such as the operator ranges of the feature pass).
 
-    On PostgreSQL each column comes back as one array (array_agg over the query) in a one-row binary COPY, read with
-    numpy: no number is formatted as text and parsed back, and a million rows cross the connection as one message,
-    not a million (for a million operators' twenty aggregates, either costs more than computing them).
+    On PostgreSQL each part's columns come back as arrays (array_agg within the part: parallel workers taking the
+    parts whole build them side by side), one row per part of a binary COPY read with numpy: no number is formatted
+    as text and parsed back, and a million rows cross the connection as a few messages, not a million.
     """
+    queries = [parts] if isinstance(parts, str) else parts
     if not is_pg():
-        return read_frame(sql, schema)
+        return read_frame(" UNION ALL ".join(f"SELECT * FROM ({q}) q" for q in queries), schema)
     arrays = ", ".join(f"array_agg({name})" for name in schema)
+    union = " UNION ALL ".join(f"(SELECT {arrays} FROM ({q}) q)" for q in queries)
     buf = io.BytesIO()
-    with (
-        _psycopg_cursor(raw) as cursor,
-        cursor.copy(f"COPY (SELECT {arrays} FROM ({sql}) q) TO STDOUT WITH (FORMAT binary)") as copy,
-    ):
+    with _psycopg_cursor(raw) as cursor, cursor.copy(f"COPY ({union}) TO STDOUT WITH (FORMAT binary)") as copy:
         for chunk in copy:
             buf.write(chunk)
     data = memoryview(buf.getvalue())
     if bytes(data[:11]) != _COPY_SIGNATURE:
         raise ValueError("not a PostgreSQL binary COPY stream")
     pos = 19 + int.from_bytes(data[15:19], "big")
+    frames = []
+    for _ in queries:
+        columns, pos = _array_row(data, pos, schema)
+        if columns is not None:
+            frames.append(pl.DataFrame(columns, schema=schema))
+    return pl.concat(frames) if frames else pl.DataFrame(schema=schema)
+
+
+def _array_row(data: memoryview, pos: int, schema: dict[str, pl.DataType]) -> tuple[dict[str, np.ndarray] | None, int]:
+    """One binary COPY row of one-dimensional arrays without NULLs (one per column of `schema`), from `pos`:
+    the columns (None for array_agg of no rows) and the position after the row."""
     if int.from_bytes(data[pos : pos + 2], "big") != len(schema):
         raise ValueError("binary COPY row has an unexpected number of columns")
     pos += 2
-    columns = {}
+    columns: dict[str, np.ndarray] | None = {}
     for name, dtype in schema.items():
         size = int.from_bytes(data[pos : pos + 4], "big", signed=True)
         pos += 4
         if size < 0:  # array_agg of no rows
-            return pl.DataFrame(schema=schema)
+            columns = None
+            continue
         array = data[pos : pos + size]
         pos += size
         ndim, has_nulls = int.from_bytes(array[0:4], "big"), int.from_bytes(array[4:8], "big")
@@ -106,8 +118,9 @@ def read_numbers(sql: str, schema: dict[str, pl.DataType], *, raw: Any = None) -
         elements = np.frombuffer(array[20:], dtype=np.dtype([("len", ">i4"), ("v", wide)]))
         if (elements["len"] != 8).any():
             raise ValueError(f"column {name}: not BIGINT/DOUBLE PRECISION")
-        columns[name] = elements["v"].astype(wide.replace(">", "<"))
-    return pl.DataFrame(columns, schema=schema)
+        if columns is not None:
+            columns[name] = elements["v"].astype(wide.replace(">", "<"))
+    return columns, pos
 
 
 def double(value: int) -> str:
@@ -175,24 +188,29 @@ def planner(settings_: dict[str, str], *, raw: Any = None) -> Iterator[None]:
 
 
 @contextmanager
-def snapshot_sibling(*, enabled: bool) -> Iterator[Any]:
-    """A second PostgreSQL connection that reads the very snapshot of Django's (both REPEATABLE READ, the snapshot
-    exported and imported), so that one long query can run there while this connection does the rest; None on
-    SQLite or when not `enabled`. Call it first in a fresh transaction (the isolation level is set by its first
-    statement); a transaction that has written cannot share what it wrote, so callers inside one pass enabled=False.
+def snapshot_siblings(count: int, *, enabled: bool) -> Iterator[list[Any]]:
+    """`count` more PostgreSQL connections that read the very snapshot of Django's (all REPEATABLE READ, the snapshot
+    exported once and imported by each), so that long queries can run there side by side while this connection does
+    the rest; none on SQLite or when not `enabled`. Call it first in a fresh transaction (the isolation level is set
+    by its first statement); a transaction that has written cannot share what it wrote, so callers inside one pass
+    enabled=False.
     """
-    if not (enabled and is_pg()):
-        yield None
+    if not (enabled and is_pg() and count > 0):
+        yield []
         return
     with connection.cursor() as cursor:
         cursor.execute("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ")
         cursor.execute("SELECT pg_export_snapshot()")
         snapshot = cursor.fetchone()[0]
-    raw = connection.get_new_connection(connection.get_connection_params())
+    siblings: list[Any] = []
     try:
-        raw.autocommit = True
-        raw.execute("BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY")
-        raw.execute(psycopg_sql.SQL("SET TRANSACTION SNAPSHOT {}").format(psycopg_sql.Literal(snapshot)))
-        yield raw
+        for _ in range(count):
+            raw = connection.get_new_connection(connection.get_connection_params())
+            siblings.append(raw)
+            raw.autocommit = True
+            raw.execute("BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY")
+            raw.execute(psycopg_sql.SQL("SET TRANSACTION SNAPSHOT {}").format(psycopg_sql.Literal(snapshot)))
+        yield siblings
     finally:
-        raw.close()  # the read-only transaction ends with the connection
+        for raw in siblings:
+            raw.close()  # the read-only transaction ends with the connection

@@ -4,6 +4,8 @@ the ledger's timeline index alone (typed columns, credit.ledger_codes); and each
 
 import itertools
 import json
+from collections.abc import Sequence
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from datetime import date, timedelta
 from typing import Any
@@ -88,12 +90,12 @@ def _excess_sql(rates: dict[int, float]) -> str:
 
 
 def ledger_aggregate(
-    as_of: date, scope: Scope, rates: dict[int, float], *, plan: "PassPlan | None" = None, raw: Any = None
+    as_of: date, scope: Scope, rates: dict[int, float], *, plan: "PassPlan | None" = None, raws: Sequence[Any] = ()
 ) -> pl.DataFrame:
     """One pass over the ledger's timeline index (typed columns only, no facts): counts per window, decayed counts,
     failure kinds, last inspection, the inspectors' expected excess of findings and the latest licence expiry.
-    `plan` (pass_plan(scope), made beforehand on Django's connection) and `raw` (a snapshot sibling) let it run on
-    another connection, from another thread.
+    `plan` (pass_plan(scope, len(raws)), made beforehand on Django's connection) and `raws` (snapshot siblings) let it
+    run on other connections, from another thread: one operator range on each when the plan has one per sibling.
     """
     tau = float(settings.RISK_DECAY_DAYS)
     since = as_of - timedelta(days=LOOKBACK_DAYS)
@@ -128,11 +130,11 @@ def ledger_aggregate(
     add(f"coalesce(sum(ex * w) FILTER (WHERE {INSPECTED_SQL}), {double(0)})", "excess_decayed", pl.Float64())
     # A licence counts whatever its age: the latest expiry among the licence entries dated before as-of (YYYYMMDD).
     add(f"CAST(coalesce(max(vu) FILTER (WHERE c = {S.LICENCE}), 0) AS BIGINT)", "licence_ymd", pl.Int64())
-    # The decay weight is a double, never a (slow) numeric. PostgreSQL flattens the inner query (each aggregate
-    # computes what it names — cheap on typed columns) and, told to (TIMELINE_ORDER), reads the timeline index in
-    # operator order: no sort and no hash table of a million operators. On PostgreSQL the operators are split into
-    # disjoint id ranges, one branch of a UNION ALL each, which parallel workers take whole (Parallel Append): each
-    # branch's groups are final, so there is no merge of partial aggregates between the workers.
+    # The decay weight is a double, never a (slow) numeric. Told to (BRANCH_ORDER, TIMELINE_ORDER), PostgreSQL reads
+    # the timeline index in operator order: no sort and no hash table of a million operators. On a large ledger the
+    # operators are split into disjoint id ranges, each aggregated whole by one process — a sibling connection of its
+    # own, or a parallel worker taking one branch of a UNION ALL (Parallel Append) — so each range's groups are final
+    # and there is no merge of partial aggregates.
     branch = f"""
         SELECT operator_id, {", ".join(aggs)}
         FROM (
@@ -146,13 +148,23 @@ def ledger_aggregate(
             FROM {LEDGER}
             WHERE superseded_by_id IS NULL AND occurred_on < {day(as_of)} AND __OPERATORS__
               AND ((signal BETWEEN 1 AND {FAIL_LAST} AND occurred_on >= {day(since)}) OR signal = {S.LICENCE})
+            __FENCE__
         ) e
         GROUP BY operator_id"""
-    plan = plan or pass_plan(scope)
-    branches = [branch.replace("__OPERATORS__", part) for part in plan.ranges]
-    sql = branches[0] if len(branches) == 1 else " UNION ALL ".join(f"({b})" for b in branches)
-    with planner(plan.settings, raw=raw):
-        frame = read_numbers(sql, schema, raw=raw)
+    plan = plan or pass_plan(scope, len(raws))
+    branches = [branch.replace("__OPERATORS__", part).replace("__FENCE__", plan.fence) for part in plan.ranges]
+    if len(raws) > 1 and len(raws) == len(branches):
+
+        def one(branch: str, raw: Any) -> pl.DataFrame:
+            with planner(plan.settings, raw=raw):
+                return read_numbers(branch, schema, raw=raw)
+
+        with ThreadPoolExecutor(max_workers=len(raws)) as pool:
+            frame = pl.concat(list(pool.map(one, branches, raws)))
+    else:
+        raw = raws[0] if raws else None
+        with planner(plan.settings, raw=raw):
+            frame = read_numbers(branches, schema, raw=raw)
     return (
         counts_unpack(frame)
         .with_columns(
@@ -165,16 +177,26 @@ def ledger_aggregate(
     )
 
 
-# Aggregate per operator along the timeline index (an index-only scan, parallel) rather than a sequential scan of the
-# heap into a hash table, which the planner prefers by its cost model and which is two to three times slower here
+# Aggregate per operator along the timeline index (an index-only scan) rather than a sequential scan of the heap into
+# a hash table, which the planner prefers by its cost model and which is two to three times slower here
 # (bench/risk_classify.py); and compile the twenty-odd filtered aggregates per row (JIT, inlined and optimised): they
 # then run in about half the time of the interpreter, compiling included.
+_COMPILED = {"jit": "on", "jit_above_cost": "0", "jit_inline_above_cost": "0", "jit_optimize_above_cost": "0"}
+# One operator range per connection (snapshot siblings): one process each, no workers.
+BRANCH_ORDER = {
+    "enable_seqscan": "off", "enable_bitmapscan": "off", "enable_hashagg": "off",
+    "max_parallel_workers_per_gather": "0", **_COMPILED,
+}  # fmt: skip
+# All ranges on one connection: parallel workers take the UNION ALL's branches whole (Parallel Append).
 TIMELINE_ORDER = {
     "enable_seqscan": "off", "enable_hashagg": "off", "parallel_setup_cost": "0", "parallel_tuple_cost": "0",
-    "min_parallel_index_scan_size": "0", "jit": "on", "jit_above_cost": "0", "jit_inline_above_cost": "0",
-    "jit_optimize_above_cost": "0",
+    "min_parallel_index_scan_size": "0", **_COMPILED,
 }  # fmt: skip
-
+# On its own connection a range's per-entry query is kept apart from the aggregate (a subquery PostgreSQL does not
+# flatten, still in operator order): each entry's age, decay weight, packed window counts and inspectors' excess
+# (three array look-ups) are then computed once, not once for each aggregate that reads them — a seventh less time.
+# Under Parallel Append the same fence would make the planner parallelise inside each branch instead, one at a time.
+ROW_FENCE = "ORDER BY operator_id OFFSET 0"
 
 LARGE_LEDGER_ROWS = 1_000_000  # PostgreSQL: from this size on the feature pass is split, parallel and compiled
 
@@ -190,28 +212,48 @@ def ledger_rows() -> float:
     return max(float(row[0]), 0.0) if row else 0.0
 
 
+def _large() -> bool:
+    return is_pg() and ledger_rows() >= LARGE_LEDGER_ROWS
+
+
+def _workers() -> int:
+    """The server's limit of processes for one query (max_parallel_workers_per_gather), PostgreSQL only."""
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT current_setting('max_parallel_workers_per_gather')::int")
+        return int(cursor.fetchone()[0])
+
+
+def pass_connections() -> int:
+    """How many connections the feature pass is worth: on a large PostgreSQL ledger, one per process the server lets
+    one query use (max_parallel_workers_per_gather, at least 1); else 1."""
+    return max(1, _workers()) if _large() else 1
+
+
 @dataclass(frozen=True)
 class PassPlan:
     """How the feature pass runs: its operator ranges (one UNION ALL branch each) and planner settings."""
 
     ranges: list[str]
     settings: dict[str, str]
+    fence: str = ""
 
 
-def pass_plan(scope: Scope) -> PassPlan:
-    """On a large PostgreSQL ledger: disjoint operator ranges, one per parallel worker, and TIMELINE_ORDER."""
-    if not is_pg() or ledger_rows() < LARGE_LEDGER_ROWS:
+def pass_plan(scope: Scope, connections: int = 1) -> PassPlan:
+    """On a large PostgreSQL ledger: disjoint operator ranges, one per connection when there are several (snapshot
+    siblings), else one per parallel worker; the planner's own choices on a small one."""
+    if not _large() or scope.ids is not None:
         return PassPlan([scope.sql("operator_id")], {})
-    return PassPlan(_id_ranges(scope), TIMELINE_ORDER)
+    if connections > 1:
+        return PassPlan(_id_ranges(scope, connections), BRANCH_ORDER, ROW_FENCE)
+    workers = _workers()
+    if workers <= 1:
+        return PassPlan([scope.sql("operator_id")], BRANCH_ORDER, ROW_FENCE)
+    return PassPlan(_id_ranges(scope, workers), TIMELINE_ORDER)
 
 
-def _id_ranges(scope: Scope) -> list[str]:
-    """Conditions on operator_id that split `scope` into disjoint ranges, one per parallel worker."""
-    if scope.ids is not None:
-        return [scope.sql("operator_id")]
+def _id_ranges(scope: Scope, parts: int) -> list[str]:
+    """Conditions on operator_id that split `scope` into `parts` disjoint ranges (fewer if it has fewer ids)."""
     with connection.cursor() as cursor:
-        cursor.execute("SELECT current_setting('max_parallel_workers_per_gather')::int")
-        parts = max(1, cursor.fetchone()[0])
         cursor.execute(f"SELECT min(id), max(id) FROM {OPERATORS} WHERE {Scope(lo=scope.lo, hi=scope.hi).sql('id')}")
         lo, hi = cursor.fetchone()
     if lo is None:

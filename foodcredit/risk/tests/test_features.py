@@ -139,14 +139,17 @@ def test_read_numbers_refuses_nulls_with_a_clear_error(db):
         read_numbers("SELECT NULL::bigint AS n", {"n": pl.Int64()})
 
 
-@pytest.mark.pg_only  # a second connection in the same snapshot (pg_export_snapshot) is PostgreSQL's
-def test_ledger_pass_on_a_snapshot_sibling_equals_one_connection(transactional_db, monkeypatch):
+@pytest.mark.pg_only  # other connections in the same snapshot (pg_export_snapshot) are PostgreSQL's
+@pytest.mark.parametrize("large", [False, True], ids=["one-sibling", "a-range-per-sibling"])
+def test_ledger_pass_on_snapshot_siblings_equals_one_connection(transactional_db, monkeypatch, large):
     from django.db import transaction
 
     from foodcredit.risk import ledger_pass
 
     from .world import world_frames, world_write
 
+    if large:  # as on a city's ledger: one operator range per connection, fenced and compiled
+        monkeypatch.setattr(ledger_pass, "LARGE_LEDGER_ROWS", 0)
     frames = world_frames()
     world_write(frames)
     used = []
@@ -154,9 +157,11 @@ def test_ledger_pass_on_a_snapshot_sibling_equals_one_connection(transactional_d
     monkeypatch.setattr(
         ledger_pass, "read_numbers", lambda sql, schema, raw=None: used.append(raw) or read(sql, schema, raw=raw)
     )
-    beside = features_as_of(as_of=AS_OF)  # outside a transaction: the ledger pass runs beside, on a sibling
+    beside = features_as_of(as_of=AS_OF)  # outside a transaction: the ledger pass runs beside, on siblings
+    besides, used[:] = list(used), []
     with transaction.atomic():
         here = features_as_of(as_of=AS_OF)  # inside one: on this connection
-    assert used[0] is not None and used[1] is None
+    assert len({id(raw) for raw in besides}) == (2 if large else 1) and None not in besides
+    assert used == [None]
     assert beside.height == len(frames["operators"])
     assert_frame_equal(beside, here)
