@@ -53,9 +53,9 @@ def operator_detail(request: HttpRequest, uscc: str) -> HttpResponse:
         )
     except DomainError as exc:
         return HttpResponseBadRequest(str(exc.message))
-    counts = credit_selectors.credit_file_year_counts(operator=operator, as_of=as_of)
-    chart = {"years": counts.years, "series": [{"name": s.label, "data": s.counts} for s in counts.series]}
     audience = credit_selectors.credit_file_audience(view="internal", for_user=request.user)
+    counts = credit_selectors.credit_file_year_counts(operator=operator, as_of=as_of, audience=audience)
+    chart = {"years": counts.years, "series": [{"name": s.label, "data": s.counts} for s in counts.series]}
     # Staff see the class with its date, model and explanation; the operator's own users what the public sees.
     risk_class: risk_selectors.CurrentClass | risk_selectors.PublicClass | None = (
         risk_selectors.class_current(operator.pk, as_of=as_of)

@@ -162,6 +162,15 @@ class YearCounts:
     series: list[YearSeries]
 
 
+def kinds_hidden_from(audience: Audience) -> list[str]:
+    """Entry kinds an audience never sees on its timeline: where the deployment keeps risk classes internal
+    (DISCLOSE_RISK_CLASS off, DOMAIN.md Part I §4), the operator's own users do not see its class changes either.
+    (The public timeline holds only what the disclosure rules list, which never includes class changes.)"""
+    if audience == "party" and not settings.DISCLOSE_RISK_CLASS:
+        return [K.CLASS_CHANGE]
+    return []
+
+
 def credit_file_audience(*, view: View, for_user: Reader) -> Audience:
     """Who the file is shown to: a business user's internal view leaves out other parties' data."""
     if view == "public":
@@ -265,6 +274,8 @@ def credit_file_page(
     policy = credit_policy.disclosure_policy()
     audience = credit_file_audience(view=view, for_user=for_user)
     entries = _timeline(operator=operator, kinds=kinds, date_from=date_from, date_to=date_to, source=source)
+    if hidden := kinds_hidden_from(audience):
+        entries = entries.exclude(kind__in=hidden)
     if audience == "public":
         entries = entries.filter(_public_prefilter(as_of=as_of, policy=policy))
     position = cursor_decode(cursor) if cursor else None
@@ -290,11 +301,13 @@ def credit_file_page(
     )
 
 
-def credit_file_year_counts(*, operator: Operator, as_of: date) -> YearCounts:
-    """Current entries per year and kind up to `as_of`, for the internal credit file's chart."""
+def credit_file_year_counts(*, operator: Operator, as_of: date, audience: Audience = "staff") -> YearCounts:
+    """Current entries per year and kind up to `as_of`, for the internal credit file's chart (kinds the audience
+    does not see left out)."""
     rows = {
         (row["year"], row["kind"]): row["n"]
         for row in LedgerEntry.objects.filter(operator=operator, superseded_by__isnull=True, occurred_on__lte=as_of)
+        .exclude(kind__in=kinds_hidden_from(audience))
         .annotate(year=ExtractYear("occurred_on"))
         .values("year", "kind")
         .annotate(n=Count("id"))

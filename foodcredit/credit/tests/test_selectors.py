@@ -122,6 +122,27 @@ def test_credit_file_page_business_user_sees_no_other_parties_data(operator):
     assert "渠道：12315" in full.entries[1].detail
 
 
+@pytest.mark.parametrize("disclosed", [True, False])
+def test_business_user_sees_class_changes_only_where_classes_are_disclosed(operator, settings, disclosed):
+    settings.DISCLOSE_RISK_CLASS = disclosed
+    f.inspection_add(operator, on=date(2025, 5, 2))
+    f.bare_entries(operator, days=[date(2025, 6, 1)], kind=K.CLASS_CHANGE)
+    LedgerEntry.objects.filter(kind=K.CLASS_CHANGE).update(facts={"risk_class": "D"})
+    business = f.UserFactory(role=User.Role.BUSINESS, operator_usccs=[operator.uscc])
+    staff = f.UserFactory(role=User.Role.DISTRICT_REGULATOR)
+
+    own = credit_file_page(operator=operator, view="internal", as_of=AS_OF, for_user=business)
+    counts = credit_file_year_counts(operator=operator, as_of=AS_OF, audience="party")
+    if disclosed:
+        assert [e.kind for e in own.entries] == [K.CLASS_CHANGE, K.INSPECTION]
+        assert "信用风险分类：D 类" in own.entries[0].summary
+    else:
+        assert [e.kind for e in own.entries] == [K.INSPECTION]
+    assert (K.CLASS_CHANGE in [s.kind for s in counts.series]) is disclosed
+    full = credit_file_page(operator=operator, view="internal", as_of=AS_OF, for_user=staff)
+    assert [e.kind for e in full.entries] == [K.CLASS_CHANGE, K.INSPECTION]  # staff always
+
+
 def test_credit_file_operator_public_masks_phone_and_company_legal_rep(operator):
     card = credit_file_operator(operator=operator, view="public")
     assert (card.legal_rep, card.phone) == ("张**", "138****5678")
