@@ -16,7 +16,7 @@ class ClassOut(Schema):
     explanation: list[str]
     model_version: str
     rule: str
-    score: float
+    score: float | None = Field(description="higher = riskier; none for a class set by a regulator before any run")
 
 
 class PublicClassOut(Schema):

@@ -7,6 +7,7 @@ from typing import Any
 import polars as pl
 from django.conf import settings
 from django.db.models import Case, CharField, Count, F, OuterRef, Q, QuerySet, Subquery, Value, When
+from django.utils import timezone
 from django.utils.translation import gettext, gettext_noop
 
 from foodcredit.credit import selectors as credit_selectors
@@ -14,7 +15,7 @@ from foodcredit.operators.models import Operator
 
 from .frames import read_frame
 from .models import ClassificationRun, ClassOverride, ClassResult, RiskClass, RiskModel
-from .rules import RULE_SERIOUS_LIST
+from .rules import RULE_OVERRIDE, RULE_SERIOUS_LIST
 
 # The class labels (RiskClass) are plain Chinese strings translated when displayed; marking them here keeps them in
 # locale/*/django.po when makemessages runs.
@@ -50,7 +51,7 @@ def overrides_in_force(*, as_of: date, operator_ids: list[int] | None = None) ->
         overrides = overrides.filter(operator_id__in=operator_ids)
     newest: dict[int, Any] = {}
     for row in overrides.order_by("operator_id", "created_at", "pk").values(
-        "operator_id", "risk_class", "reason", "valid_until"
+        "operator_id", "risk_class", "reason", "valid_from", "valid_until"
     ):
         newest[row["operator_id"]] = row
     return list(newest.values())
@@ -58,7 +59,9 @@ def overrides_in_force(*, as_of: date, operator_ids: list[int] | None = None) ->
 
 @dataclass(frozen=True)
 class CurrentClass:
-    """An operator's class as shown on its credit file (never the score outside the back office)."""
+    """An operator's class as shown on its credit file (never the score outside the back office). An operator the
+    latest run did not classify (registered since) but whom a regulator has given a class has only that: no score
+    and no model version."""
 
     risk_class: str
     label: str
@@ -66,31 +69,42 @@ class CurrentClass:
     explanation: list[str]
     model_version: str
     rule: str
-    score: float
+    score: float | None
+
+
+def _override_sentence(override: dict[str, Any]) -> str:
+    return (
+        f"监管人员调整为{override['risk_class']}类（{override['reason']}），有效期至{override['valid_until']:%Y-%m-%d}"
+    )
 
 
 def class_current(operator_id: int, *, as_of: date | None = None) -> CurrentClass | None:
-    """The operator's latest class (from the latest finished run on or before `as_of`), overrides in force applied.
+    """The operator's class in force: its result in the latest finished run on or before `as_of`, a regulator's
+    override in force applied (except over the serious-list rule); the override alone for an operator that run did
+    not classify; None for an operator with neither. The same rule as `classes_attach` (planning), one operator.
 
     For the credit file: `risk.selectors.class_current(operator.pk)`; show `label` (`risk_class`), `as_of` and
     `explanation` (a list of sentences) to regulators; the public view shows class, meaning and date only.
     """
+    run = run_latest(as_of=as_of)
     result = (
-        ClassResult.objects.filter(operator_id=operator_id, run__status=ClassificationRun.Status.DONE)
-        .filter(**({"as_of__lte": as_of} if as_of else {}))
-        .select_related("run__model")
-        .order_by("-as_of", "-run_id")
-        .first()
+        ClassResult.objects.filter(run=run, operator_id=operator_id).select_related("run__model").first()
+        if run
+        else None
     )
+    day = as_of or timezone.localdate()
+    override = overrides_in_force(as_of=max(day, result.as_of) if result else day, operator_ids=[operator_id])
     if result is None:
-        return None
-    risk_class, rule, explanation = result.risk_class, result.rule, list(result.explanation)
-    day = as_of or result.as_of
-    override = overrides_in_force(as_of=max(day, result.as_of), operator_ids=[operator_id])
-    if override and result.rule != "serious_list" and override[0]["risk_class"] != risk_class:
+        if not override:
+            return None
         o = override[0]
-        risk_class, rule = o["risk_class"], "override"
-        explanation = [f"监管人员调整为{o['risk_class']}类（{o['reason']}），有效期至{o['valid_until']:%Y-%m-%d}"]
+        return CurrentClass(
+            risk_class=o["risk_class"], label=RiskClass(o["risk_class"]).label, as_of=o["valid_from"],
+            explanation=[_override_sentence(o)], model_version="", rule=RULE_OVERRIDE, score=None,
+        )  # fmt: skip
+    risk_class, rule, explanation = result.risk_class, result.rule, list(result.explanation)
+    if override and result.rule != RULE_SERIOUS_LIST and override[0]["risk_class"] != risk_class:
+        risk_class, rule, explanation = override[0]["risk_class"], RULE_OVERRIDE, [_override_sentence(override[0])]
     return CurrentClass(
         risk_class=risk_class,
         label=RiskClass(risk_class).label,
@@ -183,47 +197,49 @@ def run_export(*, run: ClassificationRun) -> pl.DataFrame:
 
 
 def classes_attach(*, frame: pl.DataFrame, as_of: date, default: str = "B") -> pl.DataFrame:
-    """Add `risk_class` to a frame with `operator_id`: the latest finished run on or before `as_of`, overrides in
-    force applied (the serious-list rule is already in the run's results); `default` for operators without one.
-
-    Set-based, for planning's `risk_classes_attach` (one query for the run's results, one for the overrides).
+    """Add `risk_class` to a frame with `operator_id`: a regulator's override in force, except over the serious-list
+    rule; else the operator's result in the latest finished run on or before `as_of`; else `default` (an operator
+    not classified yet). The rule of `class_current`, set-based, for planning's `risk_classes_attach` (one query for
+    the run's results, one for the overrides).
     """
     run = run_latest(as_of=as_of)
-    if run is None:
-        return frame.with_columns(pl.lit(default).alias("risk_class"))
-    results = read_frame(
-        f"SELECT operator_id, risk_class, rule FROM {ClassResult._meta.db_table} WHERE run_id = {int(run.pk)}",
-        {"operator_id": pl.Int64(), "risk_class": pl.String(), "rule": pl.String()},
+    schema = {"operator_id": pl.Int64(), "risk_class": pl.String(), "rule": pl.String()}
+    results = (
+        read_frame(
+            f"SELECT operator_id, risk_class, rule FROM {ClassResult._meta.db_table} WHERE run_id = {run.pk}", schema
+        )
+        if run
+        else pl.DataFrame(schema=schema)
     )
     overrides = pl.DataFrame(
         [(o["operator_id"], o["risk_class"]) for o in overrides_in_force(as_of=as_of)],
         schema={"operator_id": pl.Int64, "override_class": pl.String},
         orient="row",
     )
-    classes = results.join(overrides, on="operator_id", how="left").select(
-        "operator_id",
-        pl.when(pl.col("override_class").is_not_null() & (pl.col("rule") != "serious_list"))
-        .then(pl.col("override_class"))
-        .otherwise(pl.col("risk_class"))
-        .alias("_class"),
+    keys = frame.select("operator_id").unique()
+    classes = (
+        keys.join(results, on="operator_id", how="left")
+        .join(overrides, on="operator_id", how="left")
+        .select(
+            "operator_id",
+            pl.when(pl.col("override_class").is_not_null() & (pl.col("rule").fill_null("") != RULE_SERIOUS_LIST))
+            .then(pl.col("override_class"))
+            .otherwise(pl.col("risk_class").fill_null(default))
+            .alias("_class"),
+        )
     )
-    return (
-        frame.join(classes, on="operator_id", how="left")
-        .with_columns(pl.col("_class").fill_null(default).alias("risk_class"))
-        .drop("_class")
-    )
+    return frame.join(classes, on="operator_id", how="left").rename({"_class": "risk_class"})
 
 
 def operators_of_class(
     *, operators: QuerySet[Operator], risk_class: str, as_of: date, default: str
 ) -> QuerySet[Operator]:
-    """Narrow `operators` to those of `risk_class` on `as_of`, by the rule of `classes_attach` (the latest finished
-    run on or before `as_of`, overrides in force applied except over the serious-list rule, `default` for operators
-    without a result) — in SQL, so that a directory page and its count stay one query each."""
+    """Narrow `operators` to those of `risk_class` on `as_of`, by the rule of `classes_attach` (an override in force
+    except over the serious-list rule, else the latest finished run's result on or before `as_of`, else `default`)
+    — in SQL, so that a directory page and its count stay one query each."""
     run = run_latest(as_of=as_of)
-    if run is None:
-        return operators if risk_class == default else operators.none()
     results = ClassResult.objects.filter(run=run, operator_id=OuterRef("pk"))
+    none = Value(None, output_field=CharField())  # no run yet: no operator has a result
     overrides = (
         ClassOverride.objects.filter(operator_id=OuterRef("pk"), valid_from__lte=as_of, valid_until__gt=as_of)
         .filter(Q(revoked_on__isnull=True) | Q(revoked_on__gt=as_of))
@@ -231,14 +247,17 @@ def operators_of_class(
     )
     return (
         operators.annotate(
-            class_result=Subquery(results.values("risk_class")[:1]),
-            class_rule=Subquery(results.values("rule")[:1]),
+            class_result=Subquery(results.values("risk_class")[:1]) if run else none,
+            class_rule=Subquery(results.values("rule")[:1]) if run else none,
             class_override=Subquery(overrides.values("risk_class")[:1]),
         )
         .annotate(
             class_in_force=Case(
+                When(
+                    Q(class_override__isnull=False) & (Q(class_rule__isnull=True) | ~Q(class_rule=RULE_SERIOUS_LIST)),
+                    then=F("class_override"),
+                ),
                 When(class_result__isnull=True, then=Value(default)),
-                When(Q(class_override__isnull=False) & ~Q(class_rule=RULE_SERIOUS_LIST), then=F("class_override")),
                 default=F("class_result"),
                 output_field=CharField(),
             )

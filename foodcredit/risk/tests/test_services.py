@@ -179,3 +179,40 @@ def test_classes_attach_gives_planning_the_classes_with_overrides(model):
     out = selectors.classes_attach(frame=frame, as_of=UNTIL)
     expected_other = ClassResult.objects.get(run=run, operator=others[0]).risk_class
     assert out["risk_class"].to_list() == ["D", expected_other, "B"]
+
+
+def test_credit_file_and_planning_read_the_same_class_source(model):
+    """An operator the latest run left out (deregistered since) has no class in force on either side; an operator
+    registered after the run but given a class by a regulator has that class on both."""
+    import polars as pl
+
+    from foodcredit.planning import selectors as planning_selectors
+
+    first = _classify(UNTIL)
+    gone = Operator.objects.filter(status="active").order_by("pk").first()
+    assert (
+        selectors.class_current(gone.pk, as_of=UNTIL).risk_class
+        == ClassResult.objects.get(run=first, operator=gone).risk_class
+    )
+    Operator.objects.filter(pk=gone.pk).update(status="deregistered")
+    later = UNTIL + dt.timedelta(days=30)
+    _classify(later)
+    assert not ClassResult.objects.filter(operator=gone, as_of=later).exists()
+    assert selectors.class_current(gone.pk, as_of=later) is None  # not its class of a month ago
+    newcomer = f.OperatorFactory(uscc=f.make_uscc(901))
+    services.class_override(
+        operator=newcomer, risk_class="C", reason="新业态观察期", valid_from=later, days=90, actor=None
+    )
+    current = selectors.class_current(newcomer.pk, as_of=later)
+    assert (current.risk_class, current.rule, current.score, current.model_version) == ("C", "override", None, "")
+    assert current.explanation[0].startswith("监管人员调整为C类（新业态观察期）")
+    default = "B"
+    planned = selectors.classes_attach(
+        frame=pl.DataFrame({"operator_id": [gone.pk, newcomer.pk]}), as_of=later, default=default
+    )
+    assert planned["risk_class"].to_list() == [default, "C"]
+    of_class = selectors.operators_of_class(
+        operators=Operator.objects.filter(pk__in=[gone.pk, newcomer.pk]), risk_class="C", as_of=later, default=default
+    )
+    assert list(of_class.values_list("pk", flat=True)) == [newcomer.pk]
+    assert planning_selectors.risk_class_of(operator_id=newcomer.pk, as_of=later) == "C"
