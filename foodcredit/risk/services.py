@@ -27,7 +27,7 @@ from foodcredit.credit import services as credit_services
 from foodcredit.credit.models import LedgerEntry
 from foodcredit.operators.models import Operator
 
-from . import explain, rules, selectors
+from . import explain, registry, rules, selectors
 from .features import FEATURE_NAMES, Scope, features_as_of
 from .indicators import indicator_system_load
 from .models import ClassificationRun, ClassOverride, ClassResult, RiskClass, RiskModel
@@ -82,25 +82,42 @@ def model_register(*, fitted: FittedModel, actor: Any, note: str = "") -> RiskMo
     return model
 
 
-@transaction.atomic
 def model_activate(*, model: RiskModel, actor: Any, force_reason: str = "") -> RiskModel:
-    """Make `model` the one in use. A model whose evaluation AUC is below the active one's is refused unless forced
-    with a reason (recorded on the model and in the audit log)."""
+    """Make `model` the one in use. A model whose backtest is worse than the active one's — both specifications on
+    the same window (registry.backtests_compare) — or that has no backtest is refused unless forced with a reason
+    (recorded on the model); the comparison goes into the audit log either way."""
     active = selectors.model_active()
     if active is not None and active.pk == model.pk:
         return model
+    comparison = None
     if active is not None:
-        new_auc, old_auc = model.metrics.get("auc"), active.metrics.get("auc")
-        worse = new_auc is None or (old_auc is not None and float(new_auc) < float(old_auc))
-        if worse and not force_reason.strip():
-            raise DomainError(
-                "risk.model_worse",
-                _("该模型的评估结果不如当前模型，须说明理由方可强制启用 / the model evaluates worse than the active one; "
-                  "give a reason to force it"),
-                version=model.version,
-                auc=new_auc,
-                active_auc=old_auc,
-            )  # fmt: skip
+        comparison = registry.backtests_compare(
+            candidate=model, candidate_estimator=model_load(model), active=active, active_estimator=model_load(active)
+        )
+        if comparison["worse"] and not force_reason.strip():
+            message: Any
+            if comparison["basis"] == registry.BASIS_NONE:
+                message = _(
+                    "该模型没有回测结果，须说明理由方可强制启用 / the model has no backtest; give a reason to force it"
+                )
+            else:
+                message = _(
+                    "该模型的回测结果不如当前模型（AUC %(new)s < %(old)s，%(as_of)s起%(days)s天），须说明理由方可强制启用 / "
+                    "the model's backtest is worse than the active one's (AUC %(new)s < %(old)s, %(days)s days from "
+                    "%(as_of)s); give a reason to force it"
+                ) % {
+                    "new": comparison["candidate_auc"], "old": comparison["active_auc"],
+                    "as_of": comparison["as_of"], "days": comparison["horizon_days"],
+                }  # fmt: skip
+            raise DomainError("risk.model_worse", message, version=model.version, **comparison)
+    return _activate(model=model, active=active, comparison=comparison, actor=actor, force_reason=force_reason)
+
+
+@transaction.atomic
+def _activate(
+    *, model: RiskModel, active: RiskModel | None, comparison: dict[str, Any] | None, actor: Any, force_reason: str
+) -> RiskModel:
+    if active is not None:
         RiskModel.objects.filter(pk=active.pk).update(status=RiskModel.Status.RETIRED)
     model.status = RiskModel.Status.ACTIVE
     model.activated_at = timezone.now()
@@ -115,6 +132,7 @@ def model_activate(*, model: RiskModel, actor: Any, force_reason: str = "") -> R
             "status": [RiskModel.Status.CANDIDATE, RiskModel.Status.ACTIVE],
             "replaces": [None, active.version if active else None],
             "force_reason": [None, force_reason.strip() or None],
+            "backtests": [None, comparison],
         },
     )
     return model

@@ -11,6 +11,7 @@ from typing import Any
 import numpy as np
 import polars as pl
 from django.conf import settings
+from sklearn.base import clone
 from sklearn.metrics import roc_auc_score
 
 from .estimators import LightGBMRiskClassifier, ScorecardClassifier
@@ -99,9 +100,16 @@ def _fit(estimator: Any, frame: pl.DataFrame) -> Any:
     return estimator.fit(X, y)
 
 
-def model_fit(*, kind: str, until: date, horizon_days: int | None = None, snapshots: int = 3) -> FittedModel:
-    """Fit a model on the records before `until`; validation AUC on a fifth of the operators held out."""
+def model_fit(
+    *, kind: str, until: date, horizon_days: int | None = None, snapshots: int = 3, template: Any = None
+) -> FittedModel:
+    """Fit a model on the records before `until`; validation AUC on a fifth of the operators held out. `template`,
+    an estimator, fits its specification (type and parameters, sklearn.clone) instead of `kind`'s current one."""
     horizon = horizon_days or settings.RISK_HORIZON_DAYS
+
+    def estimator_new() -> Any:
+        return clone(template) if template is not None else estimator_build(kind)
+
     frame = training_frame(until=until, horizon_days=horizon, snapshots=snapshots)
     if frame.height == 0 or frame.get_column("label").n_unique() < 2:
         raise ValueError("not enough history before this date to train a model")
@@ -109,11 +117,11 @@ def model_fit(*, kind: str, until: date, horizon_days: int | None = None, snapsh
     held = (ids * 40503 % 5) == 0
     latest = frame.get_column("snapshot") == frame.get_column("snapshot").max()
     train, test = frame.filter(pl.Series(~held)), frame.filter(pl.Series(held) & latest)
-    probe = _fit(estimator_build(kind), train)
+    probe = _fit(estimator_new(), train)
     auc = float(
         roc_auc_score(test.get_column("label").to_numpy(), probe.risk_score(test.select(FEATURE_NAMES).to_numpy()))
     )
-    estimator = _fit(estimator_build(kind), frame)
+    estimator = _fit(estimator_new(), frame)
     # The class shares are meant for the population classified next, scored with all the history before `until`
     # (the training snapshots have less history behind them, hence lower scores): cut-offs from features at `until`.
     population = features_as_of(as_of=until)
@@ -138,3 +146,35 @@ def model_fit(*, kind: str, until: date, horizon_days: int | None = None, snapsh
 def scores_for(estimator: Any, frame: pl.DataFrame) -> np.ndarray:
     """The estimator's risk scores for a features frame."""
     return np.asarray(estimator.risk_score(frame.select(FEATURE_NAMES).to_numpy()))
+
+
+def spec_backtest(
+    *, kind: str, until: date, horizon_days: int | None = None, template: Any = None
+) -> dict[str, Any] | None:
+    """The specification's backtest on the last complete horizon before `until`: the same kind (or `template`'s
+    specification) trained strictly before as-of = until − horizon − 1 day, evaluated on the serious findings of
+    the horizon after it (which ends the day before `until`). None without enough history for it.
+    """
+    horizon = horizon_days or settings.RISK_HORIZON_DAYS
+    as_of = until - timedelta(days=horizon + 1)
+    try:
+        fitted = model_fit(kind=kind, until=as_of, horizon_days=horizon, template=template)
+    except ValueError:
+        return None
+    return window_auc(fitted.estimator, as_of=as_of, horizon_days=horizon)
+
+
+def window_auc(estimator: Any, *, as_of: date, horizon_days: int) -> dict[str, Any] | None:
+    """`estimator`'s AUC on the operators in business after `as_of` (features as of it), labelled by a serious
+    finding in the horizon after it: the window, the AUC and its population. None if the labels are all alike."""
+    snapshot = labelled_snapshot(as_of=as_of, horizon_days=horizon_days)
+    labels = snapshot.get_column("label").to_numpy()
+    if snapshot.height == 0 or len(np.unique(labels)) < 2:
+        return None
+    return {
+        "as_of": as_of.isoformat(),
+        "horizon_days": horizon_days,
+        "auc": round(float(roc_auc_score(labels, scores_for(estimator, snapshot))), 4),
+        "operators": snapshot.height,
+        "positives": int(labels.sum()),
+    }

@@ -41,19 +41,61 @@ def test_first_model_registered_is_active_with_hash_window_and_features(model):
     assert type(services.model_load(model)).__name__ == "ScorecardClassifier"
 
 
-def test_a_model_that_evaluates_worse_is_refused_unless_forced(model):
-    worse = training.model_fit(kind="scorecard", until=UNTIL - dt.timedelta(days=20))
-    worse.metrics = {**worse.metrics, "auc": model.metrics["auc"] - 0.05}
-    candidate = services.model_register(fitted=worse, actor=None)
+def test_a_model_without_a_backtest_is_refused_unless_forced(model):
+    fitted = training.model_fit(kind="scorecard", until=UNTIL - dt.timedelta(days=20))
+    candidate = services.model_register(fitted=fitted, actor=None)
     assert candidate.status == RiskModel.Status.CANDIDATE
     with pytest.raises(DomainError) as exc:
         services.model_activate(model=candidate, actor=None)
-    assert exc.value.code == "risk.model_worse"
+    assert exc.value.code == "risk.model_worse" and "没有回测结果" in str(exc.value.message)
     services.model_activate(model=candidate, actor=None, force_reason="新版指标体系试运行")
     candidate.refresh_from_db()
     assert candidate.status == RiskModel.Status.ACTIVE and candidate.activation_reason == "新版指标体系试运行"
     event = AuditEvent.objects.get(object_type="risk_model", action="activate", object_id=str(candidate.pk))
     assert event.changes["force_reason"] == [None, "新版指标体系试运行"]
+    assert event.changes["backtests"][1]["basis"] == "none"
+
+
+def test_activation_compares_both_backtests_on_the_same_window(model):
+    """The active scorecard's specification is backtested on the candidate's window: the figure it is held against
+    is the one an independent backtest of that specification on that window gives."""
+    fitted = training.model_fit(kind="lightgbm", until=UNTIL)
+    fitted.metrics["backtest"] = training.spec_backtest(kind="lightgbm", until=UNTIL)
+    window = fitted.metrics["backtest"]
+    assert window["as_of"] == (UNTIL - dt.timedelta(days=366)).isoformat() and window["horizon_days"] == 365
+    scorecard = training.spec_backtest(kind="scorecard", until=UNTIL)
+    assert scorecard["as_of"] == window["as_of"] and scorecard["operators"] == window["operators"]
+    candidate = services.model_register(fitted=fitted, actor=None)
+
+    RiskModel.objects.filter(pk=candidate.pk).update(
+        metrics={**fitted.metrics, "backtest": {**window, "auc": scorecard["auc"] - 0.05}}
+    )
+    candidate.refresh_from_db()
+    with pytest.raises(DomainError) as exc:
+        services.model_activate(model=candidate, actor=None)
+    assert exc.value.code == "risk.model_worse"
+    assert exc.value.context["active_auc"] == scorecard["auc"] and exc.value.context["basis"] == "same_window"
+    assert f"AUC {scorecard['auc'] - 0.05}" in str(exc.value.message)
+    assert selectors.model_active().pk == model.pk
+
+    RiskModel.objects.filter(pk=candidate.pk).update(
+        metrics={**fitted.metrics, "backtest": {**window, "auc": scorecard["auc"] + 0.01}}
+    )
+    candidate.refresh_from_db()
+    services.model_activate(model=candidate, actor=None)
+    assert selectors.model_active().pk == candidate.pk
+    event = AuditEvent.objects.get(object_type="risk_model", action="activate", object_id=str(candidate.pk))
+    assert event.changes["backtests"][1]["active_auc"] == scorecard["auc"]
+    assert event.changes["replaces"] == [None, model.version]
+
+
+def test_the_same_specification_retrained_later_is_not_held_back(model):
+    later = UNTIL + dt.timedelta(days=60)
+    fitted = training.model_fit(kind="scorecard", until=later)
+    fitted.metrics["backtest"] = training.spec_backtest(kind="scorecard", until=later)
+    candidate = services.model_register(fitted=fitted, actor=None)
+    services.model_activate(model=candidate, actor=None)  # same procedure, same window: equal, not worse
+    assert selectors.model_active().pk == candidate.pk
 
 
 def test_classification_gives_every_active_operator_a_class_score_and_explanation(model):
@@ -158,6 +200,9 @@ def test_commands_train_classify_and_export(district, tmp_path):
     out = io.StringIO()
     call_command("risk_train", "--until", "2025-06-01", "--kind", "scorecard", stdout=out)
     assert "registered scorecard-20250601" in out.getvalue()
+    backtest = selectors.model_active().metrics["backtest"]
+    assert backtest["as_of"] == "2024-05-31" and 0 < backtest["auc"] < 1  # trained before it, judged on the year after
+    assert f"backtest AUC {backtest['auc']}" in out.getvalue()
     export = tmp_path / "classes.csv"
     call_command(
         "risk_classify", "--as-of", "2025-06-01", "--export", str(export), "--partitions", "2", stdout=out, verbosity=0

@@ -2,7 +2,7 @@
 
 Trains strictly before --as-of, evaluates on the horizon after it and prints the headline figures; the full report
 (and a calibration PNG next to it) goes to --report. On a seeded district the oracle (settings.RISK_BACKTEST_ORACLE)
-is compared on the same operators. --register files the model with its backtest AUC as a candidate.
+is compared on the same operators. --register files the model with its backtest as a candidate.
 """
 
 import json
@@ -75,6 +75,10 @@ class Command(BaseCommand):
             report_path.write_text(json.dumps(report, ensure_ascii=False, indent=2, default=str), encoding="utf-8")
             w(f"  report: {report_path}; calibration plot: {plot}")
         if options["register"]:
-            fitted.metrics = {**fitted.metrics, "auc": report["auc"], "auc_source": f"backtest as of {report['as_of']}"}
+            pop = report["population"]
+            fitted.metrics["backtest"] = {
+                "as_of": report["as_of"], "horizon_days": report["horizon_days"], "auc": report["auc"],
+                "operators": pop["operators"], "positives": pop["with_serious_finding"],
+            }  # fmt: skip
             model = risk_services.model_register(fitted=fitted, actor=None, note="risk_backtest")
             w(f"  registered {model.version} ({model.get_status_display()})")
