@@ -79,9 +79,12 @@ class Plan(BaseModel):
     inspectors_per_task = models.PositiveSmallIntegerField("每户检查人员数")
     inspector_cap = models.PositiveIntegerField("每名检查人员任务上限")
     as_of = models.DateField("名录基准日")
-    # Commit-reveal: the seed's SHA-256 is published at creation; the seed itself only after the draw.
+    # Commit-reveal: the seed's SHA-256 is published at creation; the seed itself only after the draw. Until then it
+    # is kept sealed (AES-GCM with the field key, which is not in the database): whoever can read the database —
+    # a DBA, a backup — cannot foresee the draw, nor shape the directory before the freeze to steer it.
     seed_commitment = models.CharField("随机种子承诺（SHA-256）", max_length=64)
-    seed = models.CharField("随机种子", max_length=64)
+    seed_sealed = models.TextField("随机种子（抽取前加密）", blank=True, default="")
+    seed = models.CharField("随机种子（抽取后公开）", max_length=64, blank=True, default="")
     seed_revealed = models.BooleanField("种子已公开", default=False)
     committed_at = models.DateTimeField("承诺时间")
     snapshot_sha256 = models.CharField("名录快照哈希", max_length=64, blank=True)

@@ -9,13 +9,14 @@ from typing import Any
 
 import numpy as np
 import polars as pl
+from cryptography.exceptions import InvalidTag
 from django.conf import settings
 from django.db import connection, transaction
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from foodcredit.collection import services as collection_services
-from foodcredit.core import audit
+from foodcredit.core import audit, crypto
 from foodcredit.core.bulk import stage_frame
 from foodcredit.core.errors import ConflictError, DomainError
 from foodcredit.core.sql import dialect_for
@@ -159,7 +160,7 @@ def plan_commit(
             inspector_cap=params.inspector_cap,
             as_of=as_of,
             seed_commitment=rules.seed_commitment(seed),
-            seed=seed,
+            seed_sealed=crypto.encrypt(seed),
             committed_at=timezone.now(),
             created_by=actor if getattr(actor, "pk", None) else None,
             reason=reason,
@@ -209,6 +210,28 @@ def plan_snapshot_freeze(*, plan: Plan) -> rules.Snapshot:
     return rules.snapshot_parse(built.listing)
 
 
+def _seed_unseal(plan: Plan) -> str:
+    """The committed seed, unsealed for the draw; it must still hash to the published commitment."""
+    try:
+        seed = crypto.decrypt(plan.seed_sealed)
+    except (ValueError, InvalidTag) as exc:
+        raise DomainError(
+            "planning.seed_unreadable",
+            _("随机种子无法解密（密钥已更换或数据被改动），不能抽取 / the sealed seed cannot be read (key changed or data "
+              "altered); the plan cannot be drawn"),
+            plan=plan.pk,
+        ) from exc  # fmt: skip
+    if rules.seed_commitment(seed) != plan.seed_commitment:
+        raise DomainError(
+            "planning.seed_mismatch",
+            _(
+                "随机种子与公布的承诺不符，不能抽取 / the seed does not match the published commitment; the plan cannot be drawn"
+            ),
+            plan=plan.pk,
+        )
+    return seed
+
+
 def plan_draw(*, plan: Plan, actor: Any, snapshot: rules.Snapshot | None = None) -> Plan:
     """Freeze the snapshot, draw objects and inspectors, store the tasks, then reveal the seed — all or nothing.
 
@@ -239,8 +262,10 @@ def plan_draw(*, plan: Plan, actor: Any, snapshot: rules.Snapshot | None = None)
                 "inspectors": [None, snapshot.inspectors.height],
             },
         )
-        draw = rules.draw_run(snapshot=snapshot, seed=locked.seed)
+        seed = _seed_unseal(locked)
+        draw = rules.draw_run(snapshot=snapshot, seed=seed)
         tasks_store(plan=locked, snapshot=snapshot, draw=draw, actor=actor)
+        locked.seed, locked.seed_sealed = seed, ""
         locked.task_count = int(draw.object_rows.size)
         locked.drawn_at = timezone.now()
         locked.algorithm = rules.ALGORITHM

@@ -53,6 +53,54 @@ def test_seed_commitment_is_published_before_the_snapshot(operators, inspectors,
     assert drawn.committed_at < drawn.snapshot_at <= drawn.drawn_at
 
 
+def test_the_seed_is_sealed_in_the_database_until_the_draw(operators, inspectors, regulator):
+    from django.db import connection
+
+    seed = "c0ffee" + "0" * 58
+    plan = services.plan_commit(**plan_kwargs(regulator, seed=seed))
+    with connection.cursor() as cursor:  # what a database reader sees: no seed in any column, nor in the audit
+        cursor.execute("SELECT * FROM planning_plan WHERE id = %s", [plan.pk])
+        assert not any(seed in str(value) for value in cursor.fetchone())
+    assert not AuditEvent.objects.filter(object_type="plan", changes__icontains=seed).exists()
+    drawn = services.plan_draw(plan=plan, actor=regulator)
+    assert (drawn.seed, drawn.seed_sealed, drawn.seed_revealed) == (seed, "", True)
+    assert rules.seed_commitment(drawn.seed) == drawn.seed_commitment
+    assert selectors.plan_verify(plan=drawn).ok
+
+
+def test_a_sealed_seed_altered_in_the_database_cannot_be_drawn(operators, inspectors, regulator):
+    plan = services.plan_commit(**plan_kwargs(regulator))
+    other = services.plan_commit(**plan_kwargs(regulator, seed="ab" * 32))
+    Plan.objects.filter(pk=plan.pk).update(seed_sealed=other.seed_sealed)  # a valid seal, not the committed seed
+    with pytest.raises(DomainError) as exc:
+        services.plan_draw(plan=plan, actor=regulator)
+    assert exc.value.code == "planning.seed_mismatch"
+    Plan.objects.filter(pk=plan.pk).update(seed_sealed="not a seal")
+    with pytest.raises(DomainError) as exc:
+        services.plan_draw(plan=plan, actor=regulator)
+    assert exc.value.code == "planning.seed_unreadable"
+    plan.refresh_from_db()
+    assert plan.status == Plan.Status.COMMITTED and not Task.objects.filter(plan=plan).exists()
+
+
+def test_migration_seals_the_clear_seeds_of_plans_not_drawn_yet(operators, inspectors, regulator):
+    import importlib
+
+    from django.apps import apps
+
+    migration = importlib.import_module("foodcredit.planning.migrations.0002_plan_seed_sealed")
+    seed = "c0ffee" + "0" * 58
+    waiting, drawn = (services.plan_commit(**plan_kwargs(regulator, seed=seed)) for _ in range(2))
+    drawn = services.plan_draw(plan=drawn, actor=regulator)
+    Plan.objects.filter(pk=waiting.pk).update(seed=seed, seed_sealed="")  # as stored before the migration
+    migration.seeds_seal(apps, None)
+    waiting.refresh_from_db()
+    assert waiting.seed == "" and waiting.seed_sealed and Plan.objects.get(pk=drawn.pk).seed == seed
+    assert services.plan_draw(plan=waiting, actor=regulator).seed == seed
+    migration.seeds_unseal(apps, None)  # nothing left to unseal: the plan is drawn
+    assert Plan.objects.get(pk=waiting.pk).seed == seed
+
+
 def test_plan_verify_reproduces_the_draw(operators, inspectors, regulator):
     plan = services.plan_create(**plan_kwargs(regulator))
     # The directory changes after the draw: verification uses the frozen snapshot, not today's directory.
