@@ -20,11 +20,15 @@ import numpy as np
 import polars as pl
 from dateutil.relativedelta import relativedelta
 from django.utils.translation import gettext_lazy as _
+from scipy.sparse import csr_matrix
+from scipy.sparse.csgraph import maximum_flow
 
 from foodcredit.core.errors import DomainError
 from foodcredit.core.workdays import Deadline, add_workdays
 
-ALGORITHM = "fc-draw-v1"
+# v2: when levelling sector by sector falls short, the inspectors' slots come from a maximum flow (draws that v1 made
+# are made alike; v2 draws where v1 refused wrongly).
+ALGORITHM = "fc-draw-v2"
 CLASSES = ("A", "B", "C", "D")
 SECTORS = ("production", "circulation", "catering")
 MIN_INSPECTORS_PER_TASK = 2  # 总局令第49号 Art. 23
@@ -265,6 +269,56 @@ def _water_fill(loads: np.ndarray, limits: np.ndarray, slots: int, keys: np.ndar
     return quota
 
 
+def _quotas_levelled(
+    qualified: np.ndarray, demand: np.ndarray, sectors: list[int], per_task: int, cap: int, order: np.ndarray
+) -> np.ndarray | None:
+    """Slots per inspector and sector, sector by sector (scarcest first), each levelling the loads so far under
+    `cap` (at most one slot per task of the sector); None when a sector falls short this way."""
+    quotas = np.zeros(qualified.shape, dtype=np.int64)
+    loads = np.zeros(qualified.shape[0], dtype=np.int64)
+    for s in sectors:
+        n, slots = int(demand[s]), int(demand[s]) * per_task
+        eligible = order[qualified[order, s]]
+        limits = np.minimum(np.maximum(cap - loads[eligible], 0), n)
+        if int(limits.sum()) < slots:
+            return None
+        quota = _water_fill(loads[eligible], limits, slots, np.arange(eligible.size))
+        quotas[eligible, s] = quota
+        loads[eligible] += quota
+    return quotas
+
+
+def _flow_capacity(
+    qualified: np.ndarray, demand: np.ndarray, per_task: int, cap: int, order: np.ndarray
+) -> tuple[int, np.ndarray]:
+    """The most slots any assignment can fill (source → inspector ≤ cap → sector ≤ its tasks → sink ≤ its slots),
+    and the slots per inspector and sector of one such assignment (scipy's maximum flow, inspectors in `order`)."""
+    m, k = qualified.shape
+    source, sink = 0, m + k + 1
+    pos = np.empty(m, dtype=np.int64)
+    pos[order] = np.arange(m)  # node 1 + pos[i] is inspector i: the graph follows the draw's random order
+    pairs = np.argwhere(qualified)
+    rows = np.concatenate([np.zeros(m, dtype=np.int64), 1 + pos[pairs[:, 0]], m + 1 + np.arange(k)])
+    cols = np.concatenate([1 + pos[np.arange(m)], m + 1 + pairs[:, 1], np.full(k, sink)])
+    caps = np.concatenate([np.full(m, cap), demand[pairs[:, 1]], demand * per_task]).astype(np.int32)
+    graph = csr_matrix((caps, (rows, cols)), shape=(sink + 1, sink + 1))
+    result = maximum_flow(graph, source, sink, method="dinic")
+    flow = result.flow.tocsr()
+    quotas = np.zeros((m, k), dtype=np.int64)
+    quotas[pairs[:, 0], pairs[:, 1]] = np.asarray(flow[1 + pos[pairs[:, 0]], m + 1 + pairs[:, 1]]).ravel()
+    return int(result.flow_value), quotas
+
+
+def _quotas_by_flow(
+    qualified: np.ndarray, demand: np.ndarray, per_task: int, cap: int, order: np.ndarray
+) -> np.ndarray | None:
+    """Slots per inspector and sector that fill every task within `cap` when any assignment can (max flow): where
+    an inspector qualified for two sectors is needed by the one processed later, sector by sector can fall short
+    though the whole is feasible. Not levelled as finely; None when no assignment exists."""
+    value, quotas = _flow_capacity(qualified, demand, per_task, cap, order)
+    return quotas if value == int(demand.sum()) * per_task else None
+
+
 def inspectors_assign(
     *,
     task_sectors: np.ndarray,
@@ -286,9 +340,7 @@ def inspectors_assign(
 
     qualified: bool (inspectors, sectors); conflicts: {(object row, inspector index)}.
     """
-    t, m = task_sectors.size, qualified.shape[0]
-    out = np.full((t, per_task), -1, dtype=np.int64)
-    loads = np.zeros(m, dtype=np.int64)
+    out = np.full((task_sectors.size, per_task), -1, dtype=np.int64)
     demand = np.bincount(task_sectors, minlength=qualified.shape[1])
     sectors = [s for s in range(qualified.shape[1]) if demand[s]]
     for s in sectors:
@@ -302,29 +354,37 @@ def inspectors_assign(
                 needed=per_task,
             )
     sectors.sort(key=lambda s: (qualified[:, s].sum() * cap / (demand[s] * per_task), s))
+    order = np.argsort(inspector_keys, kind="stable")  # the draw's random inspector order
+    quotas = _quotas_levelled(qualified, demand, sectors, per_task, cap, order)
+    if quotas is None:  # sector by sector fell short: is there any way at all (max flow)?
+        quotas = _quotas_by_flow(qualified, demand, per_task, cap, order)
+    if quotas is None:
+        slots = int(demand.sum()) * per_task
+        capacity = _flow_capacity(qualified, demand, per_task, cap, order)[0]
+        short = [
+            SECTORS[s]
+            for s in sectors
+            if int(np.minimum(qualified[:, s] * cap, demand[s]).sum()) < demand[s] * per_task
+        ]
+        raise DomainError(
+            "planning.cap_exceeded",
+            _(
+                "检查人员任务上限不足以覆盖全部任务（需%(slots)s人次，至多可排%(capacity)s人次） / the per-inspector cap "
+                "leaves too few slots for the tasks (%(slots)s needed, at most %(capacity)s possible)"
+            )
+            % {"slots": slots, "capacity": capacity},
+            slots=slots,
+            capacity=capacity,
+            sectors=short or [SECTORS[s] for s in sectors],
+        )
     for s in sectors:
         rows = np.flatnonzero(task_sectors == s)
         rows = rows[np.argsort(task_keys[rows], kind="stable")]
-        n, slots = rows.size, rows.size * per_task
-        eligible = np.flatnonzero(qualified[:, s])
-        eligible = eligible[np.argsort(inspector_keys[eligible], kind="stable")]
-        limits = np.minimum(np.maximum(cap - loads[eligible], 0), n)
-        if int(limits.sum()) < slots:
-            raise DomainError(
-                "planning.cap_exceeded",
-                _(
-                    "检查人员任务上限不足以覆盖%(sector)s业态的任务 / the per-inspector cap leaves too few slots for sector %(sector)s"
-                )
-                % {"sector": SECTORS[s]},
-                sector=SECTORS[s],
-                slots=slots,
-                capacity=int(limits.sum()),
-            )
-        quota = _water_fill(loads[eligible], limits, slots, inspector_keys[eligible])
-        dealt = np.repeat(eligible, quota)
-        positions = np.arange(slots)
+        n = rows.size
+        eligible = order[quotas[order, s] > 0]
+        dealt = np.repeat(eligible, quotas[eligible, s])
+        positions = np.arange(n * per_task)
         out[rows[positions % n], positions // n] = dealt
-        loads[eligible] += quota
     if conflicts:
         _conflicts_resolve(out, task_sectors, task_objects, conflicts, task_keys)
     return out

@@ -188,6 +188,31 @@ def test_draw_errors_empty_scope_too_few_inspectors_and_cap():
     assert err.value.code == "planning.cap_exceeded"
 
 
+def test_inspectors_shared_by_two_sectors_are_kept_for_the_one_that_needs_them():
+    """X0, X1 may inspect production and circulation, Z0–Z2 circulation only; cap 2, two inspectors a task. Levelling
+    circulation first (the scarcer by ratio) gives every inspector a slot there and a third one to someone, so the
+    one production task could find only one free X: the old draw refused it as over the cap. There is a way — each
+    X once in circulation, once in production — and it is found."""
+    sectors = np.array([0, 1, 1, 1, 1])  # one production task, four circulation tasks
+    qualified = np.array([[1, 1, 0], [1, 1, 0], [0, 1, 0], [0, 1, 0], [0, 1, 0]], dtype=bool)
+    for keys in ([0, 1, 2, 3, 4], [4, 3, 2, 1, 0], [2, 0, 4, 1, 3]):  # whatever the draw's inspector order
+        out = rules.inspectors_assign(
+            task_sectors=sectors, task_objects=np.arange(5), qualified=qualified, conflicts=set(), per_task=2, cap=2,
+            task_keys=np.arange(5), inspector_keys=np.array(keys),
+        )  # fmt: skip
+        assert (out >= 0).all() and all(len(set(row)) == 2 for row in out.tolist())
+        assert all(qualified[i, s] for row, s in zip(out.tolist(), sectors, strict=True) for i in row)
+        assert np.bincount(out.ravel(), minlength=5).max() <= 2
+        assert set(out[0].tolist()) == {0, 1}
+    with pytest.raises(DomainError) as err:  # one slot a head: truly too few
+        rules.inspectors_assign(
+            task_sectors=sectors, task_objects=np.arange(5), qualified=qualified, conflicts=set(), per_task=2, cap=1,
+            task_keys=np.arange(5), inspector_keys=np.arange(5),
+        )  # fmt: skip
+    assert err.value.code == "planning.cap_exceeded"
+    assert (err.value.context["slots"], err.value.context["capacity"]) == (10, 5)
+
+
 def test_seed_commitment_is_sha256_of_the_seed():
     assert rules.seed_commitment("00" * 32) == "60e05bd1b195af2f94112fa7197a5c88289058840ce7c6df9693756bc6250f55"
 
