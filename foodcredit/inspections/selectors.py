@@ -3,7 +3,7 @@
 from datetime import date
 from typing import Any
 
-from django.db.models import QuerySet
+from django.db.models import Max, QuerySet
 
 from .models import Inspection, Inspector
 
@@ -11,6 +11,17 @@ from .models import Inspection, Inspector
 def inspection_operator_ids_since(*, since: date) -> QuerySet[Inspection, Any]:
     """`operator_id` values of operators inspected on or after `since` (a subquery for exclusions)."""
     return Inspection.objects.filter(inspected_on__gte=since).values("operator_id")
+
+
+def inspection_last_dates(*, as_of: date) -> QuerySet[Inspection, Any]:
+    """Per operator, the date of its latest on-site inspection (any kind) on or before `as_of`: operator_id, last."""
+    return (
+        Inspection.objects.filter(inspected_on__lte=as_of)
+        .values("operator_id")
+        .annotate(last=Max("inspected_on"))
+        .order_by()
+        .values_list("operator_id", "last")
+    )
 
 
 def inspector_by_cert_no(*, cert_no: str) -> Inspector | None:

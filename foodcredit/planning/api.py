@@ -18,6 +18,10 @@ from .models import Plan, Task
 from .schemas import (
     ConflictIn,
     FacilitationOut,
+    FrequencyClassOut,
+    FrequencyFilter,
+    FrequencyPageOut,
+    FrequencyRowOut,
     InspectorOut,
     InspectorProfileIn,
     ObjectFilter,
@@ -32,6 +36,7 @@ from .schemas import (
     ResultIn,
     TaskOut,
 )
+from .selectors import frequency as frequency_selectors
 
 router = Router(tags=["planning"])
 
@@ -123,6 +128,37 @@ def object_list(request: HttpRequest, filters: Query[ObjectFilter]) -> ObjectPag
         for o in page
     ]
     return ObjectPageOut(count=found.count(), items=items)
+
+
+@router.get(
+    "/frequency",
+    response=FrequencyPageOut,
+    operation_id="planning_frequency",
+    summary="检查频次到期清单 / Operators due for an inspection by their class's minimum frequency",
+)
+def frequency_list(request: HttpRequest, filters: Query[FrequencyFilter]) -> FrequencyPageOut:
+    """Active operators in the caller's scope whose class's minimum on-site frequency calls for an inspection,
+    most overdue first (with `overdue=false`, all of them with their next due day); per class, how many."""
+    if not selectors.can_see_frequency(user=request.user):
+        raise HttpError(403, "forbidden")
+    scope = selectors.Scope(
+        streets=[filters.street] if filters.street else [],
+        sectors=[filters.sector] if filters.sector else [],
+        business_types=[],
+    )
+    due = frequency_selectors.frequency_due(for_user=request.user, scope=scope, as_of=timezone.localdate())
+    rows = due.rows
+    if filters.risk_class:
+        rows = rows.filter(rows["risk_class"] == filters.risk_class)
+    if filters.overdue:
+        rows = rows.filter(rows["overdue_days"] >= 0)
+    page = rows.slice(filters.offset, filters.limit)
+    return FrequencyPageOut(
+        as_of=due.as_of,
+        classes={cls: FrequencyClassOut(interval_days=days, **due.summary[cls]) for cls, days in due.intervals.items()},
+        count=rows.height,
+        items=[FrequencyRowOut(**row) for row in page.select(list(FrequencyRowOut.model_fields)).to_dicts()],
+    )
 
 
 @router.get(

@@ -11,6 +11,7 @@ from __future__ import annotations
 import hashlib
 import io
 import json
+import math
 import zlib
 from dataclasses import dataclass
 from datetime import date
@@ -518,6 +519,12 @@ def frequency_shortfall(
     per_year = 365 / days if days > 0 else 0.0
     expected = {cls: float(ratios.get(cls, 0.0)) * per_year for cls in CLASSES}
     return {cls: round(v, 3) for cls, v in expected.items() if v < float(min_frequency.get(cls, 0.0))}
+
+
+def frequency_interval_days(min_frequency: dict[str, float]) -> dict[str, int]:
+    """Days between on-site inspections each class's minimum frequency allows (visits a year → ⌈365 / visits⌉):
+    A 0.5 → 730, B 1 → 365, C 2 → 183, D 3 → 122. A class without a minimum gets none."""
+    return {cls: math.ceil(365 / float(v)) for cls, v in min_frequency.items() if float(v) > 0}
 
 
 @dataclass(frozen=True)

@@ -18,6 +18,39 @@ class ObjectFilter(Schema):
     limit: int = Field(default=100, ge=1, le=1000)
 
 
+class FrequencyFilter(Schema):
+    street: str = ""
+    sector: Sector | None = None
+    risk_class: RiskClass | None = None
+    overdue: bool = Field(default=True, description="only operators due or overdue on today's date")
+    limit: int = Field(default=100, ge=1, le=1000)
+    offset: int = Field(default=0, ge=0)
+
+
+class FrequencyRowOut(Schema):
+    uscc: str
+    name: str
+    street: str
+    sector: str
+    risk_class: str
+    last_inspected_on: date | None = Field(description="latest on-site inspection of any kind; none if never")
+    due_on: date = Field(description="the class's interval after the last inspection (or the registration)")
+    overdue_days: int = Field(description="days since due_on; negative: days left")
+
+
+class FrequencyClassOut(Schema):
+    interval_days: int
+    operators: int
+    overdue: int
+
+
+class FrequencyPageOut(Schema):
+    as_of: date
+    classes: dict[str, FrequencyClassOut]
+    count: int
+    items: list[FrequencyRowOut]
+
+
 class ObjectOut(Schema):
     uscc: str
     name: str

@@ -22,8 +22,8 @@ from foodcredit.operators import selectors as operator_selectors
 from foodcredit.operators.models import Operator
 from foodcredit.risk import selectors as risk_selectors
 
-from . import rules
-from .models import InspectorConflict, Plan, Task, TaskInspector, Trigger
+from .. import rules
+from ..models import InspectorConflict, Plan, Task, TaskInspector, Trigger
 
 Reader = User | AnonymousUser
 R = User.Role
@@ -111,7 +111,14 @@ def _frame(queryset: QuerySet[Any], schema: dict[str, Any]) -> pl.DataFrame:
     with connection.cursor() as cur:
         if connection.vendor != "postgresql":
             cur.execute(sql, params)
-            return pl.DataFrame(cur.fetchall(), schema=schema, orient="row")
+            # SQLite hands back an aggregate's date (MAX of a date column) as text: parse those.
+            raw_rows = pl.DataFrame(cur.fetchall(), schema=list(schema), orient="row", infer_schema_length=None)
+            return raw_rows.with_columns(
+                pl.col(name).str.to_date("%Y-%m-%d")
+                if dtype == pl.Date and raw_rows.schema[name] == pl.Utf8
+                else pl.col(name).cast(dtype)
+                for name, dtype in schema.items()
+            )
         buf = io.BytesIO()
         with cur.cursor.copy(f"COPY ({sql}) TO STDOUT WITH (FORMAT csv)", params) as copy:
             for block in copy:
@@ -388,6 +395,11 @@ def can_plan(*, user: Reader) -> bool:
 def can_manage_inspectors(*, user: Reader) -> bool:
     """The inspector directory's planning data is kept by regulators."""
     return isinstance(user, User) and user.role in (R.DISTRICT_REGULATOR, R.STATION_REGULATOR)
+
+
+def can_see_frequency(*, user: Reader) -> bool:
+    """The minimum-frequency list schedules routine inspections: regulators (a station sees its streets)."""
+    return isinstance(user, User) and user.is_authenticated and user.role in (R.DISTRICT_REGULATOR, R.STATION_REGULATOR)
 
 
 def can_record_result(*, user: Reader, task: Task) -> bool:
