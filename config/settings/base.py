@@ -1,6 +1,7 @@
 """Settings shared by every deployment. Values that differ per deployment come from the environment."""
 
 import os
+from datetime import timedelta
 from pathlib import Path
 
 import dj_database_url
@@ -22,6 +23,7 @@ INSTALLED_APPS = [
     "django.contrib.sessions",
     "django.contrib.messages",
     "django.contrib.staticfiles",
+    "axes",
     "foodcredit.core",
     "foodcredit.accounts",
     "foodcredit.operators",
@@ -51,7 +53,20 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "foodcredit.core.middleware.RequestIdMiddleware",
+    "foodcredit.core.middleware.SessionLifetimeMiddleware",
+    "axes.middleware.AxesMiddleware",  # last, as django-axes asks: turns a lockout into its response
 ]
+
+# SECURITY.md A1: login lockout (django-axes; defaults set explicitly). Five failures for one username (from one
+# address, or from anywhere) lock it for 30 minutes — not per address alone, which would lock a whole bureau behind
+# one NAT address; a success resets the count. Every failure and every lockout is also an audit row (office login).
+AUTHENTICATION_BACKENDS = ["axes.backends.AxesStandaloneBackend", "django.contrib.auth.backends.ModelBackend"]
+AXES_FAILURE_LIMIT = 5
+AXES_COOLOFF_TIME = timedelta(minutes=30)
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"], "username"]
+AXES_RESET_ON_SUCCESS = True
+AXES_LOCKOUT_CALLABLE = "foodcredit.office.views_auth.login_locked_out"
+AXES_VERBOSE = False
 
 ROOT_URLCONF = "config.urls"
 WSGI_APPLICATION = "config.wsgi.application"
@@ -122,6 +137,7 @@ STATICFILES_DIRS = [
 MEDIA_ROOT = VAR_DIR / "media"
 
 SESSION_COOKIE_AGE = 30 * 60  # SECURITY.md A4: idle limit ≤ 30 min
+SESSION_ABSOLUTE_AGE = 12 * 60 * 60  # SECURITY.md A4: a login lasts at most 12 hours, however busy
 SESSION_SAVE_EVERY_REQUEST = True
 SESSION_COOKIE_HTTPONLY = True
 CSRF_COOKIE_HTTPONLY = False  # htmx reads the token from the cookie-less meta tag; keep default behaviour

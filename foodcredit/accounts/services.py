@@ -152,3 +152,18 @@ def demo_accounts_ensure(
             )
         )
     return logins
+
+
+def login_attempt_record(*, username: str, address: str, outcome: str, user: User | None = None) -> None:
+    """An audit row for a login attempt at the office: `outcome` "success", "failure" or "locked" (SECURITY.md A1,
+    D3). The username is the one typed (it may name no account); the address is the client's as Django sees it."""
+    if outcome not in ("success", "failure", "locked"):
+        raise ValueError(f"unknown login outcome {outcome!r}")
+    audit.record(
+        actor=user,
+        action=f"login_{outcome}",
+        object_type="user",
+        object_id=(user.pk if user is not None else username[:150]),
+        changes={"username": [None, username[:150]], "address": [None, address[:64]]},
+        success=outcome == "success",
+    )

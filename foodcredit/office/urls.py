@@ -1,16 +1,12 @@
 from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
-from . import views, views_risk
+from . import views, views_auth, views_risk
 
 app_name = "office"
 urlpatterns = [
     path("", views.home, name="home"),
-    path(
-        "login/",
-        auth_views.LoginView.as_view(template_name="office/login.html", redirect_authenticated_user=True),
-        name="login",
-    ),
+    path("login/", views_auth.OfficeLoginView.as_view(), name="login"),
     path("logout/", auth_views.LogoutView.as_view(next_page="office:login"), name="logout"),
     path("operators/", views.operator_search, name="operator_search"),
     path("operators/<str:uscc>/", views.operator_detail, name="operator_detail"),

@@ -2,7 +2,7 @@
 
 import pytest
 from django.contrib.auth import authenticate
-from django.test import override_settings
+from django.test import RequestFactory, override_settings
 
 from foodcredit.accounts.models import Department, User
 from foodcredit.accounts.services import DEMO_USERS, demo_accounts_ensure
@@ -32,7 +32,8 @@ def test_demo_accounts_ensure_creates_one_user_per_role():
     assert business.operator_usccs == ["91500105000000001M"]
     assert User.objects.get(username="inspector").inspector_cert_no == "C123456"
     assert User.objects.get(username="station").streets == ["观音桥街道", "华新街街道"]
-    assert authenticate(username="district", password="Jiangbei#2022demo") is not None
+    request = RequestFactory().post("/office/login/")  # django-axes needs the request to authenticate
+    assert authenticate(request, username="district", password="Jiangbei#2022demo") is not None
     assert AuditEvent.objects.filter(object_type="user", action="create").count() == len(DEMO_USERS)
 
 
