@@ -1,7 +1,6 @@
 """The back office in a real browser (Playwright driving Debian's Chromium): log in, find an operator, page its file."""
 
 import datetime as dt
-import os
 from pathlib import Path
 
 import polars as pl
@@ -33,8 +32,10 @@ def district(tmp_path):
     return uscc
 
 
-def test_regulator_logs_in_finds_an_operator_and_loads_more_of_its_credit_file(live_server, district, tmp_path):
-    os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")  # Playwright's sync API runs an event loop
+def test_regulator_logs_in_finds_an_operator_and_loads_more_of_its_credit_file(
+    live_server, district, tmp_path, monkeypatch
+):
+    monkeypatch.setenv("DJANGO_ALLOW_ASYNC_UNSAFE", "true")  # Playwright's sync API runs an event loop
     from playwright.sync_api import expect, sync_playwright
 
     with sync_playwright() as p:
@@ -44,6 +45,8 @@ def test_regulator_logs_in_finds_an_operator_and_loads_more_of_its_credit_file(l
                   "--disable-component-update", "--disable-sync", "--no-first-run"],
         )  # fmt: skip
         page = browser.new_page(locale="zh-CN", extra_http_headers={"Accept-Language": "zh-CN"})
+        blocked = []  # anything the Content-Security-Policy stops (an inline style or script, a foreign asset)
+        page.on("console", lambda m: blocked.append(m.text) if "Content Security Policy" in m.text else None)
         page.goto(f"{live_server.url}/office/login/")
         page.fill("input[name=username]", "reg")
         page.fill("input[name=password]", PASSWORD)
@@ -55,5 +58,7 @@ def test_regulator_logs_in_finds_an_operator_and_loads_more_of_its_credit_file(l
         expect(rows).to_have_count(50)
         page.get_by_role("link", name="加载更多").click()
         expect(rows).to_have_count(61)  # 60 inspections and the registration entry
+        expect(page.locator(".chart svg").first).to_be_visible()  # the entries-per-year chart, drawn under the CSP
+        assert blocked == []
         page.screenshot(path=str(tmp_path / "credit_file.png"), full_page=True)
         browser.close()
