@@ -163,7 +163,7 @@ def login_attempt_record(*, username: str, address: str, outcome: str, user: Use
         actor=user,
         action=f"login_{outcome}",
         object_type="user",
-        object_id=(user.pk if user is not None else username[:150]),
+        object_id=(user.pk if user is not None else username[:64]),  # AuditEvent.object_id holds 64
         changes={"username": [None, username[:150]], "address": [None, address[:64]]},
         success=outcome == "success",
     )

@@ -76,3 +76,10 @@ def test_an_idle_session_ends_after_thirty_minutes(client, accounts):
         _login(client, PASSWORD)
         clock.shift(timedelta(minutes=31))
         assert client.get("/api/v1/planning/frequency").status_code == 401
+
+
+def test_a_very_long_username_is_refused_and_audited_not_a_server_error(client, accounts):
+    response = _login(client, "wrong", username="很长的用户名" * 40)
+    assert response.status_code == 200
+    row = AuditEvent.objects.get(action="login_failure")
+    assert len(row.object_id) == 64 and row.changes["username"][1] == ("很长的用户名" * 40)[:150]
