@@ -252,6 +252,9 @@ RISK_SCORE_BANDS = {"A": 30.0, "B": 45.0, "C": 60.0}  # 2016 grading [M]: A ≤3
 RISK_HORIZON_DAYS = 365  # issue 3: a serious finding in the next 12 months
 RISK_DECAY_DAYS = 365  # age at which a record weighs 1/e in the decayed counts (local choice)
 RISK_STRICTNESS_PRIOR_WEIGHT = 30  # inspections of prior weight when shrinking an inspector's nonconform rate
+# Extra connections of the feature pass (risk.ledger_pass.pass_connections): None = the server's
+# max_parallel_workers_per_gather on a large ledger; 0 behind a transaction-pooling pgbouncer (no shared snapshots).
+RISK_PASS_CONNECTIONS = None
 RISK_OVERRIDE_MAX_DAYS = 365  # a regulator's class override lasts at most this long (local choice)
 RISK_INDICATORS = "v1"  # risk/indicators/<name>.yaml
 # A callable(as_of=, horizon_days=) -> frame (uscc, label, oracle_score) or None: risk_backtest's oracle (seeded data).

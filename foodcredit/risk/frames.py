@@ -2,6 +2,7 @@
 (text COPY for mixed columns, binary COPY for numbers) and planner settings for one block of queries."""
 
 import io
+import logging
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -10,8 +11,11 @@ from typing import Any
 
 import numpy as np
 import polars as pl
+import psycopg
 from django.db import connection
 from psycopg import sql as psycopg_sql
+
+logger = logging.getLogger(__name__)
 
 
 @dataclass(frozen=True)
@@ -205,7 +209,11 @@ def snapshot_siblings(count: int, *, enabled: bool) -> Iterator[list[Any]]:
     siblings: list[Any] = []
     try:
         for _ in range(count):
-            raw = connection.get_new_connection(connection.get_connection_params())
+            try:
+                raw = connection.get_new_connection(connection.get_connection_params())
+            except psycopg.OperationalError as exc:  # e.g. max_connections reached: go on with fewer (or none)
+                logger.warning("feature pass: opened %d of %d sibling connections (%s)", len(siblings), count, exc)
+                break
             siblings.append(raw)
             raw.autocommit = True
             raw.execute("BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY")

@@ -224,8 +224,13 @@ def _workers() -> int:
 
 
 def pass_connections() -> int:
-    """How many connections the feature pass is worth: on a large PostgreSQL ledger, one per process the server lets
-    one query use (max_parallel_workers_per_gather, at least 1); else 1."""
+    """How many extra connections the feature pass opens: settings.RISK_PASS_CONNECTIONS when set (0: none, all on
+    Django's connection — behind a transaction-pooling pgbouncer, which cannot share a snapshot); else, on a large
+    PostgreSQL ledger, one per process the server lets one query use (max_parallel_workers_per_gather, at least 1),
+    and 1 on a small one."""
+    configured = getattr(settings, "RISK_PASS_CONNECTIONS", None)
+    if configured is not None:
+        return max(0, int(configured))
     return max(1, _workers()) if _large() else 1
 
 

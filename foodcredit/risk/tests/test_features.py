@@ -165,3 +165,44 @@ def test_ledger_pass_on_snapshot_siblings_equals_one_connection(transactional_db
     assert used == [None]
     assert beside.height == len(frames["operators"])
     assert_frame_equal(beside, here)
+
+
+@pytest.mark.pg_only  # snapshot siblings are PostgreSQL connections
+def test_ledger_pass_goes_on_with_fewer_siblings_or_none(transactional_db, monkeypatch, settings):
+    """Behind a pgbouncer (RISK_PASS_CONNECTIONS = 0) or when the server refuses a connection, the pass runs on what
+    it has, with the same answers."""
+    import psycopg
+    from django.db import connection
+
+    from foodcredit.risk import ledger_pass
+
+    from .world import world_frames, world_write
+
+    monkeypatch.setattr(ledger_pass, "LARGE_LEDGER_ROWS", 0)  # two ranges, two siblings wanted
+    world_write(world_frames())
+    used = []
+    read = ledger_pass.read_numbers
+    monkeypatch.setattr(
+        ledger_pass, "read_numbers", lambda sql, schema, raw=None: used.append(raw) or read(sql, schema, raw=raw)
+    )
+    expected = features_as_of(as_of=AS_OF)
+    assert len({id(r) for r in used}) == 2
+
+    used.clear()
+    opened = []
+    connect = connection.get_new_connection
+
+    def second_refused(params):
+        if opened:
+            raise psycopg.OperationalError("FATAL: sorry, too many clients already")
+        opened.append(True)
+        return connect(params)
+
+    monkeypatch.setattr(connection, "get_new_connection", second_refused)
+    assert_frame_equal(features_as_of(as_of=AS_OF), expected)
+    assert len(used) == 1 and used[0] is not None  # both ranges on the one sibling it got
+
+    used.clear()
+    settings.RISK_PASS_CONNECTIONS = 0
+    assert_frame_equal(features_as_of(as_of=AS_OF), expected)
+    assert used == [None]  # all on Django's connection
