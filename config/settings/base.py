@@ -56,6 +56,7 @@ MIDDLEWARE = [
     "csp.middleware.CSPMiddleware",
     "foodcredit.core.middleware.RequestIdMiddleware",
     "foodcredit.core.middleware.SessionLifetimeMiddleware",
+    "foodcredit.accounts.middleware.PasswordExpiryMiddleware",
     "axes.middleware.AxesMiddleware",  # last, as django-axes asks: turns a lockout into its response
 ]
 
@@ -134,7 +135,10 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator", "OPTIONS": {"min_length": 12}},
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
+    {"NAME": "foodcredit.accounts.validators.ContextWordValidator"},
+    {"NAME": "foodcredit.accounts.validators.StaffCharacterKindsValidator", "OPTIONS": {"min_kinds": 3}},
 ]
+PASSWORD_MAX_AGE_DAYS = 90  # SECURITY.md A2: staff passwords are changed every 90 days (等保 测评 practice)
 
 LANGUAGE_CODE = "zh-hans"
 LANGUAGES = [("zh-hans", _("简体中文")), ("en", _("English"))]

@@ -1,7 +1,13 @@
 """Users, roles, departments and scopes (DOMAIN.md Part I §5)."""
 
+from datetime import datetime, timedelta
+from typing import Any, ClassVar
+
+from django.conf import settings
 from django.contrib.auth.models import AbstractUser
+from django.contrib.auth.models import UserManager as DjangoUserManager
 from django.db import models
+from django.utils import timezone
 
 
 class Department(models.Model):
@@ -27,6 +33,22 @@ class Department(models.Model):
         return self.name
 
 
+class UserManager(DjangoUserManager["User"]):
+    """Django's, dating the password of an account created with one (create_user sets the hash directly)."""
+
+    def create_user(self, username: str, email: str | None = None, password: str | None = None, **extra: Any) -> "User":
+        if password is not None:
+            extra.setdefault("password_changed_at", timezone.now())
+        return super().create_user(username, email, password, **extra)
+
+    def create_superuser(
+        self, username: str, email: str | None = None, password: str | None = None, **extra: Any
+    ) -> "User":
+        if password is not None:
+            extra.setdefault("password_changed_at", timezone.now())
+        return super().create_superuser(username, email, password, **extra)
+
+
 class User(AbstractUser):
     """A person who logs in. One role; scope from the role, the department and its streets."""
 
@@ -46,10 +68,30 @@ class User(AbstractUser):
     # Business users: the USCCs of the operators they act for.
     operator_usccs = models.JSONField("所代表企业", default=list, blank=True)
     inspector_cert_no = models.CharField("执法证号", max_length=40, blank=True)
+    password_changed_at = models.DateTimeField("密码修改时间", null=True, blank=True)
+
+    objects: ClassVar[UserManager] = UserManager()
 
     class Meta:
         verbose_name = "用户"
         verbose_name_plural = "用户"
+
+    def set_password(self, raw_password: str | None) -> None:
+        super().set_password(raw_password)
+        self.password_changed_at = timezone.now()
+
+    @property
+    def is_external(self) -> bool:
+        """Business and association users: outside the bureau and the departments."""
+        return self.role in (self.Role.BUSINESS, self.Role.ASSOCIATION)
+
+    def password_expired(self, now: datetime | None = None) -> bool:
+        """A staff account's password older than PASSWORD_MAX_AGE_DAYS (SECURITY.md A2: 90 days, staff only). An
+        account whose password was never set through the application (no date) is not held to it."""
+        if self.is_external or self.password_changed_at is None:
+            return False
+        limit = timedelta(days=int(settings.PASSWORD_MAX_AGE_DAYS))
+        return (now or timezone.now()) - self.password_changed_at > limit
 
     @property
     def streets(self) -> list[str]:

@@ -167,3 +167,19 @@ def login_attempt_record(*, username: str, address: str, outcome: str, user: Use
         changes={"username": [None, username[:150]], "address": [None, address[:64]]},
         success=outcome == "success",
     )
+
+
+@transaction.atomic
+def password_set(*, user: User, new_password: str, actor: User | None) -> None:
+    """Set a password already validated by the caller's form (AUTH_PASSWORD_VALIDATORS) and date it; audited
+    without the password."""
+    before = user.password_changed_at
+    user.set_password(new_password)
+    user.save(update_fields=["password", "password_changed_at"])
+    audit.record(
+        actor=actor,
+        action="password_change",
+        object_type="user",
+        object_id=user.pk,
+        changes={"password_changed_at": [before, user.password_changed_at]},
+    )

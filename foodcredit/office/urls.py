@@ -7,6 +7,7 @@ app_name = "office"
 urlpatterns = [
     path("", views.home, name="home"),
     path("login/", views_auth.OfficeLoginView.as_view(), name="login"),
+    path("password/", views_auth.OfficePasswordChangeView.as_view(), name="password_change"),
     path("logout/", auth_views.LogoutView.as_view(next_page="office:login"), name="logout"),
     path("operators/", views.operator_search, name="operator_search"),
     path("operators/<str:uscc>/", views.operator_detail, name="operator_detail"),

@@ -3,10 +3,15 @@
 
 from typing import Any
 
+from django.contrib import messages
+from django.contrib.auth import update_session_auth_hash
 from django.contrib.auth import views as auth_views
-from django.contrib.auth.forms import AuthenticationForm
+from django.contrib.auth.forms import AuthenticationForm, PasswordChangeForm
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import render
+from django.shortcuts import redirect, render
+from django.urls import reverse_lazy
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 
 from foodcredit.accounts import services as account_services
@@ -33,6 +38,30 @@ class OfficeLoginView(auth_views.LoginView):
             username=str(form.data.get("username", "")), address=_address(self.request), outcome="failure"
         )
         return super().form_invalid(form)
+
+
+class OfficePasswordChangeView(auth_views.PasswordChangeView):
+    """Change one's password (also where an expired staff password sends its owner); audited by the service."""
+
+    template_name = "office/password_change.html"
+    success_url = reverse_lazy("office:home")
+
+    def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
+        from django.conf import settings
+        from django.contrib.auth.password_validation import password_validators_help_texts
+
+        return super().get_context_data(
+            max_age_days=settings.PASSWORD_MAX_AGE_DAYS, help_texts=password_validators_help_texts(), **kwargs
+        )
+
+    def form_valid(self, form: PasswordChangeForm) -> HttpResponse:
+        account_services.password_set(user=form.user, new_password=form.cleaned_data["new_password1"], actor=form.user)
+        update_session_auth_hash(self.request, form.user)  # this session stays logged in, the others end
+        messages.success(self.request, _("密码已修改。"))
+        target = self.request.GET.get("next", "")
+        if target and url_has_allowed_host_and_scheme(target, allowed_hosts={self.request.get_host()}):
+            return redirect(target)
+        return redirect(self.success_url)
 
 
 @never_cache

@@ -74,8 +74,11 @@ class UserFactory(DjangoModelFactory):
 
     @classmethod
     def _create(cls, model_class, *args, **kwargs):
+        changed_at = kwargs.pop("password_changed_at", None)
         user = model_class(*args, **kwargs)
         user.set_password(PASSWORD)
+        # Undated unless a test dates it: tests that travel years ahead are about other things than password age.
+        user.password_changed_at = changed_at
         user.save()
         return user
 
