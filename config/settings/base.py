@@ -25,6 +25,8 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "axes",
     "csp",
+    "django_otp",
+    "django_otp.plugins.otp_totp",
     "foodcredit.core",
     "foodcredit.accounts",
     "foodcredit.operators",
@@ -51,11 +53,13 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django_otp.middleware.OTPMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "csp.middleware.CSPMiddleware",
     "foodcredit.core.middleware.RequestIdMiddleware",
     "foodcredit.core.middleware.SessionLifetimeMiddleware",
+    "foodcredit.accounts.middleware.TwoFactorMiddleware",
     "foodcredit.accounts.middleware.PasswordExpiryMiddleware",
     "axes.middleware.AxesMiddleware",  # last, as django-axes asks: turns a lockout into its response
 ]
@@ -138,6 +142,10 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "foodcredit.accounts.validators.ContextWordValidator"},
     {"NAME": "foodcredit.accounts.validators.StaffCharacterKindsValidator", "OPTIONS": {"min_kinds": 3}},
 ]
+# SECURITY.md A3 (等保 §8.1.4.1 d): staff log in with a password and a TOTP code (django-otp; 30-second steps, one
+# step of tolerance, a code used once). Business and association users: password only. Development turns it off.
+STAFF_TWO_FACTOR = True
+OTP_TOTP_ISSUER = "食品安全信用监管平台"
 PASSWORD_MAX_AGE_DAYS = 90  # SECURITY.md A2: staff passwords are changed every 90 days (等保 测评 practice)
 
 LANGUAGE_CODE = "zh-hans"

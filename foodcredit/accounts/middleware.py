@@ -1,13 +1,44 @@
-"""A staff account whose password has expired (SECURITY.md A2) can do nothing but change it or log out."""
+"""Staff accounts: a second factor before anything else (SECURITY.md A3), and a password that has expired
+(SECURITY.md A2) can only be changed. Either way the office sends the user to the page that settles it and the API
+answers with a code that names the reason."""
 
 from collections.abc import Callable
 from urllib.parse import quote
 
+from django.conf import settings
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect
 from django.urls import reverse
 
-OPEN_PATHS = ("/office/password/", "/office/logout/", "/static/")
+OPEN_PATHS = ("/office/password/", "/office/otp/", "/office/logout/", "/static/")
+TWO_FACTOR_PATHS = ("/office/otp/", "/office/logout/", "/static/")
+
+
+class TwoFactorMiddleware:
+    """After the password, a staff account's session counts only once a TOTP code has verified it (django-otp's
+    `is_verified`); business and association users log in with a password alone."""
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        user = getattr(request, "user", None)
+        pending = (
+            settings.STAFF_TWO_FACTOR
+            and user is not None
+            and user.is_authenticated
+            and not getattr(user, "is_external", True)
+            and not user.is_verified()
+        )
+        if pending and not request.path.startswith(TWO_FACTOR_PATHS):
+            if request.path.startswith("/api/"):
+                return JsonResponse(
+                    {"code": "accounts.two_factor_required",
+                     "detail": "请先输入动态验证码 / enter the code of your authenticator first"},
+                    status=401,
+                )  # fmt: skip
+            return redirect(f"{reverse('office:otp')}?next={quote(request.get_full_path())}")
+        return self.get_response(request)
 
 
 class PasswordExpiryMiddleware:

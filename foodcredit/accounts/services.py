@@ -5,6 +5,7 @@ from dataclasses import dataclass
 from django.conf import settings
 from django.db import transaction
 from django.utils.translation import gettext_lazy as _
+from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from foodcredit.core import audit
 from foodcredit.core.errors import DomainError
@@ -183,3 +184,34 @@ def password_set(*, user: User, new_password: str, actor: User | None) -> None:
         object_id=user.pk,
         changes={"password_changed_at": [before, user.password_changed_at]},
     )
+
+
+def totp_device_start(*, user: User) -> TOTPDevice:
+    """The user's TOTP device being set up (unconfirmed until a first code is entered): the same one on every visit
+    to the set-up page, so the QR code scanned stays valid."""
+    device = TOTPDevice.objects.filter(user=user, confirmed=False).order_by("-pk").first()
+    return device or TOTPDevice.objects.create(user=user, name="authenticator", confirmed=False)
+
+
+@transaction.atomic
+def totp_verify(*, user: User, token: str, address: str) -> TOTPDevice | None:
+    """Check a code against the user's device — confirming a device in set-up with its first code — and audit the
+    attempt. A code is accepted once (django-otp keeps the last time step used), within one step of the clock;
+    failures slow further tries (django-otp's throttling). The device on success, else None."""
+    confirmed = TOTPDevice.objects.filter(user=user, confirmed=True).order_by("pk").first()
+    device = confirmed or TOTPDevice.objects.filter(user=user, confirmed=False).order_by("-pk").first()
+    ok = device is not None and device.verify_token(token.strip())
+    if ok and device is not None and not device.confirmed:
+        device.confirmed = True
+        device.save(update_fields=["confirmed"])
+        TOTPDevice.objects.filter(user=user, confirmed=False).delete()  # other unfinished set-ups
+        audit.record(actor=user, action="two_factor_enrol", object_type="user", object_id=user.pk)
+    audit.record(
+        actor=user,
+        action="login_second_factor",
+        object_type="user",
+        object_id=user.pk,
+        changes={"address": [None, address[:64]]},
+        success=bool(ok),
+    )
+    return device if ok else None

@@ -8,6 +8,7 @@ urlpatterns = [
     path("", views.home, name="home"),
     path("login/", views_auth.OfficeLoginView.as_view(), name="login"),
     path("password/", views_auth.OfficePasswordChangeView.as_view(), name="password_change"),
+    path("otp/", views_auth.otp, name="otp"),
     path("logout/", auth_views.LogoutView.as_view(next_page="office:login"), name="logout"),
     path("operators/", views.operator_search, name="operator_search"),
     path("operators/<str:uscc>/", views.operator_detail, name="operator_detail"),

@@ -1,20 +1,28 @@
 """Office login: Django's LoginView with every attempt audited, and the page shown while an account is locked out
 (django-axes calls `login_locked_out`; SECURITY.md A1, D3). Thin: the audit rows are written by accounts.services."""
 
+from base64 import b32encode
 from typing import Any
 
+import django_otp
+import segno
 from django.contrib import messages
 from django.contrib.auth import update_session_auth_hash
 from django.contrib.auth import views as auth_views
+from django.contrib.auth.decorators import login_required
 from django.contrib.auth.forms import AuthenticationForm, PasswordChangeForm
+from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse_lazy
 from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 
+from foodcredit.accounts import selectors as account_selectors
 from foodcredit.accounts import services as account_services
+from foodcredit.accounts.models import User
 
 
 def _address(request: HttpRequest) -> str:
@@ -75,3 +83,33 @@ def login_locked_out(request: HttpRequest, original_response: Any = None, creden
     response = render(request, "office/login_locked.html", {"minutes": minutes}, status=429)
     response["Retry-After"] = str(minutes * 60)
     return response
+
+
+@never_cache
+@login_required
+def otp(request: HttpRequest) -> HttpResponse:
+    """The second factor: a code from the authenticator app; the first time, the app is set up here with a QR code
+    (a staff account without a device comes here right after its password)."""
+    user = request.user
+    if not isinstance(user, User):  # login_required lets only users in
+        raise PermissionDenied
+    confirmed = account_selectors.totp_device_confirmed(user=user)
+    device = confirmed or account_services.totp_device_start(user=user)
+    error = ""
+    if request.method == "POST":
+        verified = account_services.totp_verify(
+            user=user, token=str(request.POST.get("token", ""))[:16], address=_address(request)
+        )
+        if verified is not None:
+            django_otp.login(request, verified)
+            target = request.GET.get("next", "")
+            if target and url_has_allowed_host_and_scheme(target, allowed_hosts={request.get_host()}):
+                return redirect(target)
+            return redirect("office:home")
+        error = _("验证码不正确或已使用。请输入身份验证器上的新验证码；连续输错后须稍等片刻再试。")
+    context = {"setting_up": confirmed is None, "error": error}
+    if confirmed is None:
+        # segno's own SVG markup (paths and attributes, no script, no inline style): safe to embed as is
+        context["qr"] = mark_safe(segno.make(device.config_url, error="m").svg_inline(scale=4))
+        context["secret"] = b32encode(device.bin_key).decode()
+    return render(request, "office/otp.html", context, status=400 if error else 200)
