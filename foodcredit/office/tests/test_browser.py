@@ -62,3 +62,31 @@ def test_regulator_logs_in_finds_an_operator_and_loads_more_of_its_credit_file(
         assert blocked == []
         page.screenshot(path=str(tmp_path / "credit_file.png"), full_page=True)
         browser.close()
+
+
+def test_staff_set_up_the_second_factor_with_the_qr_code(live_server, district, monkeypatch, settings):
+    """The first login with two factors on: the QR code draws under the Content-Security-Policy, the key is shown,
+    and the code of an authenticator (computed here from the device's key) opens the back office."""
+    monkeypatch.setenv("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+    settings.STAFF_TWO_FACTOR = True
+    from django_otp.oath import totp
+    from django_otp.plugins.otp_totp.models import TOTPDevice
+    from playwright.sync_api import expect, sync_playwright
+
+    with sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=str(CHROMIUM), args=["--no-sandbox", "--disable-gpu"])
+        page = browser.new_page(locale="zh-CN", extra_http_headers={"Accept-Language": "zh-CN"})
+        blocked = []
+        page.on("console", lambda m: blocked.append(m.text) if "Content Security Policy" in m.text else None)
+        page.goto(f"{live_server.url}/office/login/")
+        page.fill("input[name=username]", "reg")
+        page.fill("input[name=password]", PASSWORD)
+        page.click("button[type=submit]")
+        expect(page.locator("h1")).to_contain_text("动态验证码")
+        expect(page.locator(".otp-qr svg")).to_be_visible()
+        device = TOTPDevice.objects.get(user__username="reg", confirmed=False)
+        page.fill("#otp-token", f"{totp(device.bin_key, step=device.step, digits=device.digits):06d}")
+        page.get_by_role("button", name="验证").click()  # (the top bar's logout is a submit button too)
+        expect(page.locator("#operator-q")).to_be_visible()  # the back office's search: logged in
+        assert blocked == []
+        browser.close()
