@@ -215,3 +215,20 @@ def totp_verify(*, user: User, token: str, address: str) -> TOTPDevice | None:
         success=bool(ok),
     )
     return device if ok else None
+
+
+@transaction.atomic
+def two_factor_reset(*, user: User, reason: str, actor: User | None) -> int:
+    """A security administrator's reset of a lost authenticator: the user's devices go, the next login sets up a
+    new one. Audited with the reason; how many devices were removed."""
+    if not reason.strip():
+        raise DomainError("accounts.reason_required", _("须说明理由 / a reason is required"))
+    removed, _details = TOTPDevice.objects.filter(user=user).delete()
+    audit.record(
+        actor=actor,
+        action="two_factor_reset",
+        object_type="user",
+        object_id=user.pk,
+        changes={"devices": [removed, 0], "reason": [None, reason.strip()]},
+    )
+    return removed

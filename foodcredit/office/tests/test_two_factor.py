@@ -81,3 +81,22 @@ def test_set_up_once_then_each_code_once_and_no_older_than_a_step(client):
         assert client.get("/office/").status_code == 200
     attempts = AuditEvent.objects.filter(action="login_second_factor", object_id=str(user.pk))
     assert [e.success for e in attempts.order_by("pk")] == [False, False, True, False, False, True]
+
+
+def test_a_lost_authenticator_is_reset_with_a_reason(client):
+    from io import StringIO
+
+    from django.core.management import CommandError, call_command
+
+    user = UserFactory(role=User.Role.DISTRICT_REGULATOR)
+    TOTPDevice.objects.create(user=user, name="phone", confirmed=True)
+    with pytest.raises(CommandError):
+        call_command("two_factor_reset", user.username, "--reason", " ", stdout=StringIO())
+    out = StringIO()
+    call_command("two_factor_reset", user.username, "--reason", "手机遗失（工单 2026-117）", stdout=out)
+    assert "1 device(s) removed" in out.getvalue() and not TOTPDevice.objects.filter(user=user).exists()
+    event = AuditEvent.objects.get(action="two_factor_reset", object_id=str(user.pk))
+    assert event.changes["reason"] == [None, "手机遗失（工单 2026-117）"]
+    with time_machine.travel(T0, tick=False):
+        _password_login(client, user)
+        assert "<svg" in client.get("/office/otp/").content.decode()  # set up anew
