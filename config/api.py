@@ -1,11 +1,18 @@
 """The JSON API: one NinjaAPI, one router per domain. DomainError maps to 400/409 here, once."""
 
+import logging
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import DataError
 from django.http import HttpRequest, HttpResponse
+from django.http.multipartparser import MultiPartParserError
 from ninja import NinjaAPI
 from ninja.security import django_auth
 
 from foodcredit.core.errors import DomainError
 from foodcredit.credit.api import router as credit_router
+
+logger = logging.getLogger(__name__)
 
 api = NinjaAPI(
     title="FoodCredit 食品安全信用监管平台 API",
@@ -19,6 +26,41 @@ api.add_router("/", credit_router)
 @api.exception_handler(DomainError)
 def domain_error(request: HttpRequest, exc: DomainError) -> HttpResponse:
     return api.create_response(request, exc.as_dict(), status=exc.status)
+
+
+@api.exception_handler(ValidationError)
+def validation_error(request: HttpRequest, exc: ValidationError) -> HttpResponse:
+    """A model's full_clean() in a service refused the values: 400 naming each field and why (not a 500)."""
+    fields = exc.message_dict if hasattr(exc, "error_dict") else {"__all__": exc.messages}
+    body = {
+        "code": "invalid",
+        "message": "数据不符合要求 / the values were refused: "
+        + "; ".join(f"{field}: {' '.join(map(str, msgs))}" for field, msgs in fields.items()),
+        "context": {"fields": {field: [str(m) for m in msgs] for field, msgs in fields.items()}},
+    }
+    return api.create_response(request, body, status=400)
+
+
+@api.exception_handler(PermissionDenied)
+def forbidden(request: HttpRequest, exc: PermissionDenied) -> HttpResponse:
+    """In the caller's scope but not allowed (STYLE.md: 403), raised by a view as Django's own exception."""
+    return api.create_response(request, {"code": "forbidden", "message": "无权执行此操作 / not allowed"}, status=403)
+
+
+@api.exception_handler(DataError)
+def data_error(request: HttpRequest, exc: DataError) -> HttpResponse:
+    """The database refused a value (a number out of range, …): the request's fault, a 400 — a safety net behind the
+    schemas' own bounds, logged so that the missing bound gets added."""
+    logger.warning("DataError answered as 400 on %s: %s", request.path, exc)
+    body = {"code": "invalid_value", "message": "请求中的数值超出允许范围 / a value in the request is out of range"}
+    return api.create_response(request, body, status=400)
+
+
+@api.exception_handler(MultiPartParserError)
+def malformed_body(request: HttpRequest, exc: MultiPartParserError) -> HttpResponse:
+    """A multipart body that cannot be parsed (no boundary, truncated): 400, as Django's own views answer."""
+    body = {"code": "request.malformed", "message": f"请求体无法解析 / the request body cannot be parsed: {exc}"}
+    return api.create_response(request, body, status=400)
 
 
 def _routers() -> None:

@@ -58,6 +58,7 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "csp.middleware.CSPMiddleware",
     "foodcredit.core.middleware.RequestIdMiddleware",
+    "foodcredit.core.middleware.RejectNulMiddleware",
     "foodcredit.core.middleware.SessionLifetimeMiddleware",
     "foodcredit.accounts.middleware.TwoFactorMiddleware",
     "foodcredit.accounts.middleware.PasswordExpiryMiddleware",

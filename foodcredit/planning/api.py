@@ -39,6 +39,7 @@ from .schemas import (
 from .selectors import frequency as frequency_selectors
 
 router = Router(tags=["planning"])
+MAX_OFFSET = 10_000_000  # paging past this is a mistake (and past 2^63 a database error): 422
 
 
 def _plan_out(plan: Plan) -> PlanOut:
@@ -368,7 +369,12 @@ def public_plans(request: HttpRequest) -> list[PublicPlanOut]:
 @router.get(
     "/public/plans/{plan_id}/objects", auth=None, response=list[PublicObjectOut], operation_id="planning_public_objects"
 )
-def public_objects(request: HttpRequest, plan_id: int, offset: int = 0, limit: int = 100) -> list[PublicObjectOut]:
+def public_objects(
+    request: HttpRequest,
+    plan_id: int,
+    offset: int = Query(0, ge=0, le=MAX_OFFSET),
+    limit: int = Query(100, ge=1, le=1000),
+) -> list[PublicObjectOut]:
     """The drawn objects of a plan, after the draw (registration data: public)."""
     plan = selectors.plan_get_public(plan_id=plan_id)
     tasks = selectors.plan_objects_public(plan=plan)[max(offset, 0) : max(offset, 0) + min(max(limit, 1), 1000)]
@@ -376,7 +382,9 @@ def public_objects(request: HttpRequest, plan_id: int, offset: int = 0, limit: i
 
 
 @router.get("/public/results", auth=None, response=list[PublicResultOut], operation_id="planning_public_results")
-def public_results(request: HttpRequest, offset: int = 0, limit: int = 100) -> list[PublicResultOut]:
+def public_results(
+    request: HttpRequest, offset: int = Query(0, ge=0, le=MAX_OFFSET), limit: int = Query(100, ge=1, le=1000)
+) -> list[PublicResultOut]:
     """Published results; findings scrubbed of ID and phone numbers, inspectors' names masked (张*)."""
     tasks = selectors.results_public()[max(offset, 0) : max(offset, 0) + min(max(limit, 1), 1000)]
     return [

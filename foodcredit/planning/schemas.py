@@ -24,7 +24,7 @@ class FrequencyFilter(Schema):
     risk_class: RiskClass | None = None
     overdue: bool = Field(default=True, description="only operators due or overdue on today's date")
     limit: int = Field(default=100, ge=1, le=1000)
-    offset: int = Field(default=0, ge=0)
+    offset: int = Field(default=0, ge=0, le=10_000_000)
 
 
 class FrequencyRowOut(Schema):
