@@ -98,10 +98,10 @@ class PlanIn(Schema):
     ratios: dict[str, float] | None = None
     min_frequency: dict[str, float] | None = None
     street_quotas: dict[str, int] | None = None
-    exclude_inspected_within_days: int | None = Field(default=None, ge=0)
-    observation_months: int | None = Field(default=None, ge=0)
-    inspectors_per_task: int | None = None
-    inspector_cap: int | None = None
+    exclude_inspected_within_days: int | None = Field(default=None, ge=0, le=3650)
+    observation_months: int | None = Field(default=None, ge=0, le=120)
+    inspectors_per_task: int | None = Field(default=None, ge=1, le=20)
+    inspector_cap: int | None = Field(default=None, ge=1, le=1_000_000)
     draw: bool = True
 
 
@@ -109,7 +109,7 @@ class PlanReviseIn(Schema):
     reason: str = Field(max_length=300)
     ratios: dict[str, float] | None = None
     street_quotas: dict[str, int] | None = None
-    inspector_cap: int | None = None
+    inspector_cap: int | None = Field(default=None, ge=1, le=1_000_000)
 
 
 class PlanOut(Schema):

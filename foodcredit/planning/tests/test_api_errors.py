@@ -60,3 +60,9 @@ def test_forbidden_is_a_403_and_an_offset_out_of_range_a_422(client):
     assert response.status_code == 403 and response.json()["code"] == "forbidden"
     assert client.get("/api/v1/planning/public/results", {"offset": 2**64}).status_code == 422
     assert client.get("/api/v1/planning/public/results", {"offset": 5}).status_code == 200
+
+
+def test_an_observation_period_of_three_million_years_is_a_422_not_a_crash(client_in):
+    body = {"name": "x", "period_start": "2025-01-01", "period_end": "2025-01-31", "observation_months": 38682718}
+    response = client_in.post("/api/v1/planning/plans", body, content_type="application/json")
+    assert response.status_code == 422
