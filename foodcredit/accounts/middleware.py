@@ -14,6 +14,13 @@ OPEN_PATHS = ("/office/password/", "/office/otp/", "/office/logout/", "/static/"
 TWO_FACTOR_PATHS = ("/office/otp/", "/office/logout/", "/static/")
 
 
+def _settle_first(request: HttpRequest, *, page: str, status: int, code: str, detail: str) -> HttpResponse:
+    """The API: `status` with a code naming what to settle first; the office: the page that settles it, then back."""
+    if request.path.startswith("/api/"):
+        return JsonResponse({"code": code, "detail": detail}, status=status)
+    return redirect(f"{reverse(page)}?next={quote(request.get_full_path())}")
+
+
 class TwoFactorMiddleware:
     """After the password, a staff account's session counts only once a TOTP code has verified it (django-otp's
     `is_verified`); business and association users log in with a password alone."""
@@ -31,13 +38,10 @@ class TwoFactorMiddleware:
             and not user.is_verified()
         )
         if pending and not request.path.startswith(TWO_FACTOR_PATHS):
-            if request.path.startswith("/api/"):
-                return JsonResponse(
-                    {"code": "accounts.two_factor_required",
-                     "detail": "请先输入动态验证码 / enter the code of your authenticator first"},
-                    status=401,
-                )  # fmt: skip
-            return redirect(f"{reverse('office:otp')}?next={quote(request.get_full_path())}")
+            return _settle_first(
+                request, page="office:otp", status=401, code="accounts.two_factor_required",
+                detail="请先输入动态验证码 / enter the code of your authenticator first",
+            )  # fmt: skip
         return self.get_response(request)
 
 
@@ -50,11 +54,8 @@ class PasswordExpiryMiddleware:
         expired = getattr(user, "password_expired", None)
         blocked = user is not None and user.is_authenticated and expired is not None and expired()
         if blocked and not request.path.startswith(OPEN_PATHS):
-            if request.path.startswith("/api/"):
-                return JsonResponse(
-                    {"code": "accounts.password_expired",
-                     "detail": "密码已过期，请先修改密码 / the password has expired: change it first"},
-                    status=403,
-                )  # fmt: skip
-            return redirect(f"{reverse('office:password_change')}?next={quote(request.get_full_path())}")
+            return _settle_first(
+                request, page="office:password_change", status=403, code="accounts.password_expired",
+                detail="密码已过期，请先修改密码 / the password has expired: change it first",
+            )  # fmt: skip
         return self.get_response(request)
