@@ -10,6 +10,8 @@ from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect
 from django.urls import reverse
 
+from .models import User
+
 OPEN_PATHS = ("/office/password/", "/office/otp/", "/office/logout/", "/static/")
 TWO_FACTOR_PATHS = ("/office/otp/", "/office/logout/", "/static/")
 
@@ -31,11 +33,7 @@ class TwoFactorMiddleware:
     def __call__(self, request: HttpRequest) -> HttpResponse:
         user = getattr(request, "user", None)
         pending = (
-            settings.STAFF_TWO_FACTOR
-            and user is not None
-            and user.is_authenticated
-            and not getattr(user, "is_external", True)
-            and not user.is_verified()
+            settings.STAFF_TWO_FACTOR and isinstance(user, User) and not user.is_external and not user.is_verified()  # type: ignore[attr-defined]  # installed by django-otp's middleware
         )
         if pending and not request.path.startswith(TWO_FACTOR_PATHS):
             return _settle_first(
@@ -51,8 +49,7 @@ class PasswordExpiryMiddleware:
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
         user = getattr(request, "user", None)
-        expired = getattr(user, "password_expired", None)
-        blocked = user is not None and user.is_authenticated and expired is not None and expired()
+        blocked = isinstance(user, User) and user.password_expired()
         if blocked and not request.path.startswith(OPEN_PATHS):
             return _settle_first(
                 request, page="office:password_change", status=403, code="accounts.password_expired",

@@ -6,11 +6,14 @@ from typing import Any
 
 import django_otp
 import segno
+from axes.helpers import get_client_ip_address
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import update_session_auth_hash
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
 from django.contrib.auth.forms import AuthenticationForm, PasswordChangeForm
+from django.contrib.auth.password_validation import password_validators_help_texts
 from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
@@ -26,7 +29,8 @@ from foodcredit.accounts.models import User
 
 
 def _address(request: HttpRequest) -> str:
-    return str(request.META.get("REMOTE_ADDR") or "")
+    """The client address as the lockout sees it (django-axes' own resolution), so both name the same address."""
+    return str(get_client_ip_address(request) or "")
 
 
 class OfficeLoginView(auth_views.LoginView):
@@ -55,9 +59,6 @@ class OfficePasswordChangeView(auth_views.PasswordChangeView):
     success_url = reverse_lazy("office:home")
 
     def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
-        from django.conf import settings
-        from django.contrib.auth.password_validation import password_validators_help_texts
-
         return super().get_context_data(
             max_age_days=settings.PASSWORD_MAX_AGE_DAYS, help_texts=password_validators_help_texts(), **kwargs
         )
@@ -75,8 +76,6 @@ class OfficePasswordChangeView(auth_views.PasswordChangeView):
 @never_cache
 def login_locked_out(request: HttpRequest, original_response: Any = None, credentials: Any = None) -> HttpResponse:
     """django-axes' lockout response: audited, in the user's language, 429 with a Retry-After of the cool-off."""
-    from django.conf import settings
-
     username = str((credentials or {}).get("username") or request.POST.get("username", ""))
     account_services.login_attempt_record(username=username, address=_address(request), outcome="locked")
     minutes = int(settings.AXES_COOLOFF_TIME.total_seconds() // 60)

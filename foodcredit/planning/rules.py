@@ -310,16 +310,6 @@ def _flow_capacity(
     return int(result.flow_value), quotas
 
 
-def _quotas_by_flow(
-    qualified: np.ndarray, demand: np.ndarray, per_task: int, cap: int, order: np.ndarray
-) -> np.ndarray | None:
-    """Slots per inspector and sector that fill every task within `cap` when any assignment can (max flow): where
-    an inspector qualified for two sectors is needed by the one processed later, sector by sector can fall short
-    though the whole is feasible. Not levelled as finely; None when no assignment exists."""
-    value, quotas = _flow_capacity(qualified, demand, per_task, cap, order)
-    return quotas if value == int(demand.sum()) * per_task else None
-
-
 def inspectors_assign(
     *,
     task_sectors: np.ndarray,
@@ -357,11 +347,13 @@ def inspectors_assign(
     sectors.sort(key=lambda s: (qualified[:, s].sum() * cap / (demand[s] * per_task), s))
     order = np.argsort(inspector_keys, kind="stable")  # the draw's random inspector order
     quotas = _quotas_levelled(qualified, demand, sectors, per_task, cap, order)
-    if quotas is None:  # sector by sector fell short: is there any way at all (max flow)?
-        quotas = _quotas_by_flow(qualified, demand, per_task, cap, order)
+    slots = int(demand.sum()) * per_task
     if quotas is None:
-        slots = int(demand.sum()) * per_task
-        capacity = _flow_capacity(qualified, demand, per_task, cap, order)[0]
+        # Sector by sector fell short — an inspector qualified for two sectors may be needed by the one levelled
+        # later: is there any assignment at all (max flow)? Its slots are used if so (not levelled as finely).
+        capacity, flow = _flow_capacity(qualified, demand, per_task, cap, order)
+        quotas = flow if capacity == slots else None
+    if quotas is None:
         short = [
             SECTORS[s]
             for s in sectors

@@ -33,6 +33,7 @@ from .ledger_pass import (
     WINDOWS,
     inspector_rates,
     ledger_aggregate,
+    ledger_rows,
     pass_connections,
     pass_plan,
 )
@@ -273,26 +274,34 @@ def features_as_of(*, as_of: date, operator_ids: list[int] | None = None, scope:
     # Outside any transaction, the ledger pass runs on other connections in the same snapshot (one per operator range
     # on a large ledger) while this one reads operators and penalties; inside one (a caller's, a test's) all runs here.
     beside = not connection.in_atomic_block
-    connections = pass_connections() if beside else 0  # read before the transaction: its first query sets isolation
+    # Read before the transaction (its first query sets the isolation level): the ledger's size, once for the pass.
+    size = ledger_rows()
+    connections = pass_connections(ledger_size=size) if beside else 0
     with transaction.atomic(), snapshot_siblings(connections, enabled=beside) as siblings:
         if is_pg():
             with connection.cursor() as cursor:
                 # Hash aggregates over a million operators stay in memory; JIT compiling costs more than it saves here.
                 cursor.execute("SET LOCAL work_mem = '512MB'")
                 cursor.execute("SET LOCAL jit = off")
-        return _features(as_of, scope, indicators.business_type_tiers(), siblings)
+        return _features(as_of, scope, indicators.business_type_tiers(), siblings, size)
 
 
-def _features(as_of: date, scope: Scope, tiers: dict[str, int], siblings: list[Any]) -> pl.DataFrame:
-    district_rate, inspector_excess = inspector_rates(as_of)
+def _features(
+    as_of: date, scope: Scope, tiers: dict[str, int], siblings: list[Any], ledger_size: float
+) -> pl.DataFrame:
+    district_rate, inspector_excess = inspector_rates(as_of, ledger_size=ledger_size)
     with ThreadPoolExecutor(max_workers=1) as pool:
         pending = None
         if siblings:
-            plan = pass_plan(scope, len(siblings))  # on this connection, in this thread
+            plan = pass_plan(scope, len(siblings), ledger_size=ledger_size)  # on this connection, in this thread
             pending = pool.submit(ledger_aggregate, as_of, scope, inspector_excess, plan=plan, raws=siblings)
         everyone = operators_frame(as_of=as_of)
         penalties = penalties_frame(after=as_of - timedelta(days=LOOKBACK_DAYS), before=as_of)
-        ledger = pending.result() if pending else ledger_aggregate(as_of, scope, inspector_excess)
+        ledger = (
+            pending.result()
+            if pending
+            else ledger_aggregate(as_of, scope, inspector_excess, plan=pass_plan(scope, ledger_size=ledger_size))
+        )
     ops = everyone.filter(scope.expr()) if not scope.everything else everyone
     # Penalties are few (a few per cent of the ledger): every operator's are read, whatever the partition.
     district_pen = _penalty_features(penalties, as_of)

@@ -147,9 +147,14 @@ def read_frame(sql: str, schema: dict[str, pl.DataType]) -> pl.DataFrame:
             return pl.read_csv(buf, schema=schema)
         cursor.execute(sql)
         rows = cursor.fetchall()
+    return rows_frame(rows, schema)
+
+
+def rows_frame(rows: list[tuple[Any, ...]], schema: dict[str, Any]) -> pl.DataFrame:
+    """Fetched rows into a frame of `schema`. SQLite hands back dates as text (an aggregate's, or a raw query's) or
+    as dates (plain columns through Django): polars infers, then each column is cast."""
     if not rows:
         return pl.DataFrame(schema=schema)
-    # SQLite hands back dates as text (or as dates, for plain columns): let polars infer, then cast.
     frame = pl.DataFrame(rows, schema=list(schema), orient="row", infer_schema_length=None)
     return frame.with_columns(
         [

@@ -36,19 +36,18 @@ _COUNTERS = {
 _INSPECTOR_COLUMNS = [f"inspector_{k + 1}" for k in range(INSPECTOR_SLOTS)]
 
 
-def inspector_rates(as_of: date) -> tuple[float, dict[int, float]]:
+def inspector_rates(as_of: date, *, ledger_size: float) -> tuple[float, dict[int, float]]:
     """Each inspector's nonconform rate over the 3 years before `as_of`, shrunk towards the district's (empirical
     Bayes, prior weight settings.RISK_STRICTNESS_PRIOR_WEIGHT): (district rate, {inspector id: rate − district rate}).
     An inspection counts for each of its first three inspectors (the ledger's inspector columns).
 
     On a large PostgreSQL ledger the rates come from a repeatable block sample (TABLESAMPLE … REPEATABLE): hundreds
-    of visits per inspector, and the same sample for every partition of a run.
+    of visits per inspector, and the same sample for every partition of a run. `ledger_size`: ledger_rows().
     """
     since = as_of - timedelta(days=LOOKBACK_DAYS)
     sample = ""
-    total = ledger_rows()
-    if total > STRICTNESS_SAMPLE_ROWS:
-        sample = f"TABLESAMPLE SYSTEM ({100.0 * STRICTNESS_SAMPLE_ROWS / total:.4f}) REPEATABLE (42)"
+    if ledger_size > STRICTNESS_SAMPLE_ROWS:
+        sample = f"TABLESAMPLE SYSTEM ({100.0 * STRICTNESS_SAMPLE_ROWS / ledger_size:.4f}) REPEATABLE (42)"
     visits = f"""SELECT signal AS c, {", ".join(_INSPECTOR_COLUMNS)} FROM {LEDGER} {sample}
                  WHERE signal BETWEEN {S.INSPECTION_CONFORM} AND {S.INSPECTION_NONCONFORM}
                    AND superseded_by_id IS NULL AND occurred_on < {day(as_of)} AND occurred_on >= {day(since)}"""
@@ -94,7 +93,7 @@ def ledger_aggregate(
 ) -> pl.DataFrame:
     """One pass over the ledger's timeline index (typed columns only, no facts): counts per window, decayed counts,
     failure kinds, last inspection, the inspectors' expected excess of findings and the latest licence expiry.
-    `plan` (pass_plan(scope, len(raws)), made beforehand on Django's connection) and `raws` (snapshot siblings) let it
+    `plan` (pass_plan(scope, len(raws), ledger_size=…), made beforehand on Django's connection) and `raws` (snapshot siblings) let it
     run on other connections, from another thread: one operator range on each when the plan has one per sibling.
     """
     tau = float(settings.RISK_DECAY_DAYS)
@@ -151,7 +150,7 @@ def ledger_aggregate(
             __FENCE__
         ) e
         GROUP BY operator_id"""
-    plan = plan or pass_plan(scope, len(raws))
+    plan = plan or pass_plan(scope, len(raws), ledger_size=ledger_rows())
     branches = [branch.replace("__OPERATORS__", part).replace("__FENCE__", plan.fence) for part in plan.ranges]
     if len(raws) > 1 and len(raws) == len(branches):
 
@@ -212,8 +211,8 @@ def ledger_rows() -> float:
     return max(float(row[0]), 0.0) if row else 0.0
 
 
-def _large() -> bool:
-    return is_pg() and ledger_rows() >= LARGE_LEDGER_ROWS
+def _large(ledger_size: float) -> bool:
+    return is_pg() and ledger_size >= LARGE_LEDGER_ROWS
 
 
 def _workers() -> int:
@@ -223,7 +222,7 @@ def _workers() -> int:
         return int(cursor.fetchone()[0])
 
 
-def pass_connections() -> int:
+def pass_connections(*, ledger_size: float) -> int:
     """How many extra connections the feature pass opens: settings.RISK_PASS_CONNECTIONS when set (0: none, all on
     Django's connection — behind a transaction-pooling pgbouncer, which cannot share a snapshot); else, on a large
     PostgreSQL ledger, one per process the server lets one query use (max_parallel_workers_per_gather, at least 1),
@@ -231,7 +230,7 @@ def pass_connections() -> int:
     configured = getattr(settings, "RISK_PASS_CONNECTIONS", None)
     if configured is not None:
         return max(0, int(configured))
-    return max(1, _workers()) if _large() else 1
+    return max(1, _workers()) if _large(ledger_size) else 1
 
 
 @dataclass(frozen=True)
@@ -243,10 +242,10 @@ class PassPlan:
     fence: str = ""
 
 
-def pass_plan(scope: Scope, connections: int = 1) -> PassPlan:
+def pass_plan(scope: Scope, connections: int = 1, *, ledger_size: float) -> PassPlan:
     """On a large PostgreSQL ledger: disjoint operator ranges, one per connection when there are several (snapshot
     siblings), else one per parallel worker; the planner's own choices on a small one."""
-    if not _large() or scope.ids is not None:
+    if not _large(ledger_size) or scope.ids is not None:
         return PassPlan([scope.sql("operator_id")], {})
     if connections > 1:
         return PassPlan(_id_ranges(scope, connections), BRANCH_ORDER, ROW_FENCE)

@@ -21,6 +21,7 @@ from foodcredit.inspections.models import Inspector
 from foodcredit.operators import selectors as operator_selectors
 from foodcredit.operators.models import Operator
 from foodcredit.risk import selectors as risk_selectors
+from foodcredit.risk.frames import rows_frame
 
 from .. import rules
 from ..models import InspectorConflict, Plan, Task, TaskInspector, Trigger
@@ -111,14 +112,7 @@ def _frame(queryset: QuerySet[Any], schema: dict[str, Any]) -> pl.DataFrame:
     with connection.cursor() as cur:
         if connection.vendor != "postgresql":
             cur.execute(sql, params)
-            # SQLite hands back an aggregate's date (MAX of a date column) as text: parse those.
-            raw_rows = pl.DataFrame(cur.fetchall(), schema=list(schema), orient="row", infer_schema_length=None)
-            return raw_rows.with_columns(
-                pl.col(name).str.to_date("%Y-%m-%d")
-                if dtype == pl.Date and raw_rows.schema[name] == pl.Utf8
-                else pl.col(name).cast(dtype)
-                for name, dtype in schema.items()
-            )
+            return rows_frame(cur.fetchall(), schema)
         buf = io.BytesIO()
         with cur.cursor.copy(f"COPY ({sql}) TO STDOUT WITH (FORMAT csv)", params) as copy:
             for block in copy:
