@@ -5,12 +5,16 @@ from django.db import connection
 
 
 def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    """`@pytest.mark.pg_only("why")` skips on SQLite with "needs PostgreSQL: why" (shown by `pytest -rs`)."""
     if connection.vendor == "postgresql":
         return
-    skip = pytest.mark.skip(reason="pg_only: needs PostgreSQL (the test says why)")
     for item in items:
-        if item.get_closest_marker("pg_only"):
-            item.add_marker(skip)
+        marker = item.get_closest_marker("pg_only")
+        if marker is None:
+            continue
+        if not marker.args:
+            raise pytest.UsageError(f"{item.nodeid}: pg_only needs its reason, e.g. @pytest.mark.pg_only(\"COPY\")")
+        item.add_marker(pytest.mark.skip(reason=f"needs PostgreSQL: {marker.args[0]}"))
 
 
 @pytest.fixture(autouse=True)

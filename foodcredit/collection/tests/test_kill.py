@@ -42,7 +42,7 @@ def _write_csv(path: Path, usccs: list[str]) -> None:
     ).write_csv(path)
 
 
-@pytest.mark.pg_only  # kill -9 of a client whose server-side transaction PostgreSQL must roll back
+@pytest.mark.pg_only("kill -9 of a client whose server-side transaction PostgreSQL must roll back")
 @pytest.mark.slow
 @pytest.mark.django_db(transaction=True)
 def test_import_killed_mid_write_leaves_nothing_and_reruns_cleanly(tmp_path):

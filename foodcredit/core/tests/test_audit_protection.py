@@ -7,7 +7,7 @@ from foodcredit.core import audit
 from foodcredit.core.models import AuditEvent
 
 
-@pytest.mark.pg_only  # the append-only trigger is PostgreSQL's; SQLite is the development database (see migration)
+@pytest.mark.pg_only("the append-only trigger is PostgreSQL's; SQLite is the development database (see migration)")
 @pytest.mark.django_db
 def test_audit_rows_cannot_be_updated_or_deleted():
     row = audit.record(actor=None, action="create", object_type="test", object_id=1, changes={"a": [None, 1]})

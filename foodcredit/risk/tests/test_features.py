@@ -110,7 +110,7 @@ def test_features_of_a_partition_equal_those_of_the_whole(district):
     assert set(FEATURE_NAMES) <= set(whole.columns)
 
 
-@pytest.mark.pg_only  # the split of the feature pass into operator ranges (Parallel Append) is PostgreSQL's
+@pytest.mark.pg_only("the split of the feature pass into operator ranges (Parallel Append) is PostgreSQL's")
 def test_features_split_into_operator_ranges_equal_one_pass(district, monkeypatch):
     from django.db import connection, transaction
 
@@ -128,7 +128,7 @@ def test_features_split_into_operator_ranges_equal_one_pass(district, monkeypatc
     assert_frame_equal(one, split)
 
 
-@pytest.mark.pg_only  # read_numbers parses PostgreSQL's binary COPY
+@pytest.mark.pg_only("read_numbers parses PostgreSQL's binary COPY")
 def test_read_numbers_refuses_nulls_with_a_clear_error(db):
     from foodcredit.risk.frames import read_numbers
 
@@ -139,7 +139,7 @@ def test_read_numbers_refuses_nulls_with_a_clear_error(db):
         read_numbers("SELECT NULL::bigint AS n", {"n": pl.Int64()})
 
 
-@pytest.mark.pg_only  # other connections in the same snapshot (pg_export_snapshot) are PostgreSQL's
+@pytest.mark.pg_only("other connections in the same snapshot (pg_export_snapshot) are PostgreSQL's")
 @pytest.mark.parametrize("large", [False, True], ids=["one-sibling", "a-range-per-sibling"])
 def test_ledger_pass_on_snapshot_siblings_equals_one_connection(transactional_db, monkeypatch, large):
     from django.db import transaction
@@ -167,7 +167,7 @@ def test_ledger_pass_on_snapshot_siblings_equals_one_connection(transactional_db
     assert_frame_equal(beside, here)
 
 
-@pytest.mark.pg_only  # snapshot siblings are PostgreSQL connections
+@pytest.mark.pg_only("snapshot siblings are PostgreSQL connections")
 def test_ledger_pass_goes_on_with_fewer_siblings_or_none(transactional_db, monkeypatch, settings):
     """Behind a pgbouncer (RISK_PASS_CONNECTIONS = 0) or when the server refuses a connection, the pass runs on what
     it has, with the same answers."""
