@@ -13,7 +13,7 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
         if marker is None:
             continue
         if not marker.args:
-            raise pytest.UsageError(f"{item.nodeid}: pg_only needs its reason, e.g. @pytest.mark.pg_only(\"COPY\")")
+            raise pytest.UsageError(f'{item.nodeid}: pg_only needs its reason, e.g. @pytest.mark.pg_only("COPY")')
         item.add_marker(pytest.mark.skip(reason=f"needs PostgreSQL: {marker.args[0]}"))
 
 
