@@ -13,6 +13,7 @@ from django.utils.translation import gettext, gettext_noop
 from foodcredit.credit import selectors as credit_selectors
 from foodcredit.operators.models import Operator
 
+from . import rules
 from .frames import read_frame
 from .models import ClassificationRun, ClassOverride, ClassResult, RiskClass, RiskModel
 from .rules import RULE_OVERRIDE, RULE_SERIOUS_LIST
@@ -78,10 +79,16 @@ def _override_sentence(override: dict[str, Any]) -> str:
     )
 
 
+def _listed_sentence() -> str:
+    return gettext("已列入严重违法失信名单，依规则列为D类（总局令第44号）")
+
+
 def class_current(operator_id: int, *, as_of: date | None = None) -> CurrentClass | None:
-    """The operator's class in force: its result in the latest finished run on or before `as_of`, a regulator's
-    override in force applied (except over the serious-list rule); the override alone for an operator that run did
-    not classify; None for an operator with neither. The same rule as `classes_attach` (planning), one operator.
+    """The operator's class in force on `as_of` (today when omitted), by the one rule of `rules.classes_decide`: on
+    the serious list that day → D at once (whatever the last run said); else a regulator's override in force; else
+    the model's class in the latest finished run on or before `as_of` — the model's own class, so that an operator
+    listed at that run and removed since is re-evaluated, not kept in D. None for an operator with none of these.
+    The same rule as `classes_attach` (planning) and `operators_of_class`, for one operator.
 
     For the credit file: `risk.selectors.class_current(operator.pk)`; show `label` (`risk_class`), `as_of` and
     `explanation` (a list of sentences) to regulators; the public view shows class, meaning and date only.
@@ -93,26 +100,46 @@ def class_current(operator_id: int, *, as_of: date | None = None) -> CurrentClas
         else None
     )
     day = as_of or timezone.localdate()
+    listed = operator_id in serious_listed_operator_ids(as_of=day)
     override = overrides_in_force(as_of=max(day, result.as_of) if result else day, operator_ids=[operator_id])
-    if result is None:
-        if not override:
-            return None
-        o = override[0]
-        return CurrentClass(
-            risk_class=o["risk_class"], label=RiskClass(o["risk_class"]).label, as_of=o["valid_from"],
-            explanation=[_override_sentence(o)], model_version="", rule=RULE_OVERRIDE, score=None,
-        )  # fmt: skip
-    risk_class, rule, explanation = result.risk_class, result.rule, list(result.explanation)
-    if override and result.rule != RULE_SERIOUS_LIST and override[0]["risk_class"] != risk_class:
-        risk_class, rule, explanation = override[0]["risk_class"], RULE_OVERRIDE, [_override_sentence(override[0])]
+    decided = rules.classes_decide(
+        pl.DataFrame(
+            {
+                "model_class": [result.model_class if result else None],
+                "serious_listed": [listed],
+                "override_class": [override[0]["risk_class"] if override else None],
+            },
+            schema={"model_class": pl.String, "serious_listed": pl.Boolean, "override_class": pl.String},
+        )
+    ).row(0, named=True)
+    risk_class, rule = decided["risk_class"], decided["rule"]
+    if risk_class is None:
+        return None
+    if rule == RULE_SERIOUS_LIST:
+        explanation = [_listed_sentence()]
+    elif rule == RULE_OVERRIDE:
+        explanation = [_override_sentence(override[0])]
+    else:
+        assert result is not None  # a model class comes from a result
+        explanation = (
+            list(result.explanation)
+            if result.rule == ""
+            else [gettext("原适用的规则已不再有效，按模型评分分类")]  # listed or overridden at the run, not any more
+        )
+    if listed:
+        since = day
+    elif result is None:
+        since = override[0]["valid_from"]
+    else:
+        since = result.as_of
     return CurrentClass(
         risk_class=risk_class,
         label=RiskClass(risk_class).label,
-        as_of=result.as_of,
+        as_of=since,
         explanation=explanation,
-        model_version=result.run.model.version,
+        model_version=result.run.model.version if result else "",
         rule=rule,
-        score=result.score,
+        score=result.score if result else None,
     )
 
 
@@ -197,17 +224,15 @@ def run_export(*, run: ClassificationRun) -> pl.DataFrame:
 
 
 def classes_attach(*, frame: pl.DataFrame, as_of: date, default: str = "B") -> pl.DataFrame:
-    """Add `risk_class` to a frame with `operator_id`: a regulator's override in force, except over the serious-list
-    rule; else the operator's result in the latest finished run on or before `as_of`; else `default` (an operator
-    not classified yet). The rule of `class_current`, set-based, for planning's `risk_classes_attach` (one query for
-    the run's results, one for the overrides).
+    """Add `risk_class` to a frame with `operator_id` by the rule of `class_current` (`rules.classes_decide`), set-based
+    for planning's `risk_classes_attach`: on the serious list on `as_of` → D; else an override in force; else the
+    model's class in the latest finished run on or before `as_of`; else `default` (an operator not classified yet).
+    One query for the run's results, one for the overrides, one for the list.
     """
     run = run_latest(as_of=as_of)
-    schema = {"operator_id": pl.Int64(), "risk_class": pl.String(), "rule": pl.String()}
+    schema = {"operator_id": pl.Int64(), "model_class": pl.String()}
     results = (
-        read_frame(
-            f"SELECT operator_id, risk_class, rule FROM {ClassResult._meta.db_table} WHERE run_id = {run.pk}", schema
-        )
+        read_frame(f"SELECT operator_id, model_class FROM {ClassResult._meta.db_table} WHERE run_id = {run.pk}", schema)
         if run
         else pl.DataFrame(schema=schema)
     )
@@ -216,27 +241,25 @@ def classes_attach(*, frame: pl.DataFrame, as_of: date, default: str = "B") -> p
         schema={"operator_id": pl.Int64, "override_class": pl.String},
         orient="row",
     )
+    listed = sorted(serious_listed_operator_ids(as_of=as_of))
     keys = frame.select("operator_id").unique()
-    classes = (
+    classes = rules.classes_decide(
         keys.join(results, on="operator_id", how="left")
         .join(overrides, on="operator_id", how="left")
-        .select(
-            "operator_id",
-            pl.when(pl.col("override_class").is_not_null() & (pl.col("rule").fill_null("") != RULE_SERIOUS_LIST))
-            .then(pl.col("override_class"))
-            .otherwise(pl.col("risk_class").fill_null(default))
-            .alias("_class"),
+        .with_columns(
+            model_class=pl.col("model_class").fill_null(default),
+            serious_listed=pl.col("operator_id").is_in(listed),
         )
-    )
+    ).select("operator_id", pl.col("risk_class").alias("_class"))
     return frame.join(classes, on="operator_id", how="left").rename({"_class": "risk_class"})
 
 
 def operators_of_class(
     *, operators: QuerySet[Operator], risk_class: str, as_of: date, default: str
 ) -> QuerySet[Operator]:
-    """Narrow `operators` to those of `risk_class` on `as_of`, by the rule of `classes_attach` (an override in force
-    except over the serious-list rule, else the latest finished run's result on or before `as_of`, else `default`)
-    — in SQL, so that a directory page and its count stay one query each."""
+    """Narrow `operators` to those of `risk_class` on `as_of`, by the rule of `classes_attach` (on the serious list →
+    D; else an override in force; else the model's class in the latest finished run on or before `as_of`; else
+    `default`) — in SQL, so that a directory page and its count stay one query each."""
     run = run_latest(as_of=as_of)
     results = ClassResult.objects.filter(run=run, operator_id=OuterRef("pk"))
     none = Value(None, output_field=CharField())  # no run yet: no operator has a result
@@ -245,20 +268,18 @@ def operators_of_class(
         .filter(Q(revoked_on__isnull=True) | Q(revoked_on__gt=as_of))
         .order_by("-created_at", "-pk")
     )
+    listed = sorted(serious_listed_operator_ids(as_of=as_of))
     return (
         operators.annotate(
-            class_result=Subquery(results.values("risk_class")[:1]) if run else none,
-            class_rule=Subquery(results.values("rule")[:1]) if run else none,
+            class_model=Subquery(results.values("model_class")[:1]) if run else none,
             class_override=Subquery(overrides.values("risk_class")[:1]),
         )
         .annotate(
             class_in_force=Case(
-                When(
-                    Q(class_override__isnull=False) & (Q(class_rule__isnull=True) | ~Q(class_rule=RULE_SERIOUS_LIST)),
-                    then=F("class_override"),
-                ),
-                When(class_result__isnull=True, then=Value(default)),
-                default=F("class_result"),
+                When(pk__in=listed, then=Value("D")),
+                When(class_override__isnull=False, then=F("class_override")),
+                When(class_model__isnull=True, then=Value(default)),
+                default=F("class_model"),
                 output_field=CharField(),
             )
         )

@@ -76,7 +76,9 @@ def test_eligibility_role_table_and_internal_data(client, operator, users, who, 
         return
     body = response.json()
     assert (body["internal"] is not None) is internal
-    assert body["risk_class"] is None and "尚未进行信用风险分类" in body["risk_class_note"]
+    # Listed before any classification run: class D the moment the listing is decided, not "not classified yet".
+    assert body["risk_class"] == "D"
+    assert "green_channel" not in {m["code"] for m in body["facilitations"]}
     event = AuditEvent.objects.get(action="eligibility_check")
     assert (event.actor, event.object_type, event.object_id, event.changes["internal"]) == (
         users[who], "operator", str(operator.pk), [None, internal],
