@@ -270,8 +270,6 @@ RISK_STRICTNESS_PRIOR_WEIGHT = 30  # inspections of prior weight when shrinking 
 RISK_PASS_CONNECTIONS = None
 RISK_OVERRIDE_MAX_DAYS = 365  # a regulator's class override lasts at most this long (local choice)
 RISK_INDICATORS = "v1"  # risk/indicators/<name>.yaml
-# A callable(as_of=, horizon_days=) -> frame (uscc, label, oracle_score) or None: risk_backtest's oracle (seeded data).
-RISK_BACKTEST_ORACLE = "foodcredit.demo.risk_oracle.oracle_for_backtest"
 # End of credit-risk classification (issue 3) ----------------------------------------------------------------------
 
 LOGGING = {

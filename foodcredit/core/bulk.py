@@ -5,26 +5,72 @@ stage the rows (COPY on PostgreSQL, executemany on SQLite), resolve operators an
 then INSERT … SELECT new records, UPDATE changed ones, append ledger entries (superseding the corrected ones)
 and write one audit row per created or changed record — never a per-row service in a loop (STYLE.md rule 5).
 
-It lives in core because every record domain (operators included) uses it; it names the ledger and audit tables
-by their table names and is the one place outside `credit` that appends ledger entries.
+It lives in core because every record domain (operators included) uses it. The layers above hand it what it may
+not name: credit registers its ledger writer and operators the table records are attributed to, in their
+`AppConfig.ready` (`ledger_writer_register`, `operator_table_register`).
 """
 
 import io
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime
-from typing import Any
+from typing import Any, Protocol
 
 import polars as pl
 from django.db import connection
 from django.utils import timezone
 
 from . import audit
+from .models import Provenance
 from .sql import Dialect, dialect_for
 
-LEDGER_TABLE = "credit_ledgerentry"
-PROVENANCE_TABLE = "core_provenance"
-OPERATOR_TABLE = "operators_operator"
+PROVENANCE_TABLE = Provenance._meta.db_table
+
+
+class LedgerWriter(Protocol):
+    """Appends ledger entries set-based (credit's `LedgerBulkWriter`)."""
+
+    def append_sql(
+        self,
+        *,
+        operator_id: str,
+        kind: str,
+        occurred_on: str,
+        ref_kind: str,
+        ref_id: str,
+        facts: str,
+        recorded_at: str,
+        source: str,
+        source_id: str = "NULL",
+        job_id: str = "NULL",
+    ) -> str: ...
+
+    def supersede_sql(self, *, ref_kind: str, ref_ids: str) -> str: ...
+
+
+@dataclass
+class _Registered:
+    ledger: LedgerWriter | None = None
+    operator_table: str = ""
+
+
+_registered = _Registered()
+
+
+def ledger_writer_register(writer: LedgerWriter) -> None:
+    """Credit hands the engine its ledger writer (CreditConfig.ready)."""
+    _registered.ledger = writer
+
+
+def operator_table_register(*, table: str) -> None:
+    """Operators hands the engine the table that records are attributed to by USCC (OperatorsConfig.ready)."""
+    _registered.operator_table = table
+
+
+def _ledger() -> LedgerWriter:
+    if _registered.ledger is None:
+        raise RuntimeError("no ledger writer registered: is foodcredit.credit in INSTALLED_APPS?")
+    return _registered.ledger
 
 
 @dataclass(frozen=True)
@@ -107,7 +153,10 @@ def _prepare(frame: pl.DataFrame, columns: dict[str, str]) -> pl.DataFrame:
 
 
 def stage_frame(cursor: Any, name: str, frame: pl.DataFrame, columns: dict[str, str], *, index_on: str) -> None:
-    """Load the frame into a temporary table: COPY on PostgreSQL, executemany on SQLite."""
+    """Load the frame into a temporary table: COPY on PostgreSQL, executemany on SQLite.
+
+    The staged columns have the record columns' types, so staged values are written into records as they are.
+    """
     d = dialect_for(connection)
     cursor.execute(d.drop_temp(name))
     cols_sql = ", ".join(f"{c} {d.type(t)}" for c, t in columns.items())
@@ -170,7 +219,7 @@ def bulk_upsert(
         if not spec.natural_key:
             key_join += " AND t.source_id = %(src)s"
         operator_expr = "o.id" if not spec.is_operator else "t.id"
-        operator_join = "" if spec.is_operator else f"LEFT JOIN {OPERATOR_TABLE} o ON o.uscc = s.uscc"
+        operator_join = "" if spec.is_operator else f"LEFT JOIN {_registered.operator_table} o ON o.uscc = s.uscc"
         cur.execute(d.drop_temp("stg_res"))
         cur.execute(
             d.create_temp_as(
@@ -231,7 +280,7 @@ def bulk_upsert(
         select_cols = [
             *fk_fields,
             f"s.{spec.frame_key}",
-            *[d.cast_in(f"s.{f}", typed[f]) for f in value_fields],
+            *[f"s.{f}" for f in value_fields],
             "%(src)s",
             "%(now)s",
             "%(now)s",
@@ -302,11 +351,18 @@ def _write_created(
         params,
     )  # fmt: skip
     cur.execute(
-        f"""INSERT INTO {LEDGER_TABLE}
-              (operator_id, kind, occurred_on, ref_kind, ref_id, source_id, facts, recorded_at, job_id)
-            SELECT s.operator_id, %(ledger_kind)s, {d.cast_in(f"s.{spec.occurred_field}", "date")}, %(ref_kind)s,
-                   s.record_id, %(src)s, {_facts_expr(d, spec, typed)}, %(now)s, CAST(%(job)s AS BIGINT)
-            FROM stg_new s ORDER BY s._row""",
+        _ledger().append_sql(
+            operator_id="s.operator_id",
+            kind="%(ledger_kind)s",
+            occurred_on=f"s.{spec.occurred_field}",
+            ref_kind="%(ref_kind)s",
+            ref_id="s.record_id",
+            source_id="%(src)s",
+            facts=_facts_expr(d, spec, typed),
+            recorded_at="%(now)s",
+            job_id="CAST(%(job)s AS BIGINT)",
+            source="FROM stg_new s ORDER BY s._row",
+        ),
         params,
     )
 
@@ -325,7 +381,7 @@ def _write_changes(
         ),
         params,
     )  # fmt: skip
-    sets = ", ".join(f"{f} = {d.cast_in(f'c.{f}', typed.get(f, 'int'))}" for f in compared)
+    sets = ", ".join(f"{f} = c.{f}" for f in compared)
     cur.execute(
         f"""UPDATE {t} SET {sets}, source_id = %(src)s, updated_at = %(now)s
             FROM stg_chg c WHERE {t}.id = c.existing_id""",
@@ -335,24 +391,22 @@ def _write_changes(
     # A change of registration happens today; a corrected record keeps the date of the event it records.
     occurred = d.date_param("today") if spec.is_operator else f"s.{spec.occurred_field}"
     cur.execute(
-        f"""INSERT INTO {LEDGER_TABLE}
-              (operator_id, kind, occurred_on, ref_kind, ref_id, source_id, facts, recorded_at, job_id)
-            SELECT {operator_col}, %(ledger_kind)s, {occurred}, %(ref_kind)s,
-                   s.existing_id, %(src)s, {_facts_expr(d, spec, typed)}, %(now)s, CAST(%(job)s AS BIGINT)
-            FROM stg_chg s""",
+        _ledger().append_sql(
+            operator_id=operator_col,
+            kind="%(ledger_kind)s",
+            occurred_on=occurred,
+            ref_kind="%(ref_kind)s",
+            ref_id="s.existing_id",
+            source_id="%(src)s",
+            facts=_facts_expr(d, spec, typed),
+            recorded_at="%(now)s",
+            job_id="CAST(%(job)s AS BIGINT)",
+            source="FROM stg_chg s",
+        ),
         params,
     )
     # The corrected entries are superseded by the ones just appended (the newest entry of the same record).
-    cur.execute(
-        f"""UPDATE {LEDGER_TABLE} SET superseded_by_id = (
-                SELECT max(n.id) FROM {LEDGER_TABLE} n
-                WHERE n.ref_kind = {LEDGER_TABLE}.ref_kind AND n.ref_id = {LEDGER_TABLE}.ref_id)
-            WHERE ref_kind = %(ref_kind)s AND superseded_by_id IS NULL
-              AND ref_id IN (SELECT existing_id FROM stg_chg)
-              AND id < (SELECT max(n.id) FROM {LEDGER_TABLE} n
-                        WHERE n.ref_kind = {LEDGER_TABLE}.ref_kind AND n.ref_id = {LEDGER_TABLE}.ref_id)""",
-        params,
-    )
+    cur.execute(_ledger().supersede_sql(ref_kind="%(ref_kind)s", ref_ids="SELECT existing_id FROM stg_chg"), params)
     if spec.is_operator:
         cur.execute("UPDATE stg_chg SET operator_id = existing_id")
 

@@ -40,10 +40,6 @@ class Dialect:
             return f"json({a}) IS NOT json({b})"
         return f"{a} IS NOT {b}"
 
-    def cast_in(self, expr: str, typ: str) -> str:
-        """A staged value as it is written into a record column."""
-        return expr
-
     def date_param(self, name: str) -> str:
         """A named date parameter (SQLite has no date type: CAST AS DATE would make it a number)."""
         return f"CAST(%({name})s AS DATE)" if self.is_postgres else f"%({name})s"

@@ -23,6 +23,18 @@ from .features import FEATURE_NAMES, features_as_of, inspections_after
 from .training import FittedModel, labelled_snapshot, model_fit, scores_for
 
 Oracle = Callable[..., pl.DataFrame | None]
+_oracles: list[Oracle] = []
+
+
+def oracle_register(oracle: Oracle) -> None:
+    """A world that knows the truth behind its records (the demo district, DemoConfig.ready) offers its oracle:
+    a callable(as_of=, horizon_days=) -> frame (uscc, label, oracle_score), or None when it has nothing."""
+    _oracles[:] = [oracle]
+
+
+def oracle_registered() -> Oracle | None:
+    """The registered oracle, if any (risk_backtest compares the model with it)."""
+    return _oracles[0] if _oracles else None
 
 
 def _precision_recall(labels: np.ndarray, chosen: np.ndarray) -> dict[str, float | int]:

@@ -25,6 +25,7 @@ from foodcredit.core.errors import ConflictError, DomainError
 from foodcredit.core.sql import dialect_for
 from foodcredit.credit import services as credit_services
 from foodcredit.credit.models import LedgerEntry
+from foodcredit.credit.services.ledger_bulk import ledger_bulk_writer
 from foodcredit.operators.models import Operator
 
 from . import explain, registry, rules, selectors
@@ -34,7 +35,6 @@ from .models import ClassificationRun, ClassOverride, ClassResult, RiskClass, Ri
 from .training import FittedModel
 
 RESULT_TABLE = ClassResult._meta.db_table
-LEDGER_TABLE = LedgerEntry._meta.db_table
 BATCH = 5000
 
 
@@ -282,8 +282,16 @@ def _changes_record(run: ClassificationRun, scope: Scope, actor: Any) -> list[in
                   WHERE r.run_id = %(run)s AND r.risk_class <> p.risk_class AND {scope.sql("r.operator_id")}"""
     with connection.cursor() as cursor:
         cursor.execute(
-            f"""INSERT INTO {LEDGER_TABLE} (operator_id, kind, occurred_on, ref_kind, ref_id, facts, recorded_at)
-                SELECT r.operator_id, 'class_change', r.as_of, 'risk_result', r.id, {facts}, %(now)s {changed}""",
+            ledger_bulk_writer.append_sql(
+                operator_id="r.operator_id",
+                kind=f"'{LedgerEntry.Kind.CLASS_CHANGE}'",
+                occurred_on="r.as_of",
+                ref_kind="'risk_result'",
+                ref_id="r.id",
+                facts=facts,
+                recorded_at="%(now)s",
+                source=changed,
+            ),
             params,
         )
         changes = d.json_object([("risk_class", d.json_array_pair("p.risk_class", "r.risk_class", "text"), "json")])

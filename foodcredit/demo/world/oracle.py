@@ -46,18 +46,17 @@ def serious_usccs(
     return pl.concat(found).get_column("uscc").unique()
 
 
-def oracle_auc(
+def oracle_table(
     *, operators: pl.DataFrame, latent: pl.DataFrame, inspections: pl.DataFrame, sampling: pl.DataFrame,
     penalties: pl.DataFrame, as_of: date, horizon_days: int = 365,
-) -> OracleResult:  # fmt: skip
-    """AUC of the mean latent risk over the horizon against a serious finding in it (see the module doc).
+) -> pl.DataFrame:  # fmt: skip
+    """uscc, oracle_score (the mean latent risk over the horizon), label (a serious finding in it), by uscc.
 
     Frames: operators (uscc, registered_on); latent (operator_uscc, month, months, risk); inspections (uscc,
     inspected_on, result); sampling (uscc, sampled_on, conclusion); penalties (uscc, decided_on, kinds).
     """
     until = as_of + timedelta(days=horizon_days)
-    first = as_of.year * 12 + as_of.month  # the month after as-of's month
-    last = until.year * 12 + until.month - 1
+    first, last = _horizon_months(as_of, until)
     rows = latent.with_columns(start=_month_number("month")).with_columns(
         lo=pl.max_horizontal(pl.col("start"), pl.lit(first)),
         hi=pl.min_horizontal(pl.col("start") + pl.col("months").cast(pl.Int64) - 1, pl.lit(last)),
@@ -68,20 +67,31 @@ def oracle_auc(
         .with_columns(weight=(pl.col("hi") - pl.col("lo") + 1).cast(pl.Float64))
         .group_by("operator_uscc")
         .agg(
-            score=(pl.col("risk") * pl.col("weight")).sum() / pl.col("weight").sum(),
+            oracle_score=(pl.col("risk") * pl.col("weight")).sum() / pl.col("weight").sum(),
             in_business=pl.col("covers_first").any(),
         )
         .filter(pl.col("in_business"))
     )
     found = serious_usccs(inspections=inspections, sampling=sampling, penalties=penalties, after=as_of, until=until)
-    table = (
+    return (
         operators.filter(pl.col("registered_on") <= as_of)
         .join(scores, left_on="uscc", right_on="operator_uscc", how="inner")
-        .with_columns(label=pl.col("uscc").is_in(found.implode()))
+        .select("uscc", "oracle_score", label=pl.col("uscc").is_in(found.implode()).cast(pl.Int64))
         .sort("uscc")
     )
-    labels = table.get_column("label").to_numpy()
+
+
+def _horizon_months(as_of: date, until: date) -> tuple[int, int]:
+    """The first and last month numbers of the horizon: the month after as-of's month to until's month."""
+    return as_of.year * 12 + as_of.month, until.year * 12 + until.month - 1
+
+
+def oracle_auc(*, as_of: date, horizon_days: int = 365, **frames: pl.DataFrame) -> OracleResult:
+    """AUC of the mean latent risk over the horizon against a serious finding in it (see the module doc)."""
+    table = oracle_table(**frames, as_of=as_of, horizon_days=horizon_days)
+    labels = table.get_column("label").to_numpy().astype(bool)
     if labels.all() or not labels.any():
         raise ValueError("the oracle needs operators with and without a serious finding in the horizon")
-    auc = float(roc_auc_score(labels, table.get_column("score").to_numpy()))
+    auc = float(roc_auc_score(labels, table.get_column("oracle_score").to_numpy()))
+    first, last = _horizon_months(as_of, as_of + timedelta(days=horizon_days))
     return OracleResult(auc=auc, operators=len(table), positives=int(labels.sum()), months=last - first + 1)

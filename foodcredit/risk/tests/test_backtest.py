@@ -29,8 +29,8 @@ def test_png_writer_makes_a_png(tmp_path):
     assert path.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
 
 
-def test_risk_backtest_command_reports_the_figures(district, tmp_path, settings):
-    settings.RISK_BACKTEST_ORACLE = ""
+def test_risk_backtest_command_reports_the_figures(district, tmp_path, monkeypatch):
+    monkeypatch.setattr(backtest, "oracle_registered", lambda: None)
     report_path = tmp_path / "bt.json"
     out = io.StringIO()
     call_command(

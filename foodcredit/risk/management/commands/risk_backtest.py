@@ -1,7 +1,7 @@
 """`manage.py risk_backtest --as-of DATE [--horizon 365] [--kind lightgbm] [--report FILE.json] [--register]`.
 
 Trains strictly before --as-of, evaluates on the horizon after it and prints the headline figures; the full report
-(and a calibration PNG next to it) goes to --report. On a seeded district the oracle (settings.RISK_BACKTEST_ORACLE)
+(and a calibration PNG next to it) goes to --report. On a seeded district the oracle (registered by demo: backtest.oracle_register)
 is compared on the same operators. --register files the model with its backtest as a candidate.
 """
 
@@ -10,9 +10,7 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
-from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError, CommandParser
-from django.utils.module_loading import import_string
 
 from foodcredit.risk import backtest
 from foodcredit.risk import services as risk_services
@@ -31,8 +29,7 @@ class Command(BaseCommand):
     def handle(self, *args: Any, **options: Any) -> None:
         if options["horizon"] < 1:
             raise CommandError("--horizon must be positive")
-        path = getattr(settings, "RISK_BACKTEST_ORACLE", "")
-        oracle = import_string(path) if path else None
+        oracle = backtest.oracle_registered()
         report_path: Path | None = options["report"]
         plot = report_path.with_suffix(".calibration.png") if report_path else None
         try:
