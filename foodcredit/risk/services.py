@@ -399,11 +399,21 @@ def class_override(
 
 @transaction.atomic
 def class_override_revoke(*, override: ClassOverride, on: date, actor: Any) -> ClassOverride:
-    """End an override early (audited)."""
+    """End an override early: from `on` the model's class applies again (audited)."""
+    in_force = rules.override_in_force(
+        valid_from=override.valid_from, valid_until=override.valid_until, revoked_on=override.revoked_on, as_of=on
+    )
+    if not in_force:
+        raise DomainError(
+            "risk.override_not_in_force", _("该人工调整在撤销日期不在有效期内或已被撤销"), override=override.pk
+        )
     override.revoked_on = on
     override.save(update_fields=["revoked_on", "updated_at"])
     audit.record(
-        actor=actor, action="revoke", object_type="risk_override", object_id=override.pk,
+        actor=actor,
+        action="revoke",
+        object_type="risk_override",
+        object_id=override.pk,
         changes={"revoked_on": [None, on.isoformat()]},
-    )  # fmt: skip
+    )
     return override

@@ -165,14 +165,41 @@ def test_override_applies_is_audited_and_expires(model):
     assert after.rule == "" and after.risk_class == after.model_class
 
 
+def test_class_override_revoke_ends_it_from_that_day_and_is_audited(model):
+    officer = f.UserFactory()
+    operator = Operator.objects.order_by("pk").first()
+    override = services.class_override(
+        operator=operator, risk_class="D", reason="约谈后仍拒不整改", valid_from=UNTIL, days=60, actor=officer
+    )
+    revoked_on = UNTIL + dt.timedelta(days=5)
+    services.class_override_revoke(override=override, on=revoked_on, actor=officer)
+    event = AuditEvent.objects.get(object_type="risk_override", action="revoke")
+    assert (event.actor, event.object_id, event.changes) == (
+        officer,
+        str(override.pk),
+        {"revoked_on": [None, "2025-06-06"]},
+    )
+    _classify(UNTIL + dt.timedelta(days=4))
+    _classify(revoked_on)
+    before = ClassResult.objects.get(operator=operator, as_of=UNTIL + dt.timedelta(days=4))
+    after = ClassResult.objects.get(operator=operator, as_of=revoked_on)
+    assert (before.risk_class, before.rule) == ("D", "override")
+    assert after.rule == "" and after.risk_class == after.model_class
+    with pytest.raises(DomainError) as again:
+        services.class_override_revoke(override=override, on=revoked_on, actor=officer)
+    assert again.value.code == "risk.override_not_in_force"
+
+
 def test_override_needs_a_reason_and_a_limited_period(model):
     operator = Operator.objects.order_by("pk").first()
-    with pytest.raises(DomainError):
+    with pytest.raises(DomainError) as no_reason:
         services.class_override(operator=operator, risk_class="A", reason=" ", valid_from=UNTIL, days=30, actor=None)
-    with pytest.raises(DomainError):
+    assert no_reason.value.code == "risk.override_reason"
+    with pytest.raises(DomainError) as too_long:
         services.class_override(
             operator=operator, risk_class="A", reason="复核", valid_from=UNTIL, days=9999, actor=None
         )
+    assert too_long.value.code == "risk.override_too_long"
 
 
 def test_a_class_change_is_filed_in_the_ledger_and_audited(model):
