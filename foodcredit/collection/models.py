@@ -17,6 +17,26 @@ class RecordKind(models.TextChoices):
     COMPLAINTS = "complaints", "投诉举报"
 
 
+class SourceRegistration(BaseModel):
+    """A source system registered for collection: the record kinds it may report (DOMAIN.md Part I §5: "a registered
+    source system writes only the kinds registered for it"). Its department is the source's `department_code`."""
+
+    source = models.OneToOneField(
+        Source, on_delete=models.PROTECT, related_name="registration", verbose_name="来源系统"
+    )
+    kinds = models.JSONField("可报送记录类型", default=list)
+    registered_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, verbose_name="登记人"
+    )
+
+    class Meta:
+        verbose_name = "来源系统登记"
+        verbose_name_plural = "来源系统登记"
+
+    def __str__(self) -> str:
+        return f"{self.source_id}: {', '.join(self.kinds)}"
+
+
 class SourceMapping(BaseModel):
     """A versioned column and value mapping from a source's file layout to the standard format."""
 

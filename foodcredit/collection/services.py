@@ -34,7 +34,7 @@ from foodcredit.penalties.services import penalty_bulk_upsert
 from foodcredit.sampling.services import sampling_bulk_upsert
 
 from . import readers, validate
-from .models import ImportJob, PendingRecord, RecordKind, SourceMapping
+from .models import ImportJob, PendingRecord, RecordKind, SourceMapping, SourceRegistration
 
 Progress = Callable[[str, int], None]
 ERRORS_KEPT_IN_DB = 10_000
@@ -75,7 +75,8 @@ def _no_progress(stage: str, percent: int) -> None:
 
 
 def source_get_or_register(*, name: str, actor: Any) -> tuple[Source, bool]:
-    """The named source; an unknown name is registered on first use with the standard mapping."""
+    """The named source; an unknown name is registered on first use with the standard mapping (the server's
+    operator's command line and the application's own writers; people choose a registered source)."""
     name = name.strip()
     if not name:
         raise DomainError("import.source_required", _("请指定来源系统 / a source system name is required"))
@@ -89,6 +90,62 @@ def source_get_or_register(*, name: str, actor: Any) -> tuple[Source, bool]:
         actor=actor, action="create", object_type="source", object_id=source.pk, changes={"name": [None, name]}
     )
     return source, True
+
+
+def _registration_kinds_add(*, source: Source, kinds: list[str], actor: Any) -> SourceRegistration:
+    """Add `kinds` to the source's registration (created if missing), audited when anything changes."""
+    registration = SourceRegistration.objects.select_for_update().filter(source=source).first()
+    before = sorted(registration.kinds) if registration else []
+    after = sorted(set(before) | set(kinds))
+    if registration is None:
+        registration = SourceRegistration(
+            source=source, kinds=after, registered_by=actor if getattr(actor, "pk", None) else None
+        )
+    if registration.pk is None or after != before:
+        registration.kinds = after
+        registration.full_clean()
+        registration.save()
+        audit.record(
+            actor=actor, action="register", object_type="source", object_id=source.pk,
+            changes={"name": [None, source.name], "kinds": [before, after]},
+        )  # fmt: skip
+    return registration
+
+
+def source_register(*, name: str, kinds: list[str], department_code: str = "", actor: Any) -> Source:
+    """Register a source system for collection with the record kinds it reports, or add kinds to a registered one:
+    an explicit, audited step (DOMAIN.md Part I §5). `department_code`: the department the source belongs to."""
+    name = name.strip()
+    unknown = sorted(set(kinds) - set(RecordKind.values))
+    if not name:
+        raise DomainError("import.source_required", _("请指定来源系统 / a source system name is required"))
+    if not kinds or unknown:
+        raise DomainError(
+            "import.bad_kind",
+            _("未知的记录类型 %(kind)s，可选：%(allowed)s / unknown record kind")
+            % {"kind": ", ".join(unknown), "allowed": ", ".join(RecordKind.values)},
+            kind=", ".join(unknown),
+        )
+    with transaction.atomic():
+        source = Source.objects.select_for_update().filter(name=name).first()
+        if source is None:
+            source = Source(name=name, department_code=department_code.strip())
+            source.full_clean()
+            source.save()
+            audit.record(
+                actor=actor, action="create", object_type="source", object_id=source.pk,
+                changes={"name": [None, name], "department_code": [None, source.department_code]},
+            )  # fmt: skip
+        elif department_code.strip() and department_code.strip() != source.department_code:
+            before = source.department_code
+            source.department_code = department_code.strip()
+            source.save(update_fields=["department_code", "updated_at"])
+            audit.record(
+                actor=actor, action="update", object_type="source", object_id=source.pk,
+                changes={"department_code": [before, source.department_code]},
+            )  # fmt: skip
+        _registration_kinds_add(source=source, kinds=kinds, actor=actor)
+    return source
 
 
 def mapping_current(*, source: Source, kind: str, actor: Any) -> SourceMapping:
@@ -218,6 +275,9 @@ def records_write(
     """
     with transaction.atomic():
         source, registered = source_get_or_register(name=source_name, actor=actor)
+        # The application's own writers (seed_demo, a task's result) report what they write; import doors have
+        # checked the source's registered kinds before they get here.
+        _registration_kinds_add(source=source, kinds=[kind], actor=actor)
         own_job = job is None
         if job is None:
             digest = hashlib.sha256(frame.hash_rows().to_numpy().tobytes()).hexdigest()
