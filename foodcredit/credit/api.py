@@ -212,10 +212,11 @@ def list_remove(request: HttpRequest, entry_id: int, payload: RemovalIn) -> List
     return _list_out(services.list_remove(entry=entry, actor=actor, **payload.dict()))
 
 
-@router.post("/repair-applications", response={201: RepairOut}, operation_id="repair_submit")
+@router.post("/repair-applications", response={200: RepairOut, 201: RepairOut}, operation_id="repair_submit")
 def repair_submit(request: HttpRequest, payload: RepairIn) -> Status:
     """A business user applies for its own operator; an ineligible application is refused at once, with the rule and
-    the date it becomes eligible (status "refused")."""
+    the date it becomes eligible (status "refused"). A second open application for the same record answers 409; a
+    repeated `Idempotency-Key` header answers 200 with the first application."""
     user = request.user
     if not isinstance(user, User) or user.role != User.Role.BUSINESS:
         raise HttpError(403, gettext("只有企业用户可以申请信用修复。 / Only business users apply."))
@@ -229,11 +230,16 @@ def repair_submit(request: HttpRequest, payload: RepairIn) -> Status:
             raise Http404("penalty not found")
     else:
         list_entry = selectors.list_entry_current(operator=operator, list_kind=payload.target)
+    key = request.headers.get("Idempotency-Key", "").strip()
+    if len(key) > 100:
+        raise DomainError("repair.bad_idempotency_key", gettext("幂等键不得超过100个字符。"))
+    replayed = bool(key) and selectors.repair_by_idempotency_key(applicant=user, key=key) is not None
     application = services.repair_submit(
         operator=operator, target=payload.target, commitment=payload.commitment, evidence=payload.evidence,
         submitted_on=timezone.localdate(), actor=user, penalty_entry=penalty, list_entry=list_entry,
+        idempotency_key=key,
     )  # fmt: skip
-    return Status(201, _repair_out(application))
+    return Status(200 if replayed else 201, _repair_out(application))
 
 
 @router.get("/repair-applications", response=list[RepairOut], operation_id="repair_list")

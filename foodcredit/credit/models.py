@@ -219,10 +219,33 @@ class RepairApplication(BaseModel):
     deadline_estimated = models.BooleanField("期限为估算", default=False)
     decided_on = models.DateField("决定日期", null=True, blank=True)
     decision_note = models.TextField("决定理由", blank=True)
+    # The client's Idempotency-Key of the submission: a retried request returns the first application.
+    idempotency_key = models.CharField("幂等键", max_length=100, blank=True)
+
+    OPEN = ("submitted", "accepted")
 
     class Meta:
         verbose_name = "信用修复申请"
         verbose_name_plural = "信用修复申请"
+        # At most one open application per (operator, record) — the race two submissions win together past the
+        # service's check ends here (partial unique indexes: SQLite and PostgreSQL both have them).
+        constraints = [
+            models.UniqueConstraint(
+                fields=["operator", "penalty_entry"],
+                condition=models.Q(status__in=["submitted", "accepted"], penalty_entry__isnull=False),
+                name="repair_one_open_per_penalty",
+            ),
+            models.UniqueConstraint(
+                fields=["operator", "list_entry"],
+                condition=models.Q(status__in=["submitted", "accepted"], list_entry__isnull=False),
+                name="repair_one_open_per_listing",
+            ),
+            models.UniqueConstraint(
+                fields=["applicant", "idempotency_key"],
+                condition=~models.Q(idempotency_key=""),
+                name="repair_idempotency_key_unique",
+            ),
+        ]
 
     def __str__(self) -> str:
         return f"{self.get_target_display()} {self.operator_id} {self.get_status_display()}"

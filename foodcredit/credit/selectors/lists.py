@@ -5,7 +5,7 @@ from datetime import date
 
 from django.apps import apps
 from django.conf import settings
-from django.db.models import Q, QuerySet
+from django.db.models import Exists, OuterRef, Q, QuerySet, Subquery
 from django.http import Http404
 from django.utils.translation import gettext, gettext_noop
 from django.utils.translation import gettext_lazy as _
@@ -16,7 +16,7 @@ from foodcredit.operators.selectors import Reader
 
 from .. import policy as credit_policy
 from .. import rules
-from ..models import CaseStudy, Commitment, LedgerEntry, ListEntry, RepairApplication
+from ..models import CaseStudy, Commitment, LedgerEntry, ListEntry, PersonBan, RepairApplication
 
 L = ListEntry
 
@@ -177,6 +177,13 @@ def repair_application_get(*, pk: int, for_user: Reader) -> RepairApplication:
     return application
 
 
+def repair_by_idempotency_key(*, applicant: Reader, key: str) -> RepairApplication | None:
+    """The applicant's application submitted with this Idempotency-Key, or None."""
+    if not key or not getattr(applicant, "pk", None):
+        return None
+    return RepairApplication.objects.filter(applicant_id=applicant.pk, idempotency_key=key).first()
+
+
 def repair_overdue(application: RepairApplication, *, as_of: date) -> bool:
     """Whether the application has passed its acceptance or decision deadline on `as_of`."""
     return rules.repair_overdue(
@@ -269,3 +276,75 @@ def case_study_get(*, pk: int) -> CaseStudy:
     if case is None:
         raise Http404("case not found")
     return case
+
+
+def ledger_entry_current(*, ref_kind: str, ref_id: int) -> LedgerEntry | None:
+    """The current (not superseded) ledger entry of a record, or None."""
+    return LedgerEntry.objects.filter(ref_kind=ref_kind, ref_id=ref_id, superseded_by__isnull=True).first()
+
+
+def serious_list_candidates(*, for_user: Reader) -> QuerySet[LedgerEntry]:
+    """Listing candidates (列入候选): current, unrevoked penalty entries of a listable violation type in the reader's
+    scope on which no listing was proposed yet (a dropped proposal counts: it was judged). Newest first, with the
+    penalty's decision number and violation text as `decision_no` and `violation`."""
+    penalty_model = apps.get_model("penalties", "Penalty")
+    penalty = penalty_model._default_manager.filter(pk=OuterRef("ref_id"))
+    proposed = L.objects.filter(penalty_ref_id=OuterRef("ref_id"), operator_id=OuterRef("operator_id"))
+    return (
+        LedgerEntry.objects.filter(
+            kind=LedgerEntry.Kind.PENALTY,
+            ref_kind="penalty",
+            superseded_by__isnull=True,
+            facts__listable_serious=True,
+            operator__in=operator_selectors.operator_scope(for_user=for_user),
+        )
+        .exclude(facts__has_key="revoked_on")
+        .exclude(Exists(proposed))
+        .annotate(
+            decision_no=Subquery(penalty.values("decision_no")[:1]),
+            violation=Subquery(penalty.values("violation")[:1]),
+        )
+        .select_related("operator")
+        .order_by("-occurred_on", "-pk")
+    )
+
+
+def serious_list_candidate_get(*, pk: int, for_user: Reader) -> LedgerEntry:
+    """One candidate penalty entry in the reader's scope; Http404 otherwise (also once proposed)."""
+    entry = serious_list_candidates(for_user=for_user).filter(pk=pk).first()
+    if entry is None:
+        raise Http404("candidate not found")
+    return entry
+
+
+def is_heavy_penalty(entry: LedgerEntry) -> bool:
+    """Whether the entry's penalty is a 较重行政处罚 (the listing's first condition)."""
+    return rules.is_heavy_penalty(entry.facts)
+
+
+def person_bans(*, for_user: Reader) -> QuerySet[PersonBan]:
+    """Person bans recorded on operators in the reader's scope (and, for the district, those without one)."""
+    scope = operator_selectors.operator_scope(for_user=for_user)
+    found = PersonBan.objects.filter(Q(operator__in=scope) | Q(operator__isnull=True))
+    if getattr(for_user, "role", None) != "district_regulator":
+        found = found.filter(operator__isnull=False)
+    return found.select_related("operator").order_by("-decided_on", "-pk")
+
+
+def case_studies(*, for_user: Reader) -> QuerySet[CaseStudy]:
+    """Every typical case (drafts, published, withdrawn) for the staff who manage them, newest first."""
+    return CaseStudy.objects.select_related("operator").order_by("-created_at", "-pk")
+
+
+def penalty_entries(*, for_user: Reader, operator: Operator) -> QuerySet[LedgerEntry]:
+    """The operator's current penalty entries (for revocation), with `decision_no`; the operator is in scope."""
+    penalty_model = apps.get_model("penalties", "Penalty")
+    penalty = penalty_model._default_manager.filter(pk=OuterRef("ref_id"))
+    operator_selectors.operator_get(uscc=operator.uscc, for_user=for_user)
+    return (
+        LedgerEntry.objects.filter(
+            operator=operator, kind=LedgerEntry.Kind.PENALTY, ref_kind="penalty", superseded_by__isnull=True
+        )
+        .annotate(decision_no=Subquery(penalty.values("decision_no")[:1]))
+        .order_by("-occurred_on", "-pk")
+    )

@@ -8,11 +8,11 @@ from datetime import date
 from typing import Any
 
 from django.conf import settings
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.utils.translation import gettext_lazy as _
 
 from foodcredit.core import audit
-from foodcredit.core.errors import DomainError
+from foodcredit.core.errors import ConflictError, DomainError
 from foodcredit.core.workdays import add_workdays
 from foodcredit.operators.models import Operator
 
@@ -93,8 +93,20 @@ def repair_submit(
     actor: Any,
     penalty_entry: LedgerEntry | None = None,
     list_entry: ListEntry | None = None,
+    idempotency_key: str = "",
 ) -> RepairApplication:
-    """File an application; an ineligible one is refused at once with the failing rule and when it becomes eligible."""
+    """File an application; an ineligible one is refused at once with the failing rule and when it becomes eligible.
+
+    At most one application per (operator, record) is open: a second one is refused (409), and the database's
+    partial unique index refuses the one that raced past this check. The same `idempotency_key` from the same
+    applicant returns the first application instead of filing another.
+    """
+    applicant = actor if getattr(actor, "pk", None) else None
+    if idempotency_key and applicant is not None:
+        earlier = A.objects.filter(applicant=applicant, idempotency_key=idempotency_key).first()
+        if earlier is not None:
+            return earlier
+    _refuse_if_open(operator=operator, penalty_entry=penalty_entry, list_entry=list_entry)
     if not commitment.strip() or not evidence.strip():
         raise DomainError(
             "repair.materials_missing",
@@ -107,21 +119,51 @@ def repair_submit(
     )
     application = A(
         operator=operator, target=target, penalty_entry=penalty_entry, list_entry=list_entry,
-        applicant=actor if getattr(actor, "pk", None) else None, submitted_on=submitted_on, commitment=commitment,
+        applicant=applicant, submitted_on=submitted_on, commitment=commitment,
         evidence=evidence, status=A.Status.SUBMITTED if check.eligible else A.Status.REFUSED,
-        refusal_rule=check.rule, eligible_from=check.eligible_from,
+        refusal_rule=check.rule, eligible_from=check.eligible_from, idempotency_key=idempotency_key,
     )  # fmt: skip
     if check.eligible:
         deadline = add_workdays(submitted_on, settings.REPAIR_ACCEPT_WITHIN_WORKDAYS)
         application.accept_by, application.deadline_estimated = deadline.due, deadline.estimated
-    application.full_clean()
-    application.save()
+    # full_clean would check the constraints with a query of its own (the same race): the index decides below.
+    application.full_clean(validate_constraints=False)
+    try:
+        with transaction.atomic():
+            application.save()
+    except IntegrityError:
+        _refuse_if_open(operator=operator, penalty_entry=penalty_entry, list_entry=list_entry)
+        if idempotency_key and applicant is not None:
+            earlier = A.objects.filter(applicant=applicant, idempotency_key=idempotency_key).first()
+            if earlier is not None:
+                return earlier
+        raise
     audit.record(
         actor=actor, action="submit", object_type="repair_application", object_id=application.pk,
         changes={"status": [None, application.status], "target": [None, target],
                  "refusal_rule": [None, check.rule], "eligible_from": [None, check.eligible_from]},
     )  # fmt: skip
     return application
+
+
+def _refuse_if_open(*, operator: Operator, penalty_entry: LedgerEntry | None, list_entry: ListEntry | None) -> None:
+    """ConflictError when the operator has an open application for the same penalty (any of its entries) or listing."""
+    open_ones = A.objects.filter(operator=operator, status__in=A.OPEN)
+    if penalty_entry is not None:
+        open_ones = open_ones.filter(
+            penalty_entry__ref_kind=penalty_entry.ref_kind, penalty_entry__ref_id=penalty_entry.ref_id
+        )
+    elif list_entry is not None:
+        open_ones = open_ones.filter(list_entry=list_entry)
+    else:
+        return
+    earlier = open_ones.values_list("pk", flat=True).first()
+    if earlier is not None:
+        raise ConflictError(
+            "repair.already_open",
+            _("该事项已有一份正在办理的信用修复申请。"),
+            application_id=earlier,
+        )
 
 
 def _locked(application: RepairApplication) -> RepairApplication:
