@@ -15,6 +15,10 @@ class ViolationType(models.Model):
     name = models.CharField("违法行为类型", max_length=200)
     legal_basis = models.CharField("依据", max_length=200, blank=True)
     listable_serious = models.BooleanField("可列入严重违法失信名单", default=False)
+    # Why the type is listable: the article of 总局令第44号 (required when `listable_serious`).
+    listing_basis = models.CharField("列入严重违法失信名单依据", max_length=300, blank=True)
+    # A seeded row whose article numbers are still to be checked against the official text (DOMAIN.md II §1.2 [M]).
+    provisional = models.BooleanField("待核对", default=False)
 
     class Meta:
         verbose_name = "违法行为类型"
