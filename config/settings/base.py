@@ -147,6 +147,10 @@ AUTH_PASSWORD_VALIDATORS = [
 # step of tolerance, a code used once). Business and association users: password only. Development turns it off.
 STAFF_TWO_FACTOR = True
 OTP_TOTP_ISSUER = "食品安全信用监管平台"
+# Issue 10 finding 8: a first authenticator is set up only with a one-time enrolment code that the security
+# administrator hands over out of band (hashed at rest, used once); it lapses after these hours or these wrong tries.
+TWO_FACTOR_ENROLMENT_CODE_HOURS = 72
+TWO_FACTOR_ENROLMENT_CODE_MAX_FAILURES = 5
 PASSWORD_MAX_AGE_DAYS = 90  # SECURITY.md A2: staff passwords are changed every 90 days (等保 测评 practice)
 
 LANGUAGE_CODE = "zh-hans"

@@ -69,6 +69,8 @@ class User(AbstractUser):
     operator_usccs = models.JSONField("所代表企业", default=list, blank=True)
     inspector_cert_no = models.CharField("执法证号", max_length=40, blank=True)
     password_changed_at = models.DateTimeField("密码修改时间", null=True, blank=True)
+    # Set by the security administrator (or at account creation): the next login can only change the password.
+    password_must_change = models.BooleanField("须修改密码", default=False)
 
     objects: ClassVar[UserManager] = UserManager()
 
@@ -86,8 +88,11 @@ class User(AbstractUser):
         return self.role in (self.Role.BUSINESS, self.Role.ASSOCIATION)
 
     def password_expired(self, now: datetime | None = None) -> bool:
-        """A staff account's password older than PASSWORD_MAX_AGE_DAYS (SECURITY.md A2: 90 days, staff only). An
-        account whose password was never set through the application (no date) is not held to it."""
+        """A password that must be changed: one the security administrator (or account creation) marked so, or a
+        staff account's password older than PASSWORD_MAX_AGE_DAYS (SECURITY.md A2: 90 days, staff only). An
+        account whose password was never set through the application (no date) is not held to the age."""
+        if self.password_must_change:
+            return True
         if self.is_external or self.password_changed_at is None:
             return False
         limit = timedelta(days=int(settings.PASSWORD_MAX_AGE_DAYS))
@@ -96,3 +101,71 @@ class User(AbstractUser):
     @property
     def streets(self) -> list[str]:
         return list(self.department.streets) if self.department else []
+
+
+class BusinessLink(models.Model):
+    """A business user's claim to act for an operator: asked by the system administrator with the operator's USCC
+    and its legal representative's name as registered, in force once a district regulator confirms it (the
+    confirmed USCC is then in the user's `operator_usccs`, which the operator selectors scope by)."""
+
+    class Status(models.TextChoices):
+        PENDING = "pending", "待确认"
+        CONFIRMED = "confirmed", "已确认"
+        REJECTED = "rejected", "已驳回"
+
+    user = models.ForeignKey(User, on_delete=models.PROTECT, related_name="business_links", verbose_name="企业用户")
+    uscc = models.CharField("统一社会信用代码", max_length=18)
+    operator_name = models.CharField("主体名称", max_length=200)
+    legal_rep_name = models.CharField("法定代表人（负责人）姓名", max_length=100)
+    status = models.CharField("状态", max_length=20, choices=Status.choices, default=Status.PENDING)
+    requested_by = models.ForeignKey(
+        User, on_delete=models.PROTECT, null=True, blank=True, related_name="+", verbose_name="申请人"
+    )
+    requested_at = models.DateTimeField("申请时间")
+    decided_by = models.ForeignKey(
+        User, on_delete=models.PROTECT, null=True, blank=True, related_name="+", verbose_name="确认人"
+    )
+    decided_at = models.DateTimeField("确认时间", null=True, blank=True)
+    note = models.CharField("说明", max_length=500, blank=True)
+
+    class Meta:
+        verbose_name = "企业用户关联"
+        verbose_name_plural = "企业用户关联"
+        constraints = [
+            # One open or confirmed link per user and operator: a second request for the same pair is refused.
+            models.UniqueConstraint(
+                fields=["user", "uscc"],
+                condition=models.Q(status__in=["pending", "confirmed"]),
+                name="accounts_businesslink_one_live",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.user_id} → {self.uscc} ({self.status})"
+
+
+class EnrolmentCode(models.Model):
+    """A one-time code, issued out of band by the security administrator, without which a staff user cannot set up
+    a first authenticator (a password alone does not enrol a device). Only its hash is stored; it expires and is
+    used once."""
+
+    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="enrolment_codes", verbose_name="用户")
+    code_hash = models.CharField("验证码摘要", max_length=128)
+    issued_by = models.ForeignKey(
+        User, on_delete=models.PROTECT, null=True, blank=True, related_name="+", verbose_name="签发人"
+    )
+    issued_at = models.DateTimeField("签发时间")
+    expires_at = models.DateTimeField("失效时间")
+    used_at = models.DateTimeField("使用时间", null=True, blank=True)
+    revoked_at = models.DateTimeField("作废时间", null=True, blank=True)
+    failures = models.PositiveSmallIntegerField("错误次数", default=0)
+
+    class Meta:
+        verbose_name = "绑定码"
+        verbose_name_plural = "绑定码"
+
+    def __str__(self) -> str:
+        return f"enrolment code #{self.pk} for user {self.user_id}"
+
+    def usable(self, now: datetime) -> bool:
+        return self.used_at is None and self.revoked_at is None and now < self.expires_at

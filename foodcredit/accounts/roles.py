@@ -24,6 +24,21 @@ def can_read_audit(user: User) -> bool:
     return user.is_authenticated and user.role == R.AUDIT_ADMIN
 
 
+def can_administer_users(user: User) -> bool:
+    """The system administrator: users, departments, business-user links (等保 三权分立: not roles, not the log)."""
+    return user.is_authenticated and user.role == R.SYSTEM_ADMIN
+
+
+def can_administer_security(user: User) -> bool:
+    """The security administrator: roles and scopes, lockouts, second factors, sessions, password expiry."""
+    return user.is_authenticated and user.role == R.SECURITY_ADMIN
+
+
+def can_confirm_business_links(user: User) -> bool:
+    """A district regulator confirms a business user's link to an operator before it takes effect."""
+    return user.is_authenticated and user.role == R.DISTRICT_REGULATOR
+
+
 def sees_internal_records(user: User) -> bool:
     return user.is_authenticated and user.role in INTERNAL_READERS
 

@@ -1,10 +1,148 @@
-"""Reads for users: their second-factor device."""
+"""Reads for accounts: users and departments for the administrators, business links, lockouts, login sessions, the
+audit log (for the audit administrator only), second-factor devices."""
 
+import hashlib
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+from axes.models import AccessAttempt
+from django.conf import settings
+from django.contrib.sessions.models import Session
+from django.db.models import Max, QuerySet, Sum
+from django.http import Http404
+from django.utils import timezone
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
-from .models import User
+from foodcredit.core.middleware import LOGIN_STARTED
+from foodcredit.core.models import AuditEvent
+
+from . import roles
+from .models import BusinessLink, Department, User
 
 
 def totp_device_confirmed(*, user: User) -> TOTPDevice | None:
     """The user's authenticator, once set up (None before)."""
     return TOTPDevice.objects.filter(user=user, confirmed=True).order_by("pk").first()
+
+
+def _sees_users(user: User) -> bool:
+    return roles.can_administer_users(user) or roles.can_administer_security(user)
+
+
+def user_list(*, for_user: User) -> QuerySet[User]:
+    """Every account, for the system and security administrators (the others: none)."""
+    if not _sees_users(for_user):
+        return User.objects.none()
+    return User.objects.select_related("department").order_by("username")
+
+
+def user_get(*, pk: int, for_user: User) -> User:
+    """One account for an administrator who manages accounts; Http404 for anyone else."""
+    user = user_list(for_user=for_user).filter(pk=pk).first()
+    if user is None:
+        raise Http404("user not found")
+    return user
+
+
+def department_list(*, for_user: User) -> QuerySet[Department]:
+    """Every department, for the system and security administrators."""
+    if not _sees_users(for_user):
+        return Department.objects.none()
+    return Department.objects.order_by("kind", "code")
+
+
+def department_get(*, pk: int, for_user: User) -> Department:
+    department = department_list(for_user=for_user).filter(pk=pk).first()
+    if department is None:
+        raise Http404("department not found")
+    return department
+
+
+def business_links(*, for_user: User) -> QuerySet[BusinessLink]:
+    """Business-user links: all of them for the system administrator, who asks for them, and for district
+    regulators, who confirm them; none for anyone else."""
+    if not (roles.can_administer_users(for_user) or roles.can_confirm_business_links(for_user)):
+        return BusinessLink.objects.none()
+    return BusinessLink.objects.select_related("user", "requested_by", "decided_by").order_by("-requested_at", "-pk")
+
+
+def business_link_get(*, pk: int, for_user: User) -> BusinessLink:
+    link = business_links(for_user=for_user).filter(pk=pk).first()
+    if link is None:
+        raise Http404("link not found")
+    return link
+
+
+@dataclass(frozen=True)
+class Lockout:
+    """A username locked by django-axes after too many failed logins."""
+
+    username: str
+    failures: int
+    last_attempt: datetime
+    until: datetime
+
+
+def lockouts_current(*, for_user: User | None, now: datetime | None = None) -> list[Lockout]:
+    """Usernames locked now (AXES_FAILURE_LIMIT failures within the cool-off), for the security administrator;
+    `for_user` None: the server's operator."""
+    if for_user is not None and not roles.can_administer_security(for_user):
+        return []
+    now = now or timezone.now()
+    cooloff: timedelta = settings.AXES_COOLOFF_TIME
+    rows = (
+        AccessAttempt.objects.filter(attempt_time__gte=now - cooloff)
+        .values("username")
+        .annotate(failures=Sum("failures_since_start"), last=Max("attempt_time"))
+        .filter(failures__gte=settings.AXES_FAILURE_LIMIT)
+        .order_by("-last")
+    )
+    return [
+        Lockout(username=r["username"] or "", failures=r["failures"], last_attempt=r["last"], until=r["last"] + cooloff)
+        for r in rows
+    ]
+
+
+@dataclass(frozen=True)
+class LoginSession:
+    """One login session of a user, named by a digest of its key (the key itself is a credential: never shown)."""
+
+    ref: str
+    started_at: datetime | None
+    expires_at: datetime
+
+
+def session_ref(session_key: str) -> str:
+    return hashlib.sha256(session_key.encode()).hexdigest()[:16]
+
+
+def sessions_of(*, user: User, now: datetime | None = None) -> list[tuple[str, LoginSession]]:
+    """(session key, session) for each unexpired login session of `user`. Reads every live session row of the
+    database session store: a bureau has hundreds of live sessions at most (30-minute idle limit)."""
+    now = now or timezone.now()
+    found = []
+    for row in Session.objects.filter(expire_date__gt=now).order_by("expire_date"):
+        data = row.get_decoded()
+        if str(data.get("_auth_user_id", "")) != str(user.pk):
+            continue
+        started = data.get(LOGIN_STARTED)
+        started_at = datetime.fromtimestamp(float(started), tz=timezone.get_current_timezone()) if started else None
+        found.append(
+            (row.session_key, LoginSession(ref=session_ref(row.session_key), started_at=started_at,
+                                           expires_at=row.expire_date))
+        )  # fmt: skip
+    return found
+
+
+def user_sessions(*, user: User, for_user: User) -> list[LoginSession]:
+    """The security administrator's view of a user's live sessions (digests, start and expiry)."""
+    if not roles.can_administer_security(for_user):
+        return []
+    return [s for _key, s in sessions_of(user=user)]
+
+
+def audit_events(*, for_user: User) -> QuerySet[AuditEvent]:
+    """The audit log, newest first — for the audit administrator alone (等保 三权分立); none for anyone else."""
+    if not roles.can_read_audit(for_user):
+        return AuditEvent.objects.none()
+    return AuditEvent.objects.select_related("actor").order_by("-occurred_at", "-pk")

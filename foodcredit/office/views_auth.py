@@ -84,31 +84,53 @@ def login_locked_out(request: HttpRequest, original_response: Any = None, creden
     return response
 
 
+ENROLMENT_DEVICE = "otp_enrolment_device"  # session key: the authenticator being set up after an enrolment code
+
+
 @never_cache
 @login_required
 def otp(request: HttpRequest) -> HttpResponse:
-    """The second factor: a code from the authenticator app; the first time, the app is set up here with a QR code
-    (a staff account without a device comes here right after its password)."""
+    """The second factor: a code from the authenticator app. The first time, the user types the one-time enrolment
+    code the security administrator handed over (issue 10 finding 8: a password alone enrols no device), then sets
+    the app up here with a QR code and confirms it with a first code."""
     user = request.user
     if not isinstance(user, User):  # login_required lets only users in
         raise PermissionDenied
     confirmed = account_selectors.totp_device_confirmed(user=user)
-    device = confirmed or account_services.totp_device_start(user=user)
+    pending = None
+    if confirmed is None:
+        pending = account_services.totp_device_pending(user=user, device_id=request.session.get(ENROLMENT_DEVICE))
     error = ""
-    if request.method == "POST":
+    if request.method == "POST" and confirmed is None and pending is None:
+        device = account_services.enrolment_code_redeem(
+            user=user, code=str(request.POST.get("enrolment_code", ""))[:32], address=_address(request)
+        )
+        if device is not None:
+            request.session[ENROLMENT_DEVICE] = device.pk
+            return redirect(request.get_full_path())
+        error = _("绑定码不正确、已使用或已过期。请向安全管理员索取新的绑定码。")
+    elif request.method == "POST":
         verified = account_services.totp_verify(
-            user=user, token=str(request.POST.get("token", ""))[:16], address=_address(request)
+            user=user,
+            token=str(request.POST.get("token", ""))[:16],
+            address=_address(request),
+            pending_device_id=pending.pk if pending is not None else None,
         )
         if verified is not None:
+            request.session.pop(ENROLMENT_DEVICE, None)
             django_otp.login(request, verified)
             target = request.GET.get("next", "")
             if target and url_has_allowed_host_and_scheme(target, allowed_hosts={request.get_host()}):
                 return redirect(target)
             return redirect("office:home")
         error = _("验证码不正确或已使用。请输入身份验证器上的新验证码；连续输错后须稍等片刻再试。")
-    context = {"setting_up": confirmed is None, "error": error}
-    if confirmed is None:
+    context: dict[str, Any] = {
+        "needs_enrolment_code": confirmed is None and pending is None,
+        "setting_up": pending is not None,
+        "error": error,
+    }
+    if pending is not None:
         # segno's own SVG markup (paths and attributes, no script, no inline style): safe to embed as is
-        context["qr"] = mark_safe(segno.make(device.config_url, error="m").svg_inline(scale=4))
-        context["secret"] = b32encode(device.bin_key).decode()
+        context["qr"] = mark_safe(segno.make(pending.config_url, error="m").svg_inline(scale=4))
+        context["secret"] = b32encode(pending.bin_key).decode()
     return render(request, "office/otp.html", context, status=400 if error else 200)

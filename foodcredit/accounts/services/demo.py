@@ -1,16 +1,15 @@
-"""Writes for users and departments."""
+"""The demo departments and one login per role (development settings only)."""
 
 from dataclasses import dataclass
 
 from django.conf import settings
 from django.db import transaction
 from django.utils.translation import gettext_lazy as _
-from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from foodcredit.core import audit
 from foodcredit.core.errors import DomainError
 
-from .models import Department, User
+from ..models import Department, User
 
 R = User.Role
 D = Department.Kind
@@ -153,82 +152,3 @@ def demo_accounts_ensure(
             )
         )
     return logins
-
-
-def login_attempt_record(*, username: str, address: str, outcome: str, user: User | None = None) -> None:
-    """An audit row for a login attempt at the office: `outcome` "success", "failure" or "locked" (SECURITY.md A1,
-    D3). The username is the one typed (it may name no account); the address is the client's as Django sees it."""
-    if outcome not in ("success", "failure", "locked"):
-        raise ValueError(f"unknown login outcome {outcome!r}")
-    audit.record(
-        actor=user,
-        action=f"login_{outcome}",
-        object_type="user",
-        object_id=(user.pk if user is not None else username[:64]),  # AuditEvent.object_id holds 64
-        changes={"username": [None, username[:150]], "address": [None, address[:64]]},
-        success=outcome == "success",
-    )
-
-
-@transaction.atomic
-def password_set(*, user: User, new_password: str, actor: User | None) -> None:
-    """Set a password already validated by the caller's form (AUTH_PASSWORD_VALIDATORS) and date it; audited
-    without the password."""
-    before = user.password_changed_at
-    user.set_password(new_password)
-    user.save(update_fields=["password", "password_changed_at"])
-    audit.record(
-        actor=actor,
-        action="password_change",
-        object_type="user",
-        object_id=user.pk,
-        changes={"password_changed_at": [before, user.password_changed_at]},
-    )
-
-
-def totp_device_start(*, user: User) -> TOTPDevice:
-    """The user's TOTP device being set up (unconfirmed until a first code is entered): the same one on every visit
-    to the set-up page, so the QR code scanned stays valid."""
-    device = TOTPDevice.objects.filter(user=user, confirmed=False).order_by("-pk").first()
-    return device or TOTPDevice.objects.create(user=user, name="authenticator", confirmed=False)
-
-
-@transaction.atomic
-def totp_verify(*, user: User, token: str, address: str) -> TOTPDevice | None:
-    """Check a code against the user's device — confirming a device in set-up with its first code — and audit the
-    attempt. A code is accepted once (django-otp keeps the last time step used), within one step of the clock;
-    failures slow further tries (django-otp's throttling). The device on success, else None."""
-    confirmed = TOTPDevice.objects.filter(user=user, confirmed=True).order_by("pk").first()
-    device = confirmed or TOTPDevice.objects.filter(user=user, confirmed=False).order_by("-pk").first()
-    ok = device is not None and device.verify_token(token.strip())
-    if ok and device is not None and not device.confirmed:
-        device.confirmed = True
-        device.save(update_fields=["confirmed"])
-        TOTPDevice.objects.filter(user=user, confirmed=False).delete()  # other unfinished set-ups
-        audit.record(actor=user, action="two_factor_enrol", object_type="user", object_id=user.pk)
-    audit.record(
-        actor=user,
-        action="login_second_factor",
-        object_type="user",
-        object_id=user.pk,
-        changes={"address": [None, address[:64]]},
-        success=bool(ok),
-    )
-    return device if ok else None
-
-
-@transaction.atomic
-def two_factor_reset(*, user: User, reason: str, actor: User | None) -> int:
-    """A security administrator's reset of a lost authenticator: the user's devices go, the next login sets up a
-    new one. Audited with the reason; how many devices were removed."""
-    if not reason.strip():
-        raise DomainError("accounts.reason_required", _("须说明理由 / a reason is required"))
-    removed, _details = TOTPDevice.objects.filter(user=user).delete()
-    audit.record(
-        actor=actor,
-        action="two_factor_reset",
-        object_type="user",
-        object_id=user.pk,
-        changes={"devices": [removed, 0], "reason": [None, reason.strip()]},
-    )
-    return removed
