@@ -27,6 +27,9 @@ INSTALLED_APPS = [
     "csp",
     "django_otp",
     "django_otp.plugins.otp_totp",
+    "django_tables2",
+    "django_filters",
+    "django_htmx",
     "foodcredit.core",
     "foodcredit.accounts",
     "foodcredit.operators",
@@ -55,6 +58,7 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django_otp.middleware.OTPMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    "django_htmx.middleware.HtmxMiddleware",  # request.htmx: list pages answer an htmx swap with the table alone
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "csp.middleware.CSPMiddleware",
     "foodcredit.core.middleware.RequestIdMiddleware",

@@ -1,19 +1,28 @@
 """Back-office views: thin. Check the input, fetch through selectors (scope is theirs: 404 outside it), render."""
 
+import django_filters
+import django_tables2 as tables
 from django.contrib.auth.decorators import login_required
+from django.db.models import QuerySet
 from django.http import HttpRequest, HttpResponse, HttpResponseBadRequest
 from django.shortcuts import render
 from django.utils import timezone
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 
 from foodcredit.core.errors import DomainError
 from foodcredit.credit import selectors as credit_selectors
 from foodcredit.operators import selectors as operator_selectors
+from foodcredit.operators.models import Operator
+from foodcredit.planning.selectors import workbench as planning_workbench
 from foodcredit.risk import selectors as risk_selectors
 from foodcredit.sharing import selectors as sharing_selectors
 
+from . import workbench
 from .forms import CreditFileFilterForm
+from .tables import OfficeFilterSet, OfficeListView, OfficeTable, StreetFilter
 
 SEARCH_MAX = 100
 
@@ -22,20 +31,64 @@ SEARCH_MAX = 100
 @login_required
 @require_GET
 def home(request: HttpRequest) -> HttpResponse:
-    """The start page: operator search (htmx) over the caller's scope."""
-    operators = operator_selectors.operator_search(query="", for_user=request.user)
-    return render(request, "office/home.html", {"operators": operators, "q": ""})
+    """The workbench (工作台): the caller's day as counts, each a link to the filtered list (office/workbench.py)."""
+    return render(request, "office/workbench.html", workbench.workbench_for(request))
 
 
-@never_cache
-@login_required
-@require_GET
-def operator_search(request: HttpRequest) -> HttpResponse:
-    """Search results as a fragment (htmx live search) or as the whole page without JavaScript."""
-    q = request.GET.get("q", "")[:SEARCH_MAX]
-    operators = operator_selectors.operator_search(query=q, for_user=request.user)
-    template = "office/_operator_results.html" if request.headers.get("HX-Request") else "office/home.html"
-    return render(request, template, {"operators": operators, "q": q})
+class OperatorTable(OfficeTable):
+    name = tables.Column(verbose_name=_("主体名称"), linkify=("office:operator_detail", [tables.A("uscc")]))
+    uscc = tables.Column(verbose_name=_("统一社会信用代码"), attrs={"td": {"class": "mono"}})
+    sector = tables.Column(verbose_name=_("业态"))
+    street = tables.Column(verbose_name=_("所属街道"))
+    status = tables.Column(verbose_name=_("登记状态"))
+
+    class Meta(OfficeTable.Meta):
+        order_by = ("name",)
+
+    def render_sector(self, record: Operator) -> str:
+        return gettext(record.get_sector_display())
+
+    def render_status(self, record: Operator) -> str:
+        return gettext(record.get_status_display())
+
+    def value_sector(self, record: Operator) -> str:
+        return self.render_sector(record)
+
+    def value_status(self, record: Operator) -> str:
+        return self.render_status(record)
+
+
+class OperatorFilter(OfficeFilterSet):
+    q = django_filters.CharFilter(label=_("名称或信用代码"), method="search", max_length=SEARCH_MAX)
+    street = StreetFilter()
+    sector = django_filters.ChoiceFilter(label=_("业态"), choices=Operator.Sector.choices, empty_label=_("全部"))
+    status = django_filters.ChoiceFilter(label=_("登记状态"), choices=Operator.Status.choices, empty_label=_("全部"))
+
+    risk_class = django_filters.ChoiceFilter(
+        label=_("风险类别"), choices=[(c, c) for c in "ABCD"], method="in_class", empty_label=_("全部")
+    )
+
+    def search(self, queryset: QuerySet[Operator], name: str, value: str) -> QuerySet[Operator]:
+        return queryset & operator_selectors.operator_matching(query=value, for_user=self.request.user)
+
+    def in_class(self, queryset: QuerySet[Operator], name: str, value: str) -> QuerySet[Operator]:
+        return planning_workbench.operators_in_class(operators=queryset, risk_class=value, as_of=timezone.localdate())
+
+
+class OperatorListView(OfficeListView):
+    """经营主体查询: every operator in the caller's scope, by name or USCC, street, sector and status."""
+
+    table_class = OperatorTable
+    filterset_class = OperatorFilter
+    title = _("经营主体查询")
+    intro = _("仅显示您有权查看的经营主体。")
+    export_name = "operators"
+
+    def rows(self) -> QuerySet[Operator]:
+        return operator_selectors.operator_scope(for_user=self.request.user)
+
+
+operator_search = never_cache(OperatorListView.as_view())
 
 
 @never_cache

@@ -11,9 +11,8 @@ from django.utils.translation import gettext as _
 from foodcredit.core.errors import DomainError
 from foodcredit.planning import selectors, services
 from foodcredit.planning.forms import TaskResultForm
-from foodcredit.planning.selectors import frequency as frequency_selectors
 
-FREQUENCY_PAGE_ROWS = 200
+from .views_frequency import FrequencyListView
 
 
 @login_required
@@ -73,36 +72,5 @@ def planning_plans(request: HttpRequest) -> HttpResponse:
     return render(request, "office/planning_plans.html", {"plans": plans})
 
 
-@login_required
-def planning_frequency(request: HttpRequest) -> HttpResponse:
-    """Operators due for an on-site inspection by their class's minimum frequency: per class a bar of overdue and
-    within-interval operators, then the most overdue (filter by class and street)."""
-    if not selectors.can_see_frequency(user=request.user):
-        raise PermissionDenied
-    risk_class = request.GET.get("risk_class", "")
-    street = request.GET.get("street", "")[:50]
-    scope = selectors.Scope(streets=[street] if street else [], sectors=[], business_types=[])
-    due = frequency_selectors.frequency_due(for_user=request.user, scope=scope, as_of=timezone.localdate())
-    rows = due.rows.filter(due.rows["overdue_days"] >= 0)
-    if risk_class in due.intervals:
-        rows = rows.filter(rows["risk_class"] == risk_class)
-    classes = list(due.intervals)
-    chart = {
-        "years": [_("%(cls)s（每%(days)s天）") % {"cls": c, "days": due.intervals[c]} for c in classes],
-        "series": [
-            {"name": _("已到期"), "data": [due.summary[c]["overdue"] for c in classes]},
-            {"name": _("未到期"), "data": [due.summary[c]["operators"] - due.summary[c]["overdue"] for c in classes]},
-        ],
-    }
-    context = {
-        "as_of": due.as_of,
-        "chart": chart,
-        "summary": [(c, due.intervals[c], due.summary[c]) for c in classes],
-        "rows": rows.head(FREQUENCY_PAGE_ROWS).to_dicts(),
-        "count": rows.height,
-        "shown": min(rows.height, FREQUENCY_PAGE_ROWS),
-        "risk_class": risk_class,
-        "street": street,
-        "classes": classes,
-    }
-    return render(request, "office/planning_frequency.html", context)
+# 检查频次到期清单: an office list (office/views_frequency.py, the list toolkit of office/tables.py).
+planning_frequency = FrequencyListView.as_view()

@@ -78,6 +78,13 @@ def operator_search(*, query: str, for_user: Reader, limit: int = SEARCH_LIMIT) 
     return list(operators.order_by("pk")[:limit])
 
 
+def operator_matching(*, query: str, for_user: Reader) -> QuerySet[Operator]:
+    """Operators in scope whose name contains `query` or whose USCC starts with it (all in scope for an empty
+    query): the back office's operator list filters and pages these."""
+    operators = operator_scope(for_user=for_user)
+    return operators.filter(_search_filter(query)) if query.strip() else operators
+
+
 def operator_search_public(*, query: str, limit: int = SEARCH_LIMIT) -> list[Operator]:
     """The public portal's search by name or USCC; nothing for an empty query."""
     if not query.strip():

@@ -62,8 +62,8 @@ def test_office_login_with_a_demo_account(client, operators):
     response = client.post("/office/login/", {"username": "district", "password": "Jiangbei#2022demo"})
     assert response.status_code == 302 and response["Location"] == "/office/"
     home = client.get("/office/")
-    assert home.status_code == 200
-    assert "观音桥火锅店" in home.content.decode()
+    assert home.status_code == 200 and "工作台" in home.content.decode()
+    assert "观音桥火锅店" in client.get("/office/operators/").content.decode()
     assert client.post("/office/logout/").status_code == 302
     assert client.get("/office/").status_code == 302
 
@@ -78,7 +78,7 @@ def test_office_login_rejects_a_wrong_password(client):
 def test_office_operator_search_fragment_stays_in_scope(client, operators):
     own, other = operators
     client.force_login(f.UserFactory(role=R.BUSINESS, operator_usccs=[own.uscc]))
-    response = client.get("/office/operators/", {"q": "店"}, headers={"HX-Request": "true"})
+    response = client.get("/office/operators/", {"q": "店"}, headers={"HX-Request": "true", "HX-Target": "list-table"})
     html = response.content.decode()
     assert "<html" not in html
     assert own.name in html and other.name not in html

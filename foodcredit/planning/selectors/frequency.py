@@ -33,13 +33,22 @@ OPERATOR_SCHEMA = {
 }
 
 
+# The list's order (most overdue and riskiest first): priority = days overdue, counted up to one year, × the class's
+# minimum inspections a year (A 0.5, B 1, C 2, D 3); equal priorities, the longer overdue first. At equal days a D
+# comes before an A, and an operator never inspected since a registration decades ago does not outrank every
+# riskier one: past a year, the class decides. Not yet due: days left ÷ the same number (a D due in 30 days comes
+# before an A due in 30 days).
+PRIORITY_DAYS_CAP = 365
+
+
 @dataclass(frozen=True)
 class FrequencyDue:
-    """The frequency list: one row per operator (most overdue first) and, per class, operators and overdue ones."""
+    """The frequency list: one row per operator (highest priority first) and, per class, operators and overdue ones."""
 
     as_of: date
     intervals: dict[str, int]  # days between on-site inspections, per class
-    rows: pl.DataFrame  # OPERATOR_SCHEMA + risk_class, last_inspected_on, due_on, overdue_days
+    rows: pl.DataFrame  # OPERATOR_SCHEMA + risk_class, last_inspected_on, due_on, never_inspected, overdue_days,
+    # priority (the order, see PRIORITY_DAYS_CAP)
     summary: dict[str, dict[str, int]]  # {class: {"operators": n, "overdue": k}}
 
 
@@ -66,13 +75,21 @@ def frequency_due(
         & (pl.lit(as_of) <= pl.col("registered_on").dt.offset_by(f"{observation_months}mo"))
     )
     interval = pl.col("risk_class").replace_strict(intervals, default=None, return_dtype=pl.Int64)
+    weight = pl.col("risk_class").replace_strict(
+        {c: float(v) for c, v in settings.PLANNING_MIN_FREQUENCY_PER_YEAR.items()}, default=0.0, return_dtype=pl.Float64
+    )
     due_on = pl.coalesce("last_inspected_on", "registered_on") + pl.duration(days=interval)
     rows = (
         frame.filter(~observed)
-        .with_columns(due_on=due_on)
+        .with_columns(due_on=due_on, never_inspected=pl.col("last_inspected_on").is_null())
         .filter(pl.col("due_on").is_not_null())
         .with_columns(overdue_days=(pl.lit(as_of) - pl.col("due_on")).dt.total_days())
-        .sort(["overdue_days", "operator_id"], descending=[True, False])
+        .with_columns(
+            priority=pl.when(pl.col("overdue_days") >= 0)
+            .then(pl.col("overdue_days").clip(upper_bound=PRIORITY_DAYS_CAP) * weight)
+            .otherwise(pl.col("overdue_days") / weight)
+        )
+        .sort(["priority", "overdue_days", "operator_id"], descending=[True, True, False])
     )
     counted = rows.group_by("risk_class").agg(operators=pl.len(), overdue=(pl.col("overdue_days") >= 0).sum())
     summary = {cls: {"operators": 0, "overdue": 0} for cls in rules.CLASSES} | {

@@ -21,6 +21,14 @@
           return { name: s.name, type: "bar", stack: "entries", data: s.data, barMaxWidth: 36 };
         }),
       });
+      // A figure opens its list: data.links[series][category] is the address of the rows a bar counts.
+      if (data.links) {
+        el.classList.add("chart-clickable");
+        chart.on("click", function (p) {
+          var row = data.links[p.seriesIndex];
+          if (row && row[p.dataIndex]) window.location.href = row[p.dataIndex];
+        });
+      }
       el.dataset.chartReady = "1";
       window.addEventListener("resize", function () { chart.resize(); });
     });
