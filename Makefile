@@ -10,8 +10,10 @@ SEED_OPERATORS ?= 5000
 .PHONY: run test setup system-deps venv assets migrate seed lint pytest lock clean bench
 
 ## Set up everything and serve the seeded demo district at http://$(HOST):$(PORT)
+## Without a broker (no REDIS_URL) the scheduled jobs run in a loop beside the server; with Redis, Celery beat does.
 run: setup migrate seed
 	@$(PY) manage.py demo_accounts
+	@if [ -z "$$REDIS_URL" ]; then $(PY) manage.py schedule_loop & loop=$$!; trap "kill $$loop 2>/dev/null" EXIT; fi; \
 	$(PY) manage.py runserver $(HOST):$(PORT) --noreload
 
 ## Set up everything and run the whole suite (linters, type checks, layer contracts, migrations check, tests)

@@ -43,6 +43,7 @@ INSTALLED_APPS = [
     "foodcredit.risk",
     "foodcredit.planning",
     "foodcredit.sharing",
+    "foodcredit.schedule",
     "foodcredit.demo",
     "foodcredit.office",
     "foodcredit.portal",
@@ -197,6 +198,10 @@ CELERY_TASK_EAGER_PROPAGATES = True
 CELERY_TASK_ACKS_LATE = True  # SECURITY.md F1: an import killed mid-way is redelivered, not lost
 CELERY_TASK_REJECT_ON_WORKER_LOST = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
+CELERY_TIMEZONE = TIME_ZONE  # the jobs' crontabs are in the bureau's time
+# Scheduled jobs (foodcredit/schedule/jobs.py): Celery beat runs them with Redis; without a broker `make run` starts
+# `manage.py schedule_loop`, which runs the same table. A slot older than the grace without a run is shown as late.
+SCHEDULE_GRACE_MINUTES = 120
 
 # Keys for personal data (DOMAIN.md §7): HMAC links persons, the ID number itself is stored encrypted.
 PERSON_HMAC_KEY = os.environ.get("FOODCREDIT_PERSON_HMAC_KEY", "")

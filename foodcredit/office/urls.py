@@ -1,7 +1,7 @@
 from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
-from . import views, views_auth, views_risk
+from . import views, views_auth, views_risk, views_schedule
 
 app_name = "office"
 urlpatterns = [
@@ -15,6 +15,7 @@ urlpatterns = [
     path("operators/<str:uscc>/timeline/", views.operator_timeline, name="operator_timeline"),
     # Credit-risk classes (issue 3; office/views_risk.py).
     path("risk/", views_risk.risk_dashboard, name="risk_dashboard"),
+    path("schedule/", views_schedule.schedule, name="schedule"),
     # Import pages (数据归集, the lead's office/views_imports.py and urls_imports.py); the left navigation has the
     # matching spot in office/_nav.html.
     path("", include("foodcredit.office.urls_imports")),

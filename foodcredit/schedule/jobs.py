@@ -1,0 +1,64 @@
+"""The scheduled jobs: what runs when. One table for Celery beat (settings) and the in-process loop alike.
+
+Each job takes the day it runs for and returns counts for the run's record; it calls the domains' services, which
+audit their own changes. Times are the bureau's (settings.TIME_ZONE).
+"""
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import date
+
+from celery.schedules import crontab
+from django.utils.translation import gettext_lazy as _
+
+from foodcredit.credit import tasks as credit_tasks
+from foodcredit.risk import selectors as risk_selectors
+from foodcredit.risk import services as risk_services
+
+CLASSIFY_PARTITION_SIZE = 250_000
+
+
+@dataclass(frozen=True)
+class Job:
+    """A scheduled job: its name, what people call it, when it runs, and what it does."""
+
+    name: str
+    label: object  # a lazy translated string
+    schedule: crontab
+    run: Callable[[date], dict[str, int]]
+
+
+def _lists_daily(day: date) -> dict[str, int]:
+    """Listings past their period removed, 60-day escalation notices sent (credit's daily list rules)."""
+    return dict(credit_tasks.lists_daily(day.isoformat()))
+
+
+def _classify(day: date) -> dict[str, int]:
+    """Every active operator classified A/B/C/D with the active model (policy: at least monthly)."""
+    run = risk_services.classification_start(as_of=day, actor=None)
+    parts = max(1, -(-risk_selectors.operator_count() // CLASSIFY_PARTITION_SIZE))
+    for lo, hi in risk_services.partitions_for(parts=parts):
+        risk_services.classification_partition(run=run, lo=lo, hi=hi)
+    run = risk_services.classification_finish(run=run, actor=None)
+    return {
+        "operators": run.operators,
+        "changed": run.changed,
+        **{f"class_{c}": n for c, n in run.distribution.items()},
+    }
+
+
+JOBS: dict[str, Job] = {
+    job.name: job
+    for job in (
+        Job("lists_daily", _("名录名单每日处理"), crontab(minute=0, hour=1), _lists_daily),
+        Job("risk_classify_monthly", _("信用风险月度分类"), crontab(minute=0, hour=2, day_of_month=1), _classify),
+    )
+}
+
+
+def beat_schedule() -> dict[str, dict[str, object]]:
+    """CELERY_BEAT_SCHEDULE: one entry per job, each the job's own crontab, each calling `job_run_due`."""
+    return {
+        name: {"task": "foodcredit.schedule.tasks.job_run_due", "schedule": job.schedule, "args": (name,)}
+        for name, job in JOBS.items()
+    }
