@@ -1,12 +1,16 @@
 """Writes for inspections and the inspector directory."""
 
 import re
+from typing import Any
 
 import polars as pl
-from django.db import connection
+from django.db import connection, transaction
+from django.utils.translation import gettext_lazy as _
 
+from foodcredit.core import audit
 from foodcredit.core.bulk import BulkContext, RecordSpec, UpsertResult, bulk_upsert, stage_frame
-from foodcredit.core.models import AuditEvent
+from foodcredit.core.errors import ConflictError, DomainError
+from foodcredit.core.sql import dialect_for
 
 from .models import InspectionInspector, Inspector
 
@@ -75,24 +79,31 @@ def inspector_resolve(*, tokens: list[str], department_code: str, ctx: BulkConte
             ).values_list("name", "id")
         )
         found.update((str(key), pk) for key, pk in created)
-        AuditEvent.objects.bulk_create(
-            [
-                AuditEvent(
-                    occurred_at=ctx.now,
-                    actor_id=ctx.actor_id,
-                    actor_label=ctx.actor_label,
-                    action="create",
-                    object_type="inspector",
-                    object_id=str(pk),
-                    changes={"name": [None, key], "verified": [None, False]},
-                    request_id=ctx.request_id,
-                    job_id=ctx.job_id,
-                )
-                for key, pk in created
-            ],
-            batch_size=2000,
-        )
+        _created_audit(inspector_ids=[pk for _, pk in created], ctx=ctx)
     return found
+
+
+def _created_audit(*, inspector_ids: list[int], ctx: BulkContext) -> None:
+    """One audit row per inspector an import created (its name — the 执法证号 when only that was given — unverified)."""
+    d = dialect_for(connection)
+    changes = d.json_object(
+        [
+            ("name", d.json_array_pair("NULL", "i.name", "text"), "json"),
+            ("verified", d.json_array_pair("NULL", "i.verified", "bool"), "json"),
+        ]
+    )
+    params = {"now": ctx.now, "actor": ctx.actor_id, "label": ctx.actor_label, "rid": ctx.request_id, "job": ctx.job_id}
+    with connection.cursor() as cur:
+        for chunk in _chunks([str(pk) for pk in inspector_ids]):
+            sql = audit.bulk_insert_sql(
+                d=d,
+                action="'create'",
+                object_type="'inspector'",
+                object_id=d.to_text("i.id"),
+                changes=changes,
+                source=f"FROM {Inspector._meta.db_table} i WHERE i.id IN ({', '.join(chunk)}) ORDER BY i.id",
+            )
+            cur.execute(sql, params)
 
 
 def _chunks(items: list[str], size: int = 900) -> list[list[str]]:
@@ -149,3 +160,63 @@ def _link_inspectors(*, links: pl.DataFrame, frame: pl.DataFrame, ctx: BulkConte
                 FROM ({" UNION ALL ".join(touched)}) r JOIN stg_links l ON l.source_id = r.source_id"""
         )
         cur.execute("DROP TABLE IF EXISTS stg_links")
+
+
+# ── the inspector directory (执法检查人员名录库), kept by hand ───────────────────────────────────────────────────
+
+
+def inspector_add(*, cert_no: str, name: str, department_code: str, actor: Any) -> Inspector:
+    """Add an inspector by 执法证号, unverified; an entry an import created under that number gets the name.
+
+    Verification is its own step (inspector_verify), by someone who has seen the certificate.
+    """
+    cert_no = cert_no.strip().upper()
+    if not CERT_NO.match(cert_no):
+        raise DomainError("inspections.bad_cert_no", _("执法证号须为6至40位字母或数字"), cert_no=cert_no)
+    with transaction.atomic():
+        inspector = Inspector.objects.select_for_update().filter(cert_no=cert_no).first()
+        if inspector is not None and inspector.name not in (cert_no, name):
+            raise ConflictError(
+                "inspections.cert_no_taken", _("该执法证号已登记为%(name)s") % {"name": inspector.name}, cert_no=cert_no
+            )
+        before = {} if inspector is None else {"name": inspector.name, "department_code": inspector.department_code}
+        inspector = inspector or Inspector(cert_no=cert_no)
+        inspector.name, inspector.department_code = name.strip(), department_code.strip()
+        inspector.full_clean()
+        inspector.save()
+        audit.record(
+            actor=actor,
+            action="update" if before else "create",
+            object_type="inspector",
+            object_id=inspector.pk,
+            changes=audit.diff(before, {"name": inspector.name, "department_code": inspector.department_code}),
+        )
+    return inspector
+
+
+def inspector_verify(*, inspector: Inspector, name: str, actor: Any, note: str = "") -> Inspector:
+    """Mark an inspector verified: the name on the 执法证 must be the one in the directory (only then can it be
+    drawn or assigned)."""
+    if not inspector.cert_no:
+        raise DomainError("inspections.no_cert_no", _("没有执法证号的检查人员不能核实"))
+    if name.strip() != inspector.name:
+        raise DomainError(
+            "inspections.name_mismatch",
+            _("执法证上的姓名与名录不一致（名录：%(name)s）") % {"name": inspector.name},
+            name=inspector.name,
+        )
+    with transaction.atomic():
+        locked = Inspector.objects.select_for_update().get(pk=inspector.pk)
+        if locked.verified:
+            raise ConflictError("inspections.already_verified", _("该检查人员已核实"))
+        locked.verified = True
+        locked.full_clean()
+        locked.save(update_fields=["verified", "updated_at"])
+        audit.record(
+            actor=actor,
+            action="verify",
+            object_type="inspector",
+            object_id=locked.pk,
+            changes={"verified": [False, True], "note": [None, note]},
+        )
+    return locked

@@ -4,26 +4,27 @@ Thin: check the input shape and the caller's right, fetch with selectors (404 ou
 """
 
 from django.http import HttpRequest
-from django.shortcuts import get_object_or_404
 from django.utils import timezone
-from ninja import Query, Router, Status
+from ninja import Field, Query, Router, Schema, Status
 from ninja.errors import HttpError
+from ninja.pagination import LimitOffsetPagination, paginate
 
-from foodcredit.core.masking import mask_free_text, mask_person_name
-from foodcredit.inspections.models import Inspector
+from foodcredit.inspections import services as inspection_services
 from foodcredit.operators import selectors as operator_selectors
 
-from . import rules, selectors, services
-from .models import Plan, Task
+from . import selectors, services
 from .schemas import (
     ConflictIn,
+    ConflictWithdrawIn,
     FacilitationOut,
     FrequencyClassOut,
     FrequencyFilter,
     FrequencyPageOut,
     FrequencyRowOut,
+    InspectorIn,
     InspectorOut,
     InspectorProfileIn,
+    InspectorVerifyIn,
     ObjectFilter,
     ObjectOut,
     ObjectPageOut,
@@ -34,6 +35,8 @@ from .schemas import (
     PublicPlanOut,
     PublicResultOut,
     ResultIn,
+    TaskAssignIn,
+    TaskCloseIn,
     TaskOut,
 )
 from .selectors import frequency as frequency_selectors
@@ -42,59 +45,12 @@ router = Router(tags=["planning"])
 MAX_OFFSET = 10_000_000  # paging past this is a mistake (and past 2^63 a database error): 422
 
 
-def _plan_out(plan: Plan) -> PlanOut:
-    return PlanOut(
-        id=plan.pk,
-        name=plan.name,
-        version=plan.version,
-        previous_id=plan.previous_id,
-        status=plan.status,
-        period_start=plan.period_start,
-        period_end=plan.period_end,
-        scope=plan.scope,
-        ratios=plan.ratios,
-        min_frequency=plan.min_frequency,
-        frequency_shortfall=rules.frequency_shortfall(
-            ratios=plan.ratios,
-            min_frequency=plan.min_frequency,
-            period_start=plan.period_start,
-            period_end=plan.period_end,
-        ),
-        street_quotas=plan.street_quotas,
-        inspectors_per_task=plan.inspectors_per_task,
-        inspector_cap=plan.inspector_cap,
-        seed_commitment=plan.seed_commitment,
-        committed_at=plan.committed_at,
-        snapshot_sha256=plan.snapshot_sha256,
-        snapshot_at=plan.snapshot_at,
-        seed=plan.seed if plan.seed_revealed else None,
-        algorithm=plan.algorithm,
-        object_count=plan.object_count,
-        task_count=plan.task_count,
-        drawn_at=plan.drawn_at,
-    )
+class Page(LimitOffsetPagination):
+    """django-ninja's limit/offset pages ({"items": […], "count": N}), bounded: at most 1000 rows a page."""
 
-
-def _task_out(task: Task, as_of: object) -> TaskOut:
-    return TaskOut(
-        id=task.pk,
-        plan_id=task.plan_id,
-        kind=task.kind,
-        status=task.status,
-        uscc=task.operator.uscc,
-        operator_name=task.operator.name,
-        street=task.operator.street,
-        risk_class=task.risk_class,
-        inspector_ids=selectors.task_inspector_ids(task=task),
-        trigger_kind=task.trigger.kind if task.trigger is not None else None,
-        inspected_on=task.inspected_on,
-        result=task.result,
-        findings=task.findings,
-        publish_due_on=task.publish_due_on,
-        publish_due_estimated=task.publish_due_estimated,
-        published_on=task.published_on,
-        overdue=selectors.task_is_overdue(task=task, as_of=as_of),  # type: ignore[arg-type]
-    )
+    class Input(Schema):
+        limit: int = Field(100, ge=1, le=1000)
+        offset: int = Field(0, ge=0, le=MAX_OFFSET)
 
 
 # ── directories ───────────────────────────────────────────────────────────────────────────────────────────────
@@ -168,58 +124,77 @@ def frequency_list(request: HttpRequest, filters: Query[FrequencyFilter]) -> Fre
     operation_id="planning_inspectors",
     summary="执法检查人员名录库 / Inspector directory",
 )
-def inspector_list(request: HttpRequest) -> list[InspectorOut]:
+@paginate(Page)
+def inspector_list(request: HttpRequest) -> object:
     """Inspectors with qualified sectors, availability and number of declared conflicts (regulators)."""
-    out = []
-    for inspector in selectors.inspector_directory(for_user=request.user):
-        profile = getattr(inspector, "planning_profile", None)
-        out.append(
-            InspectorOut(
-                id=inspector.pk,
-                cert_no=inspector.cert_no,
-                name=inspector.name,
-                department_code=inspector.department_code,
-                verified=inspector.verified,
-                sectors=profile.sectors if profile else [],
-                available=profile.available if profile else False,
-                conflict_count=inspector.conflict_count,  # type: ignore[attr-defined]
-            )
-        )
-    return out
+    return selectors.inspector_directory(for_user=request.user)
+
+
+def _inspector(request: HttpRequest, inspector_id: int) -> object:
+    """An inspector of the caller's directory (404 otherwise), with its profile and conflict count."""
+    return selectors.inspector_get(inspector_id=inspector_id, for_user=request.user)
+
+
+@router.post("/inspectors", response={201: InspectorOut}, operation_id="planning_inspector_add")
+def inspector_add(request: HttpRequest, payload: InspectorIn) -> Status[object]:
+    """Add an inspector by 执法证号 (unverified until someone who has seen the certificate verifies it)."""
+    if not selectors.can_manage_inspectors(user=request.user):
+        raise HttpError(403, "forbidden")
+    inspector = inspection_services.inspector_add(
+        cert_no=payload.cert_no, name=payload.name, department_code=payload.department_code, actor=request.user
+    )
+    return Status(201, _inspector(request, inspector.pk))
+
+
+@router.post("/inspectors/{inspector_id}/verify", response=InspectorOut, operation_id="planning_inspector_verify")
+def inspector_verify(request: HttpRequest, inspector_id: int, payload: InspectorVerifyIn) -> object:
+    """Verify an inspector against the 执法证 (the holder's name must match the directory)."""
+    inspector = selectors.inspector_get(inspector_id=inspector_id, for_user=request.user)
+    if not selectors.can_manage_inspectors(user=request.user):
+        raise HttpError(403, "forbidden")
+    inspection_services.inspector_verify(inspector=inspector, name=payload.name, note=payload.note, actor=request.user)
+    return _inspector(request, inspector_id)
 
 
 @router.put("/inspectors/{inspector_id}/profile", response=InspectorOut, operation_id="planning_inspector_profile")
-def inspector_profile_set(request: HttpRequest, inspector_id: int, payload: InspectorProfileIn) -> InspectorOut:
+def inspector_profile_set(request: HttpRequest, inspector_id: int, payload: InspectorProfileIn) -> object:
     """Set an inspector's qualified sectors and availability."""
+    inspector = selectors.inspector_get(inspector_id=inspector_id, for_user=request.user)
     if not selectors.can_manage_inspectors(user=request.user):
         raise HttpError(403, "forbidden")
-    inspector = get_object_or_404(Inspector, pk=inspector_id)
-    profile = services.inspector_profile_set(
+    services.inspector_profile_set(
         inspector=inspector, sectors=list(payload.sectors), available=payload.available, actor=request.user
     )
-    return InspectorOut(
-        id=inspector.pk,
-        cert_no=inspector.cert_no,
-        name=inspector.name,
-        department_code=inspector.department_code,
-        verified=inspector.verified,
-        sectors=profile.sectors,
-        available=profile.available,
-        conflict_count=inspector.planning_conflicts.count(),
-    )
+    return _inspector(request, inspector_id)
 
 
 @router.post("/inspectors/{inspector_id}/conflicts", response={201: None}, operation_id="planning_conflict_declare")
 def conflict_declare(request: HttpRequest, inspector_id: int, payload: ConflictIn) -> Status[None]:
     """Declare an inspector's conflict of interest with an operator (回避)."""
+    inspector = selectors.inspector_get(inspector_id=inspector_id, for_user=request.user)
     if not selectors.can_manage_inspectors(user=request.user):
         raise HttpError(403, "forbidden")
-    inspector = get_object_or_404(Inspector, pk=inspector_id)
     operator = operator_selectors.operator_get(uscc=payload.uscc, for_user=request.user)
     services.inspector_conflict_declare(
         inspector=inspector, operator=operator, kind=payload.kind, note=payload.note, actor=request.user
     )
     return Status(201, None)
+
+
+@router.post(
+    "/inspectors/{inspector_id}/conflicts/{conflict_id}/withdraw",
+    response={204: None},
+    operation_id="planning_conflict_withdraw",
+)
+def conflict_withdraw(
+    request: HttpRequest, inspector_id: int, conflict_id: int, payload: ConflictWithdrawIn
+) -> Status[None]:
+    """Withdraw a declared conflict of interest, with the reason."""
+    conflict = selectors.conflict_get(inspector_id=inspector_id, conflict_id=conflict_id, for_user=request.user)
+    if not selectors.can_manage_inspectors(user=request.user):
+        raise HttpError(403, "forbidden")
+    services.inspector_conflict_withdraw(conflict=conflict, reason=payload.reason, actor=request.user)
+    return Status(204, None)
 
 
 # ── plans ─────────────────────────────────────────────────────────────────────────────────────────────────────
@@ -228,7 +203,7 @@ def conflict_declare(request: HttpRequest, inspector_id: int, payload: ConflictI
 @router.post(
     "/plans", response={201: PlanOut}, operation_id="planning_plan_create", summary="制定抽查计划 / Create a plan"
 )
-def plan_create(request: HttpRequest, payload: PlanIn) -> Status[PlanOut]:
+def plan_create(request: HttpRequest, payload: PlanIn) -> Status[object]:
     """Commit a seed; with `draw` (default) also freeze the snapshot, draw and reveal the seed in one go."""
     if not selectors.can_plan(user=request.user):
         raise HttpError(403, "forbidden")
@@ -248,20 +223,20 @@ def plan_create(request: HttpRequest, payload: PlanIn) -> Status[PlanOut]:
         "inspector_cap": payload.inspector_cap,
     }
     plan = services.plan_create(**kwargs) if payload.draw else services.plan_commit(**kwargs)  # type: ignore[arg-type]
-    return Status(201, _plan_out(plan))
+    return Status(201, plan)
 
 
 @router.post("/plans/{plan_id}/draw", response=PlanOut, operation_id="planning_plan_draw")
-def plan_draw(request: HttpRequest, plan_id: int) -> PlanOut:
+def plan_draw(request: HttpRequest, plan_id: int) -> object:
     """Draw a committed plan (its seed commitment was published before this snapshot is frozen)."""
     plan = selectors.plan_get(plan_id=plan_id, for_user=request.user)
     if not selectors.can_plan(user=request.user):
         raise HttpError(403, "forbidden")
-    return _plan_out(services.plan_draw(plan=plan, actor=request.user))
+    return services.plan_draw(plan=plan, actor=request.user)
 
 
 @router.post("/plans/{plan_id}/revise", response={201: PlanOut}, operation_id="planning_plan_revise")
-def plan_revise(request: HttpRequest, plan_id: int, payload: PlanReviseIn) -> Status[PlanOut]:
+def plan_revise(request: HttpRequest, plan_id: int, payload: PlanReviseIn) -> Status[object]:
     """A new version of a published plan (the old one is superseded, audited)."""
     plan = selectors.plan_get(plan_id=plan_id, for_user=request.user)
     if not selectors.can_plan(user=request.user):
@@ -270,33 +245,34 @@ def plan_revise(request: HttpRequest, plan_id: int, payload: PlanReviseIn) -> St
     new = services.plan_revise(
         plan=plan, actor=request.user, as_of=timezone.localdate(), reason=payload.reason, **changes
     )
-    return Status(201, _plan_out(new))
+    return Status(201, new)
 
 
 @router.get("/plans", response=list[PlanOut], operation_id="planning_plans")
-def plan_list(request: HttpRequest) -> list[PlanOut]:
-    return [_plan_out(p) for p in selectors.plan_scope(for_user=request.user)[:100]]
+@paginate(Page)
+def plan_list(request: HttpRequest) -> object:
+    """Plans in the caller's scope, newest first."""
+    return selectors.plan_scope(for_user=request.user)
 
 
 @router.get("/plans/{plan_id}", response=PlanOut, operation_id="planning_plan")
-def plan_get(request: HttpRequest, plan_id: int) -> PlanOut:
-    return _plan_out(selectors.plan_get(plan_id=plan_id, for_user=request.user))
+def plan_get(request: HttpRequest, plan_id: int) -> object:
+    return selectors.plan_get(plan_id=plan_id, for_user=request.user)
 
 
 # ── tasks and results ─────────────────────────────────────────────────────────────────────────────────────────
 
 
 @router.get("/tasks", response=list[TaskOut], operation_id="planning_tasks", summary="检查任务 / Tasks in scope")
-def task_list(request: HttpRequest, overdue: bool = False, plan_id: int | None = None) -> list[TaskOut]:
-    """The caller's tasks (an inspector: its own), newest first, at most 200; `overdue` keeps the overdue ones."""
-    as_of = timezone.localdate()
-    tasks = selectors.task_list(for_user=request.user, as_of=as_of, overdue_only=overdue, plan_id=plan_id)
-    return [_task_out(t, as_of) for t in tasks[:200]]
+@paginate(Page)
+def task_list(request: HttpRequest, overdue: bool = False, plan_id: int | None = None) -> object:
+    """The caller's tasks (an inspector: its own), newest first; `overdue` keeps the overdue ones."""
+    return selectors.task_list(for_user=request.user, as_of=timezone.localdate(), overdue_only=overdue, plan_id=plan_id)
 
 
 @router.get("/tasks/{task_id}", response=TaskOut, operation_id="planning_task")
-def task_get(request: HttpRequest, task_id: int) -> TaskOut:
-    return _task_out(selectors.task_get(task_id=task_id, for_user=request.user), timezone.localdate())
+def task_get(request: HttpRequest, task_id: int) -> object:
+    return selectors.task_get(task_id=task_id, for_user=request.user)
 
 
 @router.post(
@@ -305,33 +281,51 @@ def task_get(request: HttpRequest, task_id: int) -> TaskOut:
     operation_id="planning_task_result",
     summary="录入检查结果 / Record a result",
 )
-def task_result(request: HttpRequest, task_id: int, payload: ResultIn) -> TaskOut:
+def task_result(request: HttpRequest, task_id: int, payload: ResultIn) -> object:
     """An assigned inspector records the result; it is filed as an inspection in the credit ledger."""
-    as_of = timezone.localdate()
     task = selectors.task_get(task_id=task_id, for_user=request.user)
     if not selectors.can_record_result(user=request.user, task=task):
         raise HttpError(403, "forbidden")
-    task = services.task_result_record(
+    services.task_result_record(
         task=task,
         result=payload.result,
         findings=payload.findings,
         inspected_on=payload.inspected_on,
         actor=request.user,
-        as_of=as_of,
+        as_of=timezone.localdate(),
         publish=payload.publish,
     )
-    return _task_out(selectors.task_get(task_id=task.pk, for_user=request.user), as_of)
+    return selectors.task_get(task_id=task.pk, for_user=request.user)
 
 
 @router.post("/tasks/{task_id}/publish", response=TaskOut, operation_id="planning_task_publish")
-def task_publish(request: HttpRequest, task_id: int) -> TaskOut:
+def task_publish(request: HttpRequest, task_id: int) -> object:
     """Publish a recorded result (一公开)."""
-    as_of = timezone.localdate()
     task = selectors.task_get(task_id=task_id, for_user=request.user)
     if not selectors.can_publish_result(user=request.user, task=task):
         raise HttpError(403, "forbidden")
-    services.task_result_publish(task=task, actor=request.user, as_of=as_of)
-    return _task_out(selectors.task_get(task_id=task.pk, for_user=request.user), as_of)
+    services.task_result_publish(task=task, actor=request.user, as_of=timezone.localdate())
+    return selectors.task_get(task_id=task.pk, for_user=request.user)
+
+
+@router.post("/tasks/{task_id}/assign", response=TaskOut, operation_id="planning_task_assign")
+def task_assign(request: HttpRequest, task_id: int, payload: TaskAssignIn) -> object:
+    """Assign or reassign a task's inspectors (≥ 2, qualified, unconflicted; a reassignment needs a reason)."""
+    task = selectors.task_get(task_id=task_id, for_user=request.user)
+    if not selectors.can_assign_task(user=request.user):
+        raise HttpError(403, "forbidden")
+    services.task_assign(task=task, inspector_ids=payload.inspector_ids, reason=payload.reason, actor=request.user)
+    return selectors.task_get(task_id=task.pk, for_user=request.user)
+
+
+@router.post("/tasks/{task_id}/close", response=TaskOut, operation_id="planning_task_close")
+def task_close(request: HttpRequest, task_id: int, payload: TaskCloseIn) -> object:
+    """Close (撤销) a task that will not be carried out, with the reason."""
+    task = selectors.task_get(task_id=task_id, for_user=request.user)
+    if not selectors.can_assign_task(user=request.user):
+        raise HttpError(403, "forbidden")
+    services.task_close(task=task, reason=payload.reason, actor=request.user)
+    return selectors.task_get(task_id=task.pk, for_user=request.user)
 
 
 @router.get("/facilitation/{uscc}", response=FacilitationOut, operation_id="planning_facilitation")
@@ -346,58 +340,23 @@ def facilitation(request: HttpRequest, uscc: str) -> FacilitationOut:
 
 
 @router.get("/public/plans", auth=None, response=list[PublicPlanOut], operation_id="planning_public_plans")
-def public_plans(request: HttpRequest) -> list[PublicPlanOut]:
+@paginate(Page)
+def public_plans(request: HttpRequest) -> object:
     """Plans: the seed commitment at once; the snapshot hash and the seed once drawn."""
-    return [
-        PublicPlanOut(
-            id=p.pk,
-            name=p.name,
-            version=p.version,
-            status=p.status,
-            period_start=p.period_start,
-            period_end=p.period_end,
-            ratios=p.ratios,
-            seed_commitment=p.seed_commitment,
-            snapshot_sha256=p.snapshot_sha256,
-            seed=p.seed if p.seed_revealed else None,
-            task_count=p.task_count,
-        )
-        for p in selectors.plans_public()[:100]
-    ]
+    return selectors.plans_public()
 
 
 @router.get(
     "/public/plans/{plan_id}/objects", auth=None, response=list[PublicObjectOut], operation_id="planning_public_objects"
 )
-def public_objects(
-    request: HttpRequest,
-    plan_id: int,
-    offset: int = Query(0, ge=0, le=MAX_OFFSET),
-    limit: int = Query(100, ge=1, le=1000),
-) -> list[PublicObjectOut]:
+@paginate(Page)
+def public_objects(request: HttpRequest, plan_id: int) -> object:
     """The drawn objects of a plan, after the draw (registration data: public)."""
-    plan = selectors.plan_get_public(plan_id=plan_id)
-    tasks = selectors.plan_objects_public(plan=plan)[max(offset, 0) : max(offset, 0) + min(max(limit, 1), 1000)]
-    return [PublicObjectOut(uscc=t.operator.uscc, name=t.operator.name, street=t.operator.street) for t in tasks]
+    return selectors.plan_objects_public(plan=selectors.plan_get_public(plan_id=plan_id))
 
 
 @router.get("/public/results", auth=None, response=list[PublicResultOut], operation_id="planning_public_results")
-def public_results(
-    request: HttpRequest, offset: int = Query(0, ge=0, le=MAX_OFFSET), limit: int = Query(100, ge=1, le=1000)
-) -> list[PublicResultOut]:
+@paginate(Page)
+def public_results(request: HttpRequest) -> object:
     """Published results; findings scrubbed of ID and phone numbers, inspectors' names masked (张*)."""
-    tasks = selectors.results_public()[max(offset, 0) : max(offset, 0) + min(max(limit, 1), 1000)]
-    return [
-        PublicResultOut(
-            uscc=t.operator.uscc,
-            name=t.operator.name,
-            plan_id=t.plan_id,
-            kind=t.kind,
-            inspected_on=t.inspected_on,
-            result=t.result,
-            findings=mask_free_text(t.findings),
-            inspectors=[mask_person_name(i.name) for i in t.inspectors.all()],
-            published_on=t.published_on,
-        )
-        for t in tasks
-    ]
+    return selectors.results_public()

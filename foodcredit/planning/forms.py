@@ -11,7 +11,7 @@ MAX_ATTACHMENT_BYTES = 10 * 1024 * 1024
 
 
 class TaskResultForm(forms.Form):
-    """符合 / 基本符合 / 不符合, findings, the inspection date, an optional photo or document."""
+    """符合"""
 
     result = forms.ChoiceField(label=_("检查结果"), choices=Inspection.Result.choices)
     inspected_on = forms.DateField(label=_("检查日期"), widget=forms.DateInput(attrs={"type": "date"}))
@@ -28,5 +28,5 @@ class TaskResultForm(forms.Form):
     def clean_attachment(self) -> Any:
         upload = self.cleaned_data.get("attachment")
         if upload is not None and upload.size > MAX_ATTACHMENT_BYTES:
-            raise forms.ValidationError(_("附件不能超过10 MB / the attachment exceeds 10 MB"))
+            raise forms.ValidationError(_("附件不能超过10 MB"))
         return upload

@@ -3,8 +3,15 @@
 from datetime import date, datetime
 from typing import Literal
 
+from django.utils import timezone
 from ninja import Schema
 from pydantic import Field
+
+from foodcredit.core.masking import mask_free_text, mask_person_name
+from foodcredit.inspections.models import Inspector
+
+from . import rules
+from .models import Plan, Task
 
 Sector = Literal["production", "circulation", "catering"]
 RiskClass = Literal["A", "B", "C", "D"]
@@ -67,6 +74,8 @@ class ObjectPageOut(Schema):
 
 
 class InspectorOut(Schema):
+    """An inspector of the directory (read from the model: its planning profile and annotated conflict count)."""
+
     id: int
     cert_no: str | None
     name: str
@@ -75,6 +84,16 @@ class InspectorOut(Schema):
     sectors: list[str]
     available: bool
     conflict_count: int
+
+    @staticmethod
+    def resolve_sectors(obj: Inspector) -> list[str]:
+        profile = getattr(obj, "planning_profile", None)
+        return list(profile.sectors) if profile else []
+
+    @staticmethod
+    def resolve_available(obj: Inspector) -> bool:
+        profile = getattr(obj, "planning_profile", None)
+        return bool(profile.available) if profile else False
 
 
 class InspectorProfileIn(Schema):
@@ -139,6 +158,17 @@ class PlanOut(Schema):
     task_count: int
     drawn_at: datetime | None
 
+    @staticmethod
+    def resolve_frequency_shortfall(obj: Plan) -> dict[str, float]:
+        return rules.frequency_shortfall(
+            ratios=obj.ratios, min_frequency=obj.min_frequency, period_start=obj.period_start,
+            period_end=obj.period_end,
+        )  # fmt: skip
+
+    @staticmethod
+    def resolve_seed(obj: Plan) -> str | None:
+        return obj.seed if obj.seed_revealed else None
+
 
 class TaskOut(Schema):
     id: int
@@ -158,6 +188,31 @@ class TaskOut(Schema):
     publish_due_estimated: bool
     published_on: date | None
     overdue: bool
+
+    @staticmethod
+    def resolve_uscc(obj: Task) -> str:
+        return obj.operator.uscc
+
+    @staticmethod
+    def resolve_operator_name(obj: Task) -> str:
+        return obj.operator.name
+
+    @staticmethod
+    def resolve_street(obj: Task) -> str:
+        return obj.operator.street
+
+    @staticmethod
+    def resolve_inspector_ids(obj: Task) -> list[int]:
+        return sorted(i.pk for i in obj.inspectors.all())
+
+    @staticmethod
+    def resolve_trigger_kind(obj: Task) -> str | None:
+        return obj.trigger.kind if obj.trigger is not None else None
+
+    @staticmethod
+    def resolve_overdue(obj: Task) -> bool:
+        # The interface layer reads the clock (STYLE.md rule 7): today, as the list is served.
+        return rules.task_overdue(due_on=obj.publish_due_on, published_on=obj.published_on, as_of=timezone.localdate())
 
 
 class ResultIn(Schema):
@@ -180,11 +235,29 @@ class PublicPlanOut(Schema):
     seed: str | None
     task_count: int
 
+    @staticmethod
+    def resolve_seed(obj: Plan) -> str | None:
+        return obj.seed if obj.seed_revealed else None
+
 
 class PublicObjectOut(Schema):
+    """A drawn object: registration data only (public)."""
+
     uscc: str
     name: str
     street: str
+
+    @staticmethod
+    def resolve_uscc(obj: Task) -> str:
+        return obj.operator.uscc
+
+    @staticmethod
+    def resolve_name(obj: Task) -> str:
+        return obj.operator.name
+
+    @staticmethod
+    def resolve_street(obj: Task) -> str:
+        return obj.operator.street
 
 
 class PublicResultOut(Schema):
@@ -198,9 +271,57 @@ class PublicResultOut(Schema):
     inspectors: list[str]
     published_on: date | None
 
+    @staticmethod
+    def resolve_uscc(obj: Task) -> str:
+        return obj.operator.uscc
+
+    @staticmethod
+    def resolve_name(obj: Task) -> str:
+        return obj.operator.name
+
+    @staticmethod
+    def resolve_findings(obj: Task) -> str:
+        return mask_free_text(obj.findings)
+
+    @staticmethod
+    def resolve_inspectors(obj: Task) -> list[str]:
+        return [mask_person_name(i.name) for i in obj.inspectors.all()]
+
 
 class FacilitationOut(Schema):
     risk_class: str
     green_channel: bool
     lenient_acceptance: bool
     notify_commit: bool
+
+
+class InspectorIn(Schema):
+    """An inspector added to the directory by 执法证号 (or an imported entry completed), verified or not."""
+
+    cert_no: str = Field(min_length=6, max_length=40, pattern=r"^[0-9A-Za-z]+$")
+    name: str = Field(min_length=1, max_length=100)
+    department_code: str = Field(default="", max_length=40)
+
+
+class InspectorVerifyIn(Schema):
+    """What was checked against the 执法证 (its holder's name as on the certificate)."""
+
+    name: str = Field(min_length=1, max_length=100)
+    note: str = Field(default="", max_length=200)
+
+
+class ConflictWithdrawIn(Schema):
+    reason: str = Field(min_length=1, max_length=300)
+
+
+class TaskAssignIn(Schema):
+    """The inspectors of a task (at least two, qualified for its sector, without a declared conflict)."""
+
+    inspector_ids: list[int] = Field(min_length=2, max_length=20)
+    reason: str = Field(default="", max_length=300)
+
+
+class TaskCloseIn(Schema):
+    """Closing a task without a result (撤销), with the reason."""
+
+    reason: str = Field(min_length=1, max_length=300)

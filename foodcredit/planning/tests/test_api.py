@@ -48,7 +48,7 @@ def test_bad_ratio_is_a_clear_400_and_creates_nothing(client, operators, inspect
     body = {"name": "x", "period_start": "2025-11-01", "period_end": "2025-12-31", "ratios": {"B": 1.5}}
     response = _client(client, regulator).post(f"{BASE}/plans", body, content_type="application/json")
     assert response.status_code == 400 and response.json()["code"] == "planning.bad_ratio"
-    assert "/ the sampling ratio must be between 0 and 1" in response.json()["message"]
+    assert "抽查比例须在0至1之间" in response.json()["message"]
     assert not Plan.objects.exists()
 
 
@@ -56,9 +56,9 @@ def test_committed_plan_hides_its_seed_until_drawn(client, operators, inspectors
     body = {"name": "x", "period_start": "2025-11-01", "period_end": "2025-12-31", "draw": False}
     data = _client(client, regulator).post(f"{BASE}/plans", body, content_type="application/json").json()
     assert data["seed"] is None and data["snapshot_sha256"] == "" and len(data["seed_commitment"]) == 64
-    public = client.get(f"{BASE}/public/plans").json()[0]
+    public = client.get(f"{BASE}/public/plans").json()["items"][0]
     assert public["seed"] is None and public["seed_commitment"] == data["seed_commitment"]
-    assert client.get(f"{BASE}/public/plans/{data['id']}/objects").json() == []
+    assert client.get(f"{BASE}/public/plans/{data['id']}/objects").json() == {"items": [], "count": 0}
     drawn = client.post(f"{BASE}/plans/{data['id']}/draw").json()
     assert drawn["seed"] and drawn["snapshot_sha256"]
     assert client.post(f"{BASE}/plans/{data['id']}/draw").status_code == 409
@@ -69,7 +69,7 @@ def test_inspector_sees_only_its_tasks_and_records_a_result(client, plan):
     inspector = UserFactory(role=User.Role.INSPECTOR, inspector_cert_no=task.inspectors.first().cert_no)
     other = Task.objects.filter(plan=plan).exclude(inspectors__cert_no=inspector.inspector_cert_no).first()
     c = _client(client, inspector)
-    ids = {t["id"] for t in c.get(f"{BASE}/tasks").json()}
+    ids = {t["id"] for t in c.get(f"{BASE}/tasks").json()["items"]}
     assert task.pk in ids and other.pk not in ids
     assert c.get(f"{BASE}/tasks/{other.pk}").status_code == 404
     today = timezone.localdate()
@@ -111,7 +111,7 @@ def test_public_side_lists_plans_objects_and_masked_results(client, plan):
         publish=True,
     )
     client.logout()
-    plans = client.get(f"{BASE}/public/plans").json()
+    plans = client.get(f"{BASE}/public/plans").json()["items"]
     assert plans[0]["seed"] == plan.seed and set(plans[0]) == {
         "id",
         "name",
@@ -125,9 +125,9 @@ def test_public_side_lists_plans_objects_and_masked_results(client, plan):
         "seed",
         "task_count",
     }
-    objects = client.get(f"{BASE}/public/plans/{plan.pk}/objects?limit=1000").json()
+    objects = client.get(f"{BASE}/public/plans/{plan.pk}/objects?limit=1000").json()["items"]
     assert len(objects) == plan.task_count and set(objects[0]) == {"uscc", "name", "street"}
-    result = client.get(f"{BASE}/public/results").json()[0]
+    result = client.get(f"{BASE}/public/results").json()["items"][0]
     assert "13812345678" not in result["findings"] and "138****5678" in result["findings"]
     assert all(name.endswith("*") for name in result["inspectors"])
     # Internal endpoints stay closed to anonymous callers.
@@ -136,7 +136,7 @@ def test_public_side_lists_plans_objects_and_masked_results(client, plan):
 
 def test_inspector_directory_profile_and_conflicts(client, operators, inspectors, regulator):
     c = _client(client, regulator)
-    listed = c.get(f"{BASE}/inspectors").json()
+    listed = c.get(f"{BASE}/inspectors").json()["items"]
     assert len(listed) == 8 and listed[0]["sectors"] == ["catering", "circulation", "production"]
     response = c.put(
         f"{BASE}/inspectors/{inspectors[0].pk}/profile",
@@ -153,7 +153,7 @@ def test_inspector_directory_profile_and_conflicts(client, operators, inspectors
         c.post(f"{BASE}/inspectors/{inspectors[0].pk}/conflicts", body, content_type="application/json").status_code
         == 409
     )
-    assert c.get(f"{BASE}/inspectors").json()[0]["conflict_count"] == 1
+    assert c.get(f"{BASE}/inspectors").json()["items"][0]["conflict_count"] == 1
 
 
 def test_object_directory_filters(client, operators, regulator):

@@ -1,198 +1,22 @@
-"""Pure rules of random-inspection planning: the snapshot listing, the stratified draw, the inspector assignment,
-deadlines and facilitation. No ORM; numpy/polars over whole directories.
+"""The stratified draw and the inspector assignment: pure, numpy over whole directories.
 
 Reproducibility: every random number comes from PCG64's raw 64-bit stream (`random_raw`), whose output numpy
 guarantees for a given seed, seeded through SeedSequence children — never from Generator methods, whose
 algorithms may change between numpy versions. So `plan_verify` reproduces a draw from the seed and the snapshot.
 """
 
-from __future__ import annotations
-
-import hashlib
-import io
-import json
-import math
-import zlib
 from dataclasses import dataclass
-from datetime import date
-from typing import Any
 
 import numpy as np
 import polars as pl
-from dateutil.relativedelta import relativedelta
 from django.utils.translation import gettext_lazy as _
 from scipy.sparse import csr_matrix
 from scipy.sparse.csgraph import maximum_flow
 
 from foodcredit.core.errors import DomainError
-from foodcredit.core.workdays import Deadline, add_workdays
 
-# v2: when levelling sector by sector falls short, the inspectors' slots come from a maximum flow (draws that v1 made
-# are made alike; v2 draws where v1 refused wrongly).
-ALGORITHM = "fc-draw-v2"
-CLASSES = ("A", "B", "C", "D")
-SECTORS = ("production", "circulation", "catering")
-MIN_INSPECTORS_PER_TASK = 2  # 总局令第49号 Art. 23
-
-OBJECT_SCHEMA = {
-    "uscc": pl.Utf8,
-    "risk_class": pl.Utf8,
-    "street": pl.Utf8,
-    "sector": pl.Utf8,
-    "operator_id": pl.Int64,
-}
-INSPECTOR_SCHEMA = {"inspector_id": pl.Int64, "sectors": pl.Utf8}
-CONFLICT_SCHEMA = {"inspector_id": pl.Int64, "operator_id": pl.Int64}
-
-
-# ── parameters ────────────────────────────────────────────────────────────────────────────────────────────────
-
-
-@dataclass(frozen=True)
-class DrawParams:
-    """What the draw needs besides the directory (part of the hashed snapshot)."""
-
-    ratios: dict[str, float]
-    inspectors_per_task: int
-    inspector_cap: int
-    street_quotas: dict[str, int]
-
-    def canonical(self) -> str:
-        return json.dumps(
-            {
-                "algorithm": ALGORITHM,
-                "ratios": {k: float(self.ratios.get(k, 0.0)) for k in CLASSES},
-                "inspectors_per_task": self.inspectors_per_task,
-                "inspector_cap": self.inspector_cap,
-                "street_quotas": {k: int(v) for k, v in sorted(self.street_quotas.items())},
-            },
-            ensure_ascii=False,
-            sort_keys=True,
-            separators=(",", ":"),
-        )
-
-
-def params_check(params: DrawParams) -> None:
-    """Reject impossible parameters before anything is written."""
-    for cls, ratio in params.ratios.items():
-        if cls not in CLASSES:
-            raise DomainError(
-                "planning.bad_class", _("未知的信用风险分类 / unknown risk class: %(cls)s") % {"cls": cls}, cls=cls
-            )
-        if not isinstance(ratio, int | float) or not 0.0 <= float(ratio) <= 1.0:
-            raise DomainError(
-                "planning.bad_ratio",
-                _("抽查比例须在0至1之间 / the sampling ratio must be between 0 and 1 (class %(cls)s: %(ratio)s)")
-                % {"cls": cls, "ratio": ratio},
-                cls=cls,
-                ratio=ratio,
-            )
-    if params.inspectors_per_task < MIN_INSPECTORS_PER_TASK:
-        raise DomainError(
-            "planning.too_few_per_task",
-            _("每户至少须有两名检查人员 / at least two inspectors per task (总局令第49号 Art. 23)"),
-            inspectors_per_task=params.inspectors_per_task,
-        )
-    if params.inspector_cap < 1:
-        raise DomainError("planning.bad_cap", _("任务上限须为正数 / the per-inspector cap must be positive"))
-    for street, quota in params.street_quotas.items():
-        if int(quota) < 0:
-            raise DomainError(
-                "planning.bad_quota", _("街道名额不能为负数 / a street quota cannot be negative"), street=street
-            )
-
-
-# ── the snapshot: a canonical listing, hashed ─────────────────────────────────────────────────────────────────
-
-
-@dataclass(frozen=True)
-class Snapshot:
-    """The frozen directory: the canonical listing (bytes), its SHA-256, and the frames parsed back from it."""
-
-    listing: bytes
-    sha256: str
-    params: DrawParams
-    objects: pl.DataFrame  # OBJECT_SCHEMA, sorted by uscc
-    inspectors: pl.DataFrame  # INSPECTOR_SCHEMA, sorted by id; sectors "catering,production"
-    conflicts: pl.DataFrame  # CONFLICT_SCHEMA, sorted
-
-
-def _csv(frame: pl.DataFrame) -> bytes:
-    if frame.height == 0:
-        return b""
-    buf = io.BytesIO()
-    frame.write_csv(buf, include_header=False, line_terminator="\n", quote_style="never")
-    return buf.getvalue()
-
-
-def snapshot_build(
-    *, params: DrawParams, objects: pl.DataFrame, inspectors: pl.DataFrame, conflicts: pl.DataFrame
-) -> Snapshot:
-    """The canonical listing: a params line, then objects (by USCC), inspectors and conflicts (by id), as CSV."""
-    objects = _texts_filled(objects.select([pl.col(c).cast(t) for c, t in OBJECT_SCHEMA.items()])).sort("uscc")
-    inspectors = inspectors.select([pl.col(c).cast(t) for c, t in INSPECTOR_SCHEMA.items()]).sort("inspector_id")
-    conflicts = conflicts.select([pl.col(c).cast(t) for c, t in CONFLICT_SCHEMA.items()]).sort(
-        ["inspector_id", "operator_id"]
-    )
-    parts = [
-        f"#params {params.canonical()}\n".encode(),
-        f"#objects {objects.height}\n".encode(),
-        _csv(objects),
-        f"#inspectors {inspectors.height}\n".encode(),
-        _csv(inspectors.with_columns(pl.col("sectors").str.replace_all(",", ";"))),
-        f"#conflicts {conflicts.height}\n".encode(),
-        _csv(conflicts),
-    ]
-    listing = b"".join(parts)
-    return Snapshot(listing, hashlib.sha256(listing).hexdigest(), params, objects, inspectors, conflicts)
-
-
-def _texts_filled(frame: pl.DataFrame) -> pl.DataFrame:
-    """Missing text is the empty string (a CSV field cannot tell them apart)."""
-    return frame.with_columns([pl.col(c).fill_null("") for c, t in frame.schema.items() if t == pl.Utf8])
-
-
-def _read_section(data: bytes, schema: dict[str, Any]) -> pl.DataFrame:
-    if not data:
-        return pl.DataFrame(schema=schema)
-    frame = pl.read_csv(io.BytesIO(data), has_header=False, new_columns=list(schema), schema=schema, quote_char=None)
-    return _texts_filled(frame)
-
-
-def snapshot_parse(listing: bytes) -> Snapshot:
-    """Read a listing back (for plan_verify): the frames the draw runs on are always parsed from the listing."""
-    header_end = listing.index(b"\n")
-    raw_params = json.loads(listing[len(b"#params ") : header_end])
-    params = DrawParams(
-        ratios=raw_params["ratios"],
-        inspectors_per_task=raw_params["inspectors_per_task"],
-        inspector_cap=raw_params["inspector_cap"],
-        street_quotas=raw_params["street_quotas"],
-    )
-    i_obj = listing.index(b"#objects ", header_end)
-    i_ins = listing.index(b"\n#inspectors ", i_obj) + 1
-    i_con = listing.index(b"\n#conflicts ", i_ins) + 1
-    objects = _read_section(listing[listing.index(b"\n", i_obj) + 1 : i_ins], OBJECT_SCHEMA)
-    inspectors = _read_section(listing[listing.index(b"\n", i_ins) + 1 : i_con], INSPECTOR_SCHEMA)
-    inspectors = inspectors.with_columns(pl.col("sectors").fill_null("").str.replace_all(";", ","))
-    conflicts = _read_section(listing[listing.index(b"\n", i_con) + 1 :], CONFLICT_SCHEMA)
-    return Snapshot(listing, hashlib.sha256(listing).hexdigest(), params, objects, inspectors, conflicts)
-
-
-def snapshot_compress(listing: bytes) -> bytes:
-    return zlib.compress(listing, 1)
-
-
-def snapshot_decompress(content: bytes) -> bytes:
-    return zlib.decompress(content)
-
-
-def seed_commitment(seed: str) -> str:
-    """The published commitment to a seed: SHA-256 of its hex text."""
-    return hashlib.sha256(seed.encode()).hexdigest()
-
-
-# ── the draw ──────────────────────────────────────────────────────────────────────────────────────────────────
+from .params import CLASSES, SECTORS
+from .snapshot import Snapshot
 
 
 @dataclass(frozen=True)
@@ -338,8 +162,7 @@ def inspectors_assign(
         if qualified[:, s].sum() < per_task:
             raise DomainError(
                 "planning.too_few_inspectors",
-                _("%(sector)s业态的合格检查人员不足 / fewer qualified inspectors than needed for sector %(sector)s")
-                % {"sector": SECTORS[s]},
+                _("%(sector)s业态的合格检查人员不足") % {"sector": SECTORS[s]},
                 sector=SECTORS[s],
                 qualified=int(qualified[:, s].sum()),
                 needed=per_task,
@@ -361,10 +184,7 @@ def inspectors_assign(
         ]
         raise DomainError(
             "planning.cap_exceeded",
-            _(
-                "检查人员任务上限不足以覆盖全部任务（需%(slots)s人次，至多可排%(capacity)s人次） / the per-inspector cap "
-                "leaves too few slots for the tasks (%(slots)s needed, at most %(capacity)s possible)"
-            )
+            _("检查人员任务上限不足以覆盖全部任务（需%(slots)s人次，至多可排%(capacity)s人次）")
             % {"slots": slots, "capacity": capacity},
             slots=slots,
             capacity=capacity,
@@ -418,9 +238,7 @@ def _conflicts_resolve(
         if not swapped:
             raise DomainError(
                 "planning.conflict_unresolvable",
-                _(
-                    "无法为该检查对象安排无利害关系的检查人员 / no inspector without a conflict of interest is available"
-                ),
+                _("无法为该检查对象安排无利害关系的检查人员"),
                 object_row=int(task_objects[t]),
             )
 
@@ -430,7 +248,7 @@ def draw_run(*, snapshot: Snapshot, seed: str) -> Draw:
     params = snapshot.params
     objects = snapshot.objects
     if objects.height == 0:
-        raise DomainError("planning.empty_scope", _("抽查范围内没有检查对象 / the scope holds no inspection objects"))
+        raise DomainError("planning.empty_scope", _("抽查范围内没有检查对象"))
     s_keys, s_round, s_tasks, s_inspectors = _streams(seed, 4)
     classes = objects["risk_class"].replace_strict(list(CLASSES), list(range(len(CLASSES))), return_dtype=pl.Int64)
     street_names = sorted(set(objects["street"].unique().to_list()) | set(params.street_quotas))
@@ -470,70 +288,3 @@ def draw_run(*, snapshot: Snapshot, seed: str) -> Draw:
         inspector_keys=_uniform(s_inspectors, inspectors.height),
     )
     return Draw(object_rows=rows, inspector_ids=inspector_ids[assigned] if rows.size else assigned)
-
-
-# ── observation period, deadlines, facilitation ───────────────────────────────────────────────────────────────
-
-
-def observation_ends(*, registered_on: date, months: int) -> date:
-    """The last day a new-business-form operator is inside its observation period."""
-    return registered_on + relativedelta(months=months)
-
-
-def in_observation(*, new_business_form: bool, risk_class: str, registered_on: date, months: int, as_of: date) -> bool:
-    """New business forms in class A/B get no proactive inspection during the observation period (DOMAIN.md §8)."""
-    return (
-        new_business_form
-        and risk_class in ("A", "B")
-        and as_of <= observation_ends(registered_on=registered_on, months=months)
-    )
-
-
-def publish_deadline(*, inspected_on: date, workdays: int, extra_holidays: frozenset[date] = frozenset()) -> Deadline:
-    """Results are published within `workdays` working days of the inspection (DOMAIN.md II.6)."""
-    return add_workdays(inspected_on, workdays, extra_holidays=extra_holidays)
-
-
-def task_overdue(*, due_on: date | None, published_on: date | None, as_of: date) -> bool:
-    """A result published after its deadline, or still unpublished once the deadline has passed."""
-    if due_on is None:
-        return False
-    return (published_on or as_of) > due_on
-
-
-def frequency_shortfall(
-    *, ratios: dict[str, float], min_frequency: dict[str, float], period_start: date, period_end: date
-) -> dict[str, float]:
-    """Classes whose minimum frequency (visits a year) random plans like this one cannot reach alone: the expected
-    random visits a year (ratio × plans a year, one plan per period) for each class that falls short — the rest
-    must come from routine inspections (DOMAIN.md Part I §8, II.A 9)."""
-    days = (period_end - period_start).days + 1
-    per_year = 365 / days if days > 0 else 0.0
-    expected = {cls: float(ratios.get(cls, 0.0)) * per_year for cls in CLASSES}
-    return {cls: round(v, 3) for cls, v in expected.items() if v < float(min_frequency.get(cls, 0.0))}
-
-
-def frequency_interval_days(min_frequency: dict[str, float]) -> dict[str, int]:
-    """Days between on-site inspections each class's minimum frequency allows (visits a year → ⌈365 / visits⌉):
-    A 0.5 → 730, B 1 → 365, C 2 → 183, D 3 → 122. A class without a minimum gets none."""
-    return {cls: math.ceil(365 / float(v)) for cls, v in min_frequency.items() if float(v) > 0}
-
-
-@dataclass(frozen=True)
-class Facilitation:
-    """What the class means for facilitation and strictness (DOMAIN.md Part I §8)."""
-
-    risk_class: str
-    green_channel: bool  # 绿色通道 (class A)
-    lenient_acceptance: bool  # 容缺受理 (never for class D)
-    notify_commit: bool  # 告知承诺 (never for class D)
-
-
-def facilitation_for(risk_class: str) -> Facilitation:
-    """Class A: green channel; class D: no 容缺受理 and no 告知承诺; others: the ordinary procedure."""
-    return Facilitation(
-        risk_class=risk_class,
-        green_channel=risk_class == "A",
-        lenient_acceptance=risk_class != "D",
-        notify_commit=risk_class != "D",
-    )
