@@ -14,6 +14,7 @@ from ninja.errors import HttpError
 
 from foodcredit.accounts.models import User
 from foodcredit.core.errors import DomainError
+from foodcredit.core.masking import mask_free_text
 from foodcredit.operators import selectors as operator_selectors
 
 from . import policy as credit_policy
@@ -331,8 +332,10 @@ def person_ban_record(request: HttpRequest, payload: PersonBanIn) -> Status:
 
 
 def _case_out(case: CaseStudy) -> CaseStudyOut:
+    # A case is written to be published: its free text is masked as the public sees it (DOMAIN.md Part I §4).
     return CaseStudyOut(
-        id=case.pk, title=case.title, body=case.body, exposure=case.exposure,
+        id=case.pk, title=mask_free_text(case.title), body=mask_free_text(case.body),
+        exposure=mask_free_text(case.exposure),
         operator_name=case.operator.name if case.operator else None,
         operator_uscc=case.operator.uscc if case.operator else None,
         penalty_decision_no=case.penalty_decision_no, published_on=case.published_on,

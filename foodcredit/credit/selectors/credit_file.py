@@ -467,7 +467,7 @@ def _describe_sampling(facts: dict[str, Any], record: Any, audience: Audience) -
     details = []
     product = _value(record, facts, "product") or ""
     if product:
-        details.append(gettext("样品：%(product)s") % {"product": product})
+        details.append(gettext("样品：%(product)s") % {"product": _free_text(product, audience)})
     failed_items = _value(record, facts, "failed_items") or ""
     if failed_items:
         details.append(gettext("不合格项目：%(items)s") % {"items": _free_text(failed_items, audience)})
@@ -499,8 +499,9 @@ def _describe_complaint(facts: dict[str, Any], record: Any, audience: Audience) 
     model = _model(RECORD_MODELS[K.COMPLAINT])
     category = _value(record, facts, "category") or gettext("未分类")
     if audience != "staff":
-        # The operator sees that a complaint about a category was registered, nothing that could identify its source.
-        return gettext("投诉举报：%(category)s") % {"category": category}, ""
+        # The operator sees that a complaint about a category was registered, nothing that could identify its source:
+        # the category is free text and may carry the complainant's name or number.
+        return gettext("投诉举报：%(category)s") % {"category": _free_text(category, audience)}, ""
     summary = gettext("投诉举报：%(kind)s（%(category)s）") % {
         "kind": _label(model, "kind", _value(record, facts, "kind")),
         "category": category,
@@ -549,7 +550,7 @@ def _describe_list(facts: dict[str, Any]) -> tuple[str, str]:
     return summary, "；".join(details)
 
 
-def _describe_other(kind: str, facts: dict[str, Any]) -> tuple[str, str]:
+def _describe_other(kind: str, facts: dict[str, Any], audience: Audience) -> tuple[str, str]:
     label = gettext(K(kind).label) if kind in K.values else kind
     if kind == K.REGISTRATION and facts.get("status"):
         return gettext("%(kind)s：%(detail)s") % {
@@ -567,7 +568,7 @@ def _describe_other(kind: str, facts: dict[str, Any]) -> tuple[str, str]:
     if kind == K.CLASS_CHANGE and facts.get("risk_class"):
         return gettext("信用风险分类：%(cls)s 类") % {"cls": facts["risk_class"]}, ""
     if facts.get("summary"):
-        return gettext("%(kind)s：%(detail)s") % {"kind": label, "detail": facts["summary"]}, ""
+        return gettext("%(kind)s：%(detail)s") % {"kind": label, "detail": _free_text(facts["summary"], audience)}, ""
     return label, ""
 
 
@@ -583,7 +584,7 @@ def _describe(entry: LedgerEntry, record: Any, audience: Audience) -> tuple[str,
         return _describe_complaint(facts, record, audience)
     if entry.kind == K.LICENCE:
         return _describe_licence(facts, record, audience)
-    return _describe_other(entry.kind, facts)
+    return _describe_other(entry.kind, facts, audience)
 
 
 def _windows(entry: LedgerEntry, *, as_of: date, policy: rules.DisclosurePolicy) -> list[WindowDisplay]:

@@ -98,12 +98,12 @@ def test_credit_file_page_public_masks_free_text(operator):
         operator,
         on=date(2025, 5, 1),
         result="nonconform",
-        findings="从业人员王五（身份证500105199001011234，电话13912345678）无健康证明",
+        findings="从业人员王五（身份证500105199001011235，电话13912345678）无健康证明",
     )
     page = credit_file_page(operator=operator, view="public", as_of=AS_OF)
     detail = page.entries[0].detail
-    assert "500105199001011234" not in detail and "13912345678" not in detail
-    assert "500105********1234" in detail and "139****5678" in detail
+    assert "500105199001011235" not in detail and "13912345678" not in detail
+    assert "500105********1235" in detail and "139****5678" in detail
 
 
 def test_credit_file_page_business_user_sees_no_other_parties_data(operator):
