@@ -246,6 +246,7 @@ PLANNING_RESULT_PUBLISH_WITHIN_WORKDAYS = 20  # 国市监信〔2019〕38号 [M];
 PLANNING_DEFAULT_RISK_CLASS = "B"  # issue 5: the class of an operator not yet classified by risk (local choice)
 PLANNING_TRIGGER_LOOKBACK_DAYS = 30  # a trigger older than this when first seen creates no task; local choice
 PLANNING_SOURCE_NAME = "双随机抽查系统"  # the source system that planning results are collected under
+PLANNING_ATTACHMENT_MAX_BYTES = 10 * 1024 * 1024  # a task's photo or document; local choice
 # End of planning (issue 5).
 
 # Lists and repair (issue 4) ---------------------------------------------------------------------------------------

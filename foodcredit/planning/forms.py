@@ -3,11 +3,10 @@
 from typing import Any
 
 from django import forms
+from django.conf import settings
 from django.utils.translation import gettext_lazy as _
 
 from foodcredit.inspections.models import Inspection
-
-MAX_ATTACHMENT_BYTES = 10 * 1024 * 1024
 
 
 class TaskResultForm(forms.Form):
@@ -27,6 +26,7 @@ class TaskResultForm(forms.Form):
 
     def clean_attachment(self) -> Any:
         upload = self.cleaned_data.get("attachment")
-        if upload is not None and upload.size > MAX_ATTACHMENT_BYTES:
+        # The declared size answers early; the service counts the bytes themselves and checks the type.
+        if upload is not None and upload.size > settings.PLANNING_ATTACHMENT_MAX_BYTES:
             raise forms.ValidationError(_("附件不能超过10 MB"))
         return upload
