@@ -160,9 +160,10 @@ def billion_laughs_xlsx(path: Path) -> Path:
     return path
 
 
-def external_entity_xlsx(path: Path, *, padding: int = 0) -> Path:
-    """An external entity (XXE) in sheet1.xml; `padding` bytes of comment first, to slip past a short look."""
-    pad = b"<!--" + b"x" * padding + b"-->" if padding else b""
+def external_entity_xlsx(path: Path, *, padding: int = 0, before: bytes = b"") -> Path:
+    """An external entity (XXE) in sheet1.xml; `padding` bytes of comment first, to slip past a short look, or
+    `before` (a comment or processing instruction holding what looks like a start tag) to end a naive prolog early."""
+    pad = (b"<!--" + b"x" * padding + b"-->" if padding else b"") + before
     prolog = pad + b'<!DOCTYPE r [<!ENTITY xxe SYSTEM "file:///etc/passwd">]>\n'
     body = b'<row r="1"><c r="A1" t="inlineStr"><is><t>&xxe;</t></is></c></row>'
     base = _base_xlsx(path)

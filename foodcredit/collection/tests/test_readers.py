@@ -201,6 +201,11 @@ def test_read_json_records_refuses_an_empty_batch():
         (hostile.billion_laughs_xlsx, "lol.xlsx", "import.hostile_xml"),
         (hostile.external_entity_xlsx, "xxe.xlsx", "import.hostile_xml"),
         (lambda p: hostile.external_entity_xlsx(p, padding=100_000), "padded.xlsx", "import.hostile_xml"),
+        # Issue 10 finding 8: what looks like a start tag inside a comment or processing instruction before the
+        # DOCTYPE ended the pattern-matched prolog early; a parser knows where the root element starts.
+        (lambda p: hostile.external_entity_xlsx(p, before=b"<!-- <a> -->"), "comment.xlsx", "import.hostile_xml"),
+        (lambda p: hostile.external_entity_xlsx(p, before=b"<!--<worksheet-->\n"), "c2.xlsx", "import.hostile_xml"),
+        (lambda p: hostile.external_entity_xlsx(p, before=b"<?pi <x?>"), "pi.xlsx", "import.hostile_xml"),
         (raw_bytes("检查编号\n".encode() + b"\xff\xfe\xfd\n"), "mixed.csv", "import.bad_encoding"),
         (raw_bytes(b"\xef\xbb\xbf" + "检查编号\n".encode("gbk")), "bom.csv", "import.bad_encoding"),
     ],

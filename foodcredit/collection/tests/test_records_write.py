@@ -87,6 +87,15 @@ def test_records_write_unknown_operator_waits_then_attaches_with_the_operator_im
     assert Inspection.objects.get().operator.uscc == frames.uscc(7)
 
 
+def test_records_write_waiting_penalty_attaches_with_its_kinds_when_the_operator_arrives():
+    """A queued penalty kept its kinds as the writer's JSON text and could never attach (found with issue 10)."""
+    services.records_write(kind="penalties", frame=frames.penalties([frames.uscc(8)]), source_name="执法办案系统")
+    assert PendingRecord.objects.get().status == PendingRecord.Status.WAITING
+    attached = services.records_write(kind="operators", frame=frames.operators(1, start=8), source_name="登记系统")
+    assert attached.attached == 1
+    assert Penalty.objects.get().kinds == ["罚款", "没收违法所得"]
+
+
 def test_records_write_same_penalty_from_two_sources_is_one_record_with_two_provenance_rows():
     services.records_write(kind="operators", frame=frames.operators(1), source_name="登记系统")
     services.records_write(kind="penalties", frame=frames.penalties([frames.uscc(1)]), source_name="执法办案系统")

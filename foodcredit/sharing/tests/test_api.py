@@ -217,3 +217,29 @@ def test_class_d_answer_bars_lenient_acceptance_and_notify_commit(client, operat
     else:
         assert codes["no_notify_commit"]["until"] is None and "D类" in codes["no_notify_commit"]["legal_basis"]
         assert codes["no_notify_commit"]["label"] == "不适用告知承诺制"
+
+
+@time_machine.travel("2025-06-30 10:00 +0800", tick=False)
+def test_station_gets_internal_data_only_for_operators_of_its_streets(client, users):
+    """Issue 10 finding 6: a station saw pending proposals and open repairs of operators outside its streets."""
+    inside = f.OperatorFactory(street="观音桥街道")
+    outside = f.OperatorFactory(street="五里店街道")
+    for operator in (inside, outside):
+        penalty = f.penalty_add(
+            operator, on=date(2025, 6, 1), kinds=("责令停产停业",), amount=None, extra_facts={"listable_serious": True}
+        )
+        credit_services.serious_list_propose(
+            operator=operator, penalty_entry=penalty, serious_reasons="情节严重", no_intent_proven=False,
+            notice_served_on=date(2025, 6, 3), hearing_requested=True, legal_basis="总局令第44号",
+            department="江北区市场监管局", restriction_until=None, actor=users["district"],
+        )  # fmt: skip
+    station_department = f.DepartmentFactory(code="gyq", kind="market_regulation", streets=["观音桥街道"])
+    station = f.UserFactory(role=R.STATION_REGULATOR, department=station_department)
+    client.force_login(station)
+    own = client.get(f"/api/v1/eligibility/{inside.uscc}").json()
+    assert own["internal"]["pending_proposals"][0]["status"] == "awaiting_approval"
+    response = client.get(f"/api/v1/eligibility/{outside.uscc}")
+    assert response.status_code == 200  # the public answer: eligibility is asked of any operator
+    assert response.json()["internal"] is None
+    event = AuditEvent.objects.filter(action="eligibility_check").last()
+    assert event.changes["internal"] == [None, False]
