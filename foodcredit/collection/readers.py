@@ -9,7 +9,6 @@ import copy
 import csv
 import io
 import itertools
-import re
 import zipfile
 from collections.abc import Collection, Iterable, Mapping, Sequence
 from dataclasses import dataclass
@@ -17,7 +16,9 @@ from datetime import date, datetime
 from pathlib import Path
 from typing import Any
 
+import defusedxml.ElementTree as DefusedET
 import polars as pl
+from defusedxml import DTDForbidden, EntitiesForbidden, ExternalReferenceForbidden
 from django.conf import settings
 from django.utils.translation import gettext_lazy as _
 from python_calamine import CalamineError, CalamineWorkbook, SheetTypeEnum, SheetVisibleEnum
@@ -45,10 +46,8 @@ _XLSX_CHUNK = 1024 * 1024
 _CHUNK_ROWS = 50_000  # XLSX rows converted per batch: bounds the Python objects alive at a time
 # A member this small cannot hurt whatever its ratio (a short, repetitive XML part compresses very well).
 _RATIO_MIN_BYTES = 1024 * 1024
-# The XML prolog (where a DOCTYPE must sit) ends at the root element's start tag.
-_XML_ROOT_START = re.compile(r"<[A-Za-z_]")
+# The XML prolog (where a DOCTYPE must sit) ends at the root element's start tag: it must end within this many bytes.
 _XML_PROLOG_MAX = 64 * 1024
-_DTD_MARKERS = ("<!DOCTYPE", "<!ENTITY")
 
 
 @dataclass(frozen=True)
@@ -310,16 +309,21 @@ def _inflate(archive: zipfile.ZipFile, member: zipfile.ZipInfo, *, budget: int) 
 
 
 def _xml_prolog_is_safe(head: bytes) -> bool:
-    """True when the XML's prolog, up to the root element, declares no DOCTYPE or ENTITY."""
-    encoding = "utf-16" if head.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)) else "utf-8"
-    text = head.decode(encoding, "ignore")
-    if not text.strip():
+    """True when an XML parser (defusedxml: DTDs, entities and external references forbidden) reaches the root
+    element in `head` without meeting a DOCTYPE or an ENTITY. Parsed, not pattern-matched: a comment or processing
+    instruction that holds what looks like a start tag cannot end the prolog early (issue 10 finding 8). A DOCTYPE
+    can only come before the root element, so the parse stops there and the rest of a large part is not parsed."""
+    if not head.strip():
         return True  # empty: nothing to declare (calamine judges whether the part is usable)
-    root = _XML_ROOT_START.search(text)
-    if root is None:  # a prolog padded past the first 64 KB is itself an evasion attempt
+    try:
+        for _event, _element in DefusedET.iterparse(io.BytesIO(head), events=("start",), forbid_dtd=True):
+            return True  # the root element: past the prolog, no DOCTYPE
+    except (DTDForbidden, EntitiesForbidden, ExternalReferenceForbidden):
         return False
-    prolog = text[: root.start()].upper()
-    return not any(marker in prolog for marker in _DTD_MARKERS)
+    except DefusedET.ParseError:
+        # Malformed before the root, or a prolog padded past the first 64 KB (itself an evasion attempt).
+        return False
+    return False
 
 
 def _zip_bomb(file_name: str, member: str, total: int, limit: int) -> DomainError:
