@@ -10,6 +10,8 @@ from django.utils.translation import gettext_lazy as _
 from foodcredit.accounts.models import User
 from foodcredit.credit import selectors as credit_selectors
 from foodcredit.credit.rules import Measure
+from foodcredit.operators import selectors as operator_selectors
+from foodcredit.operators.models import Operator
 from foodcredit.planning import rules as planning_rules
 from foodcredit.risk import selectors as risk_selectors
 
@@ -27,13 +29,15 @@ def eligibility_caller_allowed(*, for_user: User | AnonymousUser) -> bool:
     return isinstance(for_user, User) and for_user.is_active and for_user.role in CALLERS
 
 
-def eligibility_internal_allowed(*, for_user: User | AnonymousUser) -> bool:
-    """Internal-only data: the bureau's regulators, and departments whose grant says so."""
+def eligibility_internal_allowed(*, for_user: User | AnonymousUser, operator: Operator | None = None) -> bool:
+    """Internal-only data: the bureau's regulators for the operators in their scope (a station: its streets, through
+    operator_scope, the one place that decides it), and departments whose grant says so. Without `operator` (a
+    person's bans): whether the caller has internal rights at all."""
     if not eligibility_caller_allowed(for_user=for_user):
         return False
     assert isinstance(for_user, User)
     if for_user.role in (R.DISTRICT_REGULATOR, R.STATION_REGULATOR):
-        return True
+        return operator is None or operator_selectors.operator_scope(for_user=for_user).filter(pk=operator.pk).exists()
     return (
         for_user.department_id is not None
         and SharingGrant.objects.filter(department_id=for_user.department_id, internal_records=True).exists()
