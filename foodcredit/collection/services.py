@@ -217,8 +217,17 @@ def _queue_pending(*, kind: str, source: Source, rows: list[dict[str, Any]], job
 DATE_FIELDS = {"registered_on", "issued_on", "valid_until", "inspected_on", "sampled_on", "decided_on", "received_on"}
 
 
+def _values_restored(row: dict[str, Any]) -> dict[str, Any]:
+    """A queued row as the writers take it: the penalty writer hands back its queued rows with `kinds` already
+    turned into its JSON text, so the queue holds that text (a list of labels is what it needs again)."""
+    kinds = row.get("kinds")
+    if isinstance(kinds, str) and kinds.startswith("["):
+        return {**row, "kinds": json.loads(kinds)}
+    return row
+
+
 def _frame_from_values(rows: list[dict[str, Any]]) -> pl.DataFrame:
-    frame = pl.DataFrame(rows, infer_schema_length=None)
+    frame = pl.DataFrame([_values_restored(r) for r in rows], infer_schema_length=None)
     return frame.with_columns([pl.col(c).str.to_date() for c in frame.columns if c in DATE_FIELDS])
 
 
