@@ -8,7 +8,7 @@ from datetime import datetime, timedelta
 from axes.models import AccessAttempt
 from django.conf import settings
 from django.contrib.sessions.models import Session
-from django.db.models import Max, QuerySet, Sum
+from django.db.models import Exists, Max, OuterRef, QuerySet, Sum
 from django.http import Http404
 from django.utils import timezone
 from django_otp.plugins.otp_totp.models import TOTPDevice
@@ -29,11 +29,15 @@ def _sees_users(user: User) -> bool:
     return roles.can_administer_users(user) or roles.can_administer_security(user)
 
 
-def user_list(*, for_user: User) -> QuerySet[User]:
-    """Every account, for the system and security administrators (the others: none)."""
+def user_list(*, for_user: User, with_security: bool = False) -> QuerySet[User]:
+    """Every account, for the system and security administrators (the others: none); `with_security` adds
+    `two_factor` (an authenticator is set up) for the security administrator's list."""
     if not _sees_users(for_user):
         return User.objects.none()
-    return User.objects.select_related("department").order_by("username")
+    users = User.objects.select_related("department").order_by("username")
+    if with_security and roles.can_administer_security(for_user):
+        users = users.annotate(two_factor=Exists(TOTPDevice.objects.filter(user=OuterRef("pk"), confirmed=True)))
+    return users
 
 
 def user_get(*, pk: int, for_user: User) -> User:

@@ -23,4 +23,6 @@ urlpatterns = [
     path("", include("foodcredit.office.urls_planning")),
     # Credit-repair queue (信用修复, office/views_credit.py and urls_credit.py).
     path("", include("foodcredit.office.urls_credit")),
+    # Administration under 三权分立 (office/views_admin.py and urls_admin.py).
+    path("", include("foodcredit.office.urls_admin")),
 ]
