@@ -228,11 +228,21 @@ def plan_create(request: HttpRequest, payload: PlanIn) -> Status[object]:
 
 @router.post("/plans/{plan_id}/draw", response=PlanOut, operation_id="planning_plan_draw")
 def plan_draw(request: HttpRequest, plan_id: int) -> object:
-    """Draw a committed plan (its seed commitment was published before this snapshot is frozen)."""
+    """Draw a committed plan (its seed commitment was published before this snapshot is frozen); it then waits
+    for review and publication."""
     plan = selectors.plan_get(plan_id=plan_id, for_user=request.user)
     if not selectors.can_plan(user=request.user):
         raise HttpError(403, "forbidden")
     return services.plan_draw(plan=plan, actor=request.user)
+
+
+@router.post("/plans/{plan_id}/publish", response=PlanOut, operation_id="planning_plan_publish")
+def plan_publish(request: HttpRequest, plan_id: int) -> object:
+    """Publish a drawn plan after review: the seed is revealed, its objects public, its tasks sent out."""
+    plan = selectors.plan_get(plan_id=plan_id, for_user=request.user)
+    if not selectors.can_plan(user=request.user):
+        raise HttpError(403, "forbidden")
+    return services.plan_publish(plan=plan, actor=request.user)
 
 
 @router.post("/plans/{plan_id}/revise", response={201: PlanOut}, operation_id="planning_plan_revise")

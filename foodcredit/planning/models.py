@@ -53,11 +53,12 @@ class InspectorConflict(BaseModel):
 class Plan(BaseModel):
     """A random-inspection plan (抽查计划): parameters, the seed commitment, the frozen snapshot and the draw.
 
-    Once drawn it is published and never redrawn: a change is a new version (`previous`), audited.
+    Once drawn it is reviewed and published, never redrawn: a change is a new version (`previous`), audited.
     """
 
     class Status(models.TextChoices):
         COMMITTED = "committed", "已公布随机种子承诺"
+        DRAWN = "drawn", "已抽取待公布"
         PUBLISHED = "published", "已抽取并公布"
         SUPERSEDED = "superseded", "已被新版本取代"
 
@@ -93,6 +94,7 @@ class Plan(BaseModel):
     inspector_count = models.PositiveIntegerField("名录检查人员数", default=0)
     task_count = models.PositiveIntegerField("抽取任务数", default=0)
     drawn_at = models.DateTimeField("抽取时间", null=True, blank=True)
+    published_at = models.DateTimeField("公布时间", null=True, blank=True)
     algorithm = models.CharField("抽取算法", max_length=40, blank=True)
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, verbose_name="创建人"

@@ -1,7 +1,7 @@
 """Request and response shapes of the planning API. Public schemas are allow-lists (DOMAIN.md Part I §4)."""
 
 from datetime import date, datetime
-from typing import Literal
+from typing import Annotated, Literal
 
 from django.utils import timezone
 from ninja import Schema
@@ -107,6 +107,10 @@ class ConflictIn(Schema):
     note: str = Field(default="", max_length=200)
 
 
+# Targets a plan may draw in one street: bounded like the inspector cap (a quota past 2^63 was a 500, issue 10).
+StreetQuota = Annotated[int, Field(ge=0, le=1_000_000)]
+
+
 class PlanIn(Schema):
     name: str = Field(max_length=200)
     period_start: date
@@ -116,7 +120,7 @@ class PlanIn(Schema):
     business_types: list[str] = []
     ratios: dict[str, float] | None = None
     min_frequency: dict[str, float] | None = None
-    street_quotas: dict[str, int] | None = None
+    street_quotas: dict[str, StreetQuota] | None = None
     exclude_inspected_within_days: int | None = Field(default=None, ge=0, le=3650)
     observation_months: int | None = Field(default=None, ge=0, le=120)
     inspectors_per_task: int | None = Field(default=None, ge=1, le=20)
@@ -127,7 +131,7 @@ class PlanIn(Schema):
 class PlanReviseIn(Schema):
     reason: str = Field(max_length=300)
     ratios: dict[str, float] | None = None
-    street_quotas: dict[str, int] | None = None
+    street_quotas: dict[str, StreetQuota] | None = None
     inspector_cap: int | None = Field(default=None, ge=1, le=1_000_000)
 
 
@@ -237,7 +241,9 @@ class PublicPlanOut(Schema):
 
     @staticmethod
     def resolve_seed(obj: Plan) -> str | None:
-        return obj.seed if obj.seed_revealed else None
+        # Public once the drawn plan is published (not while it is reviewed).
+        published = obj.status in (Plan.Status.PUBLISHED, Plan.Status.SUPERSEDED)
+        return obj.seed if obj.seed_revealed and published else None
 
 
 class PublicObjectOut(Schema):

@@ -24,8 +24,8 @@ def plan_get_public(*, plan_id: int) -> Plan:
 
 
 def plan_objects_public(*, plan: Plan) -> QuerySet[Task]:
-    """The drawn objects of a plan — only once the draw is published."""
-    if plan.status == Plan.Status.COMMITTED:
+    """The drawn objects of a plan — only once the draw is published (not while it waits for review)."""
+    if plan.status not in (Plan.Status.PUBLISHED, Plan.Status.SUPERSEDED):
         return Task.objects.none()
     return Task.objects.filter(plan=plan).select_related("operator").order_by("seq")
 

@@ -44,7 +44,8 @@ def task_scope(*, for_user: Reader) -> QuerySet[Task]:
     if for_user.role == R.STATION_REGULATOR:
         return tasks.filter(operator__street__in=for_user.streets) if for_user.streets else tasks.none()
     if for_user.role == R.INSPECTOR and for_user.inspector_cert_no:
-        return tasks.filter(inspectors__cert_no=for_user.inspector_cert_no)
+        # A drawn plan's tasks reach their inspectors when the plan is published, not while it is reviewed.
+        return tasks.filter(inspectors__cert_no=for_user.inspector_cert_no).exclude(plan__status=Plan.Status.DRAWN)
     return tasks.none()
 
 

@@ -167,9 +167,11 @@ def _seed_unseal(plan: Plan) -> str:
 
 
 def plan_draw(*, plan: Plan, actor: Any, snapshot: rules.Snapshot | None = None) -> Plan:
-    """Freeze the snapshot, draw objects and inspectors, store the tasks, then reveal the seed — all or nothing.
+    """Freeze the snapshot, draw objects and inspectors, store the tasks and unseal the seed — all or nothing.
 
-    A plan is drawn once: a published plan is changed only through a new version (plan_revise).
+    The drawn plan waits for review (已抽取待公布): nothing can change it any more, plan_publish releases it (the
+    seed in public, the tasks to their inspectors). A plan is drawn once: a published plan is changed only through
+    a new version (plan_revise).
     """
     with transaction.atomic():
         locked = Plan.objects.select_for_update().get(pk=plan.pk)
@@ -203,8 +205,9 @@ def plan_draw(*, plan: Plan, actor: Any, snapshot: rules.Snapshot | None = None)
         locked.task_count = int(draw.object_rows.size)
         locked.drawn_at = timezone.now()
         locked.algorithm = rules.ALGORITHM
-        locked.seed_revealed = True
-        locked.status = Plan.Status.PUBLISHED
+        locked.seed_revealed = True  # in clear from now on (plan_verify); public once the plan is published
+        locked.status = Plan.Status.DRAWN
+        locked.full_clean()
         locked.save()
         audit.record(
             actor=actor,
@@ -212,7 +215,7 @@ def plan_draw(*, plan: Plan, actor: Any, snapshot: rules.Snapshot | None = None)
             object_type="plan",
             object_id=locked.pk,
             changes={
-                "status": [Plan.Status.COMMITTED, Plan.Status.PUBLISHED],
+                "status": [Plan.Status.COMMITTED, Plan.Status.DRAWN],
                 "tasks": [None, locked.task_count],
                 "seed": [None, locked.seed],
             },
@@ -220,11 +223,33 @@ def plan_draw(*, plan: Plan, actor: Any, snapshot: rules.Snapshot | None = None)
     return locked
 
 
+def plan_publish(*, plan: Plan, actor: Any) -> Plan:
+    """Publish a drawn plan after review (一公开): the seed is revealed, the drawn objects are public and the tasks
+    reach their inspectors."""
+    with transaction.atomic():
+        locked = Plan.objects.select_for_update().get(pk=plan.pk)
+        if locked.status != Plan.Status.DRAWN:
+            raise ConflictError("planning.not_drawn", _("只有已抽取待公布的计划可以公布"), status=locked.status)
+        locked.status = Plan.Status.PUBLISHED
+        locked.published_at = timezone.now()
+        locked.full_clean()
+        locked.save(update_fields=["status", "published_at", "updated_at"])
+        audit.record(
+            actor=actor,
+            action="publish",
+            object_type="plan",
+            object_id=locked.pk,
+            changes={"status": [Plan.Status.DRAWN, Plan.Status.PUBLISHED]},
+        )
+    return locked
+
+
 def plan_create(**kwargs: Any) -> Plan:
-    """Commit a seed, freeze the snapshot and draw, in one transaction (plan_commit's arguments)."""
+    """Commit a seed, freeze the snapshot, draw and publish, in one transaction (plan_commit's arguments)."""
     with transaction.atomic():
         plan = plan_commit(**kwargs)
-        return plan_draw(plan=plan, actor=kwargs.get("actor"))
+        drawn = plan_draw(plan=plan, actor=kwargs.get("actor"))
+        return plan_publish(plan=drawn, actor=kwargs.get("actor"))
 
 
 def plan_revise(*, plan: Plan, actor: Any, as_of: date, reason: str, **changes: Any) -> Plan:
@@ -267,7 +292,7 @@ def plan_revise(*, plan: Plan, actor: Any, as_of: date, reason: str, **changes: 
                 "reason": [None, reason],
             },
         )
-        return plan_draw(plan=new, actor=actor)
+        return plan_publish(plan=plan_draw(plan=new, actor=actor), actor=actor)
 
 
 def tasks_store(*, plan: Plan, snapshot: rules.Snapshot, draw: rules.Draw, actor: Any) -> None:

@@ -60,7 +60,12 @@ def test_committed_plan_hides_its_seed_until_drawn(client, operators, inspectors
     assert public["seed"] is None and public["seed_commitment"] == data["seed_commitment"]
     assert client.get(f"{BASE}/public/plans/{data['id']}/objects").json() == {"items": [], "count": 0}
     drawn = client.post(f"{BASE}/plans/{data['id']}/draw").json()
-    assert drawn["seed"] and drawn["snapshot_sha256"]
+    assert drawn["status"] == "drawn" and drawn["seed"] and drawn["snapshot_sha256"]
+    assert client.get(f"{BASE}/public/plans/{data['id']}/objects").json()["count"] == 0  # under review
+    assert client.get(f"{BASE}/public/plans").json()["items"][0]["seed"] is None
+    published = client.post(f"{BASE}/plans/{data['id']}/publish").json()
+    assert published["status"] == "published" and published["seed"]
+    assert client.get(f"{BASE}/public/plans/{data['id']}/objects").json()["count"] == published["task_count"]
     assert client.post(f"{BASE}/plans/{data['id']}/draw").status_code == 409
 
 

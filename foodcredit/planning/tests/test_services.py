@@ -39,7 +39,7 @@ def test_plan_create_draws_tasks_with_inspectors_audit_and_reveals_the_seed(oper
     actions = list(
         AuditEvent.objects.filter(object_type="plan", object_id=str(plan.pk)).values_list("action", flat=True)
     )
-    assert actions == ["commit", "snapshot", "draw"]
+    assert actions == ["commit", "snapshot", "draw", "publish"]
     task_rows = AuditEvent.objects.filter(object_type="planning_task", action="create")
     assert task_rows.count() == 30 and {e.actor_id for e in task_rows} == {regulator.pk}
     some = Task.objects.filter(plan=plan).first()
