@@ -59,6 +59,19 @@ def class_override(request: HttpRequest, uscc: str, payload: OverrideIn) -> Clas
     return _out(operator.uscc, operator.pk)
 
 
+@router.post(
+    "/operators/{uscc}/overrides/{override_id}/revoke", response=ClassOut, operation_id="class_override_revoke"
+)
+def class_override_revoke(request: HttpRequest, uscc: str, override_id: int) -> ClassOut:
+    """A district regulator ends an override today (audited); the class the run gave applies again."""
+    operator = operator_selectors.operator_get(uscc=uscc, for_user=request.user)
+    override = selectors.override_get(operator_id=operator.pk, pk=override_id)
+    if getattr(request.user, "role", None) != User.Role.DISTRICT_REGULATOR:
+        raise PermissionDenied
+    services.class_override_revoke(override=override, on=timezone.localdate(), actor=request.user)
+    return _out(operator.uscc, operator.pk)
+
+
 @router.get(
     "/public/operators/{uscc}",
     auth=None,

@@ -7,6 +7,7 @@ from typing import Any
 import polars as pl
 from django.conf import settings
 from django.db.models import Case, CharField, Count, F, OuterRef, Q, QuerySet, Subquery, Value, When
+from django.http import Http404
 from django.utils import timezone
 from django.utils.translation import gettext, gettext_noop
 
@@ -285,3 +286,16 @@ def operators_of_class(
         )
         .filter(class_in_force=risk_class)
     )
+
+
+def overrides_of(*, operator_id: int) -> QuerySet[ClassOverride]:
+    """Every override of an operator's class, newest first (the caller has checked the operator is in scope)."""
+    return ClassOverride.objects.filter(operator_id=operator_id).select_related("created_by").order_by("-created_at")
+
+
+def override_get(*, operator_id: int, pk: int) -> ClassOverride:
+    """One override of the operator; Http404 otherwise."""
+    found = overrides_of(operator_id=operator_id).filter(pk=pk).first()
+    if found is None:
+        raise Http404("override not found")
+    return found
