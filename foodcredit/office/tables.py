@@ -14,8 +14,8 @@ from __future__ import annotations
 
 import copy
 from collections.abc import Iterable, Sequence
-from urllib.parse import urlencode
 from typing import Any, ClassVar
+from urllib.parse import urlencode
 
 import django_filters
 import django_tables2 as tables

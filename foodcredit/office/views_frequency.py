@@ -104,7 +104,11 @@ class FrequencyListView(OfficeListView):
 
     def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
         context = super().get_context_data(**kwargs)
-        due = self.due
+        due = getattr(self, "due", None)
+        if due is None:  # an invalid filter: no rows, the chart of the whole scope
+            due = frequency_selectors.frequency_due(
+                for_user=self.request.user, scope=selectors.Scope([], [], []), as_of=timezone.localdate()
+            )
         classes = list(due.intervals)
         context.update(
             as_of=due.as_of,

@@ -1,28 +1,41 @@
 """Back-office page of the credit-risk classes: distribution by street and sector, and its trend (ECharts)."""
 
+from urllib.parse import urlencode
+
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
+from django.urls import reverse
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 
 from foodcredit.accounts.models import User
+from foodcredit.operators.models import Operator
 from foodcredit.risk import selectors as risk_selectors
 from foodcredit.risk.models import RiskClass
 
 CLASSES = [c.value for c in RiskClass]
 
 
-def _chart(groups: dict[str, dict[str, int]]) -> dict[str, object]:
-    """{years: categories, series: one per class} — the shape core/static/js/app.js draws as stacked bars."""
+def _operators_url(**params: str) -> str:
+    return f"{reverse('office:operator_search')}?{urlencode(params | {'status': Operator.Status.ACTIVE})}"
+
+
+def _chart(groups: dict[str, dict[str, int]], *, param: str = "") -> dict[str, object]:
+    """{years: categories, series: one per class} — the shape core/static/js/app.js draws as stacked bars; with
+    `param`, each bar opens the operator list of its group and class (links[series][category])."""
     names = list(groups)
-    return {
+    codes = {str(label): code for code, label in Operator.Sector.choices} if param == "sector" else {}
+    chart: dict[str, object] = {
         "years": names,
         "series": [
             {"name": f"{c} {RiskClass(c).label}", "data": [groups[g].get(c, 0) for g in names]} for c in CLASSES
         ],
     }
+    if param:
+        chart["links"] = [[_operators_url(**{param: codes.get(g, g), "risk_class": c}) for g in names] for c in CLASSES]
+    return chart
 
 
 @never_cache
@@ -37,9 +50,9 @@ def risk_dashboard(request: HttpRequest) -> HttpResponse:
     if run is not None:
         trend = risk_selectors.class_trend()
         context.update(
-            by_street=_chart(risk_selectors.class_distribution(run=run, by="street")),
-            by_sector=_chart(risk_selectors.class_distribution(run=run, by="sector")),
+            by_street=_chart(risk_selectors.class_distribution(run=run, by="street"), param="street"),
+            by_sector=_chart(risk_selectors.class_distribution(run=run, by="sector"), param="sector"),
             trend=_chart({f"{day:%Y-%m-%d}": counts for day, counts in trend}),
-            totals=[(c, RiskClass(c).label, run.distribution.get(c, 0)) for c in CLASSES],
+            totals=[(c, RiskClass(c).label, run.distribution.get(c, 0), _operators_url(risk_class=c)) for c in CLASSES],
         )
     return render(request, "office/risk_dashboard.html", context)

@@ -51,8 +51,11 @@ def test_regulator_logs_in_finds_an_operator_and_loads_more_of_its_credit_file(
         page.fill("input[name=username]", "reg")
         page.fill("input[name=password]", PASSWORD)
         page.click("button[type=submit]")
-        page.fill("#operator-q", "测试餐饮有限公司1")
-        page.get_by_role("link", name="重庆测试餐饮有限公司1").click()  # htmx live results
+        expect(page.locator("h1")).to_contain_text("工作台")  # the home is the workbench
+        page.get_by_role("link", name="经营主体查询").click()
+        page.fill("input[name=q]", "测试餐饮有限公司1")
+        page.press("input[name=q]", "Enter")  # the filter form: htmx swaps the table
+        page.get_by_role("link", name="重庆测试餐饮有限公司1").click()
         expect(page.locator("h1")).to_contain_text("重庆测试餐饮有限公司1")
         rows = page.locator("#timeline-body tr:not(.load-more)")
         expect(rows).to_have_count(50)
