@@ -12,6 +12,7 @@ from foodcredit.credit import selectors, services
 from foodcredit.credit.models import LedgerEntry, ListEntry
 
 from . import factories as f
+from . import imported
 
 pytestmark = pytest.mark.django_db
 L = ListEntry
@@ -24,12 +25,14 @@ def officer(db):
 
 
 def heavy_penalty(operator, *, on=date(2025, 3, 10), listable=True, circumstance="heavier"):
-    return f.penalty_add(
+    """A penalty imported with a violation text of the seed code table: listable or not by its type."""
+    return imported.penalty_import(
         operator,
         on=on,
         kinds=("罚款", "没收违法所得"),
         amount=Decimal("200000"),
-        extra_facts={"circumstance": circumstance, "listable_serious": listable, "violation_code": "DEAD_MEAT"},
+        violation=imported.LISTABLE if listable else imported.NOT_LISTABLE,
+        circumstance=circumstance,
     )
 
 
@@ -260,7 +263,9 @@ def test_revoked_penalty_is_withdrawn_and_its_listing_reversed(operator, officer
     assert selectors.credit_file_page(operator=operator, view="public", as_of=date(2025, 9, 1)).entries == []
     current = LedgerEntry.objects.get(kind=K.PENALTY, superseded_by__isnull=True)
     assert current.facts["revoked_on"] == "2025-09-01" and current.pk != penalty.pk
-    assert AuditEvent.objects.get(object_type="penalty").changes == {"revoked_on": [None, "2025-09-01"]}
+    assert AuditEvent.objects.get(object_type="penalty", action="revoke").changes == {
+        "revoked_on": [None, "2025-09-01"]
+    }
     with pytest.raises(DomainError):  # the superseded entry is history, not a target
         services.penalty_revocation_file(penalty_entry=penalty, revoked_on=date(2025, 9, 2), actor=officer)
 

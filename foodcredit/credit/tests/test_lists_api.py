@@ -10,6 +10,7 @@ import time_machine
 from foodcredit.accounts.models import User
 
 from . import factories as f
+from . import imported
 
 pytestmark = pytest.mark.django_db
 R = User.Role
@@ -54,7 +55,7 @@ def serious_listing(client, operator, decision_no):
 
 @time_machine.travel("2025-06-30 10:00 +0800", tick=False)
 def test_public_profile_shows_what_is_disclosed_today_masked(client, operator, users):
-    decision_no = penalty(operator, date(2025, 3, 10), circumstance="heavier", listable_serious=True)
+    decision_no = imported.decision_no_of(imported.penalty_import(operator, on=date(2025, 3, 10)))
     f.complaint_add(operator, on=date(2025, 5, 1))
     client.force_login(users["district"])
     serious_listing(client, operator, decision_no)
@@ -92,7 +93,7 @@ def test_only_the_district_regulator_lists(client, operator, users, who, status)
 
 
 def test_serious_proposal_refused_with_the_failing_conditions(client, operator, users):
-    decision_no = penalty(operator, date(2025, 3, 10), circumstance="general", listable_serious=True)
+    decision_no = imported.decision_no_of(imported.penalty_import(operator, on=date(2025, 3, 10), circumstance="一般"))
     client.force_login(users["district"])
     response = post(client, "/api/v1/lists/serious/proposals", {
         "uscc": operator.uscc, "penalty_decision_no": decision_no, "serious_reasons": "情节严重",

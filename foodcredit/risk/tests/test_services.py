@@ -13,6 +13,7 @@ from foodcredit.core.models import AuditEvent
 from foodcredit.credit import services as credit_services
 from foodcredit.credit.models import LedgerEntry
 from foodcredit.credit.tests import factories as f
+from foodcredit.credit.tests import imported
 from foodcredit.operators.models import Operator
 from foodcredit.risk import selectors, services, tasks, training
 from foodcredit.risk.models import ClassResult, RiskModel
@@ -118,10 +119,9 @@ def test_serious_list_hard_rule_sets_d(model, monkeypatch):
 
 
 def _serious_list(operator, *, decided_on):
-    penalty = f.penalty_add(
-        operator, on=decided_on - dt.timedelta(days=20), kinds=("罚款",), amount=Decimal("300000"),
-        extra_facts={"circumstance": "heavier", "listable_serious": True},
-    )  # fmt: skip
+    penalty = imported.penalty_import(
+        operator, on=decided_on - dt.timedelta(days=20), kinds=("罚款",), amount=Decimal("300000")
+    )
     entry = credit_services.serious_list_propose(
         operator=operator, penalty_entry=penalty, serious_reasons="情节严重", no_intent_proven=False,
         notice_served_on=decided_on - dt.timedelta(days=15), hearing_requested=False, legal_basis="总局令第44号",

@@ -13,6 +13,7 @@ from foodcredit.core.models import AuditEvent
 from foodcredit.credit import services as credit_services
 from foodcredit.credit.models import Commitment, ListEntry
 from foodcredit.credit.tests import factories as f
+from foodcredit.credit.tests import imported
 from foodcredit.risk.tests.factories import run_make
 from foodcredit.sharing.models import SharingGrant
 
@@ -43,10 +44,7 @@ def users(db):
 
 
 def serious(operator, officer, *, decided_on=date(2025, 3, 20)):
-    penalty = f.penalty_add(
-        operator, on=date(2025, 3, 10), kinds=("罚款",), amount=Decimal("300000"),
-        extra_facts={"circumstance": "heavier", "listable_serious": True},
-    )  # fmt: skip
+    penalty = imported.penalty_import(operator, on=date(2025, 3, 10), kinds=("罚款",), amount=Decimal("300000"))
     entry = credit_services.serious_list_propose(
         operator=operator, penalty_entry=penalty, serious_reasons="情节严重", no_intent_proven=False,
         notice_served_on=date(2025, 3, 12), hearing_requested=False, legal_basis="总局令第44号",
@@ -164,8 +162,8 @@ def test_unknown_operator_is_404_and_still_logged(client, users):
 
 @time_machine.travel("2025-06-30 10:00 +0800", tick=False)
 def test_pending_proposal_is_internal_only(client, operator, users):
-    penalty = f.penalty_add(
-        operator, on=date(2025, 6, 1), kinds=("责令停产停业",), amount=None, extra_facts={"listable_serious": True}
+    penalty = imported.penalty_import(
+        operator, on=date(2025, 6, 1), kinds=("责令停产停业",), amount=None, circumstance=""
     )
     credit_services.serious_list_propose(
         operator=operator, penalty_entry=penalty, serious_reasons="情节严重", no_intent_proven=False,
