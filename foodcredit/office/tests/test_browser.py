@@ -67,31 +67,66 @@ def test_regulator_logs_in_finds_an_operator_and_loads_more_of_its_credit_file(
         browser.close()
 
 
-def test_staff_set_up_the_second_factor_with_the_qr_code(live_server, district, monkeypatch, settings):
-    """The first login with two factors on: the QR code draws under the Content-Security-Policy, the key is shown,
-    and the code of an authenticator (computed here from the device's key) opens the back office."""
-    monkeypatch.setenv("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
-    settings.STAFF_TWO_FACTOR = True
+def _otp_set_up(page, expect, enrolment_code):
+    """At the set-up page: the enrolment code, then the QR code (drawn under the CSP) and the authenticator's first
+    code (computed here from the key shown, as a user would type it into the app)."""
     from base64 import b32decode
 
     from django_otp.oath import totp
+
+    expect(page.locator("h1")).to_contain_text("动态验证码")
+    expect(page.locator(".otp-qr svg")).to_have_count(0)  # the password alone shows no QR code
+    page.fill("#otp-enrolment-code", enrolment_code)
+    page.get_by_role("button", name="下一步").click()
+    expect(page.locator(".otp-qr svg")).to_be_visible()
+    key = b32decode(page.locator("code").inner_text().strip())
+    page.fill("#otp-token", f"{totp(key):06d}")
+    page.get_by_role("button", name="验证").click()  # (the top bar's logout is a submit button too)
+
+
+def test_staff_set_up_the_second_factor_with_the_qr_code(live_server, district, monkeypatch, settings):
+    """The first login with two factors on: the security administrator (whose own first code the server's operator
+    printed with `enrolment_code_issue`) issues an enrolment code on its page; the user types it, the QR code draws
+    under the Content-Security-Policy, and the code of an authenticator opens the back office."""
+    from io import StringIO
+
+    from django.core.management import call_command
+
+    monkeypatch.setenv("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+    settings.STAFF_TWO_FACTOR = True
+    reg = User.objects.get(username="reg")
+    User.objects.create_user(
+        username="sec", password=PASSWORD, role=User.Role.SECURITY_ADMIN, department=reg.department
+    )
+    out = StringIO()
+    call_command("enrolment_code_issue", "sec", stdout=out)  # the server's operator, for the first one
+    sec_code = out.getvalue().split(": ")[2].split(" ")[0]
     from playwright.sync_api import expect, sync_playwright
 
     with sync_playwright() as p:
         browser = p.chromium.launch(executable_path=str(CHROMIUM), args=["--no-sandbox", "--disable-gpu"])
+        blocked: list[str] = []
+        sec = browser.new_page(locale="zh-CN", extra_http_headers={"Accept-Language": "zh-CN"})
+        sec.on("console", lambda m: blocked.append(m.text) if "Content Security Policy" in m.text else None)
+        sec.goto(f"{live_server.url}/office/login/")
+        sec.fill("input[name=username]", "sec")
+        sec.fill("input[name=password]", PASSWORD)
+        sec.click("form.stacked-form button[type=submit]")
+        _otp_set_up(sec, expect, sec_code)
+        sec.locator("nav.sidenav").get_by_role("link", name="角色与范围").click()
+        sec.get_by_role("link", name="reg", exact=True).click()
+        sec.get_by_role("button", name="签发绑定码").click()
+        code = sec.locator("#enrolment-code").inner_text().strip()  # read out to the user by phone
+
         page = browser.new_page(locale="zh-CN", extra_http_headers={"Accept-Language": "zh-CN"})
-        blocked = []
         page.on("console", lambda m: blocked.append(m.text) if "Content Security Policy" in m.text else None)
         page.goto(f"{live_server.url}/office/login/")
         page.fill("input[name=username]", "reg")
         page.fill("input[name=password]", PASSWORD)
-        page.click("button[type=submit]")
-        expect(page.locator("h1")).to_contain_text("动态验证码")
-        expect(page.locator(".otp-qr svg")).to_be_visible()
-        key = b32decode(page.locator("code").inner_text().strip())  # what the user would type into the app
-        page.fill("#otp-token", f"{totp(key):06d}")
-        page.get_by_role("button", name="验证").click()  # (the top bar's logout is a submit button too)
-        expect(page.locator("#operator-q")).to_be_visible()  # the back office's search: logged in
+        page.click("form.stacked-form button[type=submit]")
+        _otp_set_up(page, expect, code)
+        expect(page.locator("h1")).to_contain_text("工作台")  # logged in: the back office's home
         page.wait_for_load_state("networkidle")  # no request left running into the database's teardown
+        sec.wait_for_load_state("networkidle")
         assert blocked == []
         browser.close()
