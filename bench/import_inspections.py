@@ -43,7 +43,7 @@ def load_operators(cursor, usccs: list[str]) -> None:
         " VALUES ('bench-registry', '', 50, false, now(), now()) RETURNING id"
     )
     source_id = cursor.fetchone()[0]
-    cols = "uscc, legacy_reg_no, name, legal_rep, phone, address, street, sector, business_type, registered_on, status, new_business_form, source_id, created_at, updated_at"
+    cols = "uscc, legacy_reg_no, name, legal_rep, phone_encrypted, phone_index, address, street, sector, business_type, registered_on, status, new_business_form, source_id, created_at, updated_at"
     with cursor.cursor.copy(f"COPY operators_operator ({cols}) FROM STDIN") as copy:
         for i, code in enumerate(usccs):
             copy.write_row(
@@ -52,6 +52,7 @@ def load_operators(cursor, usccs: list[str]) -> None:
                     "",
                     f"经营主体{i}",
                     "张三",
+                    "",
                     "",
                     "重庆市江北区",
                     "观音桥街道",

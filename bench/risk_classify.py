@@ -47,11 +47,12 @@ def _ops(cursor, n: int) -> None:
     sectors = "ARRAY[" + ",".join(f"'{s}'" for s in SECTORS) + "]"
     streets = "ARRAY[" + ",".join(f"'{s}'" for s in STREETS) + "]"
     cursor.execute(
-        f"""INSERT INTO operators_operator (uscc, legacy_reg_no, name, legal_rep, legal_rep_person_id, phone, address,
+        f"""INSERT INTO operators_operator (uscc, legacy_reg_no, name, legal_rep, legal_rep_person_id, phone_encrypted,
+                  phone_index, address,
                   street, sector, business_type, registered_on, status, new_business_form, source_id, created_at,
                   updated_at)
             SELECT '91' || lpad(g::text, 16, '0'), '', '经营主体' || g, '张三',
-                   CASE WHEN g %% 10 = 0 THEN 1 + (g / 10) %% %(persons)s END, '',
+                   CASE WHEN g %% 10 = 0 THEN 1 + (g / 10) %% %(persons)s END, '', '',
                    '重庆市江北区某路' || (g %% (%(n)s * 8 / 10)) || '号',
                    ({streets})[1 + g %% 6], ({sectors})[1 + g %% 10], ({types})[1 + g %% 10],
                    DATE '2000-01-01' + (g %% 9500), CASE WHEN g %% 25 = 0 THEN 'deregistered' ELSE 'active' END,

@@ -15,7 +15,7 @@ from django.db import models
 from foodcredit.complaints.models import Complaint
 from foodcredit.inspections.models import Inspection
 from foodcredit.licences.models import Licence
-from foodcredit.operators.models import STREETS, Operator
+from foodcredit.operators.models import PHONE_MAX_LENGTH, STREETS, Operator
 from foodcredit.penalties.models import Penalty
 from foodcredit.sampling.models import SamplingTest
 
@@ -88,7 +88,7 @@ FORMATS: Mapping[str, Format] = MappingProxyType(
                 Column("主体名称", "name", required=True, max_length=_max(Operator, "name")),
                 Column("法定代表人（负责人）", "legal_rep", required=True, max_length=_max(Operator, "legal_rep")),
                 Column("法定代表人证件号码", "legal_rep_id_no"),  # hashed and encrypted: any length fits
-                Column("联系电话", "phone", max_length=_max(Operator, "phone")),
+                Column("联系电话", "phone", max_length=PHONE_MAX_LENGTH),
                 Column("住所", "address", required=True, max_length=_max(Operator, "address")),
                 Column("所属街道", "street", T.CHOICE, required=True, choices=_same(STREETS)),
                 Column("业态", "sector", T.CHOICE, required=True, choices=_labels(Operator.Sector)),

@@ -88,6 +88,9 @@ class RecordSpec:
     facts: dict[str, str]  # fact name -> staged column (a record field or an extra staged column)
     extra: dict[str, str] = field(default_factory=dict)  # staged-only columns -> type (e.g. inspector_ids)
     is_operator: bool = False  # the record is the operator itself (registration)
+    # Columns written with the record but neither compared nor audited: ciphertexts (a fresh nonce each time), whose
+    # blind index in `fields` tells whether the value changed (SECURITY.md E2).
+    sealed: dict[str, str] = field(default_factory=dict)
 
 
 @dataclass(frozen=True)
@@ -131,7 +134,7 @@ def _staged_columns(spec: RecordSpec) -> dict[str, str]:
     cols = {"_row": "int", spec.frame_key: "text"}
     if not spec.is_operator:
         cols["uscc"] = "text"
-    for name, typ in {**spec.fields, **spec.extra}.items():
+    for name, typ in {**spec.fields, **spec.extra, **spec.sealed}.items():
         if name != spec.key:
             cols[name] = typ
     return cols
@@ -276,11 +279,11 @@ def bulk_upsert(
         if changed:
             _write_changes(cur, d, spec, params, compared, typed)
         # New records.
-        insert_cols = [*fk_fields, spec.key, *value_fields, "source_id", "created_at", "updated_at"]
+        insert_cols = [*fk_fields, spec.key, *value_fields, *spec.sealed, "source_id", "created_at", "updated_at"]
         select_cols = [
             *fk_fields,
             f"s.{spec.frame_key}",
-            *[f"s.{f}" for f in value_fields],
+            *[f"s.{f}" for f in [*value_fields, *spec.sealed]],
             "%(src)s",
             "%(now)s",
             "%(now)s",
@@ -381,7 +384,7 @@ def _write_changes(
         ),
         params,
     )  # fmt: skip
-    sets = ", ".join(f"{f} = c.{f}" for f in compared)
+    sets = ", ".join(f"{f} = c.{f}" for f in [*compared, *spec.sealed])
     cur.execute(
         f"""UPDATE {t} SET {sets}, source_id = %(src)s, updated_at = %(now)s
             FROM stg_chg c WHERE {t}.id = c.existing_id""",

@@ -30,6 +30,7 @@ import re
 import unicodedata
 from collections.abc import Callable
 from datetime import date
+from typing import Any
 
 from django.utils import timezone
 
@@ -198,4 +199,18 @@ def mask_free_text(value: str | None) -> str:
         return ""
     for pattern, masker in _COMPILED:
         value = pattern.sub(masker, value)
+    return value
+
+
+_DIGEST = re.compile(r"[0-9a-f]{32,}|[0-9A-F]{32,}")
+
+
+def mask_values(value: Any) -> Any:
+    """A JSON-like value (an audit diff) with every string through `mask_free_text`; hex digests are left whole."""
+    if isinstance(value, str):
+        return value if _DIGEST.fullmatch(value) else mask_free_text(value)
+    if isinstance(value, list):
+        return [mask_values(v) for v in value]
+    if isinstance(value, dict):
+        return {k: mask_values(v) for k, v in value.items()}
     return value

@@ -2,7 +2,10 @@
 
 from django.db import models
 
+from foodcredit.core.crypto import decrypt, encrypt, phone_index
 from foodcredit.core.models import BaseModel
+
+PHONE_MAX_LENGTH = 40  # a phone as imported (联系电话), before encryption
 
 # Jiangbei District's nine streets and three towns (DOMAIN.md Part I §2).
 STREETS = [
@@ -46,7 +49,10 @@ class Operator(BaseModel):
     legal_rep_person = models.ForeignKey(
         Person, null=True, blank=True, on_delete=models.PROTECT, verbose_name="法定代表人（自然人）"
     )
-    phone = models.CharField("联系电话", max_length=40, blank=True)
+    # The phone is stored encrypted (SECURITY.md E2) with a blind index for exact-match search; read and set it through
+    # the `phone` property.
+    phone_encrypted = models.TextField("联系电话（加密）", blank=True)
+    phone_index = models.CharField("联系电话索引", max_length=64, blank=True, db_index=True)
     address = models.CharField("住所", max_length=300)
     street = models.CharField("所属街道", max_length=20, db_index=True)
     sector = models.CharField("业态", max_length=20, choices=Sector.choices, db_index=True)
@@ -62,6 +68,17 @@ class Operator(BaseModel):
 
     def __str__(self) -> str:
         return f"{self.name}（{self.uscc}）"
+
+    @property
+    def phone(self) -> str:
+        """The phone in clear ("" for none)."""
+        return decrypt(self.phone_encrypted) if self.phone_encrypted else ""
+
+    @phone.setter
+    def phone(self, value: str | None) -> None:
+        value = (value or "").strip()
+        self.phone_encrypted = encrypt(value) if value else ""
+        self.phone_index = phone_index(value)
 
     @property
     def is_individual_business(self) -> bool:

@@ -1,10 +1,13 @@
 """Reads of operators, scoped per role (DOMAIN.md Part I §5). The one place that decides who sees which operator."""
 
+import re
+
 from django.contrib.auth.models import AnonymousUser
 from django.db.models import Q, QuerySet
 from django.http import Http404
 
 from foodcredit.accounts.models import User
+from foodcredit.core.crypto import normalise_phone, phone_index
 
 from .models import Operator
 
@@ -13,6 +16,8 @@ R = User.Role
 
 SEARCH_LIMIT = 20
 USCC_LENGTH = 18
+PHONE_MIN_DIGITS = 7
+_PHONE_QUERY = re.compile(r"[0-9０-９+＋()（） \-]+")
 
 
 def operator_scope(*, for_user: Reader) -> QuerySet[Operator]:
@@ -69,11 +74,20 @@ def _search_filter(query: str) -> Q:
     return Q(name__icontains=q) | Q(uscc__startswith=q.upper())
 
 
+def _staff_search_filter(query: str) -> Q:
+    """Name or USCC; and for a query that is a phone number in any format, the operators with that phone, found by
+    its blind index (the phone itself is stored encrypted). Staff only: the public searches by name or USCC."""
+    found = _search_filter(query)
+    if _PHONE_QUERY.fullmatch(query.strip()) and len(normalise_phone(query)) >= PHONE_MIN_DIGITS:
+        found |= Q(phone_index=phone_index(query))
+    return found
+
+
 def operator_search(*, query: str, for_user: Reader, limit: int = SEARCH_LIMIT) -> list[Operator]:
     """Operators in scope whose name contains `query` or whose USCC starts with it; an empty query lists the first."""
     operators = operator_scope(for_user=for_user)
     if query.strip():
-        operators = operators.filter(_search_filter(query))
+        operators = operators.filter(_staff_search_filter(query))
     # Ordered by primary key so that the database can stop at `limit` without sorting every match.
     return list(operators.order_by("pk")[:limit])
 
@@ -82,7 +96,7 @@ def operator_matching(*, query: str, for_user: Reader) -> QuerySet[Operator]:
     """Operators in scope whose name contains `query` or whose USCC starts with it (all in scope for an empty
     query): the back office's operator list filters and pages these."""
     operators = operator_scope(for_user=for_user)
-    return operators.filter(_search_filter(query)) if query.strip() else operators
+    return operators.filter(_staff_search_filter(query)) if query.strip() else operators
 
 
 def operator_search_public(*, query: str, limit: int = SEARCH_LIMIT) -> list[Operator]:

@@ -5,7 +5,7 @@ from django.db import connection
 
 from foodcredit.core import audit
 from foodcredit.core.bulk import BulkContext, RecordSpec, UpsertResult, bulk_upsert, stage_frame
-from foodcredit.core.crypto import encrypt, person_hmac
+from foodcredit.core.crypto import encrypt, person_hmac, phone_index
 from foodcredit.core.sql import dialect_for
 
 OPERATOR_SPEC = RecordSpec(
@@ -22,7 +22,7 @@ OPERATOR_SPEC = RecordSpec(
         "name": "text",
         "legal_rep": "text",
         "legal_rep_person_id": "int",
-        "phone": "text",
+        "phone_index": "text",
         "address": "text",
         "street": "text",
         "sector": "text",
@@ -31,6 +31,7 @@ OPERATOR_SPEC = RecordSpec(
         "status": "text",
         "new_business_form": "bool",
     },
+    sealed={"phone_encrypted": "text"},
     occurred_field="registered_on",
     facts={
         "status": "status",
@@ -108,4 +109,13 @@ def operator_bulk_upsert(*, frame: pl.DataFrame, ctx: BulkContext) -> UpsertResu
     if "legacy_reg_no" not in frame.columns:
         frame = frame.with_columns(pl.lit("").alias("legacy_reg_no"))
     frame = frame.drop("id_no", "legal_rep_id_no")
+    # The phone is stored encrypted with its blind index (SECURITY.md E2): the clear number never reaches the
+    # database, not even its temporary tables. The index tells a changed phone from a re-import of the same one.
+    phones = [
+        (p or "").strip() for p in (frame["phone"].to_list() if "phone" in frame.columns else [""] * frame.height)
+    ]
+    frame = frame.drop("phone", strict=False).with_columns(
+        pl.Series("phone_index", [phone_index(p) for p in phones], dtype=pl.Utf8),
+        pl.Series("phone_encrypted", [encrypt(p) if p else "" for p in phones], dtype=pl.Utf8),
+    )
     return bulk_upsert(spec=OPERATOR_SPEC, frame=frame, **ctx.as_kwargs())

@@ -81,7 +81,7 @@ def world():
 
 def _snapshot() -> tuple:
     """What a refused write must leave as it was: operators (with the fields an import overwrites) and records."""
-    operators = sorted(Operator.objects.values_list("uscc", "name", "legal_rep", "address", "street", "phone"))
+    operators = sorted(Operator.objects.values_list("uscc", "name", "legal_rep", "address", "street", "phone_index"))
     return (
         operators, Penalty.objects.count(), Inspection.objects.count(), LedgerEntry.objects.count(),
         sorted(PendingRecord.objects.values_list("record_key", "status")),

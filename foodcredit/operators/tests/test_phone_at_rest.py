@@ -1,28 +1,69 @@
 """Phones and ID numbers at rest (SECURITY.md E2; issue 10, finding 7): encrypted with a blind index for exact-match
 search, never in clear in a table or an audit diff — whichever door wrote them."""
 
+import datetime as dt
+
 import polars as pl
 import pytest
-from django.db import connection
+from django.db import connection, transaction
 from django.test import Client
+from django.utils import timezone
 
 from foodcredit.accounts.models import User
-from foodcredit.collection import services
-from foodcredit.collection.tests import frames
-from foodcredit.core.models import AuditEvent
+from foodcredit.core.bulk import BulkContext
+from foodcredit.core.ids import uscc_check_character
+from foodcredit.core.models import AuditEvent, Source
 from foodcredit.operators.models import Operator
 from foodcredit.operators.selectors import operator_search
+from foodcredit.operators.services import operator_bulk_upsert
 
 pytestmark = pytest.mark.django_db
 
-PHONE = "13800001111"  # frames.operators' phone
+PHONE = "13800001111"
 NEW_PHONE = "13900002222"
-ID_NO = "11010519491231002X"  # frames.operators' legal representative
+ID_NO = "11010519491231002X"
+
+
+def _uscc(i: int) -> str:
+    body = f"91500105{i:09d}"
+    return body + uscc_check_character(body)
+
+
+def _operators(n: int = 2, *, start: int = 1, phone: str = PHONE) -> pl.DataFrame:
+    """Normalized operator rows, as collection's validation hands them to the writer."""
+    return pl.DataFrame(
+        {
+            "uscc": [_uscc(i) for i in range(start, start + n)],
+            "name": [f"重庆测试餐饮有限公司{i}" for i in range(start, start + n)],
+            "legal_rep": [f"张{i}" for i in range(start, start + n)],
+            "legal_rep_id_no": [ID_NO] + [None] * (n - 1),
+            "phone": [phone] * n,
+            "address": ["重庆市江北区观音桥街道建新北路1号"] * n,
+            "street": ["观音桥街道"] * n,
+            "sector": ["catering"] * n,
+            "business_type": ["小型餐馆"] * n,
+            "registered_on": [dt.date(2020, 1, 1)] * n,
+            "status": ["active"] * n,
+            "new_business_form": [False] * n,
+            "_row": list(range(2, n + 2)),
+        }
+    )
+
+
+def _write(frame: pl.DataFrame):
+    """The operators' bulk writer, as every import door calls it (collection is a layer above these tests)."""
+    source = Source.objects.get_or_create(name="登记系统")[0]
+    ctx = BulkContext(
+        source_id=source.pk, source_precedence=source.precedence, actor_id=None, actor_label="system", job_id=None,
+        request_id="", now=timezone.now(),
+    )  # fmt: skip
+    with transaction.atomic():
+        return operator_bulk_upsert(frame=frame, ctx=ctx)
 
 
 def _dump() -> str:
     """Every row of every table as text, as `pg_dump` would show it."""
-    rows = []
+    rows: list[str] = []
     with connection.cursor() as cur:
         for table in connection.introspection.table_names(cur):
             cur.execute(f'SELECT * FROM "{table}"')  # table names from the database itself
@@ -31,38 +72,34 @@ def _dump() -> str:
 
 
 def test_phone_and_id_number_are_never_stored_in_clear_and_phone_reads_back():
-    services.records_write(kind="operators", frame=frames.operators(2), source_name="登记系统")
-    changed = frames.operators(2).with_columns(pl.lit(NEW_PHONE).alias("phone"))
-    services.records_write(kind="operators", frame=changed, source_name="登记系统")
+    _write(_operators(2))
+    changed = _operators(2).with_columns(pl.lit(NEW_PHONE).alias("phone"))
+    _write(changed)
     dump = _dump()
     assert [s for s in (PHONE, NEW_PHONE, ID_NO) if s in dump] == []
-    assert Operator.objects.get(uscc=frames.uscc(1)).phone == NEW_PHONE
+    assert Operator.objects.get(uscc=_uscc(1)).phone == NEW_PHONE
     # The change of phone is audited, without the number.
     assert AuditEvent.objects.filter(object_type="operator", action="update").count() == 2
 
 
 def test_reimport_of_the_same_phone_changes_nothing():
-    services.records_write(kind="operators", frame=frames.operators(2), source_name="登记系统")
-    again = services.records_write(kind="operators", frame=frames.operators(2), source_name="登记系统")
+    _write(_operators(2))
+    again = _write(_operators(2))
     assert (again.new, again.updated, again.unchanged) == (0, 0, 2)
 
 
 @pytest.mark.parametrize("query", [PHONE, "138 0000 1111", "+86 138-0000-1111"])
 def test_staff_find_an_operator_by_its_phone_through_the_blind_index(query):
-    services.records_write(kind="operators", frame=frames.operators(2, start=1), source_name="登记系统")
-    services.records_write(
-        kind="operators",
-        frame=frames.operators(1, start=3).with_columns(pl.lit(NEW_PHONE).alias("phone")),
-        source_name="登记系统",
-    )
+    _write(_operators(2, start=1))
+    _write(_operators(1, start=3).with_columns(pl.lit(NEW_PHONE).alias("phone")))
     regulator = User.objects.create_user(username="reg", password="x" * 12, role=User.Role.DISTRICT_REGULATOR)
     found = operator_search(query=query, for_user=regulator)
-    assert sorted(o.uscc for o in found) == [frames.uscc(1), frames.uscc(2)]
+    assert sorted(o.uscc for o in found) == [_uscc(1), _uscc(2)]
 
 
 def test_audit_diffs_of_services_mask_phones_and_id_numbers():
     """A typical case published with a phone and an ID number in its title: the audit row keeps neither."""
-    services.records_write(kind="operators", frame=frames.operators(1), source_name="登记系统")
+    _write(_operators(1))
     regulator = User.objects.create_user(username="reg", password="x" * 12, role=User.Role.DISTRICT_REGULATOR)
     client = Client()
     client.force_login(regulator)
