@@ -8,6 +8,7 @@ from typing import Any
 from django.db import models
 from django.utils import timezone
 
+from . import masking
 from .models import AuditEvent
 from .sql import Dialect
 
@@ -66,7 +67,7 @@ def record(
         action=action,
         object_type=object_type,
         object_id=str(object_id),
-        changes=jsonable(changes or {}),
+        changes=masking.mask_values(jsonable(changes or {})),  # no phone or ID number in a diff (SECURITY.md E2)
         request_id=current_request_id.get(),
         job_id=job_id,
         success=success,
