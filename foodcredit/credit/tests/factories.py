@@ -1,24 +1,41 @@
-"""Small factories for credit-file tests: operators, users, and records filed in the ledger.
+"""Factories for the whole suite: operators, users, departments, and records filed in the credit ledger.
 
-Records of the higher domains (inspections, penalties, …) are created through the app registry, as the credit
-selectors resolve them, so these tests stay within credit's layer.
+Records (and operators made with `operator_register`) are written through the record domains' own bulk services — the writers every import door
+and seed_demo use — so each record comes with the ledger entry, audit row and provenance that production writes,
+and every test state is one production can reach (collection/tests/test_factories.py compares them with the import
+door's). The record domains sit above credit, and credit's tests use these factories: pyproject.toml lets this one
+test module import their services (the layers contract's ignore_imports).
 """
 
+from collections.abc import Callable
 from datetime import date
 from decimal import Decimal
 from typing import Any
 
 import factory
+import polars as pl
 from django.apps import apps
 from django.utils import timezone
 from factory.django import DjangoModelFactory
 
 from foodcredit.accounts.models import Department, User
+from foodcredit.complaints.models import Complaint
+from foodcredit.complaints.services import complaint_bulk_upsert
+from foodcredit.core.bulk import BulkContext, UpsertResult
 from foodcredit.core.ids import uscc_check_character
 from foodcredit.core.models import Source
 from foodcredit.credit.models import LedgerEntry
-from foodcredit.credit.services import entry_append
+from foodcredit.credit.services import entries_announce
+from foodcredit.inspections.models import Inspection, Inspector
+from foodcredit.inspections.services import inspection_bulk_upsert
+from foodcredit.licences.models import Licence
+from foodcredit.licences.services import licence_bulk_upsert
 from foodcredit.operators.models import Operator
+from foodcredit.operators.services import operator_bulk_upsert
+from foodcredit.penalties.models import Penalty, ViolationType
+from foodcredit.penalties.services import penalty_bulk_upsert, violation_type_define
+from foodcredit.sampling.models import SamplingTest
+from foodcredit.sampling.services import sampling_bulk_upsert
 
 PASSWORD = "Test-password-2025"
 
@@ -51,7 +68,30 @@ class OperatorFactory(DjangoModelFactory):
     business_type = "大型餐馆"
     registered_on = date(2015, 3, 1)
     status = Operator.Status.ACTIVE
+    new_business_form = False
     source = factory.SubFactory(SourceFactory, name="市场主体登记系统")
+
+
+def operator_register(*, uscc: str, source: Source | None = None, **fields: Any) -> Operator:
+    """An operator registered as an import registers it (operator_bulk_upsert): with its registration entry, audit
+    row and provenance. OperatorFactory leaves those out, and the credit-file tests count on a timeline without them."""
+    row = {
+        "uscc": uscc,
+        "name": f"江北测试餐饮有限公司{uscc[-6:]}",
+        "legal_rep": "张三丰",
+        "legal_rep_id_no": None,
+        "phone": "13812345678",
+        "address": "重庆市江北区观音桥街道建新北路1号",
+        "street": "观音桥街道",
+        "sector": Operator.Sector.CATERING,
+        "business_type": "大型餐馆",
+        "registered_on": date(2015, 3, 1),
+        "status": Operator.Status.ACTIVE,
+        "new_business_form": False,
+        **fields,
+    }
+    _write(operator_bulk_upsert, "operators", source or source_named("市场主体登记系统"), row)
+    return Operator.objects.get(uscc=uscc)
 
 
 class DepartmentFactory(DjangoModelFactory):
@@ -83,16 +123,49 @@ class UserFactory(DjangoModelFactory):
         return user
 
 
-def _model(label: str) -> Any:
-    return apps.get_model(label)
-
-
 def source_named(name: str) -> Source:
     return Source.objects.get_or_create(name=name)[0]
 
 
-def inspector_create(*, cert_no: str = "50010520250001", name: str = "李检查") -> Any:
-    return _model("inspections.Inspector").objects.get_or_create(cert_no=cert_no, defaults={"name": name})[0]
+def _model(label: str) -> Any:
+    """Tests written before these factories imported the models look them up by label: import the model instead."""
+    return apps.get_model(label)
+
+
+def bulk_context(source: Source, *, now: Any = None) -> BulkContext:
+    """What collection hands a record domain's bulk service, for a write by the system itself."""
+    return BulkContext(
+        source_id=source.pk,
+        source_precedence=source.precedence,
+        actor_id=None,
+        actor_label="system",
+        job_id=None,
+        request_id="",
+        now=now or timezone.now(),
+    )
+
+
+def bulk_frame(rows: list[dict[str, Any]]) -> pl.DataFrame:
+    """Normalized rows (the shape validation gives the import doors: stored values, dates, lists), numbered."""
+    values = [{k: str(v) if isinstance(v, str) else v for k, v in row.items()} for row in rows]  # TextChoices → text
+    frame = pl.DataFrame([{**row, "_row": n} for n, row in enumerate(values, start=2)], infer_schema_length=None)
+    return frame.with_columns(pl.col(c).cast(pl.Utf8) for c, t in frame.schema.items() if t == pl.Null)
+
+
+def _write(writer: Callable[..., UpsertResult], kind: str, source: Source, row: dict[str, Any]) -> UpsertResult:
+    """One row through a record domain's bulk service, announced as collection announces it."""
+    result = writer(frame=bulk_frame([row]), ctx=bulk_context(source))
+    assert not result.queued, f"{kind}: the operator {row.get('uscc')} is not registered"
+    entries_announce(operator_ids=result.operator_ids, kinds=[kind])
+    return result
+
+
+def _entry(ref_kind: str, ref_id: int) -> LedgerEntry:
+    return LedgerEntry.objects.get(ref_kind=ref_kind, ref_id=ref_id, superseded_by__isnull=True)
+
+
+def inspector_create(*, cert_no: str = "50010520250001", name: str = "李检查") -> Inspector:
+    return Inspector.objects.get_or_create(cert_no=cert_no, defaults={"name": name})[0]
 
 
 def inspection_add(
@@ -102,30 +175,24 @@ def inspection_add(
     result: str = "conform",
     kind: str = "routine",
     findings: str = "",
-    inspectors: tuple[Any, ...] = (),
+    inspectors: tuple[Inspector, ...] = (),
     source: Source | None = None,
+    source_ref: str | None = None,
 ) -> LedgerEntry:
+    """An inspection as an import writes it; its inspectors are named by 执法证号 (or by name without one)."""
     source = source or source_named("监管执法系统")
-    inspection = _model("inspections.Inspection").objects.create(
-        source=source,
-        source_ref=f"JC-{operator.pk}-{on.isoformat()}-{_model('inspections.Inspection').objects.count()}",
-        operator=operator,
-        inspected_on=on,
-        kind=kind,
-        result=result,
-        findings=findings,
-        inspectors_text="、".join(i.name for i in inspectors),
-    )
-    inspection.inspectors.set(inspectors)
-    return entry_append(
-        operator=operator,
-        kind=LedgerEntry.Kind.INSPECTION,
-        occurred_on=on,
-        ref_kind="inspection",
-        ref_id=inspection.pk,
-        facts={"result": result, "kind": kind, "inspector_ids": [i.pk for i in inspectors]},
-        source=source,
-    )
+    source_ref = source_ref or f"JC-{operator.pk}-{on.isoformat()}-{Inspection.objects.count()}"
+    row = {
+        "source_id": source_ref,
+        "uscc": operator.uscc,
+        "inspected_on": on,
+        "kind": kind,
+        "result": result,
+        "findings": findings,
+        "inspectors": "、".join(i.cert_no or i.name for i in inspectors),
+    }
+    _write(inspection_bulk_upsert, "inspections", source, row)
+    return _entry("inspection", Inspection.objects.get(source=source, source_ref=source_ref).pk)
 
 
 def sampling_add(
@@ -136,26 +203,33 @@ def sampling_add(
     failure_kind: str = "",
     failed_items: str = "",
     product: str = "凉拌菜",
+    food_category: str = "",
 ) -> LedgerEntry:
     source = source_named("抽检监测系统")
-    test = _model("sampling.SamplingTest").objects.create(
-        source=source,
-        source_ref=f"CJ-{operator.pk}-{_model('sampling.SamplingTest').objects.count()}",
-        operator=operator,
-        sampled_on=on,
-        product=product,
-        conclusion=conclusion,
-        failure_kind=failure_kind,
-        failed_items=failed_items,
-    )
-    return entry_append(
-        operator=operator,
-        kind=LedgerEntry.Kind.SAMPLING_TEST,
-        occurred_on=on,
-        ref_kind="sampling_test",
-        ref_id=test.pk,
-        facts={"conclusion": conclusion, "failure_kind": failure_kind, "food_category": ""},
-        source=source,
+    source_ref = f"CJ-{operator.pk}-{SamplingTest.objects.count()}"
+    row = {
+        "source_id": source_ref,
+        "uscc": operator.uscc,
+        "sampled_on": on,
+        "product": product,
+        "food_category": food_category,
+        "conclusion": conclusion,
+        "failed_items": failed_items,
+        "failure_kind": failure_kind,
+    }
+    _write(sampling_bulk_upsert, "sampling", source, row)
+    return _entry("sampling_test", SamplingTest.objects.get(source=source, source_ref=source_ref).pk)
+
+
+def violation_type_make(*, code: str, name: str, listable_serious: bool = False) -> ViolationType:
+    """A violation type defined as staff define it; a penalty whose violation text is its name is filed under it."""
+    return violation_type_define(
+        code=code,
+        name=name,
+        legal_basis="《中华人民共和国食品安全法》",
+        listable_serious=listable_serious,
+        listing_basis="总局令第44号第五条" if listable_serious else "",
+        actor=None,
     )
 
 
@@ -167,87 +241,85 @@ def penalty_add(
     amount: Decimal | None = Decimal("5000"),
     procedure: str = "ordinary",
     violation: str = "经营超过保质期的食品",
+    circumstance: str = "",
+    violation_type: ViolationType | None = None,
     extra_facts: dict[str, Any] | None = None,
 ) -> LedgerEntry:
+    """A penalty as an import writes it. The facts it files come from its fields and its violation type: a type
+    marked listable_serious (总局令第44号 Art. 5) makes the penalty listable on the 严重违法失信名单.
+
+    `extra_facts` names those inputs the old way ({"circumstance", "listable_serious", "violation_code"}) and is
+    turned into them — never written into the facts by hand.
+    """
+    extra = dict(extra_facts or {})
+    unknown = set(extra) - {"circumstance", "listable_serious", "violation_code"}
+    assert not unknown, f"facts production derives from other inputs, or never writes: {sorted(unknown)}"
+    circumstance = extra.get("circumstance", circumstance)
+    if violation_type is None and ("listable_serious" in extra or "violation_code" in extra):
+        listable = bool(extra.get("listable_serious"))
+        violation_type = violation_type_make(
+            code=extra.get("violation_code") or ("SERIOUS_TEST" if listable else "PLAIN_TEST"),
+            name=violation,
+            listable_serious=listable,
+        )
+    if violation_type is not None:
+        violation = violation_type.name
     source = source_named("行政处罚系统")
-    violation_type = _model("penalties.ViolationType").objects.get_or_create(
-        code="UNCLASSIFIED", defaults={"name": "未分类"}
-    )[0]
-    penalty = _model("penalties.Penalty").objects.create(
-        decision_no=f"江北市监罚〔{on.year}〕{_model('penalties.Penalty').objects.count() + 1}号",
-        operator=operator,
-        decided_on=on,
-        violation=violation,
-        violation_type=violation_type,
-        kinds=list(kinds),
-        amount=amount,
-        procedure=procedure,
-        source=source,
-    )
-    facts = {
+    decision_no = f"江北市监罚〔{on.year}〕{Penalty.objects.count() + 1}号"
+    row = {
+        "decision_no": decision_no,
+        "uscc": operator.uscc,
+        "decided_on": on,
+        "violation": violation,
+        "legal_basis": "",
         "kinds": list(kinds),
-        "amount": str(amount) if amount is not None else None,
+        "amount": None if amount is None else str(amount),
         "procedure": procedure,
-        "circumstance": "",
-        "natural_person": False,
-        **(extra_facts or {}),
+        "circumstance": circumstance,
     }
-    return entry_append(
-        operator=operator,
-        kind=LedgerEntry.Kind.PENALTY,
-        occurred_on=on,
-        ref_kind="penalty",
-        ref_id=penalty.pk,
-        facts=facts,
-        source=source,
-    )
+    _write(penalty_bulk_upsert, "penalties", source, row)
+    return _entry("penalty", Penalty.objects.get(decision_no=decision_no).pk)
 
 
 def complaint_add(
     operator: Operator, *, on: date, category: str = "食品变质", verification: str = "true"
 ) -> LedgerEntry:
     source = source_named("12315平台")
-    complaint = _model("complaints.Complaint").objects.create(
-        source=source,
-        source_ref=f"TS-{operator.pk}-{_model('complaints.Complaint').objects.count()}",
-        operator=operator,
-        received_on=on,
-        channel="12315",
-        kind="complaint",
-        category=category,
-        verification=verification,
-    )
-    return entry_append(
-        operator=operator,
-        kind=LedgerEntry.Kind.COMPLAINT,
-        occurred_on=on,
-        ref_kind="complaint",
-        ref_id=complaint.pk,
-        facts={"kind": "complaint", "channel": "12315", "category": category, "verification": verification},
-        source=source,
-    )
+    source_ref = f"TS-{operator.pk}-{Complaint.objects.count()}"
+    row = {
+        "source_id": source_ref,
+        "uscc": operator.uscc,
+        "received_on": on,
+        "channel": "12315",
+        "kind": "complaint",
+        "category": category,
+        "verification": verification,
+    }
+    _write(complaint_bulk_upsert, "complaints", source, row)
+    return _entry("complaint", Complaint.objects.get(source=source, source_ref=source_ref).pk)
 
 
-def licence_add(operator: Operator, *, on: date, number: str = "JY15001050000001") -> LedgerEntry:
+def licence_add(
+    operator: Operator,
+    *,
+    on: date,
+    number: str = "JY15001050000001",
+    valid_until: date | None = None,
+    status: str = "valid",
+    kind: str = "business",
+) -> LedgerEntry:
     source = source_named("许可审批系统")
-    licence = _model("licences.Licence").objects.create(
-        number=number,
-        operator=operator,
-        kind="business",
-        issued_on=on,
-        valid_until=date(on.year + 5, on.month, 1),
-        status="valid",
-        source=source,
-    )
-    return entry_append(
-        operator=operator,
-        kind=LedgerEntry.Kind.LICENCE,
-        occurred_on=on,
-        ref_kind="licence",
-        ref_id=licence.pk,
-        facts={"kind": "business", "status": "valid", "issued_on": on.isoformat()},
-        source=source,
-    )
+    row = {
+        "number": number,
+        "uscc": operator.uscc,
+        "kind": kind,
+        "scope": "",
+        "issued_on": on,
+        "valid_until": valid_until or date(on.year + 5, on.month, 1),
+        "status": status,
+    }
+    _write(licence_bulk_upsert, "licences", source, row)
+    return _entry("licence", Licence.objects.get(number=number).pk)
 
 
 def bare_entries(
