@@ -48,7 +48,7 @@ class Spec:
 
     label: str | Promise
     url_name: str
-    params: dict[str, str] = field(default_factory=dict)
+    params: dict[str, str] | Callable[[date], dict[str, str]] = field(default_factory=dict)
     fallback: Count | None = None
     note: str | Promise = ""
     urgent: bool = False  # a non-zero count is work that is late
@@ -74,13 +74,14 @@ def list_url(url_name: str, params: dict[str, str] | None = None) -> str | None:
 
 def tile(request: HttpRequest, spec: Spec, *, as_of: date) -> Tile | None:
     """The tile of `spec` for the caller, or None (no such list, or the role may not open it)."""
-    url = list_url(spec.url_name, spec.params)
+    params = spec.params(as_of) if callable(spec.params) else spec.params
+    url = list_url(spec.url_name, params)
     if url is None:
         return None
     view_class = getattr(resolve(reverse(spec.url_name)).func, "view_class", None)
     count: int | None
     if isinstance(view_class, type) and issubclass(view_class, OfficeListView):
-        count = view_class.count_for(request, spec.params)
+        count = view_class.count_for(request, params)
         if count is None:
             return None
     elif spec.fallback is not None:
@@ -139,7 +140,7 @@ TASKS_UNASSIGNED = Spec(
     _("分派给两名以上检查人员"), urgent=True,
 )  # fmt: skip
 TASKS_OVERDUE = Spec(
-    _("逾期未公示结果的任务"), "office:planning_tasks", {"overdue": "1"}, _tasks_overdue,
+    _("逾期未公示结果的任务"), "office:planning_tasks", {"overdue": "true"}, _tasks_overdue,
     _("超过20个工作日公示期限"), urgent=True,
 )  # fmt: skip
 TASKS_TO_INSPECT = Spec(
@@ -158,11 +159,11 @@ FREQUENCY_NEVER = Spec(
     _("从未现场检查的经营主体"), "office:planning_frequency", {"never": "1"}, None, _("自登记起从未检查"),
 )  # fmt: skip
 LIST_AWAITING_APPROVAL = Spec(
-    _("待批准的列入建议"), "office:list_entries", {"status": ListEntry.Status.AWAITING_APPROVAL},
+    _("待批准的列入建议"), "office:lists", {"status": ListEntry.Status.AWAITING_APPROVAL},
     _list_entries(ListEntry.Status.AWAITING_APPROVAL), _("严重违法失信名单，待上级批准"),
 )  # fmt: skip
 LIST_PROPOSED = Spec(
-    _("已告知待决定的列入"), "office:list_entries", {"status": ListEntry.Status.PROPOSED},
+    _("已告知待决定的列入"), "office:lists", {"status": ListEntry.Status.PROPOSED},
     _list_entries(ListEntry.Status.PROPOSED), _("陈述申辩期满后作出决定"),
 )  # fmt: skip
 REPAIRS_OPEN = Spec(
@@ -182,13 +183,32 @@ VIOLATION_QUEUE = Spec(
     _("未分类的违法行为"), "office:violation_queue", {}, None, _("归类后方可判断能否列入严重违法失信名单"),
     urgent=True,
 )  # fmt: skip
+LIST_CANDIDATES = Spec(
+    _("待提出列入建议的处罚"), "office:list_candidates", {}, None, _("可列入严重违法失信名单的违法行为类型"),
+)  # fmt: skip
+COMMITMENTS_PENDING = Spec(
+    _("待核查的信用承诺"), "office:commitments", {"verification": "pending"}, None, _("核查属实或认定虚假承诺"),
+)  # fmt: skip
+LINKS_PENDING = Spec(
+    _("待确认的企业用户关联"), "office:admin_business_links", {"status": "pending"}, None,
+    _("核对统一社会信用代码与法定代表人"),
+)  # fmt: skip
+USERS_ACTIVE = Spec(_("启用的用户"), "office:admin_users", {"is_active": "true"}, None, _("用户、部门与企业用户"))
+USERS_SECURITY = Spec(_("用户角色与范围"), "office:admin_roles", {}, None, _("授予角色与数据范围"))
+AUDIT_TODAY = Spec(
+    _("今日审计记录"), "office:admin_audit",
+    lambda day: {"occurred_after": day.isoformat(), "occurred_before": day.isoformat()}, None,
+    _("按操作人、对象、动作、时间查询"),
+)  # fmt: skip
 MY_OPERATORS = Spec(_("我的经营主体"), "office:operator_search", {}, _operators, _("查看信用档案"))
+MY_COMMITMENTS = Spec(_("我的信用承诺"), "office:commitments", {}, None, _("作出与查看承诺"))
 OPERATORS_IN_SCOPE = Spec(_("辖区经营主体"), "office:operator_search", {}, _operators, _("按名称、街道、业态查询"))
 
 ROLE_TILES: dict[str, list[Spec]] = {
     R.DISTRICT_REGULATOR: [
-        TASKS_UNASSIGNED, TASKS_OVERDUE, FREQUENCY_OVERDUE, FREQUENCY_NEVER, LIST_AWAITING_APPROVAL, LIST_PROPOSED,
-        REPAIRS_OVERDUE, REPAIRS_OPEN, VIOLATION_QUEUE, REVIEW_QUEUE, IMPORTS_REJECTED, TASKS_TO_PUBLISH,
+        TASKS_UNASSIGNED, TASKS_OVERDUE, FREQUENCY_OVERDUE, FREQUENCY_NEVER, VIOLATION_QUEUE, LIST_CANDIDATES,
+        LIST_AWAITING_APPROVAL, LIST_PROPOSED, REPAIRS_OVERDUE, REPAIRS_OPEN, COMMITMENTS_PENDING, LINKS_PENDING,
+        REVIEW_QUEUE, IMPORTS_REJECTED, TASKS_TO_PUBLISH,
     ],
     R.STATION_REGULATOR: [
         TASKS_UNASSIGNED, TASKS_OVERDUE, FREQUENCY_OVERDUE, FREQUENCY_NEVER, TASKS_TO_INSPECT, TASKS_TO_PUBLISH,
@@ -197,36 +217,40 @@ ROLE_TILES: dict[str, list[Spec]] = {
     R.INSPECTOR: [TASKS_TO_INSPECT, TASKS_OVERDUE, TASKS_TO_PUBLISH],
     R.OTHER_DEPARTMENT: [IMPORTS_REJECTED],
     R.ASSOCIATION: [],
-    R.BUSINESS: [MY_OPERATORS],
-    R.SYSTEM_ADMIN: [],
-    R.SECURITY_ADMIN: [],
-    R.AUDIT_ADMIN: [],
+    R.BUSINESS: [MY_OPERATORS, MY_COMMITMENTS],
+    R.SYSTEM_ADMIN: [LINKS_PENDING, USERS_ACTIVE],
+    R.SECURITY_ADMIN: [USERS_SECURITY],
+    R.AUDIT_ADMIN: [AUDIT_TODAY],
 }  # fmt: skip
 
 # Pages other parts of the office build, shown as links when their URL names resolve (no count).
 ROLE_LINKS: dict[str, list[tuple[str | Promise, str]]] = {
     R.DISTRICT_REGULATOR: [
-        (_("违法行为类型"), "office:violation_types"), (_("名录名单"), "office:list_entries"),
-        (_("列入候选"), "office:list_candidates"), (_("检查人员"), "office:inspectors"),
-        (_("新建抽查计划"), "office:plan_create"), (_("信用风险分类"), "office:risk_dashboard"),
+        (_("新建抽查计划"), "office:planning_plan_new"), (_("抽查计划"), "office:planning_plans"),
+        (_("检查人员"), "office:planning_inspectors"), (_("名录名单"), "office:lists"),
+        (_("违法行为类型"), "office:violation_types"), (_("典型案例"), "office:cases"),
+        (_("从业禁止"), "office:bans"), (_("信用风险分类"), "office:risk_dashboard"), (_("数据归集"), "office:imports"),
+    ],
+    R.STATION_REGULATOR: [
+        (_("检查人员"), "office:planning_inspectors"), (_("抽查计划"), "office:planning_plans"),
         (_("数据归集"), "office:imports"),
     ],
-    R.STATION_REGULATOR: [(_("检查人员"), "office:inspectors"), (_("数据归集"), "office:imports")],
     R.INSPECTOR: [(_("我的检查任务"), "office:planning_tasks")],
     R.OTHER_DEPARTMENT: [
         (_("联合惩戒核查"), "office:eligibility"), (_("数据归集"), "office:imports"),
         (_("上传数据"), "office:import_upload"),
     ],
     R.ASSOCIATION: [(_("会员单位"), "office:association_members"), (_("行业自律措施"), "office:association_measures")],
-    R.BUSINESS: [(_("信用修复申请"), "office:my_repairs"), (_("信用承诺"), "office:my_commitments")],
+    R.BUSINESS: [
+        (_("申请信用修复"), "office:repair_apply"), (_("我的信用修复申请"), "office:repair_mine"),
+        (_("作出信用承诺"), "office:commitment_new"),
+    ],
     R.SYSTEM_ADMIN: [
-        (_("用户管理"), "office:admin_users"), (_("部门管理"), "office:admin_departments"),
-        (_("企业用户关联"), "office:admin_business_links"), (_("来源系统"), "office:admin_sources"),
+        (_("新建用户"), "office:admin_user_create"), (_("用户管理"), "office:admin_users"),
+        (_("部门管理"), "office:admin_departments"), (_("企业用户关联"), "office:admin_business_links"),
     ],
     R.SECURITY_ADMIN: [
         (_("角色与范围"), "office:admin_roles"), (_("账号锁定"), "office:admin_lockouts"),
-        (_("双因素认证重置"), "office:admin_two_factor"), (_("会话"), "office:admin_sessions"),
-        (_("密码有效期"), "office:admin_passwords"),
     ],
     R.AUDIT_ADMIN: [(_("审计日志"), "office:admin_audit")],
 }  # fmt: skip
