@@ -160,6 +160,7 @@ def write_refusal(
     measures: Collection[str] = (),
     source: SourceGrant | None = None,
     related: bool = False,
+    rows_follow: bool = False,
 ) -> Refusal | None:
     """Why `user` may not write this record, or None when it may. Pure: no query, no audit.
 
@@ -167,7 +168,8 @@ def write_refusal(
     when the write is about no single operator (then only district-wide roles may make it). operator_uscc: for
     business users. moves_to: the street an operator import sets, when it differs from operator_street. measures:
     a penalty's kinds (处罚种类). source: the registered source the record arrives through (imports). related: the
-    caller's selector found the operator among the inspector's tasks or the association's members.
+    caller's selector found the operator among the inspector's tasks or the association's members. rows_follow: a
+    door's first check of a batch (kind and source only); each record is checked afterwards with its operator.
     """
     rule = write_rule(user)
     if kind not in rule.kinds:
@@ -187,6 +189,8 @@ def write_refusal(
                 _("来源系统“%(source)s”不属于您所在的部门，不能以其名义报送") % {"source": source.name},
                 403,
             )
+    if rows_follow:
+        return None
     reserved = sorted(RESERVED_MEASURES.intersection(measures))
     if reserved and not rule.reserved_measures:
         return Refusal(
@@ -265,6 +269,7 @@ def record_write_check(
     measures: Collection[str] = (),
     source: SourceGrant | None = None,
     related: bool = False,
+    rows_follow: bool = False,
 ) -> None:
     """The one write check: raise `WriteRefusedError` unless `user` (None: the server's operator) may write this record.
 
@@ -273,9 +278,10 @@ def record_write_check(
     """
     refusal = write_refusal(
         user=user, kind=kind, operator_street=operator_street, operator_uscc=operator_uscc, moves_to=moves_to,
-        measures=measures, source=source, related=related,
+        measures=measures, source=source, related=related, rows_follow=rows_follow,
     )  # fmt: skip
     if refusal is None:
         return
-    refusal_audit(user=user, refusal=refusal, kind=kind, object_id=operator_uscc or "")
+    extra = {"source": source.name} if source is not None else {}
+    refusal_audit(user=user, refusal=refusal, kind=kind, object_id=operator_uscc or "", **extra)
     raise WriteRefusedError(refusal, kind=kind, uscc=operator_uscc or "")

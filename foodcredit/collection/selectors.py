@@ -5,17 +5,21 @@ from typing import Any
 from django.db.models import QuerySet
 from django.http import Http404
 
-from foodcredit.accounts import roles
+from foodcredit.accounts import permissions, roles
+from foodcredit.accounts.models import Department
+from foodcredit.core.models import Source
 
-from .models import ImportJob, PendingRecord
+from .formats import FORMATS, Column
+from .models import ImportJob, PendingRecord, RecordKind, SourceRegistration
 
 
 def job_list(*, for_user: Any) -> QuerySet[ImportJob]:
-    """Jobs the caller may see: importers see their department's sources' jobs; regulators see all."""
+    """Jobs the caller may see: district regulators all; other importers (stations, departments) their own — a
+    job's rows and errors can be about any street."""
     if not roles.can_import(for_user):
         return ImportJob.objects.none()
     qs = ImportJob.objects.select_related("source", "created_by").order_by("-id")
-    if for_user.role == for_user.Role.OTHER_DEPARTMENT:
+    if for_user.role != for_user.Role.DISTRICT_REGULATOR:
         qs = qs.filter(created_by=for_user)
     return qs
 
@@ -51,3 +55,43 @@ def job_out(job: ImportJob, *, repeated: bool = False) -> dict[str, Any]:
         "attached": job.attached_count, "progress": job.progress, "notices": job.notices, "errors": job.errors[:1000],
         "created_at": job.created_at, "repeated": repeated,
     }  # fmt: skip
+
+
+def source_grant(source: Source) -> permissions.SourceGrant:
+    """The source as the write check sees it: its registered kinds and the kind of department that owns it."""
+    kinds = SourceRegistration.objects.filter(source=source).values_list("kinds", flat=True).first() or []
+    department_kind = ""
+    if source.department_code:
+        # A code that names no department owns the source still: it is then nobody's to use but that code's.
+        department_kind = (
+            Department.objects.filter(code=source.department_code).values_list("kind", flat=True).first() or "unknown"
+        )
+    return permissions.SourceGrant(
+        name=source.name, kinds=frozenset(kinds), department_code=source.department_code,
+        department_kind=department_kind,
+    )  # fmt: skip
+
+
+def source_choices(*, for_user: Any) -> list[str]:
+    """Registered sources the caller may import through (accounts.permissions): one registered for a kind the caller
+    writes, and its own department's system (the bureau's staff: the bureau's systems)."""
+    names = []
+    for registration in SourceRegistration.objects.select_related("source").order_by("source__name"):
+        grant = source_grant(registration.source)
+        if any(
+            permissions.write_refusal(user=for_user, kind=kind, operator_street=None, source=grant, rows_follow=True)
+            is None
+            for kind in grant.kinds
+        ):
+            names.append(registration.source.name)
+    return names
+
+
+def source_list() -> QuerySet[SourceRegistration]:
+    """Every registered source with its kinds (the import page shows them to district regulators)."""
+    return SourceRegistration.objects.select_related("source").order_by("source__name")
+
+
+def exchange_columns() -> list[tuple[str, str, list[Column]]]:
+    """The standard exchange format per kind (DOMAIN.md Part I §3): kind, label and its columns, for the page."""
+    return [(kind, str(label), list(FORMATS[kind].columns)) for kind, label in RecordKind.choices]

@@ -20,6 +20,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from foodcredit.accounts import permissions
 from foodcredit.complaints.services import complaint_bulk_upsert
 from foodcredit.core import audit
 from foodcredit.core.bulk import BulkContext, UpsertResult
@@ -28,12 +29,13 @@ from foodcredit.core.models import Source
 from foodcredit.credit.services import entries_announce
 from foodcredit.inspections.services import inspection_bulk_upsert
 from foodcredit.licences.services import licence_bulk_upsert
-from foodcredit.operators.models import UsccException
+from foodcredit.operators.models import Operator, UsccException
 from foodcredit.operators.services import operator_bulk_upsert
 from foodcredit.penalties.services import penalty_bulk_upsert
 from foodcredit.sampling.services import sampling_bulk_upsert
 
-from . import readers, validate
+from . import readers, selectors, validate
+from .formats import FORMATS
 from .models import ImportJob, PendingRecord, RecordKind, SourceMapping, SourceRegistration
 
 Progress = Callable[[str, int], None]
@@ -114,7 +116,8 @@ def _registration_kinds_add(*, source: Source, kinds: list[str], actor: Any) -> 
 
 def source_register(*, name: str, kinds: list[str], department_code: str = "", actor: Any) -> Source:
     """Register a source system for collection with the record kinds it reports, or add kinds to a registered one:
-    an explicit, audited step (DOMAIN.md Part I §5). `department_code`: the department the source belongs to."""
+    an explicit, audited step (DOMAIN.md Part I §5) of a district regulator or the server's operator (actor None).
+    `department_code`: the department the source belongs to (another department's system)."""
     name = name.strip()
     unknown = sorted(set(kinds) - set(RecordKind.values))
     if not name:
@@ -126,6 +129,10 @@ def source_register(*, name: str, kinds: list[str], department_code: str = "", a
             % {"kind": ", ".join(unknown), "allowed": ", ".join(RecordKind.values)},
             kind=", ".join(unknown),
         )
+    if actor is not None and getattr(actor, "role", None) != permissions.R.DISTRICT_REGULATOR:
+        refusal = permissions.Refusal("scope.source_register_not_allowed", _("只有区级监管人员可以登记来源系统"), 403)
+        permissions.refusal_audit(user=actor, refusal=refusal, kind="source", object_id=name)
+        raise permissions.WriteRefusedError(refusal, source=name)
     with transaction.atomic():
         source = Source.objects.select_for_update().filter(name=name).first()
         if source is None:
@@ -354,7 +361,7 @@ def _job_finish(*, job: ImportJob, result: WriteResult, total: int, errors: list
     job.errors = errors[:ERRORS_KEPT_IN_DB]
     if errors:
         _report_write(job, errors)
-    job.notices = [str(n) for n in result.notices]
+    job.notices = [*job.notices, *(str(n) for n in result.notices)]
     job.finished_at = timezone.now()
     job.save()
     audit.record(
@@ -376,9 +383,16 @@ def file_sha256(path: Path) -> str:
 
 
 def job_create(
-    *, kind: str, source_name: str, file_name: str, sha256: str, skip_bad_rows: bool, actor: Any
-) -> tuple[ImportJob, bool]:
-    """A new import job, or the earlier finished job for the same content (then `created` is False)."""
+    *, kind: str, source_name: str, file_name: str, sha256: str, skip_bad_rows: bool, actor: Any,
+    register_source: bool = False,
+) -> tuple[ImportJob, bool]:  # fmt: skip
+    """A new import job, or the caller's own earlier finished job for the same content (then `created` is False).
+
+    The source must be registered for `kind` and usable by the caller (accounts.permissions, checked and audited
+    here before anything is stored); `register_source` (the server's command line only) registers an unknown
+    source for `kind` on first use and says so in the job's notices. The content's earlier job is looked up per
+    user: another user's import of the same file is that user's own job, checked against that user's scope.
+    """
     if kind not in RecordKind.values:
         raise DomainError(
             "import.bad_kind",
@@ -386,10 +400,19 @@ def job_create(
             % {"kind": kind, "allowed": ", ".join(RecordKind.values)},
             kind=kind,
         )
+    notices: list[str] = []
+    if register_source and not Source.objects.filter(name=source_name.strip()).exists():
+        source_register(name=source_name, kinds=[kind], actor=actor)
+        notices.append(
+            _("来源系统“%(name)s”首次使用，已登记为可报送“%(kind)s”并采用标准格式")
+            % {"name": source_name.strip(), "kind": RecordKind(kind).label}
+        )
+    source = import_door_check(user=actor, kind=kind, source_name=source_name)
+    created_by = actor if getattr(actor, "pk", None) else None
     with transaction.atomic():
-        source, _registered = source_get_or_register(name=source_name, actor=actor)
         earlier = (
             ImportJob.objects.filter(kind=kind, source=source, file_sha256=sha256, skip_bad_rows=skip_bad_rows)
+            .filter(created_by=created_by)
             .filter(status__in=[ImportJob.Status.COMMITTED, ImportJob.Status.FAILED])
             .order_by("-id")
             .first()
@@ -398,12 +421,90 @@ def job_create(
             return earlier, False
         job = ImportJob.objects.create(
             kind=kind, source=source, file_name=file_name, file_sha256=sha256, skip_bad_rows=skip_bad_rows,
-            mapping=mapping_current(source=source, kind=kind, actor=actor),
-            created_by=actor if getattr(actor, "pk", None) else None,
+            mapping=mapping_current(source=source, kind=kind, actor=actor), created_by=created_by,
+            notices=[str(n) for n in notices],
         )  # fmt: skip
         audit.record(actor=actor, action="create", object_type="import_job", object_id=job.pk, job_id=job.pk,
                      changes={"kind": [None, kind], "file_name": [None, file_name]})  # fmt: skip
     return job, True
+
+
+def import_door_check(*, user: Any, kind: str, source_name: str) -> Source:
+    """An import door's first check, before anything is stored: the source is registered, registered for `kind`,
+    and the caller (None: the server's operator) may report `kind` through it. Refusals are audited
+    (accounts.permissions); each record is checked with its operator when the job runs."""
+    source = source_registered(name=source_name)
+    permissions.record_write_check(
+        user=user, kind=kind, operator_street=None, source=selectors.source_grant(source), rows_follow=True
+    )
+    return source
+
+
+def source_registered(*, name: str) -> Source:
+    """A registered source by name; people choose one, they never create one by typing it (issue 11 §5)."""
+    source = Source.objects.filter(name=name.strip()).first() if name.strip() else None
+    if source is None:
+        raise DomainError(
+            "import.unknown_source",
+            _("来源系统“%(name)s”尚未登记，请从已登记的来源系统中选择，或由区级监管人员先行登记")
+            % {"name": name.strip()},
+            source=name.strip(),
+        )
+    return source
+
+
+def _scope_errors(
+    *, kind: str, frame: pl.DataFrame, actor: Any, source: Source, file_name: str
+) -> list[dict[str, Any]]:
+    """Row errors for the records `actor` may not write (accounts.permissions, row by row): an operator outside its
+    scope, a measure it may not take, a street move it may not make. One check per distinct combination of the
+    values the rules read (a district's million rows are a handful of combinations)."""
+    rule = permissions.write_rule(actor)
+    if rule.scope == "district" and rule.reserved_measures and rule.moves_street:
+        return []
+    grant = selectors.source_grant(source)
+    usccs = frame["uscc"].unique().to_list()
+    streets: dict[str, str] = {}
+    for i in range(0, len(usccs), 500):  # SQLite caps the number of query parameters
+        streets.update(Operator.objects.filter(uscc__in=usccs[i : i + 500]).values_list("uscc", "street"))
+    columns = {c.field: c.header for c in FORMATS[kind].columns}
+    decided: dict[tuple[Any, ...], permissions.Refusal | None] = {}
+    errors = []
+    for row in frame.select(
+        "_row", "uscc", *(["street"] if kind == RecordKind.OPERATORS else []),
+        *(["kinds"] if kind == RecordKind.PENALTIES else []),
+    ).iter_rows(named=True):  # fmt: skip
+        registered = streets.get(row["uscc"])
+        if kind == RecordKind.OPERATORS:
+            street, moves_to = (registered, row["street"]) if registered is not None else (row["street"], None)
+        else:
+            street, moves_to = registered, None
+        measures = tuple(sorted(row.get("kinds") or ()))
+        key = (street, moves_to, measures, row["uscc"] if rule.scope == "own_operators" else None)
+        if key not in decided:
+            decided[key] = permissions.write_refusal(
+                user=actor, kind=kind, operator_street=street, operator_uscc=row["uscc"], moves_to=moves_to,
+                measures=measures, source=grant,
+            )  # fmt: skip
+        refusal = decided[key]
+        if refusal is not None:
+            field = refusal.field or "uscc"
+            value = row.get(field) if field != "kinds" else "、".join(measures)
+            errors.append({"file": file_name, "row": row["_row"], "column": columns.get(field), "field": field,
+                           "value": value, "code": refusal.code, "reason": str(refusal.message)})  # fmt: skip
+    return errors
+
+
+def _scope_refusal_audit(*, job: ImportJob, actor: Any, errors: list[dict[str, Any]]) -> None:
+    """One audit row for the rows refused by the write rules of a job (their rows and codes, the first 50)."""
+    audit.record(
+        actor=actor, action="refused", object_type=job.kind, object_id=f"import_job:{job.pk}", job_id=job.pk,
+        changes={
+            "code": [None, sorted({e["code"] for e in errors})], "rows": [None, [e["row"] for e in errors[:50]]],
+            "count": [None, len(errors)], "reason": [None, errors[0]["reason"]], "source": [None, job.source.name],
+        },
+        success=False,
+    )  # fmt: skip
 
 
 def _job_fail(*, job: ImportJob, code: str, errors: list[dict[str, Any]], total: int = 0) -> None:
@@ -453,14 +554,21 @@ def job_run(
         _job_fail(job=job, code=exc.code, errors=[error])
         return job
     total = raw.frame.height
-    if checked.errors and not job.skip_bad_rows:
-        _job_fail(job=job, code="import.rows_rejected", errors=checked.errors, total=total)
+    good = checked.good
+    refused = _scope_errors(kind=job.kind, frame=good, actor=actor, source=job.source, file_name=job.file_name)
+    if refused:
+        _scope_refusal_audit(job=job, actor=actor, errors=refused)
+        good = good.filter(~pl.col("_row").is_in([e["row"] for e in refused]))
+    errors = sorted(checked.errors + refused, key=lambda e: e.get("row") or 0)
+    if errors and not job.skip_bad_rows:
+        code = "import.rows_rejected" if checked.errors or len({e["code"] for e in refused}) > 1 else refused[0]["code"]
+        _job_fail(job=job, code=code, errors=errors, total=total)
         return job
     _job_stage(job, "write", 60, progress)
     with transaction.atomic():
-        result = records_write(kind=job.kind, frame=checked.good, source_name=job.source.name, actor=actor, job=job)
+        result = records_write(kind=job.kind, frame=good, source_name=job.source.name, actor=actor, job=job)
         result.notices.extend(str(w.get("reason", w)) for w in checked.warnings[:100])
-        _job_finish(job=job, result=result, total=total, errors=checked.errors)
+        _job_finish(job=job, result=result, total=total, errors=errors)
     progress("done", 100)
     return job
 
@@ -473,11 +581,11 @@ def file_load(job: ImportJob, path: Path, *, max_bytes: int | None = None) -> re
 
 def import_file(
     *, kind: str, source_name: str, path: Path, file_name: str, skip_bad_rows: bool, actor: Any,
-    max_bytes: int | None = None, progress: Progress = _no_progress,
+    max_bytes: int | None = None, progress: Progress = _no_progress, register_source: bool = False,
 ) -> tuple[ImportJob, bool]:  # fmt: skip
     """Import one file; returns (job, ran). A file imported before returns its earlier job without running."""
     job, created = job_create(kind=kind, source_name=source_name, file_name=file_name, sha256=file_sha256(path),
-                              skip_bad_rows=skip_bad_rows, actor=actor)  # fmt: skip
+                              skip_bad_rows=skip_bad_rows, actor=actor, register_source=register_source)  # fmt: skip
     if not created:
         return job, False
     job_run(job=job, load=lambda: file_load(job, path, max_bytes=max_bytes), actor=actor,
@@ -499,14 +607,23 @@ def import_json(
 
 
 def pending_attach(*, pending: PendingRecord, uscc: str, actor: Any) -> WriteResult:
-    """Attach a queued record by hand to an operator (a corrected USCC), audited."""
+    """Attach a queued record by hand to an operator (a corrected USCC), audited. The write rules apply as to an
+    import by `actor` (a station: an operator of its streets; an unknown USCC looks the same to it as one outside
+    them), checked and any refusal audited before anything is stored."""
+    uscc = uscc.strip().upper()
+    street = Operator.objects.filter(uscc=uscc).values_list("street", flat=True).first()
+    measures = _values_restored(dict(pending.values)).get("kinds") if pending.kind == RecordKind.PENALTIES else ()
+    permissions.record_write_check(
+        user=actor, kind=pending.kind, operator_street=street, operator_uscc=uscc, measures=measures or (),
+        source=selectors.source_grant(pending.source),
+    )  # fmt: skip
     with transaction.atomic():
         locked = PendingRecord.objects.select_for_update().get(pk=pending.pk)
         if locked.status != PendingRecord.Status.WAITING:
             raise DomainError("pending.not_waiting", _("该记录已处理 / this record was already handled"), id=pending.pk)
         values = dict(locked.values)
         before = values.get("uscc")
-        values["uscc"] = uscc.strip().upper()
+        values["uscc"] = uscc
         result = records_write(kind=locked.kind, frame=_frame_from_values([values]), source_name=locked.source.name,
                                actor=actor, job=locked.job)  # fmt: skip
         if result.queued:

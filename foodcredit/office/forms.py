@@ -6,7 +6,6 @@ from django import forms
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
-from foodcredit.collection.models import RecordKind
 from foodcredit.credit.models import LedgerEntry
 
 
@@ -39,22 +38,3 @@ class CreditFileFilterForm(forms.Form):
             "source": data.get("source") or None,
             "cursor": data.get("cursor") or None,
         }
-
-
-# Import pages (office/views_imports.py). Reconstructed from their use there: check against the original.
-class ImportUploadForm(forms.Form):
-    """One file of one record kind from one named source system (DOMAIN.md Part I §3)."""
-
-    kind = forms.ChoiceField(label=_("记录类型"), choices=RecordKind.choices)
-    source = forms.CharField(label=_("来源系统"), max_length=100)
-    file = forms.FileField(label=_("文件"))
-    skip_bad_rows = forms.BooleanField(label=_("跳过错误行"), required=False)
-
-
-class PendingAttachForm(forms.Form):
-    """Attach a waiting record to an operator by a corrected USCC."""
-
-    uscc = forms.CharField(label=_("统一社会信用代码"), min_length=18, max_length=18)
-
-    def clean_uscc(self) -> str:
-        return str(self.cleaned_data["uscc"]).strip().upper()

@@ -1,37 +1,69 @@
-"""Back-office import pages: upload, job progress, error report, review queue. Thin: services do the work."""
+"""Back-office import pages: upload, job progress, error report, templates, sources, review queue. Thin: the
+services do the work and accounts.permissions decides who writes what (every refusal audited there)."""
 
+import contextlib
 import csv
 import hashlib
 import io
 import uuid
 from pathlib import Path
 
+import tablib
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.http import HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils.html import format_html
 from django.utils.translation import gettext as _
 from django.views.decorators.csrf import csrf_exempt, csrf_protect
+from django.views.decorators.http import require_POST
 
-from foodcredit.accounts import roles
+from foodcredit.accounts import permissions, roles
 from foodcredit.collection import selectors, services, tasks
+from foodcredit.collection.formats import FORMATS
+from foodcredit.collection.models import RecordKind
 from foodcredit.core.errors import DomainError
 
-from .forms import ImportUploadForm, PendingAttachForm
+from .forms_imports import ImportUploadForm, PendingAttachForm, SourceRegisterForm
 from .uploads import MaxSizeUploadHandler
 
 ERROR_COLUMNS = ["file", "row", "column", "field", "value", "code", "reason"]
 
 
+def _door_refused(request: HttpRequest, *, door: str, status: int) -> None:
+    """A role that does not use this door at all: the refusal is audited (DOMAIN.md Part I §5), then 403/404."""
+    refusal = permissions.Refusal("scope.door_not_allowed", _("您的角色不能使用此功能"), status)
+    permissions.refusal_audit(user=request.user, refusal=refusal, kind=door)  # type: ignore[arg-type]
+    if status == 404:
+        raise Http404
+    raise PermissionDenied
+
+
+def _page(request: HttpRequest, form: ImportUploadForm, *, status: int = 200) -> HttpResponse:
+    context = {
+        "jobs": selectors.job_list(for_user=request.user)[:50],
+        "form": form,
+        "formats": selectors.exchange_columns(),
+        "may_register": request.user.role == request.user.Role.DISTRICT_REGULATOR,  # type: ignore[union-attr]
+        "register_form": SourceRegisterForm(),
+        "sources": selectors.source_list(),
+    }
+    return render(request, "office/imports.html", context, status=status)
+
+
+def _upload_form(request: HttpRequest, *args: object) -> ImportUploadForm:
+    return ImportUploadForm(*args, sources=selectors.source_choices(for_user=request.user))
+
+
 @login_required
 def import_list(request: HttpRequest) -> HttpResponse:
-    """Recent import jobs and the upload form."""
+    """Recent import jobs, the upload form (sources chosen from the registered ones), templates and columns."""
     if not roles.can_import(request.user):  # type: ignore[arg-type]
-        raise PermissionDenied
-    jobs = selectors.job_list(for_user=request.user)[:50]
-    return render(request, "office/imports.html", {"jobs": jobs, "form": ImportUploadForm()})
+        _door_refused(request, door="import", status=403)
+    return _page(request, _upload_form(request))
 
 
 @csrf_exempt  # the cap handler must be installed before the body is read; CSRF is checked right after
@@ -39,7 +71,7 @@ def import_list(request: HttpRequest) -> HttpResponse:
 def import_upload(request: HttpRequest) -> HttpResponse:
     """Store the upload (capped), create the job (or return the earlier one) and run it as a Celery job."""
     if not roles.can_import(request.user):  # type: ignore[arg-type]
-        raise PermissionDenied
+        _door_refused(request, door="import", status=403)
     if request.method != "POST":
         return redirect("office:imports")
     announced = int(request.META.get("CONTENT_LENGTH") or 0)
@@ -52,12 +84,17 @@ def import_upload(request: HttpRequest) -> HttpResponse:
 
 @csrf_protect
 def _import_upload_checked(request: HttpRequest, cap: MaxSizeUploadHandler) -> HttpResponse:
-    form = ImportUploadForm(request.POST, request.FILES)
+    form = _upload_form(request, request.POST, request.FILES)
     if cap.exceeded:
         return _too_large()
     if not form.is_valid():
-        jobs = selectors.job_list(for_user=request.user)[:50]
-        return render(request, "office/imports.html", {"jobs": jobs, "form": form}, status=400)
+        if "source" in form.errors and request.POST.get("kind") in RecordKind.values:
+            # A source the form did not offer: refused by the write check, which audits it, when it is registered.
+            with contextlib.suppress(DomainError):
+                services.import_door_check(
+                    user=request.user, kind=request.POST["kind"], source_name=request.POST.get("source", "")
+                )
+        return _page(request, form, status=400)
     upload = form.cleaned_data["file"]
     folder = Path(settings.VAR_DIR) / "uploads"
     folder.mkdir(parents=True, exist_ok=True)
@@ -78,17 +115,63 @@ def _import_upload_checked(request: HttpRequest, cap: MaxSizeUploadHandler) -> H
         return redirect("office:imports")
     if not created:
         path.unlink(missing_ok=True)
-        messages.info(request, _("此文件已导入过，显示原任务 / this file was imported before: showing the earlier job"))
-        return redirect("office:import_job", job_id=job.pk)
+        url = reverse("office:import_job", args=[job.pk])
+        messages.info(
+            request,
+            format_html(
+                _("此文件已导入过（{when}），未再次导入：<a href=\"{url}\">查看导入任务 #{job}</a>"),
+                when=job.created_at.strftime("%Y-%m-%d %H:%M"), url=url, job=job.pk,
+            ),
+        )  # fmt: skip
+        return redirect(url)
     tasks.import_job_run.delay(job.pk, str(path))
     return redirect("office:import_job", job_id=job.pk)
 
 
 def _too_large() -> HttpResponse:
     mb = settings.IMPORT_UPLOAD_MAX_BYTES / (1024 * 1024)
-    return HttpResponse(
-        _("文件超过 %(mb)s MB 上限 / the file exceeds the %(mb)s MB upload limit") % {"mb": f"{mb:g}"}, status=413
-    )
+    return HttpResponse(_("文件超过 %(mb)s MB 上限") % {"mb": f"{mb:g}"}, status=413)
+
+
+@login_required
+def import_template(request: HttpRequest, kind: str, fmt: str) -> HttpResponse:
+    """An empty file of one kind with the exchange format's headers (DOMAIN.md Part I §3), as XLSX or CSV."""
+    if kind not in RecordKind.values or fmt not in ("xlsx", "csv"):
+        raise Http404
+    data = tablib.Dataset(headers=[c.header for c in FORMATS[kind].columns], title=kind)
+    if fmt == "csv":
+        # UTF-8 with a BOM, so that Excel opens the Chinese headers as they are.
+        response = HttpResponse("\ufeff" + data.export("csv"), content_type="text/csv; charset=utf-8")
+    else:
+        response = HttpResponse(
+            data.export("xlsx"), content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+        )
+    response["Content-Disposition"] = f'attachment; filename="template-{kind}.{fmt}"'
+    return response
+
+
+@login_required
+@require_POST
+def import_source_register(request: HttpRequest) -> HttpResponse:
+    """Register a source system or add kinds to one: a district regulator's explicit, audited step."""
+    if not roles.can_import(request.user):  # type: ignore[arg-type]
+        _door_refused(request, door="source", status=404)
+    form = SourceRegisterForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, _("来源系统登记信息不完整：%(errors)s") % {"errors": form.errors.as_text()})
+        return redirect("office:imports")
+    try:
+        source = services.source_register(
+            name=form.cleaned_data["name"], kinds=form.cleaned_data["kinds"],
+            department_code=form.cleaned_data["department_code"], actor=request.user,
+        )  # fmt: skip
+    except permissions.WriteRefusedError as exc:
+        raise PermissionDenied(str(exc.message)) from exc
+    except DomainError as exc:
+        messages.error(request, str(exc.message))
+        return redirect("office:imports")
+    messages.success(request, _("已登记来源系统“%(name)s”") % {"name": source.name})
+    return redirect("office:imports")
 
 
 @login_required
@@ -106,7 +189,7 @@ def import_job_errors(request: HttpRequest, job_id: int) -> HttpResponse:
     buf = io.StringIO()
     buf.write("\ufeff")
     writer = csv.writer(buf)
-    writer.writerow(["文件 file", "行 row", "列 column", "字段 field", "值 value", "代码 code", "原因 reason"])
+    writer.writerow([_("文件"), _("行"), _("列"), _("字段"), _("值"), _("代码"), _("原因")])
     for e in services.report_errors(job):
         writer.writerow([_inert(e.get(c)) for c in ERROR_COLUMNS])
     response = HttpResponse(buf.getvalue(), content_type="text/csv; charset=utf-8")
@@ -123,20 +206,25 @@ def _inert(value: object) -> str:
 def review_queue(request: HttpRequest) -> HttpResponse:
     """Records waiting for their operator, with the reason."""
     if not roles.can_review_queue(request.user):  # type: ignore[arg-type]
-        raise PermissionDenied
+        _door_refused(request, door="review_queue", status=403)
     items = selectors.pending_list(for_user=request.user)[:200]
     return render(request, "office/review_queue.html", {"items": items, "form": PendingAttachForm()})
 
 
 @login_required
+@require_POST
 def review_attach(request: HttpRequest, pending_id: int) -> HttpResponse:
-    """Attach a queued record to an operator by hand (audited)."""
+    """Attach a queued record to an operator by hand (audited); the write rules decide which operators."""
+    if not roles.can_review_queue(request.user):  # type: ignore[arg-type]
+        _door_refused(request, door="review_queue", status=404)
     item = selectors.pending_get(pending_id=pending_id, for_user=request.user)
-    form = PendingAttachForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
+    form = PendingAttachForm(request.POST)
+    if form.is_valid():
         try:
             services.pending_attach(pending=item, uscc=form.cleaned_data["uscc"], actor=request.user)
-            messages.success(request, _("已关联 / attached"))
+            messages.success(request, _("已关联"))
         except DomainError as exc:
             messages.error(request, str(exc.message))
+    else:
+        messages.error(request, _("统一社会信用代码应为 18 位"))
     return redirect("office:review_queue")

@@ -18,27 +18,43 @@ def register_existing_sources(apps, schema_editor):
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('collection', '0001_initial'),
-        ('core', '0002_audit_append_only'),
+        ("collection", "0001_initial"),
+        ("core", "0002_audit_append_only"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='SourceRegistration',
+            name="SourceRegistration",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('created_at', models.DateTimeField(auto_now_add=True, verbose_name='创建时间')),
-                ('updated_at', models.DateTimeField(auto_now=True, verbose_name='更新时间')),
-                ('kinds', models.JSONField(default=list, verbose_name='可报送记录类型')),
-                ('registered_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, to=settings.AUTH_USER_MODEL, verbose_name='登记人')),
-                ('source', models.OneToOneField(on_delete=django.db.models.deletion.PROTECT, related_name='registration', to='core.source', verbose_name='来源系统')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("created_at", models.DateTimeField(auto_now_add=True, verbose_name="创建时间")),
+                ("updated_at", models.DateTimeField(auto_now=True, verbose_name="更新时间")),
+                ("kinds", models.JSONField(default=list, verbose_name="可报送记录类型")),
+                (
+                    "registered_by",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        to=settings.AUTH_USER_MODEL,
+                        verbose_name="登记人",
+                    ),
+                ),
+                (
+                    "source",
+                    models.OneToOneField(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="registration",
+                        to="core.source",
+                        verbose_name="来源系统",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': '来源系统登记',
-                'verbose_name_plural': '来源系统登记',
+                "verbose_name": "来源系统登记",
+                "verbose_name_plural": "来源系统登记",
             },
         ),
         migrations.RunPython(register_existing_sources, migrations.RunPython.noop),

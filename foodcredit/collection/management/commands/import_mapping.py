@@ -19,9 +19,8 @@ class Command(BaseCommand):
         parser.add_argument("--values", help='JSON {"standard header": {"source value": "standard value"}}')
 
     def handle(self, *args: Any, **opts: Any) -> None:
-        source, _ = services.source_get_or_register(name=opts["source"], actor=None)
         if opts["columns"] is None and opts["values"] is None:
-            for m in SourceMapping.objects.filter(source=source, kind=opts["kind"]).order_by("version"):
+            for m in SourceMapping.objects.filter(source__name=opts["source"], kind=opts["kind"]).order_by("version"):
                 self.stdout.write(f"v{m.version}: columns={json.dumps(m.columns, ensure_ascii=False)} "
                                   f"values={json.dumps(m.values, ensure_ascii=False)}")  # fmt: skip
             return
@@ -32,5 +31,9 @@ class Command(BaseCommand):
             raise CommandError(f"映射不是合法的 JSON / the mapping is not valid JSON: {exc}") from exc
         if not isinstance(columns, dict) or not isinstance(values, dict):
             raise CommandError("映射必须是 JSON 对象 / a mapping must be a JSON object")
+        # A mapping for a kind is the server's operator registering the source for it (audited, said below).
+        source = services.source_register(name=opts["source"], kinds=[opts["kind"]], actor=None)
         mapping = services.mapping_save(source=source, kind=opts["kind"], columns=columns, values=values, actor=None)
-        self.stdout.write(f"已保存 saved: {source.name} {opts['kind']} v{mapping.version}")
+        self.stdout.write(
+            f"已保存 saved: {source.name} {opts['kind']} v{mapping.version} (已登记该类型 kind registered)"
+        )

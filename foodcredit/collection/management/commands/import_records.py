@@ -9,6 +9,7 @@ from tqdm import tqdm
 
 from foodcredit.collection import services
 from foodcredit.collection.models import ImportJob, RecordKind
+from foodcredit.core.errors import DomainError
 
 
 class Command(BaseCommand):
@@ -17,7 +18,11 @@ class Command(BaseCommand):
     def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument("file", type=Path)
         parser.add_argument("--kind", required=True, choices=RecordKind.values)
-        parser.add_argument("--source", required=True, help="source system name (registered on first use)")
+        parser.add_argument(
+            "--source", required=True,
+            help="source system name (an unknown one is registered on first use for this kind; a registered one "
+            "must be registered for the kind: manage.py import_source_register)",
+        )  # fmt: skip
         parser.add_argument("--skip-bad-rows", action="store_true", help="write all good rows, report the bad ones")
         parser.add_argument("--report", type=Path, help="write a JSON report of the job and every rejected row")
 
@@ -31,10 +36,14 @@ class Command(BaseCommand):
             bar.set_postfix_str(stage)
             bar.update(max(percent - bar.n, 0))
 
-        job, ran = services.import_file(
-            kind=opts["kind"], source_name=opts["source"], path=path, file_name=path.name,
-            skip_bad_rows=opts["skip_bad_rows"], actor=None, progress=progress,
-        )  # fmt: skip
+        try:
+            job, ran = services.import_file(
+                kind=opts["kind"], source_name=opts["source"], path=path, file_name=path.name,
+                skip_bad_rows=opts["skip_bad_rows"], actor=None, progress=progress, register_source=True,
+            )  # fmt: skip
+        except DomainError as exc:
+            bar.close()
+            raise CommandError(f"{exc.code}: {exc.message}") from exc
         bar.close()
         errors = services.report_errors(job)
         if not ran:
