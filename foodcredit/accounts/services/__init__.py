@@ -1,7 +1,14 @@
 """Writes for users and departments (a package: demo accounts, logins and the second factor, the administrators'
 account writes, business-user links)."""
 
-from .demo import DEMO_DEPARTMENTS, DEMO_USERS, STATION_STREETS, DemoLogin, demo_accounts_ensure
+from .demo import (
+    DEMO_DEPARTMENTS,
+    DEMO_USERS,
+    STATION_STREETS,
+    DemoLogin,
+    demo_accounts_ensure,
+    demo_admin_workload_ensure,
+)
 from .links import OperatorRegistration, business_link_decide, business_link_request
 from .logins import (
     enrolment_code_issue,
@@ -31,6 +38,7 @@ __all__ = [
     "business_link_decide",
     "business_link_request",
     "demo_accounts_ensure",
+    "demo_admin_workload_ensure",
     "department_save",
     "enrolment_code_issue",
     "enrolment_code_redeem",

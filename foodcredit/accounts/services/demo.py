@@ -3,13 +3,18 @@
 from dataclasses import dataclass
 
 from django.conf import settings
+from django.contrib.auth import authenticate
 from django.db import transaction
+from django.http import HttpRequest
 from django.utils.translation import gettext_lazy as _
 
 from foodcredit.core import audit
 from foodcredit.core.errors import DomainError
 
-from ..models import Department, User
+from .. import selectors
+from ..models import BusinessLink, Department, User
+from .links import OperatorRegistration, business_link_request
+from .logins import login_attempt_record
 
 R = User.Role
 D = Department.Kind
@@ -37,6 +42,10 @@ DEMO_USERS: list[tuple[str, str, str | None]] = [
     ("secadmin", R.SECURITY_ADMIN, "jb-samr"),
     ("auditor", R.AUDIT_ADMIN, "jb-samr"),
 ]
+# Work for the administrators' workbenches: a business user whose link waits for a district regulator, and a station
+# regulator locked out after five wrong passwords (for the security administrator to unlock).
+DEMO_PENDING_BUSINESS = "business2"
+DEMO_LOCKED = "wangfang"
 
 
 @dataclass(frozen=True)
@@ -76,10 +85,13 @@ def _user_ensure(
     role: str,
     department: Department | None,
     password: str,
-    operator_usccs: list[str],
+    operator_usccs: list[str] | None,
     inspector_cert_no: str,
 ) -> User:
+    """`operator_usccs` None: keep the user's links (those confirmed in the demo by a district regulator)."""
     user = User.objects.filter(username=username).first()
+    if operator_usccs is None:
+        operator_usccs = list(user.operator_usccs) if user else []
     fields = ("role", "department_id", "operator_usccs", "inspector_cert_no", "is_active")
     before = {f: getattr(user, f) for f in fields} if user else {}
     if user is None:
@@ -152,3 +164,52 @@ def demo_accounts_ensure(
             )
         )
     return logins
+
+
+def demo_admin_workload_ensure(*, pending_link: OperatorRegistration | None) -> list[DemoLogin]:
+    """Work on the administrators' workbenches, made through the production paths (development settings only): the
+    demo system administrator asks to link `business2` to `pending_link` (left pending for a district regulator),
+    and `wangfang`'s five wrong passwords lock it (django-axes, as at the login page) for the security administrator
+    to unlock. Idempotent: an existing pending or confirmed link is kept; an account already locked stays so."""
+    if not getattr(settings, "DEMO_ACCOUNTS", False):
+        raise DomainError(
+            "accounts.demo_disabled",
+            _("演示账号只在开发环境（DEMO_ACCOUNTS = True）中创建，当前设置不允许。"),
+        )
+    with transaction.atomic():
+        business = _user_ensure(
+            username=DEMO_PENDING_BUSINESS, role=R.BUSINESS, department=None, password=settings.DEMO_PASSWORD,
+            operator_usccs=None, inspector_cert_no="",
+        )  # fmt: skip
+        station = Department.objects.get(code="jb-samr-gyq")
+        _user_ensure(
+            username=DEMO_LOCKED, role=R.STATION_REGULATOR, department=station, password=settings.DEMO_PASSWORD,
+            operator_usccs=[], inspector_cert_no="",
+        )  # fmt: skip
+    note = ""
+    if pending_link is not None:
+        live = BusinessLink.objects.filter(
+            user=business,
+            uscc=pending_link.uscc,
+            status__in=[BusinessLink.Status.PENDING, BusinessLink.Status.CONFIRMED],
+        ).first()
+        if live is None:
+            sysadmin = User.objects.get(username="sysadmin")
+            live = business_link_request(
+                user=business, uscc=pending_link.uscc, legal_rep_name=pending_link.legal_rep,
+                registered=pending_link, actor=sysadmin,
+            )  # fmt: skip
+        note = f"{pending_link.uscc} ({live.get_status_display()})"
+    if not any(x.username == DEMO_LOCKED for x in selectors.lockouts_current(for_user=None)):
+        for _attempt in range(int(settings.AXES_FAILURE_LIMIT)):
+            request = HttpRequest()
+            request.method, request.path = "POST", "/office/login/"
+            request.META["REMOTE_ADDR"] = "127.0.0.1"
+            authenticate(request, username=DEMO_LOCKED, password="wrong-demo-password")
+            login_attempt_record(username=DEMO_LOCKED, address="127.0.0.1", outcome="failure")
+    return [
+        DemoLogin(username=DEMO_PENDING_BUSINESS, role=R.BUSINESS, role_label=str(R.BUSINESS.label), department="",
+                  note=note),
+        DemoLogin(username=DEMO_LOCKED, role=R.STATION_REGULATOR, role_label=str(R.STATION_REGULATOR.label),
+                  department=station.name, note="locked: 5 wrong passwords"),
+    ]  # fmt: skip

@@ -273,3 +273,26 @@ def test_audit_administrator_filters_and_exports_the_log(client, world):
     # Read-only: nothing on the page posts.
     assert client.post(url, {}).status_code == 405
     assert get_user_model().objects.get(pk=world[R.INSPECTOR].pk).password_must_change
+
+
+def test_the_demo_gives_each_administrator_work_to_do(db):
+    """`demo_accounts` (development settings) leaves a business link waiting for a district regulator and a locked
+    account for the security administrator — through the services and the login path; a second run adds nothing."""
+    from io import StringIO
+
+    from django.core.management import call_command
+
+    from foodcredit.accounts import selectors as account_selectors
+
+    collection_services.records_write(kind="operators", frame=frames.operators(5), source_name="登记系统")
+    for _run in range(2):
+        out = StringIO()
+        call_command("demo_accounts", stdout=out)
+    assert "business2" in out.getvalue() and "wangfang" in out.getvalue()
+    link = BusinessLink.objects.get()
+    assert (link.user.username, link.uscc, link.status) == ("business2", frames.uscc(4), BusinessLink.Status.PENDING)
+    assert link.requested_by.username == "sysadmin"
+    secadmin = User.objects.get(username="secadmin")
+    assert [x.username for x in account_selectors.lockouts_current(for_user=secadmin)] == ["wangfang"]
+    assert AuditEvent.objects.filter(action="business_link_request", success=True).count() == 1
+    assert AuditEvent.objects.filter(action="login_failure", object_id="wangfang").count() == 5

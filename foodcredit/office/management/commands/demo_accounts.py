@@ -32,6 +32,16 @@ class Command(BaseCommand):
                 operator_usccs=operator_selectors.operator_usccs_first(limit=BUSINESS_OPERATORS),
                 inspector_cert_no=cert_no or "",
             )
+            # The administrators' workbenches: a business user's link waiting for confirmation (to the operator after
+            # the demo business user's), a locked account.
+            usccs = operator_selectors.operator_usccs_first(limit=BUSINESS_OPERATORS + 1)
+            pending = None
+            if len(usccs) > BUSINESS_OPERATORS:
+                operator = operator_selectors.operator_get_public(uscc=usccs[-1])
+                pending = account_services.OperatorRegistration(
+                    uscc=operator.uscc, name=operator.name, legal_rep=operator.legal_rep
+                )
+            logins += account_services.demo_admin_workload_ensure(pending_link=pending)
         except DomainError as exc:
             raise CommandError(f"{exc.message} (DEMO_ACCOUNTS is not enabled in these settings)") from exc
         password = settings.DEMO_PASSWORD
