@@ -15,7 +15,7 @@ from django.contrib.auth.models import AnonymousUser
 from django.contrib.messages.middleware import MessageMiddleware
 from django.contrib.sessions.middleware import SessionMiddleware
 from django.core.exceptions import PermissionDenied
-from django.test import RequestFactory, override_settings
+from django.test import Client, RequestFactory, override_settings
 from django.urls import reverse
 from django.utils import translation
 from django.utils.translation import gettext
@@ -265,6 +265,14 @@ def test_branded_error_pages_in_both_languages(client, language):
     with translation.override(language):
         response = defaults.server_error(RequestFactory().get("/office/"))  # no request context, no database
     assert response.status_code == 500 and failed in response.content.decode()
+
+
+@pytest.mark.django_db
+def test_an_expired_form_gets_the_branded_page():
+    client = Client(enforce_csrf_checks=True)
+    client.force_login(UserFactory(role=R.DISTRICT_REGULATOR))
+    response = client.post("/office/logout/")  # no CSRF token: a form left open too long
+    assert response.status_code == 403 and "页面已过期" in response.content.decode()
 
 
 def test_permission_denied_is_the_django_handler():
