@@ -3,8 +3,14 @@ from django.urls import path
 from . import views_planning as v
 
 urlpatterns = [
-    path("planning/tasks/", v.planning_tasks, name="planning_tasks"),
+    path("planning/inspectors/", v.InspectorListView.as_view(), name="planning_inspectors"),
+    path("planning/inspectors/<int:inspector_id>/", v.planning_inspector, name="planning_inspector"),
+    path("planning/plans/", v.PlanListView.as_view(), name="planning_plans"),
+    path("planning/plans/new/", v.planning_plan_new, name="planning_plan_new"),
+    path("planning/plans/<int:plan_id>/", v.planning_plan, name="planning_plan"),
+    path("planning/plans/<int:plan_id>/draw/", v.planning_plan_draw, name="planning_plan_draw"),
+    path("planning/plans/<int:plan_id>/publish/", v.planning_plan_publish, name="planning_plan_publish"),
+    path("planning/tasks/", v.TaskListView.as_view(), name="planning_tasks"),
     path("planning/tasks/<int:task_id>/", v.planning_task, name="planning_task"),
-    path("planning/plans/", v.planning_plans, name="planning_plans"),
     path("planning/frequency/", v.planning_frequency, name="planning_frequency"),
 ]

@@ -1,76 +1,473 @@
-"""Back-office planning pages: my tasks (with overdue flags), one task with its result form, plans. Thin."""
+"""Back-office planning pages (双随机、一公开). Thin: lists are a filter set + a table + an export (office/tables.py);
+every write is a form whose `save` calls the same service as the API; scope comes from the selectors (404 outside).
 
+Inspectors (执法检查人员名录库): add or complete by 执法证号, verify, qualifications and availability, conflicts of
+interest. Plans: the wizard (scope, strata by class with their ratios, exclusions) → commit (the published seed
+commitment) → draw → review (the draw re-run from the seed: plan_verify) → publish. Tasks: assign and reassign,
+close, the inspector's result form (usable on a phone).
+"""
+
+from typing import Any
+
+import django_filters
+import django_tables2 as tables
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
+from django.db.models import QuerySet
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils import timezone
+from django.utils.html import format_html
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from django.views.decorators.http import require_POST
 
 from foodcredit.core.errors import DomainError
-from foodcredit.planning import selectors, services
-from foodcredit.planning.forms import TaskResultForm
+from foodcredit.inspections.models import Inspector
+from foodcredit.operators import selectors as operator_selectors
+from foodcredit.operators.models import Operator
+from foodcredit.planning import rules, selectors, services
+from foodcredit.planning.forms import (
+    ConflictDeclareForm,
+    InspectorAddForm,
+    InspectorProfileForm,
+    InspectorVerifyForm,
+    PlanForm,
+    ReasonForm,
+    TaskAssignForm,
+    TaskResultForm,
+)
+from foodcredit.planning.models import Plan, Task
 
+from .tables import OfficeFilterSet, OfficeListView, OfficeTable, StreetFilter
 from .views_frequency import FrequencyListView
 
 
+def _refused(form: Any, exc: DomainError) -> None:
+    """A rule the service refused, shown on the form (the page answers 400)."""
+    form.add_error(None, str(exc.message))
+
+
+def _regulator(request: HttpRequest) -> None:
+    if not selectors.can_manage_inspectors(user=request.user):
+        raise PermissionDenied
+
+
+# ── the inspector directory ───────────────────────────────────────────────────────────────────────────────────
+
+
+class InspectorTable(OfficeTable):
+    cert_no = tables.Column(
+        verbose_name=gettext_lazy("执法证号"), linkify=("office:planning_inspector", [tables.A("pk")])
+    )
+    name = tables.Column(verbose_name=gettext_lazy("姓名"))
+    department_code = tables.Column(verbose_name=gettext_lazy("所属部门编码"))
+    verified = tables.BooleanColumn(verbose_name=gettext_lazy("已核实"), yesno=(gettext_lazy("是"), gettext_lazy("否")))
+    sectors = tables.Column(
+        verbose_name=gettext_lazy("可检查业态"), accessor="planning_profile__sectors", orderable=False
+    )
+    available = tables.BooleanColumn(
+        verbose_name=gettext_lazy("可参加抽查"), accessor="planning_profile__available",
+        yesno=(gettext_lazy("是"), gettext_lazy("否")),
+    )  # fmt: skip
+    conflict_count = tables.Column(verbose_name=gettext_lazy("回避申报"))
+
+    def render_sectors(self, value: list[str]) -> str:
+        labels = dict(Operator.Sector.choices)
+        return "、".join(str(labels.get(s, s)) for s in value or [])
+
+    def value_sectors(self, value: list[str]) -> str:
+        return self.render_sectors(value)
+
+
+class InspectorFilter(OfficeFilterSet):
+    q = django_filters.CharFilter(label=gettext_lazy("执法证号或姓名"), method="search")
+    verified = django_filters.BooleanFilter(label=gettext_lazy("已核实"))
+    available = django_filters.BooleanFilter(label=gettext_lazy("可参加抽查"), field_name="planning_profile__available")
+
+    class Meta:
+        model = Inspector
+        fields = ["q", "verified", "available"]
+
+    def search(self, queryset: QuerySet[Inspector], name: str, value: str) -> QuerySet[Inspector]:
+        from django.db.models import Q
+
+        return queryset.filter(Q(cert_no__icontains=value) | Q(name__icontains=value))
+
+
+class InspectorListView(OfficeListView):
+    """执法检查人员名录库: who can be drawn and assigned, and the form to add one."""
+
+    table_class = InspectorTable
+    filterset_class = InspectorFilter
+    title = gettext_lazy("执法检查人员")
+    intro = gettext_lazy("只有已核实、有执法证号、可参加抽查并具备业态资格的检查人员才会被抽取或分派。")
+    export_name = "inspectors"
+    template_name = "office/planning_inspectors.html"
+
+    def allowed(self, user: Any) -> bool:
+        return selectors.can_manage_inspectors(user=user)
+
+    def rows(self) -> QuerySet[Any]:
+        return selectors.inspector_directory(for_user=self.request.user)
+
+    def post(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        form = InspectorAddForm(request.POST)
+        if form.is_valid():
+            try:
+                inspector = form.save(actor=request.user)
+            except DomainError as exc:
+                _refused(form, exc)
+            else:
+                messages.success(request, _("已登记检查人员 %(name)s，待核实") % {"name": inspector.name})
+                return redirect("office:planning_inspector", inspector_id=inspector.pk)
+        self.object_list = self.object_rows()
+        context = self.get_context_data(filter=self.filterset, object_list=self.object_list, add_form=form)
+        return self.render_to_response(context, status=400)
+
+    def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
+        kwargs.setdefault("add_form", InspectorAddForm())
+        return super().get_context_data(**kwargs)
+
+
 @login_required
-def planning_tasks(request: HttpRequest) -> HttpResponse:
-    """The caller's tasks, newest first; `?overdue=1` keeps the overdue ones."""
+def planning_inspector(request: HttpRequest, inspector_id: int) -> HttpResponse:
+    """One inspector: verification, qualifications and availability, conflicts of interest, its audit trail."""
+    inspector = selectors.inspector_get(inspector_id=inspector_id, for_user=request.user)
+    _regulator(request)
+    profile = getattr(inspector, "planning_profile", None)
+    form: Any = None
+    forms: dict[str, Any] = {
+        "verify": InspectorVerifyForm(),
+        "profile": InspectorProfileForm(
+            initial={"sectors": profile.sectors if profile else [], "available": profile.available if profile else True}
+        ),
+        "conflict": ConflictDeclareForm(),
+        "withdraw": ReasonForm(),
+    }
+    status = 200
+    if request.method == "POST":
+        action = request.POST.get("action", "")
+        status = 400
+        try:
+            if action == "verify":
+                forms["verify"] = form = InspectorVerifyForm(request.POST)
+                if form.is_valid():
+                    form.save(inspector=inspector, actor=request.user)
+                    messages.success(request, _("已核实"))
+                    return redirect(request.path)
+            elif action == "profile":
+                forms["profile"] = form = InspectorProfileForm(request.POST)
+                if form.is_valid():
+                    form.save(inspector=inspector, actor=request.user)
+                    messages.success(request, _("已保存抽查资格"))
+                    return redirect(request.path)
+            elif action == "conflict":
+                forms["conflict"] = form = ConflictDeclareForm(request.POST)
+                if form.is_valid():
+                    operator = operator_selectors.operator_get(uscc=form.cleaned_data["uscc"], for_user=request.user)
+                    form.save(inspector=inspector, operator=operator, actor=request.user)
+                    messages.success(request, _("已登记回避申报"))
+                    return redirect(request.path)
+            elif action == "withdraw":
+                forms["withdraw"] = form = ReasonForm(request.POST)
+                conflict_id = request.POST.get("conflict", "")
+                conflict = selectors.conflict_get(
+                    inspector_id=inspector.pk, conflict_id=int(conflict_id) if conflict_id.isdigit() else 0,
+                    for_user=request.user,
+                )  # fmt: skip
+                if form.is_valid():
+                    services.inspector_conflict_withdraw(
+                        conflict=conflict, reason=form.cleaned_data["reason"], actor=request.user
+                    )
+                    messages.success(request, _("已撤回回避申报"))
+                    return redirect(request.path)
+            else:
+                return HttpResponse(status=400)
+        except DomainError as exc:
+            _refused(form, exc)
+        inspector = selectors.inspector_get(inspector_id=inspector_id, for_user=request.user)
+    context = {
+        "inspector": inspector,
+        "profile": getattr(inspector, "planning_profile", None),
+        "conflicts": selectors.inspector_conflicts(inspector=inspector, for_user=request.user),
+        "forms": forms,
+        "trail": selectors.audit_trail(object_type="inspector", object_id=inspector.pk),
+        "profile_trail": selectors.audit_trail(object_type="inspector_profile", object_id=profile.pk)
+        if profile
+        else [],
+    }
+    return render(request, "office/planning_inspector.html", context, status=status)
+
+
+# ── plans ─────────────────────────────────────────────────────────────────────────────────────────────────────
+
+
+class PlanTable(OfficeTable):
+    id = tables.Column(verbose_name="#", linkify=("office:planning_plan", [tables.A("pk")]))
+    name = tables.Column(verbose_name=gettext_lazy("计划名称"), linkify=("office:planning_plan", [tables.A("pk")]))
+    version = tables.Column(verbose_name=gettext_lazy("版本"))
+    status = tables.Column(verbose_name=gettext_lazy("状态"))
+    period_start = tables.DateColumn(verbose_name=gettext_lazy("抽查期间自"))
+    period_end = tables.DateColumn(verbose_name=gettext_lazy("抽查期间至"))
+    task_count = tables.Column(verbose_name=gettext_lazy("任务数"))
+    seed_commitment = tables.Column(verbose_name=gettext_lazy("随机种子承诺"), orderable=False)
+
+    def render_seed_commitment(self, value: str) -> str:
+        return format_html("<code>{}…</code>", value[:16])
+
+    def value_seed_commitment(self, value: str) -> str:
+        return value
+
+
+class PlanFilter(OfficeFilterSet):
+    status = django_filters.ChoiceFilter(label=gettext_lazy("状态"), choices=Plan.Status.choices)
+
+    class Meta:
+        model = Plan
+        fields = ["status"]
+
+
+class PlanListView(OfficeListView):
+    """抽查计划: every version with its published commitment; a district regulator starts a new one here."""
+
+    table_class = PlanTable
+    filterset_class = PlanFilter
+    title = gettext_lazy("抽查计划")
+    intro = gettext_lazy("随机种子的哈希在冻结名录快照之前公布，抽取后公开种子；任何人可用 plan_verify 复核抽取结果。")
+    export_name = "plans"
+    template_name = "office/planning_plans.html"
+
+    def allowed(self, user: Any) -> bool:
+        return selectors.can_manage_inspectors(user=user)
+
+    def rows(self) -> QuerySet[Any]:
+        return selectors.plan_scope(for_user=self.request.user)
+
+    def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
+        kwargs["may_plan"] = selectors.can_plan(user=self.request.user)
+        return super().get_context_data(**kwargs)
+
+
+@login_required
+def planning_plan_new(request: HttpRequest) -> HttpResponse:
+    """The plan wizard: name and period, scope, strata by class with their ratios, exclusions → commit."""
+    if not selectors.can_plan(user=request.user):
+        raise PermissionDenied
     as_of = timezone.localdate()
-    overdue_only = request.GET.get("overdue") == "1"
-    plan = request.GET.get("plan", "")
-    plan_id = int(plan) if plan.isdigit() else None
-    tasks = selectors.task_list(for_user=request.user, as_of=as_of, overdue_only=overdue_only, plan_id=plan_id)[:200]
-    rows = [(task, selectors.task_is_overdue(task=task, as_of=as_of)) for task in tasks]
-    return render(request, "office/planning_tasks.html", {"rows": rows, "overdue_only": overdue_only})
+    form = PlanForm(initial={"period_start": as_of})
+    status = 200
+    if request.method == "POST":
+        form = PlanForm(request.POST)
+        status = 400
+        if form.is_valid():
+            try:
+                plan = form.save(actor=request.user, as_of=as_of)
+            except DomainError as exc:
+                _refused(form, exc)
+            else:
+                messages.success(request, _("计划已创建，随机种子承诺已公布"))
+                return redirect("office:planning_plan", plan_id=plan.pk)
+    return render(request, "office/planning_plan_new.html", {"form": form}, status=status)
+
+
+STEPS = (
+    (Plan.Status.COMMITTED, gettext_lazy("公布种子承诺")),
+    (Plan.Status.DRAWN, gettext_lazy("抽取与复核")),
+    (Plan.Status.PUBLISHED, gettext_lazy("公布")),
+)
+
+
+@login_required
+def planning_plan(request: HttpRequest, plan_id: int) -> HttpResponse:
+    """One plan: its published commitment; once drawn, the review (tasks per class, the draw re-run from the seed)
+    and the publication."""
+    plan = selectors.plan_get(plan_id=plan_id, for_user=request.user)
+    review = None
+    by_class: list[tuple[str, int, float]] = []
+    if plan.status != Plan.Status.COMMITTED:
+        review = selectors.plan_verify(plan=plan)
+        counts = selectors.plan_task_counts(plan=plan)
+        by_class = [(c, counts.get(c, 0), float(plan.ratios.get(c, 0.0))) for c in rules.CLASSES]
+    order = [str(s) for s, _label in STEPS]
+    reached = order.index(plan.status) if plan.status in order else len(STEPS)
+    context = {
+        "plan": plan,
+        "steps": [(label, i <= reached) for i, (_s, label) in enumerate(STEPS)],
+        "review": review,
+        "by_class": by_class,
+        "shortfall": rules.frequency_shortfall(
+            ratios=plan.ratios,
+            min_frequency=plan.min_frequency,
+            period_start=plan.period_start,
+            period_end=plan.period_end,
+        ),
+        "may_plan": selectors.can_plan(user=request.user),
+        "trail": selectors.audit_trail(object_type="plan", object_id=plan.pk),
+        "tasks_url": f"{reverse('office:planning_tasks')}?plan={plan.pk}",
+    }
+    return render(request, "office/planning_plan.html", context)
+
+
+@login_required
+@require_POST
+def planning_plan_draw(request: HttpRequest, plan_id: int) -> HttpResponse:
+    """Draw a committed plan (the snapshot is frozen now; the seed was committed before)."""
+    plan = selectors.plan_get(plan_id=plan_id, for_user=request.user)
+    if not selectors.can_plan(user=request.user):
+        raise PermissionDenied
+    try:
+        services.plan_draw(plan=plan, actor=request.user)
+    except DomainError as exc:
+        messages.error(request, str(exc.message))
+    else:
+        messages.success(request, _("已抽取，请复核后公布"))
+    return redirect("office:planning_plan", plan_id=plan.pk)
+
+
+@login_required
+@require_POST
+def planning_plan_publish(request: HttpRequest, plan_id: int) -> HttpResponse:
+    """Publish a drawn plan after review."""
+    plan = selectors.plan_get(plan_id=plan_id, for_user=request.user)
+    if not selectors.can_plan(user=request.user):
+        raise PermissionDenied
+    try:
+        services.plan_publish(plan=plan, actor=request.user)
+    except DomainError as exc:
+        messages.error(request, str(exc.message))
+    else:
+        messages.success(request, _("计划已公布，任务已下达检查人员"))
+    return redirect("office:planning_plan", plan_id=plan.pk)
+
+
+# ── tasks ─────────────────────────────────────────────────────────────────────────────────────────────────────
+
+
+class TaskTable(OfficeTable):
+    id = tables.Column(verbose_name="#", linkify=("office:planning_task", [tables.A("pk")]))
+    kind = tables.Column(verbose_name=gettext_lazy("任务类型"))
+    operator = tables.Column(
+        verbose_name=gettext_lazy("经营主体"),
+        accessor="operator__name",
+        linkify=("office:planning_task", [tables.A("pk")]),
+    )
+    uscc = tables.Column(verbose_name=gettext_lazy("统一社会信用代码"), accessor="operator__uscc")
+    street = tables.Column(verbose_name=gettext_lazy("所属街道"), accessor="operator__street")
+    risk_class = tables.Column(verbose_name=gettext_lazy("信用风险分类"))
+    status = tables.Column(verbose_name=gettext_lazy("状态"))
+    result = tables.Column(verbose_name=gettext_lazy("检查结果"))
+    publish_due_on = tables.DateColumn(verbose_name=gettext_lazy("结果公示期限"))
+    overdue = tables.Column(verbose_name=gettext_lazy("逾期"), empty_values=(), orderable=False)
+
+    def render_overdue(self, record: Task) -> str:
+        return _("逾期") if selectors.task_is_overdue(task=record, as_of=timezone.localdate()) else ""
+
+    def value_overdue(self, record: Task) -> str:
+        return self.render_overdue(record)
+
+
+class TaskFilter(OfficeFilterSet):
+    status = django_filters.ChoiceFilter(label=gettext_lazy("状态"), choices=Task.Status.choices)
+    kind = django_filters.ChoiceFilter(label=gettext_lazy("任务类型"), choices=Task.Kind.choices)
+    street = StreetFilter(field_name="operator__street")
+    risk_class = django_filters.ChoiceFilter(
+        label=gettext_lazy("信用风险分类"), choices=[(c, c) for c in rules.CLASSES]
+    )
+    plan = django_filters.NumberFilter(label=gettext_lazy("计划编号"), field_name="plan_id", min_value=1)
+    overdue = django_filters.BooleanFilter(label=gettext_lazy("逾期未公示"), method="only_overdue")
+
+    class Meta:
+        model = Task
+        fields = ["status", "kind", "street", "risk_class", "plan", "overdue"]
+
+    def only_overdue(self, queryset: QuerySet[Task], name: str, value: bool | None) -> QuerySet[Task]:
+        if not value:
+            return queryset
+        overdue = selectors.task_list(for_user=self.request.user, as_of=timezone.localdate(), overdue_only=True)
+        return queryset.filter(pk__in=overdue.values("pk"))
+
+
+class TaskListView(OfficeListView):
+    """检查任务: a regulator's tasks in scope (待分派 first to hand out), an inspector's own."""
+
+    table_class = TaskTable
+    filterset_class = TaskFilter
+    title = gettext_lazy("检查任务")
+    export_name = "tasks"
+
+    def allowed(self, user: Any) -> bool:
+        return selectors.can_assign_task(user=user) or selectors.inspector_of_user(user=user) is not None
+
+    def rows(self) -> QuerySet[Any]:
+        return selectors.task_list(for_user=self.request.user, as_of=timezone.localdate())
 
 
 @login_required
 def planning_task(request: HttpRequest, task_id: int) -> HttpResponse:
-    """One task; its assigned inspector records the result here (404 outside scope, 403 for others)."""
+    """One task (404 outside scope): regulators assign, reassign or close it; its inspectors record the result
+    (403 for anyone else)."""
     as_of = timezone.localdate()
     task = selectors.task_get(task_id=task_id, for_user=request.user)
     may_record = selectors.can_record_result(user=request.user, task=task)
-    form = TaskResultForm(initial={"inspected_on": as_of})
+    may_assign = selectors.can_assign_task(user=request.user) and task.status in (
+        Task.Status.UNASSIGNED, Task.Status.ASSIGNED,
+    )  # fmt: skip
+    eligible = selectors.inspectors_eligible(operator=task.operator) if may_assign else []
+    result_form = TaskResultForm(initial={"inspected_on": as_of})
+    assign_form = TaskAssignForm(eligible=eligible, initial={"inspectors": selectors.task_inspector_ids(task=task)})
+    close_form = ReasonForm()
     status = 200
     if request.method == "POST":
-        if not may_record:
-            raise PermissionDenied
-        form = TaskResultForm(request.POST, request.FILES)
-        if form.is_valid():
-            data = form.cleaned_data
-            try:
-                services.task_result_record(
-                    task=task, result=data["result"], findings=data["findings"], inspected_on=data["inspected_on"],
-                    actor=request.user, as_of=as_of, publish=data["publish"],
-                )  # fmt: skip
-                if data["attachment"] is not None:
-                    services.task_attachment_add(task=task, upload=data["attachment"], actor=request.user)
-            except DomainError as exc:
-                form.add_error(None, str(exc.message))
-            else:
-                messages.success(request, _("检查结果已录入"))
-                return redirect("office:planning_task", task_id=task.pk)
+        action = request.POST.get("action", "result")
         status = 400
+        form: Any
+        if action == "result":
+            if not may_record:
+                raise PermissionDenied
+            form = result_form = TaskResultForm(request.POST, request.FILES)
+            done = _("检查结果已录入")
+        elif action in ("assign", "close"):
+            if not selectors.can_assign_task(user=request.user):
+                raise PermissionDenied
+            if action == "assign":
+                form = assign_form = TaskAssignForm(request.POST, eligible=eligible)
+                done = _("已分派检查人员")
+            else:
+                form = close_form = ReasonForm(request.POST)
+                done = _("任务已撤销")
+        else:
+            return HttpResponse(status=400)
+        if form.is_valid():
+            try:
+                if action == "result":
+                    form.save(task=task, actor=request.user, as_of=as_of)
+                elif action == "assign":
+                    form.save(task=task, actor=request.user)
+                else:
+                    services.task_close(task=task, reason=form.cleaned_data["reason"], actor=request.user)
+            except DomainError as exc:
+                _refused(form, exc)
+            else:
+                messages.success(request, done)
+                return redirect("office:planning_task", task_id=task.pk)
     context = {
         "task": task,
         "inspectors": task.inspectors.all(),
         "attachments": task.attachments.all(),
         "overdue": selectors.task_is_overdue(task=task, as_of=as_of),
-        "may_record": may_record and task.status in ("assigned", "recorded"),
-        "form": form,
+        "may_record": may_record and task.status in (Task.Status.ASSIGNED, Task.Status.RECORDED),
+        "may_assign": may_assign,
+        "eligible_count": len(eligible),
+        "form": result_form,
+        "assign_form": assign_form,
+        "close_form": close_form,
+        "trail": selectors.audit_trail(object_type="planning_task", object_id=task.pk),
     }
     return render(request, "office/planning_task.html", context, status=status)
 
 
-@login_required
-def planning_plans(request: HttpRequest) -> HttpResponse:
-    """Plans with their published commitment, snapshot hash and (once drawn) seed."""
-    plans = selectors.plan_scope(for_user=request.user)[:100]
-    return render(request, "office/planning_plans.html", {"plans": plans})
-
-
-# 检查频次到期清单: an office list (office/views_frequency.py, the list toolkit of office/tables.py).
+# The minimum-frequency list lives in views_frequency.py (its own page); its URL is registered with planning's.
 planning_frequency = FrequencyListView.as_view()

@@ -35,6 +35,7 @@ from .tasks import (
     inspector_open_loads,
     plan_get,
     plan_scope,
+    plan_task_counts,
     task_get,
     task_inspector_ids,
     task_is_overdue,
@@ -42,6 +43,7 @@ from .tasks import (
     task_scope,
     trigger_candidates,
 )
+from .trail import audit_trail
 
 __all__ = [
     "Reader",
@@ -49,6 +51,7 @@ __all__ = [
     "Verification",
     "_frame",
     "_scoped",
+    "audit_trail",
     "can_assign_task",
     "can_manage_inspectors",
     "can_plan",
@@ -72,6 +75,7 @@ __all__ = [
     "plan_get_public",
     "plan_objects_public",
     "plan_scope",
+    "plan_task_counts",
     "plan_verify",
     "plans_public",
     "results_public",

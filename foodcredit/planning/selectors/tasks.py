@@ -121,3 +121,9 @@ def trigger_candidates(*, operator_ids: list[int], since: date) -> list[LedgerEn
         )
     )
     return [e for e in entries.select_related("operator").order_by("pk") if e.pk not in fired]
+
+
+def plan_task_counts(*, plan: Plan) -> dict[str, int]:
+    """A drawn plan's tasks per risk class (the review's figures)."""
+    rows = Task.objects.filter(plan=plan).values("risk_class").annotate(n=Count("id"))
+    return {r["risk_class"]: r["n"] for r in rows}
