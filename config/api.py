@@ -4,8 +4,9 @@ import logging
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import DataError
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse, RawPostDataException
 from django.http.multipartparser import MultiPartParserError
+from django.utils.translation import gettext
 from ninja import NinjaAPI
 from ninja.security import django_auth
 
@@ -60,6 +61,14 @@ def data_error(request: HttpRequest, exc: DataError) -> HttpResponse:
 def malformed_body(request: HttpRequest, exc: MultiPartParserError) -> HttpResponse:
     """A multipart body that cannot be parsed (no boundary, truncated): 400, as Django's own views answer."""
     body = {"code": "request.malformed", "message": f"请求体无法解析 / the request body cannot be parsed: {exc}"}
+    return api.create_response(request, body, status=400)
+
+
+@api.exception_handler(RawPostDataException)
+def body_not_json(request: HttpRequest, exc: RawPostDataException) -> HttpResponse:
+    """A JSON operation sent a form's Content-Type (multipart/form-data with a boundary): Django has read the body as
+    a form, so it cannot be read again as JSON — the request's fault, a 400 that says what to send (issue 10)."""
+    body = {"code": "request.malformed", "message": gettext("请求体应为 JSON，Content-Type 应为 application/json。")}
     return api.create_response(request, body, status=400)
 
 

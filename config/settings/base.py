@@ -52,6 +52,7 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    "foodcredit.core.middleware.RejectNulCookieMiddleware",  # before the session is looked up with a cookie's value
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -62,8 +63,14 @@ MIDDLEWARE = [
     "django_htmx.middleware.HtmxMiddleware",  # request.htmx: list pages answer an htmx swap with the table alone
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "csp.middleware.CSPMiddleware",
+    # Issue 10 findings 3, 4, 5, 7, 8 (core/middleware.py): after authentication, before anything reads the body.
     "foodcredit.core.middleware.RequestIdMiddleware",
+    "foodcredit.core.middleware.RefusalAuditMiddleware",
+    "foodcredit.core.middleware.NoStoreMiddleware",
+    "foodcredit.core.middleware.ThrottleMiddleware",
+    "foodcredit.core.middleware.BodySizeLimitMiddleware",
     "foodcredit.core.middleware.RejectNulMiddleware",
+    "foodcredit.core.middleware.RequestFaultMiddleware",
     "foodcredit.core.middleware.SessionLifetimeMiddleware",
     "foodcredit.accounts.middleware.TwoFactorMiddleware",
     "foodcredit.accounts.middleware.PasswordExpiryMiddleware",
@@ -96,6 +103,7 @@ AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"], "username"]
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_CALLABLE = "foodcredit.office.views_auth.login_locked_out"
 AXES_VERBOSE = False
+AXES_CLIENT_IP_CALLABLE = "foodcredit.core.middleware.client_address"  # one answer to 'which client' (proxies below)
 
 ROOT_URLCONF = "config.urls"
 WSGI_APPLICATION = "config.wsgi.application"
@@ -188,6 +196,46 @@ IMPORT_XLSX_MAX_UNPACKED_BYTES = 500 * 1024 * 1024
 IMPORT_XLSX_MAX_RATIO = 100
 FILE_UPLOAD_MAX_MEMORY_SIZE = 2 * 1024 * 1024
 DATA_UPLOAD_MAX_MEMORY_SIZE = 60 * 1024 * 1024  # JSON import bodies through the API
+
+# The request layer (issue 10 findings 4, 5, 7; core/middleware.py) ----------------------------------------------
+# Proxies in front of the application that append the address they saw to X-Forwarded-For (nginx: 1). 0 = none: the
+# header is the client's own claim and is ignored (ASVS 5 §15.3.4). Throttling, the lockout and audit rows use it.
+TRUSTED_PROXY_COUNT = int(os.environ.get("FOODCREDIT_TRUSTED_PROXY_COUNT", "0"))
+# Bodies are refused (413) by their Content-Length before they are read. Someone not logged in sends forms and
+# queries only: 64 KB. Logged-in users: the longest matching path prefix, else "default".
+REQUEST_BODY_MAX_BYTES_ANONYMOUS = 64 * 1024
+REQUEST_BODY_MAX_BYTES = {
+    "default": 10 * 1024 * 1024,  # forms, JSON writes, a task's attachment (PLANNING_ATTACHMENT_MAX_BYTES)
+    "/api/v1/imports/": DATA_UPLOAD_MAX_MEMORY_SIZE,  # JSON import bodies
+    "/office/imports/upload/": IMPORT_UPLOAD_MAX_BYTES + 64 * 1024,  # SECURITY.md: 50 MB files, plus form framing
+}
+# Throttling (SECURITY.md C5): requests per client address when nobody is logged in ("anonymous"), per user when
+# someone is ("user"), per window ("N/s|m|h|d", django-ratelimit's notation); the first rule whose path matches
+# counts, None = not counted. Past the rate: 429 with Retry-After. A load test runs with these figures.
+THROTTLE_ENABLED = True
+THROTTLE_RULES = [
+    # Whether an ID number is banned: one answer per number, so probing is what to stop (DOMAIN.md §7).
+    {"name": "eligibility_persons", "path": r"^/api/v1/eligibility/persons$", "anonymous": "10/m", "user": "120/h"},
+    {"name": "login", "path": r"^/(office|admin)/login/$", "anonymous": "30/m", "user": "30/m"},  # + django-axes
+    {"name": "public_api", "path": r"^/api/v1/(.+/)?public/", "anonymous": "120/m", "user": "600/m"},
+    {"name": "api", "path": r"^/api/", "anonymous": "60/m", "user": "600/m"},
+    {"name": "office", "path": r"^/(office|admin)/", "anonymous": "60/m", "user": "600/m"},
+    {"name": "static", "path": r"^/static/", "anonymous": None, "user": None},
+    {"name": "public_site", "path": r"^/", "anonymous": "120/m", "user": "600/m"},  # search, credit files
+]
+RATELIMIT_USE_CACHE = "default"
+# A refusal of a logged-in user's request with one of these statuses is an audit row (anonymous ones are not).
+AUDIT_REFUSED_STATUSES = frozenset({400, 403, 404, 405, 413, 429})
+# django-ratelimit counts in this cache: Redis when REDIS_URL is set (shared by every worker). Without it each process
+# counts on its own (LocMemCache): under N workers a client gets up to N times the rate — set REDIS_URL in production.
+CACHES = {
+    "default": (
+        {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": os.environ["REDIS_URL"]}
+        if os.environ.get("REDIS_URL")
+        else {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}
+    )
+}
+# End of the request layer (issue 10) --------------------------------------------------------------------------
 
 # Celery: with no broker configured, tasks run eagerly in process.
 REDIS_URL = os.environ.get("REDIS_URL", "")

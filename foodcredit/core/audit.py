@@ -13,6 +13,8 @@ from .models import AuditEvent
 from .sql import Dialect
 
 current_request_id: contextvars.ContextVar[str] = contextvars.ContextVar("current_request_id", default="")
+# The address of the client whose request is being served (core.middleware.client_address); empty outside requests.
+current_client_address: contextvars.ContextVar[str] = contextvars.ContextVar("current_client_address", default="")
 
 
 def jsonable(value: Any) -> Any:
@@ -58,17 +60,22 @@ def record(
     job_id: int | None = None,
     success: bool = True,
 ) -> AuditEvent:
-    """Write one audit row (the caller owns the transaction)."""
+    """Write one audit row (the caller owns the transaction): the actor with its role and department as they are at
+    the time, and the request's id and client address when a request is being served."""
     user = actor if getattr(actor, "pk", None) and hasattr(actor, "username") else None
+    department = getattr(user, "department", None)
     return AuditEvent.objects.create(
         occurred_at=timezone.now(),
         actor=user,
         actor_label=actor_label(actor),
+        actor_role=str(getattr(user, "role", "") or ""),
+        actor_department=str(getattr(department, "code", "") or ""),
         action=action,
         object_type=object_type,
         object_id=str(object_id),
         changes=masking.mask_values(jsonable(changes or {})),  # no phone or ID number in a diff (SECURITY.md E2)
         request_id=current_request_id.get(),
+        client_address=current_client_address.get(),
         job_id=job_id,
         success=success,
     )
@@ -79,7 +86,8 @@ def bulk_insert_sql(*, d: Dialect, action: str, object_type: str, object_id: str
 
     Arguments are SQL fragments (`d.to_text("t.id")`, a JSON object expression, …). The statement reads the
     parameters %(now)s, %(actor)s, %(label)s, %(rid)s and %(job)s; the caller passes them (job may be None).
-    The one place that knows the audit table's columns for bulk paths.
+    The one place that knows the audit table's columns for bulk paths. The actor's role and department and the client
+    address are left to their database defaults (empty): bulk rows name their import job or run instead.
     """
     table = AuditEvent._meta.db_table
     return f"""INSERT INTO {table}

@@ -24,11 +24,16 @@ class AuditEvent(models.Model):
         db_constraint=False,
     )  # fmt: skip
     actor_label = models.CharField("操作人标识", max_length=150, blank=True)
+    # Role and department at the time of the event (a user may change either later); empty for the system. The
+    # defaults are the database's too, so that set-based INSERTs (audit.bulk_insert_sql) need not name them.
+    actor_role = models.CharField("操作人角色", max_length=30, blank=True, default="", db_default="")
+    actor_department = models.CharField("操作人部门", max_length=40, blank=True, default="", db_default="")
     action = models.CharField("动作", max_length=40)
     object_type = models.CharField("对象类型", max_length=40)
     object_id = models.CharField("对象编号", max_length=64)
     changes = models.JSONField("变更", default=dict, blank=True)
     request_id = models.CharField("请求编号", max_length=64, blank=True)
+    client_address = models.CharField("客户端地址", max_length=45, blank=True, default="", db_default="")
     job_id = models.BigIntegerField("导入任务编号", null=True, blank=True)
     success = models.BooleanField("是否成功", default=True)
 

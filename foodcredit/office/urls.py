@@ -1,4 +1,3 @@
-from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
 from . import views, views_auth, views_risk, views_schedule
@@ -9,7 +8,7 @@ urlpatterns = [
     path("login/", views_auth.OfficeLoginView.as_view(), name="login"),
     path("password/", views_auth.OfficePasswordChangeView.as_view(), name="password_change"),
     path("otp/", views_auth.otp, name="otp"),
-    path("logout/", auth_views.LogoutView.as_view(next_page="office:login"), name="logout"),
+    path("logout/", views_auth.OfficeLogoutView.as_view(), name="logout"),
     path("operators/", views.operator_search, name="operator_search"),
     path("operators/<str:uscc>/", views.operator_detail, name="operator_detail"),
     path("operators/<str:uscc>/timeline/", views.operator_timeline, name="operator_timeline"),

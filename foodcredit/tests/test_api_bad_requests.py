@@ -12,7 +12,10 @@ pytestmark = pytest.mark.django_db
 
 @pytest.fixture
 def client_in():
-    client = Client(raise_request_exception=False)
+    """A logged-in regulator's browser: CSRF checked, which reads a form body before the API reads it as JSON."""
+    client = Client(enforce_csrf_checks=True, raise_request_exception=False)
+    client.get("/office/login/")  # the CSRF cookie, as the login page gives it
+    client.defaults["HTTP_X_CSRFTOKEN"] = client.cookies["csrftoken"].value
     client.force_login(UserFactory(role=User.Role.DISTRICT_REGULATOR))
     return client
 
