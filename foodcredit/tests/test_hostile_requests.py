@@ -114,3 +114,10 @@ def test_a_nul_character_in_the_office_search_and_filters_is_a_400(world, url):
 def test_a_nul_character_in_a_login_form_is_a_400(world):
     response = Client(raise_request_exception=False).post("/office/login/", {"username": "a\x00", "password": "b"})
     assert response.status_code == 400
+
+
+def test_a_nul_character_in_the_session_cookie_is_a_400(world):
+    """A quoted cookie may spell NUL as \\000: the session would be looked up with it (a DataError on PostgreSQL)."""
+    client = Client(raise_request_exception=False, HTTP_COOKIE='sessionid="abcdefgh\\000ijklmnop"')
+    for path in ["/", "/office/", "/api/v1/repair-applications"]:
+        assert client.get(path).status_code == 400
