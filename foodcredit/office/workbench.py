@@ -240,7 +240,10 @@ ROLE_LINKS: dict[str, list[tuple[str | Promise, str]]] = {
         (_("联合惩戒核查"), "office:eligibility"), (_("数据归集"), "office:imports"),
         (_("上传数据"), "office:import_upload"),
     ],
-    R.ASSOCIATION: [(_("会员单位"), "office:association_members"), (_("行业自律措施"), "office:association_measures")],
+    R.ASSOCIATION: [
+        (_("会员单位"), "office:association_members"), (_("行业自律措施"), "office:association_measures"),
+        (_("公开信用信息查询"), "portal:home"),
+    ],
     R.BUSINESS: [
         (_("申请信用修复"), "office:repair_apply"), (_("我的信用修复申请"), "office:repair_mine"),
         (_("作出信用承诺"), "office:commitment_new"),

@@ -14,8 +14,9 @@
         color: ["#1f4e8c", "#3a8dde", "#e3a21a", "#c0392b", "#7f8c8d", "#2e8b57", "#8e44ad", "#16a085", "#d35400", "#34495e", "#95a5a6"],
         tooltip: { trigger: "axis", axisPointer: { type: "shadow" } },
         legend: { top: 0, type: "scroll" },
-        grid: { left: 40, right: 16, top: 40, bottom: 28 },
-        xAxis: { type: "category", data: data.years },
+        // Every category named (twelve streets do not fit side by side: slanted then).
+        grid: { left: 40, right: 16, top: 40, bottom: data.years.length > 6 ? 64 : 28 },
+        xAxis: { type: "category", data: data.years, axisLabel: { interval: 0, rotate: data.years.length > 6 ? 35 : 0 } },
         yAxis: { type: "value", minInterval: 1 },
         series: data.series.map(function (s) {
           return { name: s.name, type: "bar", stack: "entries", data: s.data, barMaxWidth: 36 };
