@@ -88,3 +88,34 @@ def test_production_figures_cover_the_public_site_the_api_and_the_person_check()
         assert rule["anonymous"] and rule["user"]
     persons = next(r for r in rules if re.search(r["path"], "/api/v1/eligibility/persons"))
     assert persons["name"] == "eligibility_persons"
+
+
+def _redis_reachable() -> bool:
+    import redis
+
+    try:
+        return bool(redis.Redis.from_url("redis://127.0.0.1:6379/15", socket_connect_timeout=0.5).ping())
+    except redis.exceptions.RedisError:
+        return False
+
+
+@pytest.mark.skipif(not _redis_reachable(), reason="needs a Redis server on 127.0.0.1:6379 (make run's REDIS_URL)")
+def test_counts_kept_in_redis_refuse_as_in_memory(throttled):
+    """Production counts in Redis (REDIS_URL), shared by every worker: Django's RedisCache under django-ratelimit."""
+    throttled.CACHES = {
+        "default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": "redis://127.0.0.1:6379/15"}
+    }
+    caches["default"].clear()
+    client = Client()
+    statuses = [client.get("/api/v1/planning/public/plans").status_code for _ in range(4)]
+    assert statuses == [200, 200, 200, 429]
+    caches["default"].clear()
+
+
+def test_the_site_stays_up_when_the_cache_is_down(throttled):
+    """SECURITY.md F6: without Redis the public site still answers (the request is not counted, and it is logged)."""
+    throttled.CACHES = {
+        "default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": "redis://127.0.0.1:1/0"}
+    }
+    client = Client()
+    assert [client.get("/api/v1/planning/public/plans").status_code for _ in range(4)] == [200] * 4
