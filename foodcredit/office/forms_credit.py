@@ -9,7 +9,7 @@ from django.utils.translation import gettext_lazy as _
 from foodcredit.credit.models import Commitment, ListEntry, PersonBan, RepairApplication
 
 L = ListEntry
-DATE = forms.DateInput(attrs={"type": "date"})
+DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")  # what <input type="date"> reads
 
 
 def _date(label: Any, *, required: bool = True) -> forms.DateField:
