@@ -112,6 +112,7 @@ class BusinessLink(models.Model):
         PENDING = "pending", "待确认"
         CONFIRMED = "confirmed", "已确认"
         REJECTED = "rejected", "已驳回"
+        REVOKED = "revoked", "已解除"
 
     user = models.ForeignKey(User, on_delete=models.PROTECT, related_name="business_links", verbose_name="企业用户")
     uscc = models.CharField("统一社会信用代码", max_length=18)

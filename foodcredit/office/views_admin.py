@@ -49,7 +49,9 @@ def _actor(request: HttpRequest, allowed: Callable[[User], bool]) -> User:
 
 
 def _form_error(request: HttpRequest, form: forms.Form, exc: DomainError) -> None:
-    form.add_error(None, str(exc.message))
+    """The rule's message on the form that was sent (if it was validated) and as a message at the top."""
+    if hasattr(form, "cleaned_data"):
+        form.add_error(None, str(exc.message))
     messages.error(request, str(exc.message))
 
 
@@ -144,6 +146,16 @@ def user_detail(request: HttpRequest, pk: int) -> HttpResponse:
                 link_form.save(user=user, actor=actor)
                 messages.success(request, gettext("关联申请已提交，待区级监管人员确认后生效。"))
                 return redirect("office:admin_user", pk=user.pk)
+            if action == "unlink":
+                link_id = str(request.POST.get("link", ""))
+                link = account_selectors.business_link_get(pk=int(link_id) if link_id.isdigit() else 0, for_user=actor)
+                if link.user_id != user.pk:
+                    raise PermissionDenied
+                account_services.business_link_revoke(
+                    link=link, reason=str(request.POST.get("reason", ""))[:500], actor=actor
+                )
+                messages.success(request, gettext("关联已解除。"))
+                return redirect("office:admin_user", pk=user.pk)
             if action in ("disable", "enable"):
                 account_services.user_active_set(user=user, active=action == "enable", actor=actor)
                 messages.success(request, gettext("账号已启用。") if action == "enable" else gettext("账号已停用。"))
@@ -158,7 +170,8 @@ def user_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "link_form": link_form,
         "is_business": user.role == R.BUSINESS,
     }
-    return render(request, "office/admin_user.html", context, status=400 if link_form.errors else 200)
+    status = 400 if link_form.errors or request.method == "POST" else 200  # a POST that comes back here was refused
+    return render(request, "office/admin_user.html", context, status=status)
 
 
 # ── departments (system administrator) ──────────────────────────────────────────────────────────────────────────

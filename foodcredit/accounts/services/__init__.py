@@ -9,7 +9,7 @@ from .demo import (
     demo_accounts_ensure,
     demo_admin_workload_ensure,
 )
-from .links import OperatorRegistration, business_link_decide, business_link_request
+from .links import OperatorRegistration, business_link_decide, business_link_request, business_link_revoke
 from .logins import (
     enrolment_code_issue,
     enrolment_code_redeem,
@@ -37,6 +37,7 @@ __all__ = [
     "OperatorRegistration",
     "business_link_decide",
     "business_link_request",
+    "business_link_revoke",
     "demo_accounts_ensure",
     "demo_admin_workload_ensure",
     "department_save",

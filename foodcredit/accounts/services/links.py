@@ -154,3 +154,38 @@ def _business_link_decide(
                 changes={"operator_usccs": [before, user.operator_usccs]},
             )
     return link
+
+
+@transaction.atomic
+def business_link_revoke(*, link: BusinessLink, reason: str, actor: User | None) -> BusinessLink:
+    """End a link (system administrator), pending or in force, with a reason: the user stops acting for the
+    operator at once. Taking a power away needs no second person; granting one does."""
+    require(actor, roles.can_administer_users)
+    link = BusinessLink.objects.select_for_update().get(pk=link.pk)
+    if link.status not in (BusinessLink.Status.PENDING, BusinessLink.Status.CONFIRMED):
+        raise ConflictError("accounts.link_decided", _("该关联已处理。"), link=link.pk)
+    if not reason.strip():
+        raise DomainError("accounts.reason_required", _("解除关联须说明理由。"), link=link.pk)
+    before_status = link.status
+    link.status, link.note = BusinessLink.Status.REVOKED, reason.strip()[:500]
+    link.save(update_fields=["status", "note"])
+    audit.record(
+        actor=actor,
+        action="business_link_revoke",
+        object_type="business_link",
+        object_id=link.pk,
+        changes={"status": [before_status, link.status], "note": [None, link.note]},
+    )
+    user = User.objects.select_for_update().get(pk=link.user_id)
+    before = list(user.operator_usccs)
+    if link.uscc in before:
+        user.operator_usccs = [u for u in before if u != link.uscc]
+        user.save(update_fields=["operator_usccs"])
+        audit.record(
+            actor=actor,
+            action="operator_unlink",
+            object_type="user",
+            object_id=user.pk,
+            changes={"operator_usccs": [before, user.operator_usccs]},
+        )
+    return link

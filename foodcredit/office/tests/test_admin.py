@@ -14,6 +14,7 @@ from foodcredit.collection import services as collection_services
 from foodcredit.collection.tests import frames
 from foodcredit.core.models import AuditEvent
 from foodcredit.credit.tests.factories import PASSWORD, DepartmentFactory, UserFactory
+from foodcredit.office import views_admin_forms as admin_forms
 
 R = User.Role
 pytestmark = pytest.mark.django_db
@@ -39,14 +40,13 @@ def world(db):
 def _pages(world):
     business = world[R.BUSINESS]
     department = Department.objects.get(code="t-gyq")
-    link = BusinessLink.objects.create(
+    link = account_services.business_link_request(
         user=business,
         uscc=frames.uscc(1),
-        operator_name="x",
         legal_rep_name="张1",
-        requested_by=world[R.SYSTEM_ADMIN],
-        requested_at="2026-01-01T00:00:00+08:00",
-    )  # fmt: skip — a pending row to aim the confirm page at (the services are tested below)
+        registered=admin_forms.operator_registration(frames.uscc(1)),
+        actor=world[R.SYSTEM_ADMIN],
+    )  # fmt: skip — a pending link to aim the confirm page at
     return {
         ("get", reverse("office:admin_users")): {R.SYSTEM_ADMIN},
         ("get", reverse("office:admin_user_create")): {R.SYSTEM_ADMIN},
@@ -161,6 +161,18 @@ def test_system_administrator_creates_a_business_user_and_links_it_district_regu
     client.post("/office/login/", {"username": "laozhang", "password": "Own-password-2026!"})
     assert client.get(reverse("office:operator_detail", args=[uscc])).status_code == 200
     assert client.get(reverse("office:operator_detail", args=[other])).status_code == 404
+
+    # The system administrator ends the link (with a reason): at once, without a second person.
+    client.force_login(sysadmin)
+    assert client.post(page, {"action": "unlink", "link": link.pk, "reason": ""}).status_code == 400
+    client.post(page, {"action": "unlink", "link": link.pk, "reason": "法定代表人变更，企业申请解除"})
+    revoked = AuditEvent.objects.get(action="business_link_revoke")
+    assert (revoked.actor, revoked.changes["status"]) == (sysadmin, ["confirmed", "revoked"])
+    unlinked = AuditEvent.objects.get(action="operator_unlink")
+    assert unlinked.changes == {"operator_usccs": [[uscc], []]}
+    client.logout()
+    client.post("/office/login/", {"username": "laozhang", "password": "Own-password-2026!"})
+    assert client.get(reverse("office:operator_detail", args=[uscc])).status_code == 404
 
 
 def test_a_new_account_must_change_its_initial_password_first(client, world):

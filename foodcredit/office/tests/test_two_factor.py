@@ -73,10 +73,8 @@ def test_set_up_once_then_each_code_once_and_no_older_than_a_step(client, secadm
         assert client.post("/office/otp/", {"token": _code(device)}).status_code == 400  # right, but too soon after
         clock.shift(timedelta(seconds=3))  # a wrong code slows the next try (1 s, then 2 s, …)
         first = _code(device)
-        assert client.post("/office/otp/?next=/office/planning/tasks/", {"token": first})["Location"] == (
-            "/office/planning/tasks/"
-        )
-        assert client.get("/office/planning/tasks/").status_code == 200
+        assert client.post("/office/otp/?next=/office/password/", {"token": first})["Location"] == "/office/password/"
+        assert client.get("/office/password/").status_code == 200  # past the second factor
         assert AuditEvent.objects.filter(action="two_factor_enrol", object_id=str(user.pk)).count() == 1
 
         client.post("/office/logout/")

@@ -1,0 +1,155 @@
+"""The administrators' services (三权分立): role and department rules, name comparison, business links, grants."""
+
+import pytest
+from django.core.exceptions import PermissionDenied
+
+from foodcredit.accounts import rules
+from foodcredit.accounts import services as account_services
+from foodcredit.accounts.models import BusinessLink, Department, User
+from foodcredit.core.errors import ConflictError, DomainError
+from foodcredit.core.models import AuditEvent
+from foodcredit.credit.tests.factories import DepartmentFactory, UserFactory
+
+R = User.Role
+D = Department.Kind
+USCC = "91500105000000010K"
+REGISTERED = account_services.OperatorRegistration(uscc=USCC, name="重庆测试餐饮有限公司1", legal_rep="艾力·买买提")
+
+
+@pytest.mark.parametrize(
+    ("role", "kind", "streets", "code"),
+    [
+        (R.BUSINESS, None, [], None),
+        (R.BUSINESS, D.MARKET_REGULATION, [], "accounts.business_no_department"),
+        (R.DISTRICT_REGULATOR, None, [], "accounts.department_required"),
+        (R.DISTRICT_REGULATOR, D.HEALTH, [], "accounts.department_kind"),
+        (R.STATION_REGULATOR, D.MARKET_REGULATION, [], "accounts.station_streets"),
+        (R.STATION_REGULATOR, D.MARKET_REGULATION, ["观音桥街道"], None),
+        (R.OTHER_DEPARTMENT, D.MARKET_REGULATION, [], "accounts.department_kind"),
+        (R.OTHER_DEPARTMENT, D.AGRICULTURE, [], None),
+        (R.ASSOCIATION, D.ASSOCIATION, [], None),
+        (R.ASSOCIATION, D.HEALTH, [], "accounts.department_kind"),
+        (R.AUDIT_ADMIN, D.MARKET_REGULATION, [], None),
+    ],
+)
+def test_role_department_problem(role, kind, streets, code):
+    problem = rules.role_department_problem(role=role, department_kind=kind, department_streets=streets)
+    assert (problem[0] if problem else None) == code
+
+
+@pytest.mark.parametrize(
+    ("given", "registered", "matches"),
+    [
+        ("张三", "张三", True),
+        (" 张 三 ", "张三", True),
+        ("艾力•买买提", "艾力·买买提", True),
+        ("艾力.买买提", "艾力·买买提", True),
+        ("ＺＨＡＮＧ San", "zhang san", True),
+        ("张四", "张三", False),
+        ("", "", False),
+    ],
+)
+def test_legal_rep_matches(given, registered, matches):
+    assert rules.legal_rep_matches(given=given, registered=registered) is matches
+
+
+def test_enrolment_codes_are_typed_back_in_any_case_and_spacing():
+    code = rules.enrolment_code_new()
+    assert len(code) == 14 and code.count("-") == 2
+    assert rules.enrolment_code_normalised(code.lower().replace("-", " ")) == code.replace("-", "")
+
+
+@pytest.fixture
+def people(db):
+    samr = DepartmentFactory(code="s", name="局", kind=D.MARKET_REGULATION)
+    return {
+        "sys": UserFactory(role=R.SYSTEM_ADMIN, department=samr),
+        "sec": UserFactory(role=R.SECURITY_ADMIN, department=samr),
+        "district": UserFactory(role=R.DISTRICT_REGULATOR, department=samr),
+        "district2": UserFactory(role=R.DISTRICT_REGULATOR, department=samr),
+        "business": UserFactory(role=R.BUSINESS, operator_usccs=[]),
+    }
+
+
+def test_a_link_is_asked_once_and_confirmed_against_the_registration_as_it_is_then(people):
+    link = account_services.business_link_request(
+        user=people["business"], uscc=USCC.lower(), legal_rep_name="艾力•买买提", registered=REGISTERED,
+        actor=people["sys"],
+    )  # fmt: skip
+    assert (link.uscc, link.status, link.operator_name) == (USCC, "pending", "重庆测试餐饮有限公司1")
+    with pytest.raises(ConflictError):
+        account_services.business_link_request(
+            user=people["business"], uscc=USCC, legal_rep_name="艾力·买买提", registered=REGISTERED, actor=people["sys"]
+        )
+    with pytest.raises(DomainError) as exc:  # a rejection needs its reason
+        account_services.business_link_decide(link=link, confirm=False, registered=REGISTERED, note=" ",
+                                              actor=people["district"])  # fmt: skip
+    assert exc.value.code == "accounts.reason_required"
+    changed = account_services.OperatorRegistration(uscc=USCC, name=REGISTERED.name, legal_rep="王五")
+    with pytest.raises(DomainError) as exc:  # the legal representative changed since the request
+        account_services.business_link_decide(link=link, confirm=True, registered=changed, note="",
+                                              actor=people["district"])  # fmt: skip
+    assert exc.value.code == "accounts.link_legal_rep_mismatch"
+    refused = AuditEvent.objects.filter(action="business_link_confirm", success=False).get()
+    assert (refused.actor, refused.object_id) == (people["district"], str(link.pk))
+    with pytest.raises(PermissionDenied):
+        account_services.business_link_decide(link=link, confirm=True, registered=REGISTERED, note="",
+                                              actor=people["sys"])  # fmt: skip
+    account_services.business_link_decide(link=link, confirm=True, registered=REGISTERED, note="",
+                                          actor=people["district"])  # fmt: skip
+    people["business"].refresh_from_db()
+    assert people["business"].operator_usccs == [USCC]
+    with pytest.raises(ConflictError):  # decided once
+        account_services.business_link_decide(link=link, confirm=False, registered=REGISTERED, note="迟到",
+                                              actor=people["district2"])  # fmt: skip
+    assert BusinessLink.objects.get().status == BusinessLink.Status.CONFIRMED
+
+
+def test_only_business_users_are_linked_and_to_operators_that_exist(people):
+    for user, registered, code in (
+        (people["district"], REGISTERED, "accounts.link_not_business"),
+        (people["business"], None, "accounts.link_unknown_operator"),
+    ):
+        with pytest.raises(DomainError) as exc:
+            account_services.business_link_request(
+                user=user, uscc=USCC, legal_rep_name="艾力·买买提", registered=registered, actor=people["sys"]
+            )
+        assert exc.value.code == code
+    assert not BusinessLink.objects.exists()
+    assert AuditEvent.objects.filter(action="business_link_request", success=False).count() == 2
+
+
+def test_each_administrator_holds_its_own_powers_only(people):
+    business, district = people["business"], people["district"]
+    with pytest.raises(PermissionDenied):
+        account_services.user_grant(user=district, role=R.SYSTEM_ADMIN, department=district.department,
+                                    actor=people["sys"])  # fmt: skip
+    with pytest.raises(PermissionDenied):
+        account_services.user_create(username="x", role=R.BUSINESS, department=None, password="Long-enough-2026",
+                                     actor=people["sec"])  # fmt: skip
+    with pytest.raises(PermissionDenied):
+        account_services.enrolment_code_issue(user=district, actor=people["sys"])
+    with pytest.raises(PermissionDenied):
+        account_services.lockout_reset(username="x", actor=people["sys"])
+    with pytest.raises(PermissionDenied):
+        account_services.business_link_request(user=business, uscc=USCC, legal_rep_name="艾力·买买提",
+                                               registered=REGISTERED, actor=people["district"])  # fmt: skip
+    with pytest.raises(DomainError) as exc:  # a linked business user keeps the business role until unlinked
+        business.operator_usccs = [USCC]
+        business.save()
+        account_services.user_grant(user=business, role=R.INSPECTOR, department=district.department,
+                                    actor=people["sec"])  # fmt: skip
+    assert exc.value.code == "accounts.business_links_remain"
+    assert not AuditEvent.objects.filter(action__in=["role_grant", "create", "enrolment_code_issue"]).exists()
+
+
+def test_a_disabled_account_is_audited_and_cannot_be_ones_own(people):
+    with pytest.raises(DomainError):
+        account_services.user_active_set(user=people["sys"], active=False, actor=people["sys"])
+    account_services.user_active_set(user=people["district"], active=False, actor=people["sys"])
+    row = AuditEvent.objects.get(action="disable")
+    assert (row.actor, row.object_id, row.changes) == (
+        people["sys"],
+        str(people["district"].pk),
+        {"is_active": [True, False]},
+    )
