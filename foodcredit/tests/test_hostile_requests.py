@@ -80,11 +80,13 @@ def world(db):
     OperatorFactory(name="五里店超市", street="五里店街道")
 
 
+@pytest.mark.slow  # every URL pattern x 12 hostile requests (7 GET, 5 POST): about 50 s on SQLite
 def test_no_anonymous_request_causes_a_server_error(world):
     client = Client(raise_request_exception=False)
     assert _sweep(client) == []
 
 
+@pytest.mark.slow  # every URL pattern x 12 hostile requests (7 GET, 5 POST): about 50 s on SQLite
 def test_no_request_of_a_logged_in_regulator_causes_a_server_error(world):
     client = Client(raise_request_exception=False)
     client.force_login(UserFactory(role=User.Role.DISTRICT_REGULATOR))
