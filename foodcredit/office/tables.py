@@ -19,6 +19,7 @@ from urllib.parse import urlencode
 
 import django_filters
 import django_tables2 as tables
+import django_tables2.utils as dt_utils
 from django import forms
 from django.core.exceptions import PermissionDenied
 from django.db.models import QuerySet
@@ -32,6 +33,26 @@ from tablib import Dataset
 
 from foodcredit.accounts.models import User
 from foodcredit.operators.models import STREETS
+
+# django-tables2 inspects the signature of a column's render/value method for every cell it renders or exports
+# (utils.call_with_appropriate → inspect.signature): two thirds of the time of a 5,000-row export (10 s → 2 s on the
+# demo district). A signature depends on the function alone, so it is remembered per function (and bound or not).
+_signature_uncached = dt_utils.signature
+_signatures: dict[tuple[Any, bool], tuple[tuple[str, ...], str | None]] = {}
+
+
+def _signature(fn: Any) -> tuple[tuple[str, ...], str | None]:
+    key = (getattr(fn, "__func__", fn), hasattr(fn, "__self__"))
+    try:
+        return _signatures[key]
+    except KeyError:
+        _signatures[key] = found = _signature_uncached(fn)
+        return found
+    except TypeError:  # an unhashable callable
+        return _signature_uncached(fn)
+
+
+dt_utils.signature = _signature
 
 FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
 EXPORT_FORMATS = (TableExport.XLSX, TableExport.CSV)
