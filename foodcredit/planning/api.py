@@ -95,7 +95,8 @@ def object_list(request: HttpRequest, filters: Query[ObjectFilter]) -> ObjectPag
 )
 def frequency_list(request: HttpRequest, filters: Query[FrequencyFilter]) -> FrequencyPageOut:
     """Active operators in the caller's scope whose class's minimum on-site frequency calls for an inspection,
-    most overdue first (with `overdue=false`, all of them with their next due day); per class, how many."""
+    most overdue and riskiest first — days overdue (counted up to a year) × the class's minimum inspections a year, as
+    selectors/frequency.py explains (with `overdue=false`, all of them with their next due day); per class, how many."""
     if not selectors.can_see_frequency(user=request.user):
         raise HttpError(403, "forbidden")
     scope = selectors.Scope(
