@@ -27,7 +27,9 @@ class TaskResultForm(OfficeForm):
     """符合、基本符合或不符合, the findings, the inspection date, an optional photo or document."""
 
     result = forms.ChoiceField(label=_("检查结果"), choices=Inspection.Result.choices)
-    inspected_on = forms.DateField(label=_("检查日期"), widget=forms.DateInput(attrs={"type": "date"}))
+    inspected_on = forms.DateField(
+        label=_("检查日期"), widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+    )
     findings = forms.CharField(
         label=_("发现问题"), required=False, max_length=5000, widget=forms.Textarea(attrs={"rows": 4})
     )
@@ -138,8 +140,12 @@ class PlanForm(OfficeForm):
     """The plan wizard's parameters: scope, strata by class with their ratios, exclusions, inspectors."""
 
     name = forms.CharField(label=_("计划名称"), max_length=200)
-    period_start = forms.DateField(label=_("抽查期间自"), widget=forms.DateInput(attrs={"type": "date"}))
-    period_end = forms.DateField(label=_("抽查期间至"), widget=forms.DateInput(attrs={"type": "date"}))
+    period_start = forms.DateField(
+        label=_("抽查期间自"), widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+    )
+    period_end = forms.DateField(
+        label=_("抽查期间至"), widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+    )
     streets = forms.MultipleChoiceField(
         label=_("街道（不选为全部）"),
         choices=[(s, s) for s in STREETS],
