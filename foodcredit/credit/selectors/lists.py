@@ -160,13 +160,16 @@ def abnormal_escalations_due(*, as_of: date) -> list[tuple[ListEntry, rules.Esca
     return due
 
 
-def repair_applications(*, for_user: Reader) -> QuerySet[RepairApplication]:
-    """Repair applications of the operators in the reader's scope, newest first."""
-    return (
-        RepairApplication.objects.filter(operator__in=operator_selectors.operator_scope(for_user=for_user))
-        .select_related("operator", "penalty_entry", "list_entry")
-        .order_by("-submitted_on", "-pk")
-    )
+def repair_applications(*, for_user: Reader, overdue_on: date | None = None) -> QuerySet[RepairApplication]:
+    """Repair applications of the operators in the reader's scope, newest first; with `overdue_on`, only those past
+    their working-day deadline that day (the rule of `rules.repair_overdue`, as a query)."""
+    found = RepairApplication.objects.filter(operator__in=operator_selectors.operator_scope(for_user=for_user))
+    if overdue_on is not None:
+        found = found.filter(
+            Q(status=RepairApplication.Status.SUBMITTED, accept_by__lt=overdue_on)
+            | Q(status=RepairApplication.Status.ACCEPTED, decide_by__lt=overdue_on)
+        )
+    return found.select_related("operator", "penalty_entry", "list_entry").order_by("-submitted_on", "-pk")
 
 
 def repair_application_get(*, pk: int, for_user: Reader) -> RepairApplication:

@@ -41,3 +41,16 @@ def test_repair_queue_flags_overdue_and_acts(client, application):
         client.post(f"/office/repairs/{application.pk}/grant/")
     application.refresh_from_db()
     assert (application.status, application.decided_on) == (RepairApplication.Status.GRANTED, date(2026, 4, 2))
+
+
+def test_repair_queue_filters_the_workbench_counts_and_exports(client, application):
+    """The workbench's links (?status=open, ?overdue=1) open the list it counted; the export holds what is shown."""
+    with time_machine.travel("2026-04-02 10:00 +0800", tick=False):
+        client.force_login(f.UserFactory(role=User.Role.DISTRICT_REGULATOR))
+        assert "共 1 条" in client.get("/office/repairs/?status=open").content.decode()
+        assert "共 1 条" in client.get("/office/repairs/?overdue=1").content.decode()
+        assert "共 0 条" in client.get("/office/repairs/?status=granted").content.decode()
+        export = client.get("/office/repairs/?overdue=1&_export=csv").content.decode("utf-8-sig")
+        assert application.operator.uscc in export and "受理期限 2026-04-01" in export
+        client.post(f"/office/repairs/{application.pk}/accept/")
+        assert "共 0 条" in client.get("/office/repairs/?overdue=1").content.decode()
