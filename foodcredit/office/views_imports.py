@@ -7,27 +7,33 @@ import hashlib
 import io
 import uuid
 from pathlib import Path
+from typing import Any
 
+import django_filters
+import django_tables2 as tables
 import tablib
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
+from django.db.models import QuerySet
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.html import format_html
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _l
 from django.views.decorators.csrf import csrf_exempt, csrf_protect
 from django.views.decorators.http import require_POST
 
 from foodcredit.accounts import permissions, roles
 from foodcredit.collection import selectors, services, tasks
 from foodcredit.collection.formats import FORMATS
-from foodcredit.collection.models import RecordKind
+from foodcredit.collection.models import ImportJob, PendingRecord, RecordKind
 from foodcredit.core.errors import DomainError
 
 from .forms_imports import ImportUploadForm, PendingAttachForm, SourceRegisterForm
+from .tables import OfficeFilterSet, OfficeListView, OfficeTable
 from .uploads import MaxSizeUploadHandler
 
 ERROR_COLUMNS = ["file", "row", "column", "field", "value", "code", "reason"]
@@ -42,28 +48,87 @@ def _door_refused(request: HttpRequest, *, door: str, status: int) -> None:
     raise PermissionDenied
 
 
-def _page(request: HttpRequest, form: ImportUploadForm, *, status: int = 200) -> HttpResponse:
-    context = {
-        "jobs": selectors.job_list(for_user=request.user)[:50],
-        "form": form,
-        "formats": selectors.exchange_columns(),
-        "may_register": request.user.role == request.user.Role.DISTRICT_REGULATOR,  # type: ignore[union-attr]
-        "register_form": SourceRegisterForm(),
-        "sources": selectors.source_list(),
-    }
-    return render(request, "office/imports.html", context, status=status)
+class ImportJobTable(OfficeTable):
+    """Import jobs, newest first."""
+
+    id = tables.Column(verbose_name="#", linkify=("office:import_job", [tables.A("pk")]))
+    kind = tables.Column(verbose_name=_l("记录类型"))
+    source__name = tables.Column(verbose_name=_l("来源系统"))
+    file_name = tables.Column(verbose_name=_l("文件名"))
+    status = tables.Column(verbose_name=_l("状态"), attrs={"td": {"class": lambda record: f"status-{record.status}"}})
+    new_count = tables.Column(verbose_name=_l("新增"))
+    updated_count = tables.Column(verbose_name=_l("更新"))
+    unchanged_count = tables.Column(verbose_name=_l("未变"))
+    rejected_count = tables.Column(verbose_name=_l("拒绝"))
+    queued_count = tables.Column(verbose_name=_l("待关联"))
+    created_by__username = tables.Column(verbose_name=_l("发起人"), default="")
+    created_at = tables.DateTimeColumn(verbose_name=_l("时间"), format="Y-m-d H:i")
+
+    class Meta(OfficeTable.Meta):
+        order_by = ("-id",)
+
+
+class ImportJobFilter(OfficeFilterSet):
+    kind = django_filters.ChoiceFilter(label=_l("记录类型"), choices=RecordKind.choices, empty_label=_l("全部"))
+    status = django_filters.ChoiceFilter(label=_l("状态"), choices=ImportJob.Status.choices, empty_label=_l("全部"))
+    rejected = django_filters.ChoiceFilter(
+        label=_l("拒收行"), choices=[("1", _l("有拒收行"))], method="with_rejected", empty_label=_l("全部")
+    )
+
+    class Meta:
+        model = ImportJob
+        fields: list[str] = []
+
+    def with_rejected(self, queryset: QuerySet[ImportJob], name: str, value: str) -> QuerySet[ImportJob]:
+        return queryset.filter(rejected_count__gt=0) if value == "1" else queryset
+
+
+class ImportListView(OfficeListView):
+    """数据归集: the upload form (sources chosen from the registered ones), templates and columns, the registered
+    sources (registered here by district regulators), and the import jobs as an office list."""
+
+    table_class, filterset_class = ImportJobTable, ImportJobFilter
+    template_name = "office/imports.html"
+    title, export_name = _l("数据归集"), "import-jobs"
+    upload_form: ImportUploadForm | None = None
+
+    def dispatch(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        if request.user.is_authenticated and not roles.can_import(request.user):
+            _door_refused(request, door="import", status=403)
+        return super().dispatch(request, *args, **kwargs)
+
+    def allowed(self, user: Any) -> bool:
+        return roles.can_import(user)
+
+    def rows(self) -> QuerySet[ImportJob]:
+        return selectors.job_list(for_user=self.request.user)
+
+    def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
+        context = super().get_context_data(**kwargs)
+        user = self.request.user
+        context.update(
+            form=self.upload_form or _upload_form(self.request),
+            formats=selectors.exchange_columns(),
+            may_register=user.role == user.Role.DISTRICT_REGULATOR,
+            may_review=roles.can_review_queue(user),
+            register_form=SourceRegisterForm(),
+            sources=selectors.source_list(),
+        )
+        return context
+
+
+def _page(request: HttpRequest, form: ImportUploadForm, *, status: int) -> HttpResponse:
+    """The import page with a form that did not validate (its errors shown)."""
+    view = ImportListView()
+    view.setup(request)
+    view.upload_form = form
+    response = view.get(request)
+    response.status_code = status
+    return response
 
 
 def _upload_form(request: HttpRequest, *args: object) -> ImportUploadForm:
     return ImportUploadForm(*args, sources=selectors.source_choices(for_user=request.user))
-
-
-@login_required
-def import_list(request: HttpRequest) -> HttpResponse:
-    """Recent import jobs, the upload form (sources chosen from the registered ones), templates and columns."""
-    if not roles.can_import(request.user):  # type: ignore[arg-type]
-        _door_refused(request, door="import", status=403)
-    return _page(request, _upload_form(request))
 
 
 @csrf_exempt  # the cap handler must be installed before the body is read; CSRF is checked right after
@@ -202,13 +267,56 @@ def _inert(value: object) -> str:
     return "'" + text if text[:1] in ("=", "+", "-", "@", "\t", "\r") else text
 
 
-@login_required
-def review_queue(request: HttpRequest) -> HttpResponse:
-    """Records waiting for their operator, with the reason."""
-    if not roles.can_review_queue(request.user):  # type: ignore[arg-type]
-        _door_refused(request, door="review_queue", status=403)
-    items = selectors.pending_list(for_user=request.user)[:200]
-    return render(request, "office/review_queue.html", {"items": items, "form": PendingAttachForm()})
+class PendingTable(OfficeTable):
+    """Records waiting for their operator, with the reason and a form to attach one by a corrected USCC."""
+
+    id = tables.Column(verbose_name="#")
+    kind = tables.Column(verbose_name=_l("记录类型"))
+    source__name = tables.Column(verbose_name=_l("来源系统"))
+    record_key = tables.Column(verbose_name=_l("记录标识"))
+    uscc = tables.Column(verbose_name=_l("统一社会信用代码"), attrs={"td": {"class": "mono"}})
+    reason = tables.Column(verbose_name=_l("原因"), orderable=False)
+    job = tables.Column(verbose_name=_l("导入任务"), linkify=("office:import_job", [tables.A("job_id")]))
+    created_at = tables.DateTimeColumn(verbose_name=_l("时间"), format="Y-m-d H:i")
+    attach = tables.TemplateColumn(
+        verbose_name=_l("手工关联"), template_name="office/_review_attach.html", orderable=False,
+        exclude_from_export=True, empty_values=(),
+    )  # fmt: skip
+
+    class Meta(OfficeTable.Meta):
+        order_by = ("-id",)
+
+    def render_job(self, record: PendingRecord) -> str:
+        return f"#{record.job_id}"
+
+
+class PendingFilter(OfficeFilterSet):
+    kind = django_filters.ChoiceFilter(label=_l("记录类型"), choices=RecordKind.choices, empty_label=_l("全部"))
+    uscc = django_filters.CharFilter(label=_l("统一社会信用代码"), lookup_expr="startswith", max_length=18)
+
+    class Meta:
+        model = PendingRecord
+        fields: list[str] = []
+
+
+class ReviewQueueView(OfficeListView):
+    """待关联记录（复核队列）: records whose operator is not collected yet; they attach when it arrives or by hand."""
+
+    table_class, filterset_class = PendingTable, PendingFilter
+    template_name = "office/review_queue.html"
+    title, export_name = _l("待关联记录（复核队列）"), "review-queue"
+    intro = _l("这些记录的统一社会信用代码尚无对应经营主体。经营主体归集后会自动关联；也可以更正代码后手工关联。")
+
+    def dispatch(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        if request.user.is_authenticated and not roles.can_review_queue(request.user):
+            _door_refused(request, door="review_queue", status=403)
+        return super().dispatch(request, *args, **kwargs)
+
+    def allowed(self, user: Any) -> bool:
+        return roles.can_review_queue(user)
+
+    def rows(self) -> QuerySet[PendingRecord]:
+        return selectors.pending_list(for_user=self.request.user)
 
 
 @login_required

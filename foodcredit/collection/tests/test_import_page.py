@@ -110,3 +110,50 @@ def test_import_page_lists_the_columns_of_each_kind(district):
     page = _client(district).get(reverse("office:imports")).content.decode()
     for kind in RecordKind.values:
         assert all(c.header in page for c in FORMATS[kind].columns)
+
+
+def test_job_list_filters_rejected_jobs_and_exports_them(district, tmp_path, settings):
+    settings.VAR_DIR = tmp_path / "var"
+    client = _client(district)
+    good = _file(tmp_path, "good.csv")
+    bad = tmp_path / "bad.csv"
+    bad.write_bytes((HEADER + f"J2,{frames.uscc(1)},2025-13-01,日常检查,符合,,张三\n").encode("utf-8-sig"))
+    for path in (good, bad):
+        with path.open("rb") as fh:
+            client.post(reverse("office:import_upload"), {"kind": "inspections", "source": "执法系统", "file": fh})
+    rejected = ImportJob.objects.get(file_name="bad.csv")
+    page = client.get(reverse("office:imports"), {"rejected": "1"}).content.decode()
+    assert 'data-count="1"' in page and reverse("office:import_job", args=[rejected.pk]) in page
+    export = client.get(reverse("office:imports"), {"rejected": "1", "_export": "csv"}).content.decode("utf-8-sig")
+    assert len(list(csv.reader(io.StringIO(export)))) == 2 and "bad.csv" in export
+
+
+def test_station_sees_its_own_import_jobs_only(district, tmp_path, settings):
+    settings.VAR_DIR = tmp_path / "var"
+    with _file(tmp_path).open("rb") as fh:
+        _client(district).post(
+            reverse("office:import_upload"), {"kind": "inspections", "source": "执法系统", "file": fh}
+        )
+    job = ImportJob.objects.get(kind="inspections")
+    station = User.objects.create_user(username="st", password="x" * 12, role=R.STATION_REGULATOR)
+    client = _client(station)
+    assert 'data-count="0"' in client.get(reverse("office:imports")).content.decode()
+    assert client.get(reverse("office:import_job", args=[job.pk])).status_code == 404
+    assert client.get(f"/api/v1/imports/{job.pk}").status_code == 404
+
+
+def test_import_pages_refuse_a_business_user_with_an_audit_row(district):
+    business = User.objects.create_user(username="biz", password="x" * 12, role=R.BUSINESS)
+    client = _client(business)
+    assert client.get(reverse("office:imports")).status_code == 403
+    assert client.get(reverse("office:review_queue")).status_code == 403
+    refusals = AuditEvent.objects.filter(action="refused", actor=business)
+    assert sorted(refusals.values_list("object_type", flat=True)) == ["import", "review_queue"]
+
+
+def test_review_queue_lists_waiting_records_with_a_filter(district):
+    services.records_write(kind="inspections", frame=frames.inspections([frames.uscc(50)]), source_name="执法系统")
+    client = _client(district)
+    page = client.get(reverse("office:review_queue")).content.decode()
+    assert 'data-count="1"' in page and frames.uscc(50) in page
+    assert 'data-count="0"' in client.get(reverse("office:review_queue"), {"kind": "penalties"}).content.decode()
