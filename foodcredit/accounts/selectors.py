@@ -145,6 +145,37 @@ def user_sessions(*, user: User, for_user: User) -> list[LoginSession]:
     return [s for _key, s in sessions_of(user=user)]
 
 
+@dataclass(frozen=True)
+class LiveSession:
+    """A live login session with its user, for the security administrator's list."""
+
+    user_id: int
+    username: str
+    session: LoginSession
+
+
+def sessions_live(*, for_user: User) -> list[LiveSession]:
+    """Every unexpired login session with its user, newest first (the security administrator only)."""
+    if not roles.can_administer_security(for_user):
+        return []
+    now = timezone.now()
+    found: list[tuple[int, LoginSession]] = []
+    for row in Session.objects.filter(expire_date__gt=now):
+        data = row.get_decoded()
+        user_id = str(data.get("_auth_user_id", ""))
+        if not user_id.isdigit():
+            continue
+        started = data.get(LOGIN_STARTED)
+        started_at = datetime.fromtimestamp(float(started), tz=timezone.get_current_timezone()) if started else None
+        found.append(
+            (int(user_id), LoginSession(ref=session_ref(row.session_key), started_at=started_at,
+                                        expires_at=row.expire_date))
+        )  # fmt: skip
+    names = dict(User.objects.filter(pk__in={uid for uid, _s in found}).values_list("pk", "username"))
+    rows = [LiveSession(user_id=uid, username=names[uid], session=s) for uid, s in found if uid in names]
+    return sorted(rows, key=lambda r: r.session.expires_at, reverse=True)
+
+
 def audit_events(*, for_user: User) -> QuerySet[AuditEvent]:
     """The audit log, newest first — for the audit administrator alone (等保 三权分立); none for anyone else."""
     if not roles.can_read_audit(for_user):

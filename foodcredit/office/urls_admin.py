@@ -1,6 +1,7 @@
 """Administration pages (三权分立; office/views_admin.py). URL names `admin_*` are the ones the workbench links."""
 
 from django.urls import path
+from django.views.generic import RedirectView
 
 from . import views_admin
 
@@ -19,6 +20,16 @@ urlpatterns = [
     path("security/users/", views_admin.SecurityUserListView.as_view(), name="admin_roles"),
     path("security/users/<int:pk>/", views_admin.security_user, name="admin_security_user"),
     path("security/lockouts/", views_admin.lockouts, name="admin_lockouts"),
+    path("security/sessions/", views_admin.sessions, name="admin_sessions"),
+    # The workbench's links for second factors and password expiry open the roles list filtered accordingly.
+    path(
+        "security/two-factor/",
+        RedirectView.as_view(url="/office/security/users/?two_factor=no"),
+        name="admin_two_factor",
+    ),
+    path(
+        "security/passwords/", RedirectView.as_view(url="/office/security/users/?password=due"), name="admin_passwords"
+    ),
     # audit administrator
     path("audit/", views_admin.AuditListView.as_view(), name="admin_audit"),
 ]

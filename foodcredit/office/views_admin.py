@@ -8,24 +8,28 @@ from __future__ import annotations
 
 import json
 from collections.abc import Callable
+from datetime import timedelta
 from typing import Any
 
 import django_filters
 import django_tables2 as tables
 from django import forms
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.db.models import QuerySet
+from django.db.models import Exists, OuterRef, Q, QuerySet
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.template.defaultfilters import linebreaksbr
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.html import format_html
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
+from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from foodcredit.accounts import roles
 from foodcredit.accounts import selectors as account_selectors
@@ -337,8 +341,30 @@ class SecurityUserTable(UserTable):
         exclude = ("last_login",)
 
 
+class SecurityUserFilter(UserFilter):
+    two_factor = django_filters.ChoiceFilter(
+        label=_("身份验证器"), choices=[("yes", _("已绑定")), ("no", _("未绑定（工作人员）"))], empty_label=_("全部"),
+        method="filter_two_factor",
+    )  # fmt: skip
+    password = django_filters.ChoiceFilter(
+        label=_("密码"), choices=[("due", _("须修改或已过期"))], empty_label=_("全部"), method="filter_password"
+    )
+
+    def filter_two_factor(self, queryset: QuerySet[User], name: str, value: str) -> QuerySet[User]:
+        enrolled = Exists(TOTPDevice.objects.filter(user=OuterRef("pk"), confirmed=True))
+        if value == "yes":
+            return queryset.filter(enrolled)
+        return queryset.filter(~enrolled).exclude(role__in=[R.BUSINESS, R.ASSOCIATION])
+
+    def filter_password(self, queryset: QuerySet[User], name: str, value: str) -> QuerySet[User]:
+        limit = timezone.now() - timedelta(days=int(settings.PASSWORD_MAX_AGE_DAYS))
+        staff_expired = Q(password_changed_at__lt=limit) & ~Q(role__in=[R.BUSINESS, R.ASSOCIATION])
+        return queryset.filter(Q(password_must_change=True) | staff_expired)
+
+
 class SecurityUserListView(UserListView):
     table_class = SecurityUserTable
+    filterset_class = SecurityUserFilter
     template_name = "office/list.html"
     title = _("角色与范围")
     intro = _("授予角色与范围（部门及其街道），签发身份验证器绑定码，重置动态验证码，结束会话，要求修改密码。")
@@ -405,6 +431,15 @@ def security_user(request: HttpRequest, pk: int) -> HttpResponse:
         "lockouts": [x for x in account_selectors.lockouts_current(for_user=actor) if x.username == user.username],
     }
     return render(request, "office/admin_security_user.html", context, status=status)  # never_cache: no-store
+
+
+@never_cache
+@login_required
+def sessions(request: HttpRequest) -> HttpResponse:
+    """Every live login session (user, start, expiry), each ended from its user's page."""
+    actor = _actor(request, roles.can_administer_security)
+    rows = account_selectors.sessions_live(for_user=actor)
+    return render(request, "office/admin_sessions.html", {"rows": rows, "title": _("会话")})
 
 
 @never_cache
@@ -511,3 +546,11 @@ class AuditListView(OfficeListView):
 
     def rows(self) -> QuerySet[AuditEvent]:
         return account_selectors.audit_events(for_user=self.request.user)
+
+    def create_export(self, export_format: str) -> HttpResponse:
+        """An export of the log is itself recorded (who took which rows away; 等保 audits the auditor too)."""
+        filters = {k: v for k, v in self.request.GET.items() if k != self.export_trigger_param and v}
+        account_services.audit_log_export_record(
+            actor=self.request.user, export_format=export_format, filters=filters, rows=len(self.object_list)
+        )
+        return super().create_export(export_format)

@@ -20,6 +20,7 @@ from .logins import (
     two_factor_reset,
 )
 from .users import (
+    audit_log_export_record,
     department_save,
     lockout_reset,
     password_force_change,
@@ -35,6 +36,7 @@ __all__ = [
     "STATION_STREETS",
     "DemoLogin",
     "OperatorRegistration",
+    "audit_log_export_record",
     "business_link_decide",
     "business_link_request",
     "business_link_revoke",

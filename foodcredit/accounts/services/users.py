@@ -218,3 +218,16 @@ def lockout_reset(*, username: str, actor: User | None) -> int:
         changes={"username": [None, username[:150]], "failure_records": [cleared, 0]},
     )
     return cleared
+
+
+def audit_log_export_record(*, actor: User, export_format: str, filters: dict[str, str], rows: int) -> None:
+    """The audit administrator's export of the log, recorded with its filters and row count (reading changes nothing,
+    but who took which rows away is itself audited)."""
+    require(actor, roles.can_read_audit)
+    audit.record(
+        actor=actor,
+        action="audit_export",
+        object_type="audit_log",
+        object_id=export_format[:64],
+        changes={"filters": [None, filters], "rows": [None, rows]},
+    )
