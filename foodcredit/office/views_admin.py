@@ -416,7 +416,7 @@ def security_user(request: HttpRequest, pk: int) -> HttpResponse:
             elif action not in ("grant", "two_factor_reset"):
                 raise PermissionDenied
         except DomainError as exc:
-            messages.error(request, str(exc.message))
+            _form_error(request, grant_form if action == "grant" else reset_form, exc)
             status = 400
     if grant_form.errors or reset_form.errors:
         status = 400

@@ -47,6 +47,13 @@ def password_set(*, user: User, new_password: str, actor: User | None) -> None:
     audit.record(actor=actor, action="password_change", object_type="user", object_id=user.pk, changes=changes)
 
 
+def _not_own(*, user: User, actor: User | None) -> None:
+    """A security administrator does not reset or enrol its own second factor (that would make the second factor a
+    matter of its password alone): another security administrator, or the server's operator, does."""
+    if actor is not None and actor.pk == user.pk:
+        raise DomainError("accounts.own_account", _("不能为自己的账号重置动态验证码或签发绑定码。"))
+
+
 def totp_device_pending(*, user: User, device_id: int | None) -> TOTPDevice | None:
     """The authenticator this user is setting up after redeeming an enrolment code (its id is kept in the login
     session), or None."""
@@ -87,6 +94,7 @@ def enrolment_code_issue(*, user: User, actor: User | None) -> str:
     after TWO_FACTOR_ENROLMENT_CODE_HOURS. `actor` None: the server's operator at the command line (the first
     security administrator's own code)."""
     require(actor, roles.can_administer_security)
+    _not_own(user=user, actor=actor)
     if user.is_external:
         raise DomainError("accounts.enrolment_not_staff", _("企业和行业协会用户不使用动态验证码，无需绑定码。"))
     if not user.is_active:
@@ -162,6 +170,7 @@ def two_factor_reset(*, user: User, reason: str, actor: User | None) -> int:
     """A security administrator's reset of a lost authenticator: the user's devices go, the next login sets up a
     new one (with a new enrolment code). Audited with the reason; how many devices were removed."""
     require(actor, roles.can_administer_security)
+    _not_own(user=user, actor=actor)
     if not reason.strip():
         raise DomainError("accounts.reason_required", _("须说明理由。"))
     removed, _details = TOTPDevice.objects.filter(user=user).delete()

@@ -153,3 +153,15 @@ def test_a_disabled_account_is_audited_and_cannot_be_ones_own(people):
         str(people["district"].pk),
         {"is_active": [True, False]},
     )
+
+
+def test_a_security_administrator_does_not_enrol_or_reset_its_own_second_factor(people):
+    sec = people["sec"]
+    for call in (
+        lambda: account_services.enrolment_code_issue(user=sec, actor=sec),
+        lambda: account_services.two_factor_reset(user=sec, reason="手机遗失", actor=sec),
+    ):
+        with pytest.raises(DomainError) as exc:
+            call()
+        assert exc.value.code == "accounts.own_account"
+    assert account_services.enrolment_code_issue(user=sec, actor=None)  # the server's operator may
