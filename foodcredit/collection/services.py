@@ -414,6 +414,7 @@ def job_create(
             ImportJob.objects.filter(kind=kind, source=source, file_sha256=sha256, skip_bad_rows=skip_bad_rows)
             .filter(created_by=created_by)
             .filter(status__in=[ImportJob.Status.COMMITTED, ImportJob.Status.FAILED])
+            .exclude(error_code__startswith="scope.")
             .order_by("-id")
             .first()
         )
@@ -561,7 +562,9 @@ def job_run(
         good = good.filter(~pl.col("_row").is_in([e["row"] for e in refused]))
     errors = sorted(checked.errors + refused, key=lambda e: e.get("row") or 0)
     if errors and not job.skip_bad_rows:
-        code = "import.rows_rejected" if checked.errors or len({e["code"] for e in refused}) > 1 else refused[0]["code"]
+        # A job refused by the write rules keeps a scope.* code: it may run once the caller's scope allows it, so
+        # job_create does not hand it back as "imported before".
+        code = refused[0]["code"] if refused else "import.rows_rejected"
         _job_fail(job=job, code=code, errors=errors, total=total)
         return job
     _job_stage(job, "write", 60, progress)

@@ -422,3 +422,18 @@ def test_refused_api_import_leaves_no_job_for_a_role_that_imports_nothing(world)
     refusal = AuditEvent.objects.filter(action="refused").last()
     assert refusal is not None and refusal.actor == world["users"][R.BUSINESS]
     assert json.dumps(refusal.changes, ensure_ascii=False).count("scope.") >= 1
+
+
+def test_a_batch_refused_by_scope_runs_again_once_the_scope_allows_it(world):
+    """A refused job is not 'imported before': after the district gives the station the street, the same post runs."""
+    station = world["users"][R.STATION_REGULATOR]
+    client = Client()
+    client.force_login(station)
+    body = [_penalty(world["outside"], no="渝江北罚〔2026〕11号")]
+    refused = _post(client, "penalties", ENFORCEMENT, body)
+    assert refused.status_code == 400 and refused.json()["error_code"] == "scope.out_of_scope"
+    station.department.streets = [IN, OTHER_HELD, OUT]
+    station.department.save()
+    again = _post(client, "penalties", ENFORCEMENT, body)
+    assert again.status_code == 201 and again.json()["id"] != refused.json()["id"]
+    assert Penalty.objects.filter(decision_no="渝江北罚〔2026〕11号").exists()
