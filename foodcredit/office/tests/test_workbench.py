@@ -165,6 +165,10 @@ def test_district_charts_open_their_lists(client, district):
     assert link == "/office/operators/?street=%E8%A7%82%E9%9F%B3%E6%A1%A5%E8%A1%97%E9%81%93&risk_class=D&status=active"
     listing = client.get(link).content.decode()
     assert LIST_COUNT.search(listing).group(1) == "1" and district["d_gyq"].name in listing
+    client.force_login(_users(district)["station"])  # a station's charts: its streets only
+    page = client.get("/office/").content.decode()
+    chart = json.loads(re.search(r'<script id="wb-street" type="application/json">(.*?)</script>', page).group(1))
+    assert chart["years"] == ["五里店街道"] and [s["data"] for s in chart["series"]] == [[1], [1], [1], [1]]
 
 
 @time_machine.travel(NOW, tick=False)
