@@ -70,7 +70,7 @@ def form_page(request: HttpRequest, *, form: Any, title: Any, submit: Any, back:
         request,
         "office/credit_form.html",
         {"form": form, "title": title, "submit": submit, "back": back, **context},
-        status=400 if form.is_bound and form.errors else 200,
+        status=400 if form is not None and form.is_bound and form.errors else 200,
     )
 
 

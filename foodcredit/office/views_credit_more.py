@@ -168,10 +168,13 @@ class CommitmentListView(OfficeListView):
 @login_required
 def commitment(request: HttpRequest, pk: int) -> HttpResponse:
     """One commitment; the district regulator records today's verification (kept, or false: filed and disclosed)."""
-    user = regulator(request)
-    found = selectors.commitment_get(pk=pk, for_user=user)
-    form = CommitmentVerifyForm(request.POST or None)
-    if request.method == "POST":
+    user = request.user
+    if not isinstance(user, User) or user.role not in (*REGULATORS, User.Role.BUSINESS):
+        raise Http404
+    found = selectors.commitment_get(pk=pk, for_user=user)  # a business user reads its own, read-only
+    verifiable = found.verification == Commitment.Verification.PENDING and user.role != User.Role.BUSINESS
+    form = CommitmentVerifyForm(request.POST or None) if verifiable or request.method == "POST" else None
+    if request.method == "POST" and form is not None:
         decider(user)
         if form.is_valid():
             try:

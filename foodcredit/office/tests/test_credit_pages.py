@@ -273,3 +273,15 @@ def test_a_refused_proposal_says_which_condition_fails(client, world):
     assert response.status_code == 400
     assert "不是较重行政处罚" in response.content.decode()
     assert not ListEntry.objects.exists()
+
+
+def test_a_business_reads_its_own_commitment_and_cannot_verify_it(client, world):
+    own = services.commitment_record(operator=world["own"], kind="registration", made_on=date(2026, 3, 1),
+                                     text="本单位承诺信息真实", actor=world["business"])  # fmt: skip
+    client.force_login(world["business"])
+    page = client.get(f"/office/commitments/{own.pk}/")
+    assert page.status_code == 200 and "本单位承诺信息真实" in page.content.decode()
+    assert "记录核查结果" not in page.content.decode()
+    assert client.post(f"/office/commitments/{own.pk}/", {"verification": "kept"}).status_code == 403
+    own.refresh_from_db()
+    assert own.verification == Commitment.Verification.PENDING
