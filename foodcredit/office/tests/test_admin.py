@@ -340,3 +340,34 @@ def test_security_lists_filter_second_factors_passwords_and_show_live_sessions(c
     assert usernames(client.get(reverse("office:admin_passwords"), follow=True)) == {inspector.username}
     live = client.get(reverse("office:admin_sessions")).content.decode()
     assert "u-station_regulator" in live and "u-security_admin" in live and "共 2 条" in live
+
+
+def test_a_district_regulator_rejects_a_link_with_its_reason_and_a_department_changes_its_streets(client, world):
+    sysadmin, district = world[R.SYSTEM_ADMIN], world[R.DISTRICT_REGULATOR]
+    link = account_services.business_link_request(
+        user=world[R.BUSINESS], uscc=frames.uscc(2), legal_rep_name="张2",
+        registered=admin_forms.operator_registration(frames.uscc(2)), actor=sysadmin,
+    )  # fmt: skip
+    client.force_login(district)
+    decide = reverse("office:admin_business_link_decide", args=[link.pk])
+    client.post(decide, {"decision": "reject", "note": ""})  # no reason: refused, still pending
+    assert BusinessLink.objects.get().status == BusinessLink.Status.PENDING
+    client.post(decide, {"decision": "reject", "note": "授权委托书未盖章"})
+    row = AuditEvent.objects.get(action="business_link_reject", success=True)
+    assert (row.actor, row.changes) == (
+        district,
+        {"status": ["pending", "rejected"], "note": [None, "授权委托书未盖章"]},
+    )
+    assert world[R.BUSINESS].operator_usccs == [] and not AuditEvent.objects.filter(action="operator_link").exists()
+
+    client.force_login(sysadmin)
+    station = Department.objects.get(code="t-gyq")
+    client.post(reverse("office:admin_department", args=[station.pk]),
+                {"code": "t-gyq", "name": "观音桥所", "kind": "market_regulation", "streets": ["华新街街道", "观音桥街道"]})  # fmt: skip
+    row = AuditEvent.objects.get(action="update", object_type="department", object_id=str(station.pk))
+    assert (row.actor, row.changes) == (sysadmin, {"streets": [["观音桥街道"], ["观音桥街道", "华新街街道"]]})
+    assert User.objects.get(pk=world[R.STATION_REGULATOR].pk).streets == ["观音桥街道", "华新街街道"]
+    # A station regulator's department keeps at least one street.
+    emptied = client.post(reverse("office:admin_department", args=[station.pk]),
+                          {"code": "t-gyq", "name": "观音桥所", "kind": "market_regulation"})  # fmt: skip
+    assert emptied.status_code == 400 and Department.objects.get(pk=station.pk).streets
