@@ -9,7 +9,6 @@ records' order, never a random draw.
 
 from dataclasses import dataclass, field
 from datetime import date, timedelta
-from types import SimpleNamespace
 from typing import Any
 
 from foodcredit.accounts.models import User
@@ -57,7 +56,7 @@ def _reader(actor: Any) -> Any:
     without one (seed_demo runs as the system)."""
     if isinstance(actor, User) and actor.role == User.Role.DISTRICT_REGULATOR:
         return actor
-    return SimpleNamespace(role=User.Role.DISTRICT_REGULATOR, pk=None, is_authenticated=True, streets=[])
+    return User(username="seed-demo", role=User.Role.DISTRICT_REGULATOR)  # never saved: a scope, not an account
 
 
 def seed_credit_backoffice(*, as_of: date, actor: Any) -> CreditBackofficeSummary:
