@@ -3,7 +3,8 @@
 The public view shows what is disclosed today on the district portal (`rules.disclosure_windows`), masked per
 DOMAIN.md Part I §4. The internal view for a business user leaves out other parties' data (inspector names,
 complainant-side details). The timeline reads the ledger through its index (operator, -occurred_on, -id) with
-keyset pagination, and fetches the records a page refers to with one query per kind.
+keyset pagination, and fetches the records a page refers to with one query per kind — through the models the record
+domains register (`credit.records`), never by naming them. Each entry's text is written by `credit_file_text`.
 """
 
 import base64
@@ -12,16 +13,13 @@ from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date
-from decimal import Decimal, InvalidOperation
 from typing import Any, Literal
 
-from django.apps import apps
 from django.conf import settings
 from django.contrib.auth.models import AnonymousUser
-from django.db import models
 from django.db.models import Count, Q, QuerySet
 from django.db.models.functions import ExtractYear
-from django.utils.translation import gettext, gettext_noop
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from foodcredit.accounts.models import User
@@ -32,11 +30,10 @@ from foodcredit.operators.models import Operator
 from .. import policy as credit_policy
 from .. import rules
 from ..models import LedgerEntry
+from ..records import record_model
+from .credit_file_text import Audience, choice_label, entry_text
 
 View = Literal["internal", "public"]
-# Who reads decides what is shown: staff see everything; the operator's own users ("party") see their file without
-# other parties' data; the public sees the disclosed, masked entries.
-Audience = Literal["staff", "party", "public"]
 Reader = User | AnonymousUser | None
 
 K = LedgerEntry.Kind
@@ -44,40 +41,6 @@ PORTAL = "district_portal"
 # Public pages drop a few rows the SQL pre-filter lets through (warnings only, short-period fines, revoked
 # decisions); fetching this many extra rows per round trip keeps a page to one query in the usual case.
 PUBLIC_FETCH_SLACK = 10
-
-# The ledger refers to records by (kind, ref_id). Resolving the model by app label keeps credit below the record
-# domains (STYLE.md layers: no upward import), like LedgerEntry.source's "core.Source".
-RECORD_MODELS: dict[str, str] = {
-    K.LICENCE: "licences.Licence",
-    K.INSPECTION: "inspections.Inspection",
-    K.SAMPLING_TEST: "sampling.SamplingTest",
-    K.PENALTY: "penalties.Penalty",
-    K.COMPLAINT: "complaints.Complaint",
-}
-
-# Choice labels in the record models are plain Chinese strings; they are translated when displayed. Marking them
-# here keeps them in locale/*/django.po when makemessages runs.
-DISPLAYED_LABELS = (
-    gettext_noop("登记信息"), gettext_noop("许可"), gettext_noop("监督检查"), gettext_noop("监督抽检"),
-    gettext_noop("行政处罚"), gettext_noop("投诉举报"), gettext_noop("名录名单"), gettext_noop("信用承诺"),
-    gettext_noop("信用修复"), gettext_noop("行业自律措施"), gettext_noop("信用风险分类"),
-    gettext_noop("生产"), gettext_noop("流通"), gettext_noop("餐饮"),
-    gettext_noop("存续"), gettext_noop("注销"), gettext_noop("吊销"), gettext_noop("有效"), gettext_noop("过期"),
-    gettext_noop("食品经营许可证"), gettext_noop("食品生产许可证"),
-    gettext_noop("日常检查"), gettext_noop("专项检查"), gettext_noop("双随机抽查"), gettext_noop("飞行检查"),
-    gettext_noop("投诉核查"), gettext_noop("符合"), gettext_noop("基本符合"), gettext_noop("不符合"),
-    gettext_noop("合格"), gettext_noop("不合格"), gettext_noop("微生物"), gettext_noop("农药残留"),
-    gettext_noop("兽药残留"), gettext_noop("食品添加剂"), gettext_noop("重金属"), gettext_noop("真菌毒素"),
-    gettext_noop("质量指标"), gettext_noop("其他污染物"), gettext_noop("其他"),
-    gettext_noop("警告"), gettext_noop("通报批评"), gettext_noop("罚款"), gettext_noop("没收违法所得"),
-    gettext_noop("没收非法财物"), gettext_noop("责令停产停业"), gettext_noop("限制开展生产经营活动"),
-    gettext_noop("限制从业"), gettext_noop("降低资质等级"), gettext_noop("吊销许可证件"), gettext_noop("吊销营业执照"),
-    gettext_noop("普通程序"), gettext_noop("简易程序"), gettext_noop("一般"), gettext_noop("从轻"),
-    gettext_noop("减轻"), gettext_noop("从重"),
-    gettext_noop("来信"), gettext_noop("来访"), gettext_noop("网络"), gettext_noop("投诉"), gettext_noop("举报"),
-    gettext_noop("属实"), gettext_noop("部分属实"), gettext_noop("不属实"), gettext_noop("待核查"),
-    gettext_noop("区信用门户"), gettext_noop("国家企业信用信息公示系统"), gettext_noop("信用中国"),
-)  # fmt: skip
 
 
 @dataclass(frozen=True)
@@ -337,23 +300,6 @@ def credit_file_sources(*, operator: Operator) -> list[str]:
 # --- the operator header ------------------------------------------------------------------------------------------
 
 
-def _model(label: str) -> type[models.Model] | None:
-    try:
-        return apps.get_model(label)
-    except LookupError:
-        return None
-
-
-def _label(model: type[models.Model] | None, field: str, value: Any) -> str:
-    """The translated choice label of `value` in `model.field` (the value itself if unknown)."""
-    if value in (None, ""):
-        return ""
-    label: Any = value
-    if model is not None:
-        label = dict(model._meta.get_field(field).flatchoices).get(value, value)  # type: ignore[union-attr]
-    return gettext(str(label))
-
-
 def credit_file_operator(*, operator: Operator, view: View) -> OperatorCard:
     """The operator header, masked for the public view (DOMAIN.md Part I §4).
 
@@ -366,17 +312,18 @@ def credit_file_operator(*, operator: Operator, view: View) -> OperatorCard:
         address = masking.mask_address(address)
     elif public:
         legal_rep = masking.mask_person_name(legal_rep)
-    licence_model = _model(RECORD_MODELS[K.LICENCE])
+    registered = record_model(K.LICENCE)
+    licence_model = registered.model if registered else None
     found: list[Any] = (
         list(licence_model._default_manager.filter(operator=operator).order_by("-issued_on")) if licence_model else []
     )
     licences = [
         LicenceCard(
             number=licence.number,
-            kind_label=_label(licence_model, "kind", licence.kind),
+            kind_label=choice_label(licence_model, "kind", licence.kind),
             issued_on=licence.issued_on,
             valid_until=licence.valid_until,
-            status_label=_label(licence_model, "status", licence.status),
+            status_label=choice_label(licence_model, "status", licence.status),
         )
         for licence in found
     ]
@@ -388,10 +335,10 @@ def credit_file_operator(*, operator: Operator, view: View) -> OperatorCard:
         address=address,
         street=operator.street,
         sector=operator.sector,
-        sector_label=_label(Operator, "sector", operator.sector),
+        sector_label=choice_label(Operator, "sector", operator.sector),
         business_type=operator.business_type,
         status=operator.status,
-        status_label=_label(Operator, "status", operator.status),
+        status_label=choice_label(Operator, "status", operator.status),
         registered_on=operator.registered_on,
         new_business_form=operator.new_business_form,
         licences=licences,
@@ -402,189 +349,22 @@ def credit_file_operator(*, operator: Operator, view: View) -> OperatorCard:
 
 
 def _records(page: list[LedgerEntry], *, audience: Audience) -> dict[tuple[str, int], Any]:
-    """The records a page refers to, one query per kind; inspector names only for staff."""
+    """The records a page refers to, one query per kind (the record domains' registered models); relations only
+    staff read (inspectors) only for staff."""
     ids: dict[str, set[int]] = defaultdict(set)
     for entry in page:
-        if entry.kind in RECORD_MODELS:
+        if record_model(entry.kind) is not None:
             ids[entry.kind].add(entry.ref_id)
     found: dict[tuple[str, int], Any] = {}
     for kind, ref_ids in ids.items():
-        model = _model(RECORD_MODELS[kind])
-        if model is None:
+        registered = record_model(kind)
+        if registered is None:
             continue
-        records = model._default_manager.filter(pk__in=ref_ids)
-        if kind == K.INSPECTION and audience == "staff":
-            records = records.prefetch_related("inspectors")
+        records = registered.model._default_manager.filter(pk__in=ref_ids)
+        if audience == "staff" and registered.staff_prefetch:
+            records = records.prefetch_related(*registered.staff_prefetch)
         found.update({(kind, record.pk): record for record in records})
     return found
-
-
-def _value(record: Any, facts: dict[str, Any], field: str) -> Any:
-    """A record's field, or the fact of the same name (the bulk writers copy fields into facts) without a record."""
-    if record is not None:
-        return getattr(record, field)
-    return facts.get(field)
-
-
-def _free_text(value: str, audience: Audience) -> str:
-    # Findings and failed items may name people or carry numbers; only staff read them unscrubbed.
-    return value if audience == "staff" else masking.mask_free_text(value)
-
-
-def _amount(value: Any) -> str:
-    try:
-        return f"{Decimal(str(value)):.2f}"
-    except (InvalidOperation, ValueError):
-        return str(value)
-
-
-def _describe_inspection(facts: dict[str, Any], record: Any, audience: Audience) -> tuple[str, str]:
-    model = _model(RECORD_MODELS[K.INSPECTION])
-    summary = gettext("监督检查：%(result)s（%(kind)s）") % {
-        "result": _label(model, "result", _value(record, facts, "result")),
-        "kind": _label(model, "kind", _value(record, facts, "kind")),
-    }
-    details = []
-    findings = _value(record, facts, "findings") or ""
-    if findings:
-        details.append(gettext("发现问题：%(text)s") % {"text": _free_text(findings, audience)})
-    if audience == "staff" and record is not None:
-        names = "、".join(inspector.name for inspector in record.inspectors.all()) or record.inspectors_text
-        if names:
-            details.append(gettext("检查人员：%(names)s") % {"names": names})
-    return summary, "；".join(details)
-
-
-def _describe_sampling(facts: dict[str, Any], record: Any, audience: Audience) -> tuple[str, str]:
-    model = _model(RECORD_MODELS[K.SAMPLING_TEST])
-    conclusion = _value(record, facts, "conclusion")
-    failure = _value(record, facts, "failure_kind")
-    values = {"conclusion": _label(model, "conclusion", conclusion), "failure": _label(model, "failure_kind", failure)}
-    if conclusion == "fail" and failure:
-        summary = gettext("监督抽检：%(conclusion)s — %(failure)s") % values
-    else:
-        summary = gettext("监督抽检：%(conclusion)s") % values
-    details = []
-    product = _value(record, facts, "product") or ""
-    if product:
-        details.append(gettext("样品：%(product)s") % {"product": _free_text(product, audience)})
-    failed_items = _value(record, facts, "failed_items") or ""
-    if failed_items:
-        details.append(gettext("不合格项目：%(items)s") % {"items": _free_text(failed_items, audience)})
-    return summary, "；".join(details)
-
-
-def _describe_penalty(facts: dict[str, Any], record: Any, audience: Audience) -> tuple[str, str]:
-    model = _model(RECORD_MODELS[K.PENALTY])
-    amount = _value(record, facts, "amount")
-    parts = []
-    for kind in _value(record, facts, "kinds") or []:
-        if kind == "罚款" and amount not in (None, ""):
-            parts.append(gettext("%(kind)s %(amount)s 元") % {"kind": gettext(kind), "amount": _amount(amount)})
-        else:
-            parts.append(gettext(str(kind)))
-    summary = gettext("行政处罚：%(penalty)s（%(procedure)s）") % {
-        "penalty": "、".join(parts),
-        "procedure": _label(model, "procedure", _value(record, facts, "procedure")),
-    }
-    details = []
-    if record is not None:
-        details.append(gettext("决定书文号：%(no)s") % {"no": record.decision_no})
-        if record.violation:
-            details.append(gettext("违法行为：%(text)s") % {"text": _free_text(record.violation, audience)})
-    return summary, "；".join(details)
-
-
-def _describe_complaint(facts: dict[str, Any], record: Any, audience: Audience) -> tuple[str, str]:
-    model = _model(RECORD_MODELS[K.COMPLAINT])
-    category = _value(record, facts, "category") or gettext("未分类")
-    if audience != "staff":
-        # The operator sees that a complaint about a category was registered, nothing that could identify its source:
-        # the category is free text and may carry the complainant's name or number.
-        return gettext("投诉举报：%(category)s") % {"category": _free_text(category, audience)}, ""
-    summary = gettext("投诉举报：%(kind)s（%(category)s）") % {
-        "kind": _label(model, "kind", _value(record, facts, "kind")),
-        "category": category,
-    }
-    details = [gettext("渠道：%(channel)s") % {"channel": _label(model, "channel", _value(record, facts, "channel"))}]
-    verification = _value(record, facts, "verification")
-    if verification:
-        details.append(gettext("核查结果：%(result)s") % {"result": _label(model, "verification", verification)})
-    return summary, "；".join(details)
-
-
-def _describe_licence(facts: dict[str, Any], record: Any, audience: Audience) -> tuple[str, str]:
-    model = _model(RECORD_MODELS[K.LICENCE])
-    summary = gettext("许可：%(kind)s %(number)s") % {
-        "kind": _label(model, "kind", _value(record, facts, "kind")),
-        "number": _value(record, facts, "number") or "",
-    }
-    valid_until = _value(record, facts, "valid_until")
-    details = []
-    if valid_until:
-        details.append(gettext("有效期至 %(day)s") % {"day": valid_until})
-    status = _value(record, facts, "status")
-    if status:
-        details.append(gettext("状态：%(status)s") % {"status": _label(model, "status", status)})
-    return summary.strip(), "；".join(details)
-
-
-def _describe_list(facts: dict[str, Any]) -> tuple[str, str]:
-    list_model = _model("credit.ListEntry")
-    values = {
-        "list": _label(list_model, "list_kind", facts.get("list_kind")),
-        "cause": _label(list_model, "cause", facts.get("cause")),
-    }
-    if facts.get("status") == "removed":
-        summary = gettext("移出%(list)s（%(reason)s）") % {
-            **values,
-            "reason": _label(list_model, "removal_reason", facts.get("removal_reason")),
-        }
-    else:
-        summary = gettext("列入%(list)s：%(cause)s") % values
-    details = [gettext("决定书文号：%(no)s") % {"no": facts.get("decision_no") or ""}]
-    if facts.get("department"):
-        details.append(gettext("作出决定部门：%(dept)s") % {"dept": facts["department"]})
-    if facts.get("removed_on"):
-        details.append(gettext("移出日期：%(day)s") % {"day": facts["removed_on"]})
-    return summary, "；".join(details)
-
-
-def _describe_other(kind: str, facts: dict[str, Any], audience: Audience) -> tuple[str, str]:
-    label = gettext(K(kind).label) if kind in K.values else kind
-    if kind == K.REGISTRATION and facts.get("status"):
-        return gettext("%(kind)s：%(detail)s") % {
-            "kind": label,
-            "detail": _label(Operator, "status", facts["status"]),
-        }, ""
-    if kind == K.LIST_DECISION and facts.get("list_kind"):
-        return _describe_list(facts)
-    if kind == K.COMMITMENT and facts.get("kind"):
-        commitment_model = _model("credit.Commitment")
-        return gettext("信用承诺：%(kind)s（%(verification)s）") % {
-            "kind": _label(commitment_model, "kind", facts["kind"]),
-            "verification": _label(commitment_model, "verification", facts.get("verification")),
-        }, ""
-    if kind == K.CLASS_CHANGE and facts.get("risk_class"):
-        return gettext("信用风险分类：%(cls)s 类") % {"cls": facts["risk_class"]}, ""
-    if facts.get("summary"):
-        return gettext("%(kind)s：%(detail)s") % {"kind": label, "detail": _free_text(facts["summary"], audience)}, ""
-    return label, ""
-
-
-def _describe(entry: LedgerEntry, record: Any, audience: Audience) -> tuple[str, str]:
-    facts = entry.facts if isinstance(entry.facts, dict) else {}
-    if entry.kind == K.INSPECTION:
-        return _describe_inspection(facts, record, audience)
-    if entry.kind == K.SAMPLING_TEST:
-        return _describe_sampling(facts, record, audience)
-    if entry.kind == K.PENALTY:
-        return _describe_penalty(facts, record, audience)
-    if entry.kind == K.COMPLAINT:
-        return _describe_complaint(facts, record, audience)
-    if entry.kind == K.LICENCE:
-        return _describe_licence(facts, record, audience)
-    return _describe_other(entry.kind, facts, audience)
 
 
 def _windows(entry: LedgerEntry, *, as_of: date, policy: rules.DisclosurePolicy) -> list[WindowDisplay]:
@@ -607,7 +387,7 @@ def _display(
     records = _records(page, audience=audience)
     shown = []
     for entry in page:
-        summary, detail = _describe(entry, records.get((entry.kind, entry.ref_id)), audience)
+        summary, detail = entry_text(entry, records.get((entry.kind, entry.ref_id)), audience)
         shown.append(
             CreditFileEntry(
                 id=entry.pk,
