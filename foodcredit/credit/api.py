@@ -90,7 +90,7 @@ def credit_file_get(request: HttpRequest, uscc: str, filters: Query[CreditFileFi
     "/operators",
     response=list[OperatorListItemOut],
     operation_id="operator_search",
-    summary="经营主体查询 / Search operators in scope",
+    summary="经营主体查询",
 )
 def operator_search(request: HttpRequest, q: str = "") -> list[OperatorListItemOut]:
     """Operators in the caller's scope whose name contains `q` or whose USCC starts with it (at most 20)."""
@@ -103,7 +103,7 @@ def operator_search(request: HttpRequest, q: str = "") -> list[OperatorListItemO
     auth=None,
     response=PublicProfileOut,
     operation_id="public_operator_get",
-    summary="公示信息 / What is disclosed about an operator today",
+    summary="公示信息",
 )
 def public_operator_get(request: HttpRequest, uscc: str, cursor: str | None = None) -> PublicProfileOut:
     """Anonymous: the masked operator header, the listings in force that are disclosed, and the disclosed entries."""
@@ -128,7 +128,7 @@ def _decider(request: HttpRequest) -> User:
     """The district regulator who lists, removes and decides repairs (DOMAIN.md Part I §5); 403 for anyone else."""
     user = request.user
     if not isinstance(user, User) or user.role != User.Role.DISTRICT_REGULATOR:
-        raise HttpError(403, gettext("无权进行此操作。 / Not allowed."))
+        raise HttpError(403, gettext("无权进行此操作。"))
     return user
 
 
@@ -150,7 +150,7 @@ def _repair_out(application: RepairApplication) -> RepairOut:
     return RepairOut(**values)
 
 
-@router.get("/lists", response=list[ListEntryOut], operation_id="list_entry_list", summary="名录名单记录 / Listings")
+@router.get("/lists", response=list[ListEntryOut], operation_id="list_entry_list", summary="名录名单记录")
 def list_entry_list(request: HttpRequest, uscc: str | None = None) -> list[ListEntryOut]:
     """Listings of the operators in scope (at most 200), optionally of one operator."""
     operator = operator_selectors.operator_get(uscc=uscc, for_user=request.user) if uscc else None
@@ -173,7 +173,7 @@ def serious_list_propose(request: HttpRequest, payload: SeriousProposalIn) -> St
     operator = operator_selectors.operator_get(uscc=payload.uscc, for_user=actor)
     penalty = selectors.penalty_entry_by_decision_no(operator=operator, decision_no=payload.penalty_decision_no)
     if penalty is None:
-        raise DomainError("list.no_such_penalty", gettext("未找到该行政处罚。 / No such penalty."))
+        raise DomainError("list.no_such_penalty", gettext("未找到该行政处罚。"))
     entry = services.serious_list_propose(
         operator=operator, penalty_entry=penalty, actor=actor, penalty_decision_no=payload.penalty_decision_no,
         **payload.dict(exclude={"uscc", "penalty_decision_no"}),
@@ -220,7 +220,7 @@ def repair_submit(request: HttpRequest, payload: RepairIn) -> Status:
     repeated `Idempotency-Key` header answers 200 with the first application."""
     user = request.user
     if not isinstance(user, User) or user.role != User.Role.BUSINESS:
-        raise HttpError(403, gettext("只有企业用户可以申请信用修复。 / Only business users apply."))
+        raise HttpError(403, gettext("只有企业用户可以申请信用修复。"))
     operator = operator_selectors.operator_get(uscc=payload.uscc, for_user=user)
     penalty = list_entry = None
     if payload.target == RepairApplication.Target.PENALTY:
@@ -290,7 +290,7 @@ def commitment_record(request: HttpRequest, payload: CommitmentIn) -> Status:
     """A business user records a commitment for its own operator; it is shown publicly."""
     user = request.user
     if not isinstance(user, User) or user.role != User.Role.BUSINESS:
-        raise HttpError(403, gettext("只有企业用户可以作出承诺。 / Only business users make commitments."))
+        raise HttpError(403, gettext("只有企业用户可以作出承诺。"))
     operator = operator_selectors.operator_get(uscc=payload.uscc, for_user=user)
     commitment = services.commitment_record(
         operator=operator, kind=payload.kind, made_on=timezone.localdate(), text=payload.text, actor=user

@@ -196,35 +196,24 @@ def repair_overdue(application: RepairApplication, *, as_of: date) -> bool:
 
 # Why an application was refused, per rule (rules.penalty_repair_check / serious_removal_check / repair_check).
 REPAIR_RULE_MESSAGES = {
-    "no_such_penalty": _("未找到该行政处罚。 / No such penalty."),
+    "no_such_penalty": _("未找到该行政处罚。"),
     "penalty_never_repairable": _(
         "责令停产停业、限制开展生产经营活动、限制从业、降低资质等级、吊销许可证件、吊销营业执照的处罚信息不得提前停止公示（总局令第45号第十四条）。"
-        " / This penalty can never be repaired early (SAMR Order 45 Art. 14)."
     ),
-    "penalty_no_longer_disclosed": _("该处罚信息已停止公示。 / The penalty is no longer disclosed."),
-    "penalty_not_disclosed": _("该处罚信息不予公示，无需修复。 / The penalty is not disclosed."),
-    "penalty_short_period": _(
-        "通报批评或较低数额罚款的处罚信息公示期满3个月自动停止公示。 / Disclosed for 3 months only; it ends by itself."
-    ),
-    "min_disclosure_not_served": _(
-        "食品领域行政处罚信息公示满1年方可申请信用修复。 / Food-field penalties can be repaired after 1 year of disclosure."
-    ),
-    "on_a_list": _(
-        "当事人仍在经营异常名录或严重违法失信名单中。 / The party is still on the abnormal or serious list."
-    ),
-    "same_violation_repeated": _(
-        "当事人此后又因同一类违法行为受到行政处罚。 / The party was penalised again for the same violation."
-    ),
-    "not_listed": _("该主体不在相应名录名单中。 / The operator is not on that list."),
-    "serious_min_period_not_served": _(
-        "列入严重违法失信名单满1年且管理措施期限届满方可申请提前移出。 / Early removal needs 1 year listed and restrictions ended."
-    ),
-    "new_heavy_penalty": _("列入名单后又受到较重行政处罚。 / A heavier penalty was imposed after the listing."),
+    "penalty_no_longer_disclosed": _("该处罚信息已停止公示。"),
+    "penalty_not_disclosed": _("该处罚信息不予公示，无需修复。"),
+    "penalty_short_period": _("通报批评或较低数额罚款的处罚信息公示期满3个月自动停止公示。"),
+    "min_disclosure_not_served": _("食品领域行政处罚信息公示满1年方可申请信用修复。"),
+    "on_a_list": _("当事人仍在经营异常名录或严重违法失信名单中。"),
+    "same_violation_repeated": _("当事人此后又因同一类违法行为受到行政处罚。"),
+    "not_listed": _("该主体不在相应名录名单中。"),
+    "serious_min_period_not_served": _("列入严重违法失信名单满1年且管理措施期限届满方可申请提前移出。"),
+    "new_heavy_penalty": _("列入名单后又受到较重行政处罚。"),
 }
 
 
 def repair_refusal_message(rule: str) -> str:
-    """The bilingual message for a failing repair rule ("" when none)."""
+    """The message for a failing repair rule, in the request's language ("" when none)."""
     return str(REPAIR_RULE_MESSAGES.get(rule, rule)) if rule else ""
 
 

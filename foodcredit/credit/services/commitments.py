@@ -49,11 +49,11 @@ def commitment_verify(
     commitment = C.objects.select_for_update().select_related("operator").get(pk=commitment.pk)
     if commitment.verification != C.Verification.PENDING or verification == C.Verification.PENDING:
         raise DomainError(
-            "commitment.already_verified", _("该承诺已核查。 / The commitment was already verified."),
+            "commitment.already_verified", _("该承诺已核查。"),
             verification=commitment.verification,
         )  # fmt: skip
     if verified_on < commitment.made_on:
-        raise DomainError("commitment.before_made", _("核查日期早于承诺日期。 / Verified before it was made."))
+        raise DomainError("commitment.before_made", _("核查日期早于承诺日期。"))
     commitment.verification, commitment.verified_on, commitment.verification_note = verification, verified_on, note
     commitment.full_clean()
     commitment.save()
@@ -79,7 +79,7 @@ def person_ban_record(
 ) -> PersonBan:
     """Record a 行业禁入 for a responsible person; only the keyed hash of the ID number is stored (DOMAIN.md §7)."""
     if not id_number.strip():
-        raise DomainError("ban.id_number_required", _("请填写证件号码。 / The ID number is required."))
+        raise DomainError("ban.id_number_required", _("请填写证件号码。"))
     ban = PersonBan(
         id_hash=person_hmac(id_number), name=name, operator=operator, basis=basis,
         legal_basis="《中华人民共和国食品安全法》第一百三十五条", decision_no=decision_no, decided_on=decided_on,
@@ -127,7 +127,7 @@ def case_study_withdraw(*, case: CaseStudy, actor: Any) -> CaseStudy:
     """Withdraw a published case from public view."""
     case = CaseStudy.objects.select_for_update().get(pk=case.pk)
     if case.status != CaseStudy.Status.PUBLISHED:
-        raise DomainError("case.not_published", _("该案例未发布。 / The case is not published."))
+        raise DomainError("case.not_published", _("该案例未发布。"))
     case.status = CaseStudy.Status.WITHDRAWN
     case.save()
     audit.record(

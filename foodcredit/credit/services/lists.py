@@ -67,13 +67,11 @@ def abnormal_list_add(
 ) -> ListEntry:
     """List an operator on the 经营异常名录 for one of its four causes (DOMAIN.md II §3.1)."""
     if cause not in ABNORMAL_CAUSES:
-        raise DomainError(
-            "list.bad_cause", _("该事由不能列入经营异常名录。 / Not a cause for the abnormal list."), cause=cause
-        )
+        raise DomainError("list.bad_cause", _("该事由不能列入经营异常名录。"), cause=cause)
     if L.objects.filter(operator=operator, list_kind=L.ListKind.ABNORMAL, status=L.Status.LISTED).exists():
         raise ConflictError(
             "list.already_listed",
-            _("该主体已在经营异常名录中。 / The operator is already on the abnormal list."),
+            _("该主体已在经营异常名录中。"),
             uscc=operator.uscc,
         )
     entry = L(
@@ -111,7 +109,7 @@ def serious_list_propose(
     proof of no intent); a failing condition refuses the proposal with the conditions named.
     """
     if penalty_entry.kind != LedgerEntry.Kind.PENALTY or penalty_entry.operator_id != operator.pk:
-        raise DomainError("list.bad_penalty", _("所依据的行政处罚不属于该主体。 / The penalty is not this operator's."))
+        raise DomainError("list.bad_penalty", _("所依据的行政处罚不属于该主体。"))
     facts = penalty_entry.facts
     heavy = rules.is_heavy_penalty(facts)
     listable = bool(facts.get("listable_serious"))
@@ -122,7 +120,7 @@ def serious_list_propose(
     if failures:
         raise DomainError(
             "list.serious_conditions_not_met",
-            _("不符合列入严重违法失信名单的条件。 / The conditions for the serious list are not met."),
+            _("不符合列入严重违法失信名单的条件。"),
             failures=failures,
         )
     approval = settings.SERIOUS_LIST_UPPER_APPROVAL_REQUIRED
@@ -151,7 +149,7 @@ def _locked(entry: ListEntry) -> ListEntry:
 def _wrong_status(entry: ListEntry) -> DomainError:
     return DomainError(
         "list.wrong_status",
-        _("该名录名单记录当前状态不允许此操作。 / Not allowed in the listing's current status."),
+        _("该名录名单记录当前状态不允许此操作。"),
         status=entry.status,
     )
 
@@ -181,7 +179,7 @@ def serious_list_decide(*, entry: ListEntry, decision_no: str, decided_on: date,
     if entry.notice_served_on is None or decided_on < entry.notice_served_on:
         raise DomainError(
             "list.before_notice",
-            _("列入决定不得早于告知当事人之日。 / The decision cannot precede the notice to the party."),
+            _("列入决定不得早于告知当事人之日。"),
             notice_served_on=entry.notice_served_on,
         )
     entry.status, entry.decision_no, entry.decided_on = L.Status.LISTED, decision_no, decided_on
@@ -225,9 +223,9 @@ def list_remove(*, entry: ListEntry, reason: str, removed_on: date, actor: Any, 
         period=settings.SERIOUS_LIST_PERIOD,
     )  # fmt: skip
     if reason == L.RemovalReason.EXPIRED and (end is None or removed_on < end):
-        raise DomainError("list.not_expired", _("名单期限未满。 / The listing period has not ended."), ends_on=end)
+        raise DomainError("list.not_expired", _("名单期限未满。"), ends_on=end)
     if removed_on < entry.decided_on:
-        raise DomainError("list.removed_before_listing", _("移出日期早于列入日期。 / Removal precedes the listing."))
+        raise DomainError("list.removed_before_listing", _("移出日期早于列入日期。"))
     entry.status, entry.removed_on, entry.removal_reason, entry.removal_note = (
         L.Status.REMOVED,
         removed_on,
@@ -298,12 +296,12 @@ def abnormal_list_escalate(*, entry: ListEntry, as_of: date, department: str, ac
     if not rules.escalation_proposable(notice_on=entry.escalation_notice_on, as_of=as_of, dates=dates):
         raise DomainError(
             "list.escalation_not_due",
-            _("未满3年或公告未满60日，不能转入严重违法失信名单。 / Not yet 3 years listed with 60 days' notice."),
+            _("未满3年或公告未满60日，不能转入严重违法失信名单。"),
             propose_from=dates.propose_from,
             notice_on=entry.escalation_notice_on,
         )
     if L.objects.filter(escalated_from=entry).exclude(status=L.Status.DROPPED).exists():
-        raise ConflictError("list.already_escalated", _("已提出转入。 / Escalation already proposed."))
+        raise ConflictError("list.already_escalated", _("已提出转入。"))
     approval = settings.SERIOUS_LIST_UPPER_APPROVAL_REQUIRED
     proposal = L(
         operator=entry.operator, list_kind=L.ListKind.SERIOUS, cause=L.Cause.ABNORMAL_THREE_YEARS,
@@ -329,10 +327,10 @@ def penalty_revocation_file(*, penalty_entry: LedgerEntry, revoked_on: date, act
     if penalty_entry.kind != LedgerEntry.Kind.PENALTY or penalty_entry.superseded_by_id is not None:
         raise DomainError(
             "penalty.not_current",
-            _("只能对现行的行政处罚条目登记撤销。 / Only a current penalty entry can be revoked."),
+            _("只能对现行的行政处罚条目登记撤销。"),
         )
     if revoked_on < penalty_entry.occurred_on:
-        raise DomainError("penalty.revoked_before_decision", _("撤销日期早于处罚决定日期。 / Revoked before decided."))
+        raise DomainError("penalty.revoked_before_decision", _("撤销日期早于处罚决定日期。"))
     entry = entry_append(
         operator=penalty_entry.operator, kind=LedgerEntry.Kind.PENALTY, occurred_on=penalty_entry.occurred_on,
         ref_kind=penalty_entry.ref_kind, ref_id=penalty_entry.ref_id, source=penalty_entry.source,

@@ -110,9 +110,7 @@ def repair_submit(
     if not commitment.strip() or not evidence.strip():
         raise DomainError(
             "repair.materials_missing",
-            _(
-                "请提交守信承诺书和履行义务、纠正违法行为的证明。 / A commitment and evidence of correction are required."
-            ),
+            _("请提交守信承诺书和履行义务、纠正违法行为的证明。"),
         )
     check = repair_check(
         operator=operator, target=target, penalty_entry=penalty_entry, list_entry=list_entry, as_of=submitted_on
@@ -173,7 +171,7 @@ def _locked(application: RepairApplication) -> RepairApplication:
 def _wrong_status(application: RepairApplication) -> DomainError:
     return DomainError(
         "repair.wrong_status",
-        _("该申请当前状态不允许此操作。 / Not allowed in the application's current status."),
+        _("该申请当前状态不允许此操作。"),
         status=application.status,
     )
 
@@ -211,7 +209,7 @@ def repair_decide(
     if application.status != A.Status.ACCEPTED:
         raise _wrong_status(application)
     if not granted and not note.strip():
-        raise DomainError("repair.reason_required", _("不予修复应当说明理由。 / A denial must give its reasons."))
+        raise DomainError("repair.reason_required", _("不予修复应当说明理由。"))
     if granted:
         check = repair_check(
             operator=application.operator, target=application.target, penalty_entry=application.penalty_entry,
@@ -220,7 +218,7 @@ def repair_decide(
         if not check.eligible:
             raise DomainError(
                 "repair.no_longer_eligible",
-                _("决定时已不符合修复条件。 / The conditions no longer hold on the decision day."),
+                _("决定时已不符合修复条件。"),
                 rule=check.rule,
                 eligible_from=check.eligible_from,
             )
