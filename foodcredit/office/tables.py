@@ -21,9 +21,11 @@ import django_filters
 import django_tables2 as tables
 import django_tables2.utils as dt_utils
 from django import forms
+from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.db.models import QuerySet
 from django.http import HttpRequest, HttpResponse, QueryDict
+from django.shortcuts import redirect
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django_filters.views import FilterView
@@ -56,7 +58,10 @@ dt_utils.signature = _signature
 
 FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
 EXPORT_FORMATS = (TableExport.XLSX, TableExport.CSV)
-EXPORT_MAX_ROWS = 100_000  # a district has 10–30 thousand operators; a city-wide list is narrowed by its filters
+# An export is built within the request (about 1 ms a row of 8 columns through django-tables2); a larger list is
+# refused with a message asking for narrower filters instead of being cut short. A district has 10–30 thousand
+# operators; the audit log is exported by time range.
+EXPORT_MAX_ROWS = 50_000
 TABLE_TARGET = "list-table"  # id of the element an htmx filter change, sort or page swaps
 
 
@@ -78,8 +83,6 @@ class SafeTableExport(TableExport):
         for i, row in enumerate(table.as_values(exclude_columns=exclude_columns)):
             if i == 0:
                 dataset.headers = [str(h) for h in row]
-            elif i > EXPORT_MAX_ROWS:
-                break
             else:
                 dataset.append([neutralise(v) for v in row])
         return dataset
@@ -201,6 +204,22 @@ class OfficeListView(ExportMixin, SingleTableMixin, FilterView):
         view.setup(listing)
         rows = view.object_rows()
         return rows.count() if isinstance(rows, QuerySet) else len(rows)
+
+    def create_export(self, export_format: str) -> HttpResponse:
+        """The export of every filtered row, or back to the list with a message when there are too many."""
+        rows = self.object_list
+        count = rows.count() if isinstance(rows, QuerySet) else len(rows)
+        if count > EXPORT_MAX_ROWS:
+            messages.warning(
+                self.request,
+                _("筛选结果共 %(count)s 条，超过导出上限 %(limit)s 条，请缩小筛选范围后再导出。")
+                % {"count": count, "limit": EXPORT_MAX_ROWS},
+            )
+            query = self.request.GET.copy()
+            query.pop(self.export_trigger_param, None)
+            return redirect(f"{self.request.path}?{query.urlencode()}" if query else self.request.path)
+        response: HttpResponse = super().create_export(export_format)
+        return response
 
     def get_export_filename(self, export_format: str) -> str:
         return f"{self.export_name}-{timezone.localdate():%Y%m%d}.{export_format}"

@@ -228,6 +228,19 @@ def test_export_is_what_is_shown_with_formulas_neutralised(client, district):
 
 
 @time_machine.travel(NOW, tick=False)
+def test_an_export_too_large_is_refused_with_a_message_not_cut_short(client, district, monkeypatch):
+    monkeypatch.setattr("foodcredit.office.tables.EXPORT_MAX_ROWS", 3)
+    client.force_login(_users(district)["district"])
+    response = client.get("/office/operators/", {"_export": "xlsx", "street": "五里店街道"}, follow=True)
+    html = response.content.decode()
+    target = response.redirect_chain[0][0]
+    assert target.startswith("/office/operators/?street=") and "_export" not in target  # back to the list
+    assert "超过导出上限 3 条" in html and LIST_COUNT.search(html).group(1) == "4"
+    small = client.get("/office/operators/", {"_export": "csv", "street": "观音桥街道"})
+    assert small["Content-Type"].startswith("text/csv")  # 2 rows: exported
+
+
+@time_machine.travel(NOW, tick=False)
 def test_lists_stay_in_scope(client, district):
     users = _users(district)
     client.force_login(users["station"])
