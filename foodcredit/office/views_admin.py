@@ -37,6 +37,7 @@ from foodcredit.accounts import services as account_services
 from foodcredit.accounts.models import BusinessLink, Department, User
 from foodcredit.core.errors import DomainError
 from foodcredit.core.models import AuditEvent
+from foodcredit.operators.models import STREETS
 
 from . import views_admin_forms as admin_forms
 from .tables import OfficeFilterSet, OfficeListView, OfficeTable
@@ -63,6 +64,13 @@ def _role_label(value: str) -> str:
     return gettext(str(R(value).label)) if value in R.values else value
 
 
+def _streets_text(streets: list[str] | None) -> str:
+    """A department's streets as shown in a table: the whole district in two words, else the names."""
+    if streets and set(streets) >= set(STREETS):
+        return gettext("全区（%(n)s 个街镇）") % {"n": len(STREETS)}
+    return "、".join(streets or [])
+
+
 # ── users (system administrator; the security administrator has its own list of the same accounts) ───────────────
 
 
@@ -84,7 +92,7 @@ class UserTable(OfficeTable):
         return _role_label(value)
 
     def render_streets(self, value: list[str]) -> str:
-        return "、".join(value) if value else "—"
+        return _streets_text(value) or "—"
 
     def value_streets(self, value: list[str]) -> str:
         return "、".join(value or [])
@@ -96,11 +104,16 @@ class UserFilter(OfficeFilterSet):
     department = django_filters.ModelChoiceFilter(
         label=_("所属部门"), queryset=Department.objects.order_by("kind", "code"), empty_label=_("全部")
     )
-    is_active = django_filters.BooleanFilter(label=_("启用"))
+    is_active = django_filters.ChoiceFilter(
+        label=_("状态"), choices=[("1", _("启用")), ("0", _("停用"))], empty_label=_("全部"), method="filter_active"
+    )
 
     class Meta:
         model = User
         fields: list[str] = []
+
+    def filter_active(self, queryset: QuerySet[User], name: str, value: str) -> QuerySet[User]:
+        return queryset.filter(is_active=value == "1")
 
 
 class UserListView(OfficeListView):
@@ -197,7 +210,7 @@ class DepartmentTable(OfficeTable):
         return gettext(record.get_kind_display())
 
     def render_streets(self, value: list[str]) -> str:
-        return "、".join(value) if value else "—"
+        return _streets_text(value) or "—"
 
     def value_streets(self, value: list[str]) -> str:
         return "、".join(value or [])

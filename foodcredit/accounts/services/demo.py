@@ -1,5 +1,6 @@
 """The demo departments and one login per role (development settings only)."""
 
+import logging
 from dataclasses import dataclass
 
 from django.conf import settings
@@ -201,12 +202,18 @@ def demo_admin_workload_ensure(*, pending_link: OperatorRegistration | None) -> 
             )  # fmt: skip
         note = f"{pending_link.uscc} ({live.get_status_display()})"
     if not any(x.username == DEMO_LOCKED for x in selectors.lockouts_current(for_user=None)):
-        for _attempt in range(int(settings.AXES_FAILURE_LIMIT)):
-            request = HttpRequest()
-            request.method, request.path = "POST", "/office/login/"
-            request.META["REMOTE_ADDR"] = "127.0.0.1"
-            authenticate(request, username=DEMO_LOCKED, password="wrong-demo-password")
-            login_attempt_record(username=DEMO_LOCKED, address="127.0.0.1", outcome="failure")
+        axes_log = logging.getLogger("axes")  # its per-failure warnings would clutter `make run`'s login table
+        level = axes_log.level
+        axes_log.setLevel(logging.ERROR)
+        try:
+            for _attempt in range(int(settings.AXES_FAILURE_LIMIT)):
+                request = HttpRequest()
+                request.method, request.path = "POST", "/office/login/"
+                request.META["REMOTE_ADDR"] = "127.0.0.1"
+                authenticate(request, username=DEMO_LOCKED, password="wrong-demo-password")
+                login_attempt_record(username=DEMO_LOCKED, address="127.0.0.1", outcome="failure")
+        finally:
+            axes_log.setLevel(level)
     return [
         DemoLogin(username=DEMO_PENDING_BUSINESS, role=R.BUSINESS, role_label=str(R.BUSINESS.label), department="",
                   note=note),
