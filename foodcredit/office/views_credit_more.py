@@ -244,7 +244,7 @@ class CaseTable(OfficeTable):
         if record.status != CaseStudy.Status.PUBLISHED:
             return ""
         return format_html(
-            '<form method="post" action="{}" class="inline-form"><input type="hidden" name="csrfmiddlewaretoken" '
+            '<form method="post" hx-boost="false" action="{}" class="inline-form"><input type="hidden" name="csrfmiddlewaretoken" '
             'value="{}"><button type="submit" class="button button-small">{}</button></form>',
             reverse("office:case_withdraw", args=[record.pk]), self.csrf_token, gettext("撤回"),
         )  # fmt: skip
