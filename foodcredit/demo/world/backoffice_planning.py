@@ -28,6 +28,7 @@ DEPARTMENT_CODE = "jb-samr"
 UNVERIFIED = 3  # the last inspectors of the directory stay unverified: the verification queue has work
 UNAVAILABLE = 2  # the two before them are verified but away (leave, training)
 CONFLICTS = 4
+RESULTS_PER_PLAN = 40
 SECTOR_PATTERN = (
     ["catering", "circulation", "production"],
     ["catering", "circulation"],
@@ -147,7 +148,8 @@ def _plans(*, actor: Any, as_of: date, summary: PlanningBackofficeSummary) -> No
         seed=_seed("published"), **common,
     )  # fmt: skip
     tasks = list(Task.objects.filter(plan=published).order_by("seq"))
-    _results(tasks=tasks[: len(tasks) * 2 // 5], actor=actor, as_of=as_of, publish_every=2)
+    # Results on two fifths of its tasks, at most RESULTS_PER_PLAN (each is an import job of one inspection).
+    _results(tasks=tasks[: min(RESULTS_PER_PLAN, len(tasks) * 2 // 5)], actor=actor, as_of=as_of, publish_every=2)
     drawn = planning_services.plan_commit(
         name=f"{as_of.year}年度大石坝片区餐饮专项抽查", period_start=as_of, period_end=as_of + timedelta(days=60),
         ratios={"A": 0.02, "B": 0.05, "C": 0.2, "D": 0.5}, seed=_seed("drawn"),
