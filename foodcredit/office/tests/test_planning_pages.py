@@ -5,6 +5,7 @@ with the same action as the API's; every page answers 404 outside the caller's s
 from datetime import date, timedelta
 
 import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils import timezone
 
 from foodcredit.accounts.models import User
@@ -247,3 +248,31 @@ def test_lists_filter_and_export(client, world):
     inspectors = client.get("/office/planning/inspectors/?verified=true").content.decode()
     assert 'data-count="4"' in inspectors
     assert client.get("/office/planning/plans/").status_code == 200
+
+
+def test_an_oversized_attachment_is_refused_while_the_request_streams(client, world, settings, monkeypatch):
+    """The result page's upload is counted as it arrives: past PLANNING_ATTACHMENT_MAX_BYTES nothing more is kept
+    (Django's file handlers never see the rest), the page says why, and neither result nor attachment is stored."""
+    from django.core.files.uploadhandler import MemoryFileUploadHandler, TemporaryFileUploadHandler
+
+    settings.PLANNING_ATTACHMENT_MAX_BYTES = 64 * 1024
+    stored = []
+    for handler in (MemoryFileUploadHandler, TemporaryFileUploadHandler):
+        original = handler.receive_data_chunk
+
+        def counting(self, raw_data, start, original=original):
+            stored.append(len(raw_data))
+            return original(self, raw_data, start)
+
+        monkeypatch.setattr(handler, "receive_data_chunk", counting)
+    task = unassigned_task(world, 7)
+    services.task_assign(task=task, inspector_ids=[i.pk for i in world["inspectors"][:2]], actor=None)
+    client.force_login(UserFactory(role=User.Role.INSPECTOR, inspector_cert_no=world["inspectors"][0].cert_no))
+    big = SimpleUploadedFile("现场.jpg", b"\xff\xd8\xff\xe0" + b"\0" * (2 * 1024 * 1024), content_type="image/jpeg")
+    response = client.post(
+        f"/office/planning/tasks/{task.pk}/",
+        {"action": "result", "result": "conform", "inspected_on": str(timezone.localdate()), "attachment": big},
+    )
+    assert response.status_code == 400 and "附件不能超过" in response.content.decode()
+    assert sum(stored) <= settings.PLANNING_ATTACHMENT_MAX_BYTES
+    assert Task.objects.get(pk=task.pk).status == Task.Status.ASSIGNED and not task.attachments.exists()
