@@ -105,7 +105,10 @@ class UserFilter(OfficeFilterSet):
         label=_("所属部门"), queryset=Department.objects.order_by("kind", "code"), empty_label=_("全部")
     )
     is_active = django_filters.ChoiceFilter(
-        label=_("状态"), choices=[("1", _("启用")), ("0", _("停用"))], empty_label=_("全部"), method="filter_active"
+        label=_("状态"),
+        choices=[("true", _("启用")), ("false", _("停用"))],
+        empty_label=_("全部"),
+        method="filter_active",
     )
 
     class Meta:
@@ -113,7 +116,7 @@ class UserFilter(OfficeFilterSet):
         fields: list[str] = []
 
     def filter_active(self, queryset: QuerySet[User], name: str, value: str) -> QuerySet[User]:
-        return queryset.filter(is_active=value == "1")
+        return queryset.filter(is_active=value == "true")
 
 
 class UserListView(OfficeListView):

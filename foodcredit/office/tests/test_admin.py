@@ -371,3 +371,12 @@ def test_a_district_regulator_rejects_a_link_with_its_reason_and_a_department_ch
     emptied = client.post(reverse("office:admin_department", args=[station.pk]),
                           {"code": "t-gyq", "name": "观音桥所", "kind": "market_regulation"})  # fmt: skip
     assert emptied.status_code == 400 and Department.objects.get(pk=station.pk).streets
+
+
+def test_the_workbench_links_open_the_lists_they_count(client, world):
+    """The workbench's filter values (office/workbench.py) are the lists' own: active users, pending links, today."""
+    client.force_login(world[R.SYSTEM_ADMIN])
+    world[R.INSPECTOR].is_active = False
+    world[R.INSPECTOR].save()
+    active = client.get(reverse("office:admin_users"), {"is_active": "true"}).content.decode()
+    assert f"共 {len(world) - 1} 条" in active and "u-inspector" not in active
