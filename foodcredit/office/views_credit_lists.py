@@ -7,6 +7,7 @@ Each form calls the service the API calls, with the same values (credit/api.py).
 
 from __future__ import annotations
 
+from datetime import date
 from typing import Any
 
 import django_filters
@@ -26,6 +27,7 @@ from django.views.decorators.http import require_POST
 
 from foodcredit.accounts.models import User
 from foodcredit.core.errors import DomainError
+from foodcredit.core.workdays import add_workdays
 from foodcredit.credit import rules as credit_rules
 from foodcredit.credit import selectors, services
 from foodcredit.credit.models import LedgerEntry, ListEntry
@@ -201,16 +203,41 @@ def list_entry(request: HttpRequest, pk: int) -> HttpResponse:
     return _entry_page(request, entry, forms)
 
 
-def _entry_page(request: HttpRequest, entry: ListEntry, forms: dict[str, Any], status: int = 200) -> HttpResponse:
-    ends_on = None
-    if entry.decided_on:
-        ends_on = credit_rules.list_period_end(
-            list_kind=entry.list_kind, listed_on=entry.decided_on, restriction_until=entry.restriction_until,
-            period=settings.SERIOUS_LIST_PERIOD,
+def _procedure_dates(entry: ListEntry) -> list[tuple[str, str]]:
+    """The procedure's dates that follow from the decision (DOMAIN.md II §1.3-1.5, §3.4), as (label, day) rows."""
+    if entry.decided_on is None:
+        return []
+
+    def day(d: date, estimated: bool = False) -> str:
+        return f"{d:%Y-%m-%d}" + (gettext("（估算）") if estimated else "")
+
+    publish = add_workdays(entry.decided_on, settings.LIST_PUBLISH_WITHIN_WORKDAYS)
+    rows = [(gettext("公示期限（国家企业信用信息公示系统）"), day(publish.due, publish.estimated))]
+    ends_on = credit_rules.list_period_end(
+        list_kind=entry.list_kind, listed_on=entry.decided_on, restriction_until=entry.restriction_until,
+        period=settings.SERIOUS_LIST_PERIOD,
+    )  # fmt: skip
+    if entry.list_kind == L.ListKind.SERIOUS:
+        if ends_on:
+            rows.append((gettext("期满移出日期"), day(ends_on)))
+        early = max(entry.decided_on + settings.SERIOUS_LIST_EARLY_REMOVAL_AFTER, entry.restriction_until or date.min)
+        rows.append((gettext("可申请提前移出（信用修复）"), day(early)))
+    else:
+        dates = credit_rules.escalation_dates(
+            listed_on=entry.decided_on, after=settings.ABNORMAL_ESCALATION_AFTER,
+            notice_before=settings.ABNORMAL_ESCALATION_NOTICE_BEFORE,
+            within=settings.ABNORMAL_ESCALATION_WITHIN_WORKDAYS,
         )  # fmt: skip
-    return render(
-        request, "office/lists_entry.html", {"entry": entry, "forms": forms, "ends_on": ends_on}, status=status
-    )
+        rows += [
+            (gettext("届满3年前公告"), day(dates.notice_from)),
+            (gettext("未履行义务的，转入严重违法失信名单"), day(dates.propose_from)),
+        ]
+    return rows
+
+
+def _entry_page(request: HttpRequest, entry: ListEntry, forms: dict[str, Any], status: int = 200) -> HttpResponse:
+    context = {"entry": entry, "forms": forms, "dates": _procedure_dates(entry)}
+    return render(request, "office/lists_entry.html", context, status=status)
 
 
 ACTIONS = {"approve": ApprovalForm, "decide": DecisionForm, "drop": DropForm, "remove": RemovalForm}

@@ -86,6 +86,10 @@ def test_an_imported_penalty_reaches_the_public_serious_list(client, tmp_path):
             "decide-decision_no": "渝江北市监列严〔2025〕1号", "decide-decided_on": "2025-03-20",
         })  # fmt: skip
         assert decided.status_code == 302
+        page = client.get(f"/office/lists/{entry.pk}/").content.decode()
+        # The procedure's dates: disclosed on GSXT within 20 working days, early removal after a year, out after 3.
+        assert "公示期限" in page and "2025-04-18" in page
+        assert "2026-03-20" in page and "2028-03-20" in page and "行政复议" in page
     entry.refresh_from_db()
     assert (entry.status, entry.decided_on) == (ListEntry.Status.LISTED, date(2025, 3, 20))
     for action, object_type in [("map", "violation_mapping"), ("classify", "penalty"), ("propose", "list_entry"),
