@@ -13,7 +13,7 @@ which some programs skip before reading a formula) is neutralised with a leading
 from __future__ import annotations
 
 import copy
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from typing import Any, ClassVar
 from urllib.parse import urlencode
 
@@ -27,6 +27,7 @@ from django.db.models import QuerySet
 from django.http import HttpRequest, HttpResponse, QueryDict
 from django.shortcuts import redirect
 from django.utils import timezone
+from django.utils.encoding import force_str
 from django.utils.translation import gettext_lazy as _
 from django_filters.views import FilterView
 from django_tables2.export import ExportMixin, TableExport
@@ -97,6 +98,18 @@ class SafeTableExport(TableExport):
 class OfficeTable(tables.Table):
     """Base of every back-office table: the office's table template (count, sort links, pages, export links; no
     inline style), 50 rows a page."""
+
+    def as_values(self, exclude_columns: Iterable[str] | None = None) -> Iterator[list[Any]]:
+        """django-tables2's `as_values` (header row, then each row's `value_*` or plain values) with the exported
+        columns looked up once instead of by name for every cell (a linear search: an eighth of an export's time)."""
+        excluded = set(exclude_columns or ())
+        columns = [c for c in self.columns.iterall() if not (c.column.exclude_from_export or c.name in excluded)]
+        yield [force_str(c.header, strings_only=True) for c in columns]
+        for row in self.rows:
+            yield [
+                force_str(row._get_and_render_with(c, render_func=row._call_value, default=None), strings_only=True)
+                for c in columns
+            ]
 
     class Meta:
         template_name = "office/_table.html"
