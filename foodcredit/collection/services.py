@@ -81,7 +81,7 @@ def source_get_or_register(*, name: str, actor: Any) -> tuple[Source, bool]:
     operator's command line and the application's own writers; people choose a registered source)."""
     name = name.strip()
     if not name:
-        raise DomainError("import.source_required", _("请指定来源系统 / a source system name is required"))
+        raise DomainError("import.source_required", _("请指定来源系统"))
     source = Source.objects.filter(name=name).first()
     if source is not None:
         return source, False
@@ -121,11 +121,11 @@ def source_register(*, name: str, kinds: list[str], department_code: str = "", a
     name = name.strip()
     unknown = sorted(set(kinds) - set(RecordKind.values))
     if not name:
-        raise DomainError("import.source_required", _("请指定来源系统 / a source system name is required"))
+        raise DomainError("import.source_required", _("请指定来源系统"))
     if not kinds or unknown:
         raise DomainError(
             "import.bad_kind",
-            _("未知的记录类型 %(kind)s，可选：%(allowed)s / unknown record kind")
+            _("未知的记录类型 %(kind)s，可选：%(allowed)s")
             % {"kind": ", ".join(unknown), "allowed": ", ".join(RecordKind.values)},
             kind=", ".join(unknown),
         )
@@ -193,7 +193,7 @@ def _jsonable_rows(frame: pl.DataFrame) -> list[dict[str, Any]]:
 def _queue_pending(*, kind: str, source: Source, rows: list[dict[str, Any]], job: ImportJob) -> int:
     """Park rows whose operator is unknown in the review queue (one row per record; a re-import refreshes it)."""
     key = RECORD_KEYS[RecordKind(kind)]
-    reason = _("统一社会信用代码对应的经营主体尚未归集 / no operator with this USCC has been collected yet")
+    reason = _("统一社会信用代码对应的经营主体尚未归集")
     keys = [str(r[key]) for r in rows]
     existing: dict[str, PendingRecord] = {}
     for i in range(0, len(keys), 500):  # SQLite caps the number of query parameters
@@ -306,12 +306,7 @@ def records_write(
         upsert = writer(frame=frame, ctx=ctx)
         result = WriteResult(new=upsert.new, updated=upsert.updated, unchanged=upsert.unchanged)
         if registered:
-            result.notices.append(
-                _(
-                    "来源系统“%(name)s”首次使用，已按标准格式登记 / source “%(name)s” registered on first use with the standard mapping"
-                )
-                % {"name": source.name}
-            )
+            result.notices.append(_("来源系统“%(name)s”首次使用，已按标准格式登记") % {"name": source.name})
         if upsert.queued:
             result.queued = _queue_pending(kind=kind, source=source, rows=upsert.queued, job=job)
         if kind == RecordKind.OPERATORS and (upsert.new or upsert.updated):
@@ -396,8 +391,7 @@ def job_create(
     if kind not in RecordKind.values:
         raise DomainError(
             "import.bad_kind",
-            _("未知的记录类型 %(kind)s，可选：%(allowed)s / unknown record kind")
-            % {"kind": kind, "allowed": ", ".join(RecordKind.values)},
+            _("未知的记录类型 %(kind)s，可选：%(allowed)s") % {"kind": kind, "allowed": ", ".join(RecordKind.values)},
             kind=kind,
         )
     notices: list[str] = []
@@ -623,14 +617,14 @@ def pending_attach(*, pending: PendingRecord, uscc: str, actor: Any) -> WriteRes
     with transaction.atomic():
         locked = PendingRecord.objects.select_for_update().get(pk=pending.pk)
         if locked.status != PendingRecord.Status.WAITING:
-            raise DomainError("pending.not_waiting", _("该记录已处理 / this record was already handled"), id=pending.pk)
+            raise DomainError("pending.not_waiting", _("该记录已处理"), id=pending.pk)
         values = dict(locked.values)
         before = values.get("uscc")
         values["uscc"] = uscc
         result = records_write(kind=locked.kind, frame=_frame_from_values([values]), source_name=locked.source.name,
                                actor=actor, job=locked.job)  # fmt: skip
         if result.queued:
-            raise DomainError("pending.unknown_operator", _("统一社会信用代码 %(uscc)s 仍无对应经营主体 / no operator with USCC %(uscc)s")
+            raise DomainError("pending.unknown_operator", _("统一社会信用代码 %(uscc)s 仍无对应经营主体")
                               % {"uscc": values["uscc"]}, uscc=values["uscc"])  # fmt: skip
         PendingRecord.objects.filter(pk=locked.pk).update(status=PendingRecord.Status.ATTACHED, values=values)
         audit.record(actor=actor, action="attach", object_type="pending_record", object_id=locked.pk,
