@@ -172,6 +172,28 @@ def external_entity_xlsx(path: Path, *, padding: int = 0, before: bytes = b"") -
     return path
 
 
+def external_entity_renamed_part_xlsx(path: Path, *, encoding: str = "utf-8") -> Path:
+    """An XXE sheet stored under a name that does not end in .xml (the workbook's relationship points to it), and
+    optionally encoded in UTF-16: the guard must judge a part by its content, not its name."""
+    prolog = b'<!DOCTYPE r [<!ENTITY xxe SYSTEM "file:///etc/passwd">]>\n'
+    body = b'<row r="1"><c r="A1" t="inlineStr"><is><t>&xxe;</t></is></c></row>'
+    sheet = _sheet_xml(body, prolog=prolog)
+    if encoding != "utf-8":
+        sheet = sheet.replace(b'encoding="UTF-8"', f'encoding="{encoding.upper()}"'.encode()).decode().encode(encoding)
+    base = _base_xlsx(path)
+    with zipfile.ZipFile(base) as src, zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as dst:
+        for item in src.infolist():
+            data = src.read(item.filename)
+            if item.filename == "xl/worksheets/sheet1.xml":
+                dst.writestr("xl/worksheets/sheet1.dat", sheet)
+            elif item.filename == "xl/_rels/workbook.xml.rels":
+                dst.writestr(item, data.replace(b"worksheets/sheet1.xml", b"worksheets/sheet1.dat"))
+            else:
+                dst.writestr(item, data)
+    base.unlink()
+    return path
+
+
 def truncated_xlsx(path: Path) -> Path:
     """A valid XLSX cut in half (an interrupted download)."""
     write_xlsx(path, [INSPECTION_HEADERS, *(inspection_row(i) for i in range(1, 50))])

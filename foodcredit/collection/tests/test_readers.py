@@ -206,6 +206,8 @@ def test_read_json_records_refuses_an_empty_batch():
         (lambda p: hostile.external_entity_xlsx(p, before=b"<!-- <a> -->"), "comment.xlsx", "import.hostile_xml"),
         (lambda p: hostile.external_entity_xlsx(p, before=b"<!--<worksheet-->\n"), "c2.xlsx", "import.hostile_xml"),
         (lambda p: hostile.external_entity_xlsx(p, before=b"<?pi <x?>"), "pi.xlsx", "import.hostile_xml"),
+        (hostile.external_entity_renamed_part_xlsx, "renamed.xlsx", "import.hostile_xml"),
+        (lambda p: hostile.external_entity_renamed_part_xlsx(p, encoding="utf-16"), "u16.xlsx", "import.hostile_xml"),
         (raw_bytes("检查编号\n".encode() + b"\xff\xfe\xfd\n"), "mixed.csv", "import.bad_encoding"),
         (raw_bytes(b"\xef\xbb\xbf" + "检查编号\n".encode("gbk")), "bom.csv", "import.bad_encoding"),
     ],
