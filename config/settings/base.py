@@ -165,6 +165,7 @@ OTP_TOTP_ISSUER = "食品安全信用监管平台"
 TWO_FACTOR_ENROLMENT_CODE_HOURS = 72
 TWO_FACTOR_ENROLMENT_CODE_MAX_FAILURES = 5
 PASSWORD_MAX_AGE_DAYS = 90  # SECURITY.md A2: staff passwords are changed every 90 days (等保 测评 practice)
+ACCOUNT_DORMANT_DAYS = 90  # SECURITY.md B4: an account unused this long is disabled (accounts_dormant_disable, daily)
 
 LANGUAGE_CODE = "zh-hans"
 LANGUAGES = [("zh-hans", _("简体中文")), ("en", _("English"))]

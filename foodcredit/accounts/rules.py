@@ -17,6 +17,12 @@ MARKET_ROLES = {
 }  # fmt: skip
 ADMINISTRATOR_ROLES = {R.SYSTEM_ADMIN, R.SECURITY_ADMIN, R.AUDIT_ADMIN}
 
+# Default and well-known account names are never created (SECURITY.md B4: 0 default accounts): they are the first
+# names a password-spraying attacker tries.
+RESERVED_USERNAMES = frozenset(
+    {"admin", "administrator", "root", "test", "guest", "sa", "system", "user", "superuser", "demo"}
+)
+
 # Name separators written in several ways in registrations (艾力·买买提, 艾力•买买提, 艾力・买买提).
 _DOTS = str.maketrans({"•": "·", "・": "·", "．": "·", ".": "·", "‧": "·"})
 
@@ -73,3 +79,8 @@ def enrolment_code_new() -> str:
 def enrolment_code_normalised(code: str) -> str:
     """A typed code as it is checked: upper case, no spaces or dashes."""
     return "".join(ch for ch in unicodedata.normalize("NFKC", code).upper() if ch.isalnum())
+
+
+def username_reserved(username: str) -> bool:
+    """A default or well-known account name (case and width ignored)."""
+    return unicodedata.normalize("NFKC", username).strip().casefold() in RESERVED_USERNAMES

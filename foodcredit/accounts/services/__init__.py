@@ -28,6 +28,7 @@ from .users import (
     user_active_set,
     user_create,
     user_grant,
+    users_dormant_disable,
 )
 
 __all__ = [
@@ -56,4 +57,5 @@ __all__ = [
     "user_active_set",
     "user_create",
     "user_grant",
+    "users_dormant_disable",
 ]

@@ -1,11 +1,14 @@
 """The administrators' writes on accounts (DOMAIN.md §5, 等保 三权分立): the system administrator creates users and
 departments; the security administrator grants roles and scopes, forces password changes, unlocks, ends sessions."""
 
+from datetime import datetime, timedelta
+
 from axes.utils import reset as axes_reset
 from django.contrib.auth import password_validation
 from django.contrib.sessions.models import Session  # the database session store (the settings' default)
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from foodcredit.core import audit
@@ -47,6 +50,8 @@ def user_create(
     if role in rules.ADMINISTRATOR_ROLES:
         raise DomainError("accounts.admin_role_by_security", _("管理员角色只能由安全管理员授予。"))
     _check_role_department(role, department)
+    if rules.username_reserved(username):
+        raise DomainError("accounts.username_reserved", _("不能使用默认或通用账号名。"), username=username)
     if User.objects.filter(username__iexact=username).exists():
         raise ConflictError("accounts.username_taken", _("用户名已被使用。"), username=username)
     user = User(username=username, role=role, department=department, inspector_cert_no=inspector_cert_no.strip())
@@ -231,3 +236,33 @@ def audit_log_export_record(*, actor: User, export_format: str, filters: dict[st
         object_id=export_format[:64],
         changes={"filters": [None, filters], "rows": [None, rows]},
     )
+
+
+@transaction.atomic
+def users_dormant_disable(*, as_of: datetime, idle_days: int) -> list[User]:
+    """Disable accounts unused for more than `idle_days` (SECURITY.md B4, 等保: no stale accounts): last login — or,
+    never logged in, creation — before the cut-off. Their sessions end; one audit row each (actor: the system).
+    Run daily by the scheduler (`manage.py accounts_dormant_disable`). The accounts disabled."""
+    cutoff = as_of - timedelta(days=idle_days)
+    dormant = list(
+        User.objects.select_for_update()
+        .filter(is_active=True)
+        .filter(Q(last_login__lt=cutoff) | Q(last_login__isnull=True, date_joined__lt=cutoff))
+        .order_by("pk")
+    )
+    for user in dormant:
+        user.is_active = False
+        user.save(update_fields=["is_active"])
+        ended = _sessions_delete(user=user, refs=None)
+        last = user.last_login or user.date_joined
+        audit.record(
+            actor=None,
+            action="disable",
+            object_type="user",
+            object_id=user.pk,
+            changes={
+                "is_active": [True, False], "reason": [None, "dormant"], "last_used": [None, last],
+                **({"sessions_ended": [0, ended]} if ended else {}),
+            },
+        )  # fmt: skip
+    return dormant

@@ -165,3 +165,36 @@ def test_a_security_administrator_does_not_enrol_or_reset_its_own_second_factor(
             call()
         assert exc.value.code == "accounts.own_account"
     assert account_services.enrolment_code_issue(user=sec, actor=None)  # the server's operator may
+
+
+@pytest.mark.parametrize("name", ["admin", "Root", " test ", "ＡＤＭＩＮ", "superuser"])
+def test_no_default_account_name_is_created(people, name):
+    with pytest.raises(DomainError) as exc:
+        account_services.user_create(username=name, role=R.BUSINESS, department=None, password="Long-enough-2026x",
+                                     actor=people["sys"])  # fmt: skip
+    assert exc.value.code == "accounts.username_reserved"
+
+
+def test_accounts_unused_for_ninety_days_are_disabled_daily(people):
+    from datetime import datetime, timedelta
+    from io import StringIO
+    from zoneinfo import ZoneInfo
+
+    import time_machine
+    from django.core.management import call_command
+
+    t0 = datetime(2026, 3, 2, 9, 0, tzinfo=ZoneInfo("Asia/Shanghai"))
+    User.objects.update(date_joined=t0 - timedelta(days=200), last_login=t0 - timedelta(days=10))
+    User.objects.filter(pk=people["district"].pk).update(last_login=t0 - timedelta(days=91))
+    User.objects.filter(pk=people["business"].pk).update(last_login=None)  # created 200 days ago, never used
+    with time_machine.travel(t0, tick=False):
+        out = StringIO()
+        call_command("accounts_dormant_disable", stdout=out)
+        assert "2 account(s)" in out.getvalue()
+        call_command("accounts_dormant_disable", stdout=StringIO())  # a second run: nothing more
+    assert set(User.objects.filter(is_active=False).values_list("pk", flat=True)) == {
+        people["district"].pk,
+        people["business"].pk,
+    }
+    rows = AuditEvent.objects.filter(action="disable").order_by("object_id")
+    assert [(r.actor, r.changes["reason"]) for r in rows] == [(None, [None, "dormant"])] * 2
