@@ -276,7 +276,7 @@ def _check_xlsx_container(path: Path, file_name: str) -> None:
                     raise _zip_bomb(file_name, member.filename, total, limit)
                 if size > _RATIO_MIN_BYTES and size > max_ratio * max(member.compress_size, 1):
                     raise _zip_bomb(file_name, member.filename, total, limit)
-                if member.filename.endswith((".xml", ".rels")) and not _xml_prolog_is_safe(prolog):
+                if _looks_like_xml(member.filename, prolog) and not _xml_prolog_is_safe(prolog):
                     raise _refuse(
                         "import.hostile_xml",
                         _(
@@ -306,6 +306,18 @@ def _inflate(archive: zipfile.ZipFile, member: zipfile.ZipInfo, *, budget: int) 
             if size > budget:
                 break
     return size, head
+
+
+def _looks_like_xml(name: str, head: bytes) -> bool:
+    """Whether a member may be read as XML: by its name, or by its content — a relationship can point a sheet at any
+    name, in UTF-8 or UTF-16 (with or without a byte-order mark)."""
+    if name.endswith((".xml", ".rels")):
+        return True
+    start = head[:64]
+    for bom in (codecs.BOM_UTF8, codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE):
+        if start.startswith(bom):
+            return True
+    return start.lstrip(b" \t\r\n\x00").startswith(b"<")
 
 
 def _xml_prolog_is_safe(head: bytes) -> bool:
