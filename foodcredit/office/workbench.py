@@ -12,6 +12,7 @@ appear here as soon as their URL names resolve.
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date
@@ -37,6 +38,7 @@ from foodcredit.risk import selectors as risk_selectors
 
 from .tables import OfficeListView
 
+logger = logging.getLogger(__name__)
 R = User.Role
 CLASSES = ("A", "B", "C", "D")
 Count = Callable[[User, date], int]
@@ -72,6 +74,16 @@ def list_url(url_name: str, params: dict[str, str] | None = None) -> str | None:
     return f"{path}?{urlencode(params)}" if params else path
 
 
+def unknown_filters(view_class: type[OfficeListView], params: dict[str, str]) -> set[str]:
+    """Query parameters of a tile that its list's filter set does not know (and would silently ignore)."""
+    filterset_class = view_class.filterset_class
+    known = set(getattr(filterset_class, "base_filters", {})) if filterset_class else set()
+    names = set()
+    for key in params:
+        names.add(next((f for f in known if key == f or key.startswith(f + "_")), key))
+    return names - known
+
+
 def tile(request: HttpRequest, spec: Spec, *, as_of: date) -> Tile | None:
     """The tile of `spec` for the caller, or None (no such list, or the role may not open it)."""
     params = spec.params(as_of) if callable(spec.params) else spec.params
@@ -81,6 +93,9 @@ def tile(request: HttpRequest, spec: Spec, *, as_of: date) -> Tile | None:
     view_class = getattr(resolve(reverse(spec.url_name)).func, "view_class", None)
     count: int | None
     if isinstance(view_class, type) and issubclass(view_class, OfficeListView):
+        if unknown_filters(view_class, params):
+            logger.warning("workbench tile %s: %s has no filter among %s", spec.label, spec.url_name, sorted(params))
+            return None  # the list would ignore the filter: its count would not be the tile's
         count = view_class.count_for(request, params)
         if count is None:
             return None

@@ -16,7 +16,7 @@ from django.contrib.messages.middleware import MessageMiddleware
 from django.contrib.sessions.middleware import SessionMiddleware
 from django.core.exceptions import PermissionDenied
 from django.test import Client, RequestFactory, override_settings
-from django.urls import reverse
+from django.urls import NoReverseMatch, resolve, reverse
 from django.utils import translation
 from django.utils.translation import gettext
 from django.views import defaults
@@ -24,8 +24,8 @@ from django.views import defaults
 from foodcredit.accounts.models import User
 from foodcredit.credit.tests.factories import DepartmentFactory, OperatorFactory, UserFactory, inspection_add
 from foodcredit.inspections.models import Inspector
-from foodcredit.office import views
-from foodcredit.office.tables import neutralise
+from foodcredit.office import views, workbench
+from foodcredit.office.tables import OfficeListView, neutralise
 from foodcredit.planning import services as planning_services
 from foodcredit.planning.models import Task
 from foodcredit.risk.tests.factories import run_make
@@ -151,6 +151,20 @@ def test_workbench_counts_the_days_work_per_role(client, district):
         client.force_login(users[admin])
         hrefs = [href for href, _count in _tiles(client)]
         assert hrefs and all(h.startswith(own) for h in hrefs), (admin, hrefs)  # its own powers, no credit files
+
+
+def test_every_tile_filters_with_its_lists_own_filters():
+    """A parameter the list does not know would be ignored: the tile would count every row under its label."""
+    for role, specs in workbench.ROLE_TILES.items():
+        for spec in specs:
+            try:
+                view_class = getattr(resolve(reverse(spec.url_name)).func, "view_class", None)
+            except NoReverseMatch:
+                continue
+            if isinstance(view_class, type) and issubclass(view_class, OfficeListView):
+                params = spec.params(TODAY) if callable(spec.params) else spec.params
+                assert workbench.unknown_filters(view_class, params) == set(), (role, spec.url_name, params)
+    assert workbench.unknown_filters(views.OperatorListView, {"street": "x", "no_such": "1"}) == {"no_such"}
 
 
 @time_machine.travel(NOW, tick=False)
