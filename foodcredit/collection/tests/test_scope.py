@@ -437,3 +437,23 @@ def test_a_batch_refused_by_scope_runs_again_once_the_scope_allows_it(world):
     again = _post(client, "penalties", ENFORCEMENT, body)
     assert again.status_code == 201 and again.json()["id"] != refused.json()["id"]
     assert Penalty.objects.filter(decision_no="渝江北罚〔2026〕11号").exists()
+
+
+@pytest.mark.parametrize("kind", ["penalties", "inspections"])
+def test_station_cannot_take_over_a_record_of_an_operator_outside_its_streets_by_its_key(world, kind):
+    """A record is identified by its key (decision number; source and id): a station re-sending an existing record
+    of a 五里店 operator with its own operator's USCC would move that record off the other operator's file."""
+    district, station = Client(), Client()
+    district.force_login(world["users"][R.DISTRICT_REGULATOR])
+    station.force_login(world["users"][R.STATION_REGULATOR])
+    if kind == "penalties":
+        source, record = ENFORCEMENT, _penalty(world["outside"], no="渝江北罚〔2026〕21号")
+        model, key = Penalty, {"decision_no": "渝江北罚〔2026〕21号"}
+    else:
+        source, record = CHECKS, {**_inspection(world["outside"]), "source_id": "S-21"}
+        model, key = Inspection, {"source_ref": "S-21"}
+    assert _post(district, kind, source, [record]).status_code == 201
+    response = _post(station, kind, source, [{**record, "uscc": world["inside"]}])
+    assert response.status_code == 400
+    assert response.json()["errors"][0]["code"] == "scope.out_of_scope"
+    assert model.objects.get(**key).operator.uscc == world["outside"]
