@@ -8,7 +8,6 @@ from foodcredit.accounts import services as account_services
 from foodcredit.accounts.models import BusinessLink, Department, User
 from foodcredit.core.errors import ConflictError, DomainError
 from foodcredit.core.models import AuditEvent
-from foodcredit.credit.tests.factories import DepartmentFactory, UserFactory
 
 R = User.Role
 D = Department.Kind
@@ -61,13 +60,16 @@ def test_enrolment_codes_are_typed_back_in_any_case_and_spacing():
 
 @pytest.fixture
 def people(db):
-    samr = DepartmentFactory(code="s", name="局", kind=D.MARKET_REGULATION)
+    samr = Department.objects.create(code="s", name="局", kind=D.MARKET_REGULATION)
+    roles = {
+        "sys": R.SYSTEM_ADMIN, "sec": R.SECURITY_ADMIN, "district": R.DISTRICT_REGULATOR,
+        "district2": R.DISTRICT_REGULATOR, "business": R.BUSINESS,
+    }  # fmt: skip
     return {
-        "sys": UserFactory(role=R.SYSTEM_ADMIN, department=samr),
-        "sec": UserFactory(role=R.SECURITY_ADMIN, department=samr),
-        "district": UserFactory(role=R.DISTRICT_REGULATOR, department=samr),
-        "district2": UserFactory(role=R.DISTRICT_REGULATOR, department=samr),
-        "business": UserFactory(role=R.BUSINESS, operator_usccs=[]),
+        name: User.objects.create_user(
+            username=name, password="Test-password-2025", role=role, department=None if role == R.BUSINESS else samr
+        )
+        for name, role in roles.items()
     }
 
 
