@@ -11,9 +11,11 @@ from typing import Any
 
 import django_filters
 import django_tables2 as tables
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
+from django.core.files.uploadhandler import StopUpload
 from django.db.models import QuerySet
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
@@ -22,6 +24,7 @@ from django.utils import timezone
 from django.utils.html import format_html
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
+from django.views.decorators.csrf import csrf_exempt, csrf_protect
 from django.views.decorators.http import require_POST
 
 from foodcredit.core.errors import DomainError
@@ -42,6 +45,7 @@ from foodcredit.planning.forms import (
 from foodcredit.planning.models import Plan, Task
 
 from .tables import OfficeFilterSet, OfficeListView, OfficeTable, StreetFilter
+from .uploads import MaxSizeUploadHandler
 from .views_frequency import FrequencyListView
 
 
@@ -405,10 +409,30 @@ class TaskListView(OfficeListView):
         return selectors.task_list(for_user=self.request.user, as_of=timezone.localdate())
 
 
+class AttachmentUploadHandler(MaxSizeUploadHandler):
+    """The result form's attachment counted as it streams in: past PLANNING_ATTACHMENT_MAX_BYTES the upload stops
+    (Django's file handlers never get the rest; the service checks type and size again on what was kept)."""
+
+    def receive_data_chunk(self, raw_data: bytes, start: int) -> bytes:
+        self.received += len(raw_data)
+        if self.received > settings.PLANNING_ATTACHMENT_MAX_BYTES:
+            self.exceeded = True
+            raise StopUpload(connection_reset=True)
+        return raw_data
+
+
+@csrf_exempt  # the attachment cap must be installed before the body is read; CSRF is checked right after
 @login_required
 def planning_task(request: HttpRequest, task_id: int) -> HttpResponse:
     """One task (404 outside scope): regulators assign, reassign or close it; its inspectors record the result
     (403 for anyone else)."""
+    cap = AttachmentUploadHandler(request)
+    request.upload_handlers = [cap, *request.upload_handlers]
+    return _planning_task(request, task_id, cap)
+
+
+@csrf_protect
+def _planning_task(request: HttpRequest, task_id: int, cap: AttachmentUploadHandler) -> HttpResponse:
     as_of = timezone.localdate()
     task = selectors.task_get(task_id=task_id, for_user=request.user)
     may_record = selectors.can_record_result(user=request.user, task=task)
@@ -440,7 +464,10 @@ def planning_task(request: HttpRequest, task_id: int) -> HttpResponse:
                 done = _("任务已撤销")
         else:
             return HttpResponse(status=400)
-        if form.is_valid():
+        if action == "result" and cap.exceeded:
+            form.is_valid()
+            form.add_error(None, _("附件不能超过%(mb)s MB") % {"mb": settings.PLANNING_ATTACHMENT_MAX_BYTES // 2**20})
+        elif form.is_valid():
             try:
                 if action == "result":
                     form.save(task=task, actor=request.user, as_of=as_of)

@@ -256,12 +256,12 @@ def test_an_oversized_attachment_is_refused_while_the_request_streams(client, wo
     from django.core.files.uploadhandler import MemoryFileUploadHandler, TemporaryFileUploadHandler
 
     settings.PLANNING_ATTACHMENT_MAX_BYTES = 64 * 1024
-    stored = []
-    for handler in (MemoryFileUploadHandler, TemporaryFileUploadHandler):
+    stored = {MemoryFileUploadHandler: 0, TemporaryFileUploadHandler: 0}  # bytes each file handler was given
+    for handler in stored:
         original = handler.receive_data_chunk
 
-        def counting(self, raw_data, start, original=original):
-            stored.append(len(raw_data))
+        def counting(self, raw_data, start, original=original, handler=handler):
+            stored[handler] += len(raw_data)
             return original(self, raw_data, start)
 
         monkeypatch.setattr(handler, "receive_data_chunk", counting)
@@ -274,5 +274,20 @@ def test_an_oversized_attachment_is_refused_while_the_request_streams(client, wo
         {"action": "result", "result": "conform", "inspected_on": str(timezone.localdate()), "attachment": big},
     )
     assert response.status_code == 400 and "附件不能超过" in response.content.decode()
-    assert sum(stored) <= settings.PLANNING_ATTACHMENT_MAX_BYTES
+    assert max(stored.values()) <= settings.PLANNING_ATTACHMENT_MAX_BYTES
     assert Task.objects.get(pk=task.pk).status == Task.Status.ASSIGNED and not task.attachments.exists()
+
+
+def test_the_result_page_still_checks_csrf(world):
+    """The page installs its upload cap before the body is read (csrf_exempt outside), then checks CSRF itself."""
+    from django.test import Client
+
+    task = unassigned_task(world, 8)
+    services.task_assign(task=task, inspector_ids=[i.pk for i in world["inspectors"][:2]], actor=None)
+    browser = Client(enforce_csrf_checks=True)
+    browser.force_login(UserFactory(role=User.Role.INSPECTOR, inspector_cert_no=world["inspectors"][0].cert_no))
+    response = browser.post(
+        f"/office/planning/tasks/{task.pk}/",
+        {"action": "result", "result": "conform", "inspected_on": str(timezone.localdate())},
+    )
+    assert response.status_code == 403 and Task.objects.get(pk=task.pk).status == Task.Status.ASSIGNED
