@@ -381,14 +381,17 @@ class TaskFilter(OfficeFilterSet):
         label=gettext_lazy("信用风险分类"), choices=[(c, c) for c in rules.CLASSES]
     )
     plan = django_filters.NumberFilter(label=gettext_lazy("计划编号"), field_name="plan_id", min_value=1)
-    overdue = django_filters.BooleanFilter(label=gettext_lazy("逾期未公示"), method="only_overdue")
+    overdue = django_filters.ChoiceFilter(
+        label=gettext_lazy("逾期未公示"), choices=[("1", gettext_lazy("只看逾期"))], empty_label=gettext_lazy("全部"),
+        method="only_overdue",
+    )  # fmt: skip
 
     class Meta:
         model = Task
         fields = ["status", "kind", "street", "risk_class", "plan", "overdue"]
 
-    def only_overdue(self, queryset: QuerySet[Task], name: str, value: bool | None) -> QuerySet[Task]:
-        if not value:
+    def only_overdue(self, queryset: QuerySet[Task], name: str, value: str) -> QuerySet[Task]:
+        if value != "1":
             return queryset
         overdue = selectors.task_list(for_user=self.request.user, as_of=timezone.localdate(), overdue_only=True)
         return queryset.filter(pk__in=overdue.values("pk"))

@@ -291,3 +291,17 @@ def test_the_result_page_still_checks_csrf(world):
         {"action": "result", "result": "conform", "inspected_on": str(timezone.localdate())},
     )
     assert response.status_code == 403 and Task.objects.get(pk=task.pk).status == Task.Status.ASSIGNED
+
+
+def test_the_overdue_filter_takes_the_workbench_link(client, world):
+    """?overdue=1 (the workbench's link) keeps the tasks whose result was not published within 20 working days."""
+    task = unassigned_task(world, 9)
+    services.task_assign(task=task, inspector_ids=[i.pk for i in world["inspectors"][:2]], actor=None)
+    long_ago = timezone.localdate() - timedelta(days=60)
+    services.task_result_record(
+        task=task, result="conform", findings="", inspected_on=long_ago, actor=None, as_of=timezone.localdate()
+    )
+    unassigned_task(world, 10)
+    client.force_login(world["district"])
+    assert 'data-count="2"' in client.get("/office/planning/tasks/").content.decode()
+    assert 'data-count="1"' in client.get("/office/planning/tasks/?overdue=1").content.decode()
