@@ -6,6 +6,7 @@ bulk service; ledger entries and audit rows are written in the same transaction.
 
 from __future__ import annotations
 
+import dataclasses
 import hashlib
 import json
 from collections.abc import Callable
@@ -21,17 +22,22 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from foodcredit.accounts import permissions
+from foodcredit.complaints.models import Complaint
 from foodcredit.complaints.services import complaint_bulk_upsert
 from foodcredit.core import audit
 from foodcredit.core.bulk import BulkContext, UpsertResult
 from foodcredit.core.errors import DomainError
 from foodcredit.core.models import Source
 from foodcredit.credit.services import entries_announce
+from foodcredit.inspections.models import Inspection
 from foodcredit.inspections.services import inspection_bulk_upsert
+from foodcredit.licences.models import Licence
 from foodcredit.licences.services import licence_bulk_upsert
 from foodcredit.operators.models import Operator, UsccException
 from foodcredit.operators.services import operator_bulk_upsert
+from foodcredit.penalties.models import Penalty
 from foodcredit.penalties.services import penalty_bulk_upsert
+from foodcredit.sampling.models import SamplingTest
 from foodcredit.sampling.services import sampling_bulk_upsert
 
 from . import readers, selectors, validate
@@ -57,6 +63,16 @@ RECORD_KEYS = {
     RecordKind.SAMPLING: "source_id",
     RecordKind.PENALTIES: "decision_no",
     RecordKind.COMPLAINTS: "source_id",
+}
+
+# Where an existing record is found by its key, to check that its operator too is the writer's (a record re-sent
+# with another USCC moves to that operator): model, key column, whether the key is per source.
+HELD_BY: dict[str, tuple[type[Any], str, bool]] = {
+    RecordKind.LICENCES: (Licence, "number", False),
+    RecordKind.INSPECTIONS: (Inspection, "source_ref", True),
+    RecordKind.SAMPLING: (SamplingTest, "source_ref", True),
+    RecordKind.PENALTIES: (Penalty, "decision_no", False),
+    RecordKind.COMPLAINTS: (Complaint, "source_ref", True),
 }
 
 
@@ -463,11 +479,13 @@ def _scope_errors(
     for i in range(0, len(usccs), 500):  # SQLite caps the number of query parameters
         streets.update(Operator.objects.filter(uscc__in=usccs[i : i + 500]).values_list("uscc", "street"))
     columns = {c.field: c.header for c in FORMATS[kind].columns}
+    key_field = RECORD_KEYS[RecordKind(kind)]
+    holders = _record_holders(kind=kind, source=source, keys=frame[key_field].cast(pl.String).unique().to_list())
     decided: dict[tuple[Any, ...], permissions.Refusal | None] = {}
     errors = []
     for row in frame.select(
-        "_row", "uscc", *(["street"] if kind == RecordKind.OPERATORS else []),
-        *(["kinds"] if kind == RecordKind.PENALTIES else []),
+        "_row", "uscc", *([key_field] if key_field != "uscc" else []),
+        *(["street"] if kind == RecordKind.OPERATORS else []), *(["kinds"] if kind == RecordKind.PENALTIES else []),
     ).iter_rows(named=True):  # fmt: skip
         registered = streets.get(row["uscc"])
         if kind == RecordKind.OPERATORS:
@@ -482,12 +500,39 @@ def _scope_errors(
                 measures=measures, source=grant,
             )  # fmt: skip
         refusal = decided[key]
+        holder = holders.get(str(row[key_field]))
+        if refusal is None and holder is not None and holder[1] != row["uscc"]:
+            # The record exists on another operator's file: taking it over writes that operator's record too.
+            held = (holder[0], None, (), holder[1] if rule.scope == "own_operators" else None)
+            if held not in decided:
+                decided[held] = permissions.write_refusal(
+                    user=actor, kind=kind, operator_street=holder[0], operator_uscc=holder[1], source=grant
+                )
+            refusal = decided[held]
+            if refusal is not None:
+                refusal = dataclasses.replace(refusal, field=key_field)
         if refusal is not None:
             field = refusal.field or "uscc"
             value = row.get(field) if field != "kinds" else "、".join(measures)
             errors.append({"file": file_name, "row": row["_row"], "column": columns.get(field), "field": field,
                            "value": value, "code": refusal.code, "reason": str(refusal.message)})  # fmt: skip
     return errors
+
+
+def _record_holders(*, kind: str, source: Source, keys: list[str]) -> dict[str, tuple[str, str]]:
+    """Existing records of `kind` among `keys` (their natural key, or this source's id): key → the street and USCC
+    of the operator whose file holds each."""
+    if kind not in HELD_BY:
+        return {}
+    model, column, per_source = HELD_BY[kind]
+    holders: dict[str, tuple[str, str]] = {}
+    for i in range(0, len(keys), 500):  # SQLite caps the number of query parameters
+        records = model.objects.filter(**{f"{column}__in": keys[i : i + 500]})
+        if per_source:
+            records = records.filter(source=source)
+        for key, street, uscc in records.values_list(column, "operator__street", "operator__uscc"):
+            holders[str(key)] = (street, uscc)
+    return holders
 
 
 def _scope_refusal_audit(*, job: ImportJob, actor: Any, errors: list[dict[str, Any]]) -> None:
@@ -610,10 +655,18 @@ def pending_attach(*, pending: PendingRecord, uscc: str, actor: Any) -> WriteRes
     uscc = uscc.strip().upper()
     street = Operator.objects.filter(uscc=uscc).values_list("street", flat=True).first()
     measures = _values_restored(dict(pending.values)).get("kinds") if pending.kind == RecordKind.PENALTIES else ()
+    grant = selectors.source_grant(pending.source)
     permissions.record_write_check(
         user=actor, kind=pending.kind, operator_street=street, operator_uscc=uscc, measures=measures or (),
-        source=selectors.source_grant(pending.source),
+        source=grant,
     )  # fmt: skip
+    holder = _record_holders(kind=pending.kind, source=pending.source, keys=[pending.record_key]).get(
+        pending.record_key
+    )
+    if holder is not None and holder[1] != uscc:  # the record exists on another operator's file: that one too
+        permissions.record_write_check(
+            user=actor, kind=pending.kind, operator_street=holder[0], operator_uscc=holder[1], source=grant
+        )
     with transaction.atomic():
         locked = PendingRecord.objects.select_for_update().get(pk=pending.pk)
         if locked.status != PendingRecord.Status.WAITING:
