@@ -457,3 +457,17 @@ def test_station_cannot_take_over_a_record_of_an_operator_outside_its_streets_by
     assert response.status_code == 400
     assert response.json()["errors"][0]["code"] == "scope.out_of_scope"
     assert model.objects.get(**key).operator.uscc == world["outside"]
+
+
+def test_other_department_cannot_rewrite_the_bureaus_record_through_its_own_source(world):
+    """Another department writes only what it issues: re-sending the bureau's decision number through its own
+    source (same operator, another amount) would rewrite the bureau's penalty."""
+    district, ndrc = Client(), Client()
+    district.force_login(world["users"][R.DISTRICT_REGULATOR])
+    ndrc.force_login(world["users"][R.OTHER_DEPARTMENT])
+    record = _penalty(world["inside"], no="渝江北罚〔2026〕31号", amount="500")
+    assert _post(district, "penalties", ENFORCEMENT, [record]).status_code == 201
+    response = _post(ndrc, "penalties", NDRC_SYSTEM, [{**record, "amount": "90000"}])
+    assert response.status_code == 400
+    assert response.json()["errors"][0]["field"] == "decision_no"
+    assert str(Penalty.objects.get(decision_no="渝江北罚〔2026〕31号").amount) == "500.00"
