@@ -77,14 +77,18 @@ MOBILES = [
     "(+86)17712345678",
     "１８８１２３４５６７８",  # full-width digits, as an input method writes them
     "199 0000 1111",
+    "1351 2345 678",  # 4-4-3, as some write it
+    "＋８６－１３６－１２３４－５６７８",  # full-width plus and hyphens
 ]
-LANDLINES = ["023-67001234", "(023)67881234", "023 6788 1235", "010-88886666"]
+LANDLINES = ["023-67001234", "(023)67881234", "023 6788 1235", "010-88886666", "（0755）8888 6666", "023－67001299"]
 
 SECRETS: list[Secret] = [
     *[_secret(v, "ID 18") for v in ID18],
     _secret(ID18_X, "ID 18 with X"),
     _secret(ID18_X[:-1] + "x", "ID 18 with lower-case x"),
     _secret(f"{ID18[0][:6]} {ID18[0][6:14]} {ID18[0][14:]}", "ID 18 in groups"),
+    _secret(f"{ID18[1][:6]} {ID18[1][6:10]} {ID18[1][10:14]} {ID18[1][14:]}", "ID 18 in groups of 6-4-4-4"),
+    _secret(f"{ID15[1][:6]}-{ID15[1][6:12]}-{ID15[1][12:]}", "ID 15 in groups"),
     *[_secret(v, "ID 15") for v in ID15],
     *[_secret(v, "mobile") for v in MOBILES],
     *[_secret(v, "landline") for v in LANDLINES],
