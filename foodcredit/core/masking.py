@@ -6,10 +6,11 @@ ONE function, `mask_free_text`, driven by ONE list of patterns, `PATTERNS`:
 
 - ID numbers of 18 characters, masked when the area code (a province code; or 9 + a province code, the 2023
   foreigner's permanent residence card), the birth date (1900 to today) and the ISO 7064 MOD 11-2 check character
-  are valid; of 15 digits (issued before 1999), when the area code and the birth date 19yymmdd are valid. Digits may
-  be full-width and the groups 6-8-4 separated by a space or a dash. Shown as the first 6 and last 4 characters.
-- mobile numbers 1[3-9]x xxxx xxxx, with or without +86 / 0086 / 86 / (+86), in one run or in 3-4-4 groups
-  separated by spaces or dashes, full-width digits too. Shown as 138****5678 (a country prefix is kept).
+  are valid; of 15 digits (issued before 1999), when the area code and the birth date 19yymmdd are valid. Digits
+  may be full-width and the groups (6-8-4 or 6-4-4-4) separated by a space or a dash. Shown as the first 6 and
+  last 4 characters.
+- mobile numbers 1[3-9]x xxxx xxxx, with or without +86 / 0086 / 86 / (+86), in one run or in 3-4-4 (or 4-4-3)
+  groups separated by spaces or dashes, full-width digits too. Shown as 138****5678 (a country prefix is kept).
 - landlines with an area code (0 + 2 or 3 digits, e.g. 023-67001234, (023)67881234, 023 6788 1234): in free text
   a number written with its area code is more often a person's contact than the operator's published one, and an
   operator's phone is masked in its header as well, so they are masked too: the area code and the last 4 digits
@@ -159,7 +160,8 @@ def _mask_id(match: re.Match[str]) -> str:
 
 
 _MOBILE_PREFIX = r"(?:(?:\+|＋|00|００)?(?:86|８６)|[(（](?:\+|＋)?(?:86|８６)[)）])"
-_MOBILE_CORE = f"[1１][3-9３-９]{_D}{_S}?{_D}{{4}}{_S}?{_D}{{4}}"
+# 3-4-4 (with or without separators), or 4-4-3 with separators.
+_MOBILE_CORE = f"(?:[1１][3-9３-９]{_D}{_S}?{_D}{{4}}{_S}?{_D}{{4}}|[1１][3-9３-９]{_D}{{2}}{_S}{_D}{{4}}{_S}{_D}{{3}})"
 _MOBILE_PARTS = re.compile(f"(?P<prefix>{_MOBILE_PREFIX}{_S}?)?(?P<core>{_MOBILE_CORE})")
 
 
@@ -185,7 +187,7 @@ def _mask_landline(match: re.Match[str]) -> str:
 # stars in it and cannot match again, and a candidate one pattern rejects (00861501234567 is no 15-digit ID) stays
 # for the next. A masker given a match that is not what it masks returns it unchanged.
 PATTERNS: list[tuple[str, str, Callable[[re.Match[str]], str]]] = [
-    ("id18", f"{_D}{{6}}{_S}?{_D}{{8}}{_S}?{_D}{{3}}[0-9０-９XxＸｘ]", _mask_id),
+    ("id18", f"{_D}{{6}}{_S}?{_D}{{4}}{_S}?{_D}{{4}}{_S}?{_D}{{3}}[0-9０-９XxＸｘ]", _mask_id),
     ("id15", f"{_D}{{6}}{_S}?{_D}{{6}}{_S}?{_D}{{3}}(?![XxＸｘ])", _mask_id),
     ("mobile", f"{_MOBILE_PREFIX}?{_S}?{_MOBILE_CORE}", _mask_mobile),
     ("landline", _LANDLINE_PARTS.pattern, _mask_landline),
