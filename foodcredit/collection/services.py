@@ -482,6 +482,7 @@ def _scope_errors(
     key_field = RECORD_KEYS[RecordKind(kind)]
     holders = _record_holders(kind=kind, source=source, keys=frame[key_field].cast(pl.String).unique().to_list())
     decided: dict[tuple[Any, ...], permissions.Refusal | None] = {}
+    grants = {source.pk: grant}
     errors = []
     for row in frame.select(
         "_row", "uscc", *([key_field] if key_field != "uscc" else []),
@@ -501,12 +502,15 @@ def _scope_errors(
             )  # fmt: skip
         refusal = decided[key]
         holder = holders.get(str(row[key_field]))
-        if refusal is None and holder is not None and holder[1] != row["uscc"]:
-            # The record exists on another operator's file: taking it over writes that operator's record too.
-            held = (holder[0], None, (), holder[1] if rule.scope == "own_operators" else None)
+        if refusal is None and holder is not None and (holder[1] != row["uscc"] or holder[2] != source.pk):
+            # The record exists on another operator's file, or came through another source: re-sending it writes
+            # that operator's record, as that source's record — the writer must be allowed both.
+            held = (holder[0], holder[2], "held", holder[1] if rule.scope == "own_operators" else None)
             if held not in decided:
+                if holder[2] not in grants:
+                    grants[holder[2]] = selectors.source_grant(Source.objects.get(pk=holder[2]))
                 decided[held] = permissions.write_refusal(
-                    user=actor, kind=kind, operator_street=holder[0], operator_uscc=holder[1], source=grant
+                    user=actor, kind=kind, operator_street=holder[0], operator_uscc=holder[1], source=grants[holder[2]]
                 )
             refusal = decided[held]
             if refusal is not None:
@@ -519,19 +523,21 @@ def _scope_errors(
     return errors
 
 
-def _record_holders(*, kind: str, source: Source, keys: list[str]) -> dict[str, tuple[str, str]]:
+def _record_holders(*, kind: str, source: Source, keys: list[str]) -> dict[str, tuple[str, str, int]]:
     """Existing records of `kind` among `keys` (their natural key, or this source's id): key → the street and USCC
-    of the operator whose file holds each."""
+    of the operator whose file holds each, and the source it came through."""
     if kind not in HELD_BY:
         return {}
     model, column, per_source = HELD_BY[kind]
-    holders: dict[str, tuple[str, str]] = {}
+    holders: dict[str, tuple[str, str, int]] = {}
     for i in range(0, len(keys), 500):  # SQLite caps the number of query parameters
         records = model.objects.filter(**{f"{column}__in": keys[i : i + 500]})
         if per_source:
             records = records.filter(source=source)
-        for key, street, uscc in records.values_list(column, "operator__street", "operator__uscc"):
-            holders[str(key)] = (street, uscc)
+        for key, street, uscc, source_id in records.values_list(
+            column, "operator__street", "operator__uscc", "source_id"
+        ):
+            holders[str(key)] = (street, uscc, source_id)
     return holders
 
 
@@ -663,9 +669,12 @@ def pending_attach(*, pending: PendingRecord, uscc: str, actor: Any) -> WriteRes
     holder = _record_holders(kind=pending.kind, source=pending.source, keys=[pending.record_key]).get(
         pending.record_key
     )
-    if holder is not None and holder[1] != uscc:  # the record exists on another operator's file: that one too
+    if holder is not None and (holder[1] != uscc or holder[2] != pending.source_id):
+        # The record exists on another operator's file or came through another source: the writer must be allowed
+        # that operator's record, as that source's, too.
+        held_source = selectors.source_grant(Source.objects.get(pk=holder[2]))
         permissions.record_write_check(
-            user=actor, kind=pending.kind, operator_street=holder[0], operator_uscc=holder[1], source=grant
+            user=actor, kind=pending.kind, operator_street=holder[0], operator_uscc=holder[1], source=held_source
         )
     with transaction.atomic():
         locked = PendingRecord.objects.select_for_update().get(pk=pending.pk)
