@@ -220,3 +220,18 @@ def inspector_verify(*, inspector: Inspector, name: str, actor: Any, note: str =
             changes={"verified": [False, True], "note": [None, note]},
         )
     return locked
+
+
+def inspectors_add(*, rows: list[tuple[str, str]], department_code: str, actor: Any) -> list[Inspector]:
+    """Add a list of inspectors (执法证号, name) at once, all or nothing (the first refused row stops it, its number
+    in the error's context). Each is inspector_add, with its own audit row."""
+    added = []
+    with transaction.atomic():
+        for line, (cert_no, name) in enumerate(rows, start=1):
+            try:
+                added.append(inspector_add(cert_no=cert_no, name=name, department_code=department_code, actor=actor))
+            except DomainError as exc:
+                raise type(exc)(
+                    exc.code, _("第%(line)s行：%(message)s") % {"line": line, "message": exc.message}, line=line
+                ) from exc
+    return added

@@ -1,10 +1,11 @@
 from django.urls import path
 
+from . import views_inspectors
 from . import views_planning as v
 
 urlpatterns = [
-    path("planning/inspectors/", v.InspectorListView.as_view(), name="planning_inspectors"),
-    path("planning/inspectors/<int:inspector_id>/", v.planning_inspector, name="planning_inspector"),
+    path("planning/inspectors/", views_inspectors.InspectorListView.as_view(), name="planning_inspectors"),
+    path("planning/inspectors/<int:inspector_id>/", views_inspectors.planning_inspector, name="planning_inspector"),
     path("planning/plans/", v.PlanListView.as_view(), name="planning_plans"),
     path("planning/plans/new/", v.planning_plan_new, name="planning_plan_new"),
     path("planning/plans/<int:plan_id>/", v.planning_plan, name="planning_plan"),

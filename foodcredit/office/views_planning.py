@@ -1,8 +1,7 @@
 """Back-office planning pages (双随机、一公开). Thin: lists are a filter set + a table + an export (office/tables.py);
 every write is a form whose `save` calls the same service as the API; scope comes from the selectors (404 outside).
 
-Inspectors (执法检查人员名录库): add or complete by 执法证号, verify, qualifications and availability, conflicts of
-interest. Plans: the wizard (scope, strata by class with their ratios, exclusions) → commit (the published seed
+The inspector directory's pages are in views_inspectors.py. Plans: the wizard (scope, strata by class with their ratios, exclusions) → commit (the published seed
 commitment) → draw → review (the draw re-run from the seed: plan_verify) → publish. Tasks: assign and reassign,
 close, the inspector's result form (usable on a phone).
 """
@@ -28,15 +27,8 @@ from django.views.decorators.csrf import csrf_exempt, csrf_protect
 from django.views.decorators.http import require_POST
 
 from foodcredit.core.errors import DomainError
-from foodcredit.inspections.models import Inspector
-from foodcredit.operators import selectors as operator_selectors
-from foodcredit.operators.models import Operator
 from foodcredit.planning import rules, selectors, services
 from foodcredit.planning.forms import (
-    ConflictDeclareForm,
-    InspectorAddForm,
-    InspectorProfileForm,
-    InspectorVerifyForm,
     PlanForm,
     ReasonForm,
     TaskAssignForm,
@@ -49,161 +41,9 @@ from .uploads import MaxSizeUploadHandler
 from .views_frequency import FrequencyListView
 
 
-def _refused(form: Any, exc: DomainError) -> None:
+def form_refused(form: Any, exc: DomainError) -> None:
     """A rule the service refused, shown on the form (the page answers 400)."""
     form.add_error(None, str(exc.message))
-
-
-def _regulator(request: HttpRequest) -> None:
-    if not selectors.can_manage_inspectors(user=request.user):
-        raise PermissionDenied
-
-
-# ── the inspector directory ───────────────────────────────────────────────────────────────────────────────────
-
-
-class InspectorTable(OfficeTable):
-    cert_no = tables.Column(
-        verbose_name=gettext_lazy("执法证号"), linkify=("office:planning_inspector", [tables.A("pk")])
-    )
-    name = tables.Column(verbose_name=gettext_lazy("姓名"))
-    department_code = tables.Column(verbose_name=gettext_lazy("所属部门编码"))
-    verified = tables.BooleanColumn(verbose_name=gettext_lazy("已核实"), yesno=(gettext_lazy("是"), gettext_lazy("否")))
-    sectors = tables.Column(
-        verbose_name=gettext_lazy("可检查业态"), accessor="planning_profile__sectors", orderable=False
-    )
-    available = tables.BooleanColumn(
-        verbose_name=gettext_lazy("可参加抽查"), accessor="planning_profile__available",
-        yesno=(gettext_lazy("是"), gettext_lazy("否")),
-    )  # fmt: skip
-    conflict_count = tables.Column(verbose_name=gettext_lazy("回避申报"))
-
-    def render_sectors(self, value: list[str]) -> str:
-        labels = dict(Operator.Sector.choices)
-        return "、".join(str(labels.get(s, s)) for s in value or [])
-
-    def value_sectors(self, value: list[str]) -> str:
-        return self.render_sectors(value)
-
-
-class InspectorFilter(OfficeFilterSet):
-    q = django_filters.CharFilter(label=gettext_lazy("执法证号或姓名"), method="search")
-    verified = django_filters.BooleanFilter(label=gettext_lazy("已核实"))
-    available = django_filters.BooleanFilter(label=gettext_lazy("可参加抽查"), field_name="planning_profile__available")
-
-    class Meta:
-        model = Inspector
-        fields = ["q", "verified", "available"]
-
-    def search(self, queryset: QuerySet[Inspector], name: str, value: str) -> QuerySet[Inspector]:
-        from django.db.models import Q
-
-        return queryset.filter(Q(cert_no__icontains=value) | Q(name__icontains=value))
-
-
-class InspectorListView(OfficeListView):
-    """执法检查人员名录库: who can be drawn and assigned, and the form to add one."""
-
-    table_class = InspectorTable
-    filterset_class = InspectorFilter
-    title = gettext_lazy("执法检查人员")
-    intro = gettext_lazy("只有已核实、有执法证号、可参加抽查并具备业态资格的检查人员才会被抽取或分派。")
-    export_name = "inspectors"
-    template_name = "office/planning_inspectors.html"
-
-    def allowed(self, user: Any) -> bool:
-        return selectors.can_manage_inspectors(user=user)
-
-    def rows(self) -> QuerySet[Any]:
-        return selectors.inspector_directory(for_user=self.request.user)
-
-    def post(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
-        form = InspectorAddForm(request.POST)
-        if form.is_valid():
-            try:
-                inspector = form.save(actor=request.user)
-            except DomainError as exc:
-                _refused(form, exc)
-            else:
-                messages.success(request, _("已登记检查人员 %(name)s，待核实") % {"name": inspector.name})
-                return redirect("office:planning_inspector", inspector_id=inspector.pk)
-        self.object_list = self.object_rows()
-        context = self.get_context_data(filter=self.filterset, object_list=self.object_list, add_form=form)
-        return self.render_to_response(context, status=400)
-
-    def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
-        kwargs.setdefault("add_form", InspectorAddForm())
-        return super().get_context_data(**kwargs)
-
-
-@login_required
-def planning_inspector(request: HttpRequest, inspector_id: int) -> HttpResponse:
-    """One inspector: verification, qualifications and availability, conflicts of interest, its audit trail."""
-    inspector = selectors.inspector_get(inspector_id=inspector_id, for_user=request.user)
-    _regulator(request)
-    profile = getattr(inspector, "planning_profile", None)
-    form: Any = None
-    forms: dict[str, Any] = {
-        "verify": InspectorVerifyForm(),
-        "profile": InspectorProfileForm(
-            initial={"sectors": profile.sectors if profile else [], "available": profile.available if profile else True}
-        ),
-        "conflict": ConflictDeclareForm(),
-        "withdraw": ReasonForm(),
-    }
-    status = 200
-    if request.method == "POST":
-        action = request.POST.get("action", "")
-        status = 400
-        try:
-            if action == "verify":
-                forms["verify"] = form = InspectorVerifyForm(request.POST)
-                if form.is_valid():
-                    form.save(inspector=inspector, actor=request.user)
-                    messages.success(request, _("已核实"))
-                    return redirect(request.path)
-            elif action == "profile":
-                forms["profile"] = form = InspectorProfileForm(request.POST)
-                if form.is_valid():
-                    form.save(inspector=inspector, actor=request.user)
-                    messages.success(request, _("已保存抽查资格"))
-                    return redirect(request.path)
-            elif action == "conflict":
-                forms["conflict"] = form = ConflictDeclareForm(request.POST)
-                if form.is_valid():
-                    operator = operator_selectors.operator_get(uscc=form.cleaned_data["uscc"], for_user=request.user)
-                    form.save(inspector=inspector, operator=operator, actor=request.user)
-                    messages.success(request, _("已登记回避申报"))
-                    return redirect(request.path)
-            elif action == "withdraw":
-                forms["withdraw"] = form = ReasonForm(request.POST)
-                conflict_id = request.POST.get("conflict", "")
-                conflict = selectors.conflict_get(
-                    inspector_id=inspector.pk, conflict_id=int(conflict_id) if conflict_id.isdigit() else 0,
-                    for_user=request.user,
-                )  # fmt: skip
-                if form.is_valid():
-                    services.inspector_conflict_withdraw(
-                        conflict=conflict, reason=form.cleaned_data["reason"], actor=request.user
-                    )
-                    messages.success(request, _("已撤回回避申报"))
-                    return redirect(request.path)
-            else:
-                return HttpResponse(status=400)
-        except DomainError as exc:
-            _refused(form, exc)
-        inspector = selectors.inspector_get(inspector_id=inspector_id, for_user=request.user)
-    context = {
-        "inspector": inspector,
-        "profile": getattr(inspector, "planning_profile", None),
-        "conflicts": selectors.inspector_conflicts(inspector=inspector, for_user=request.user),
-        "forms": forms,
-        "trail": selectors.audit_trail(object_type="inspector", object_id=inspector.pk),
-        "profile_trail": selectors.audit_trail(object_type="inspector_profile", object_id=profile.pk)
-        if profile
-        else [],
-    }
-    return render(request, "office/planning_inspector.html", context, status=status)
 
 
 # ── plans ─────────────────────────────────────────────────────────────────────────────────────────────────────
@@ -270,7 +110,7 @@ def planning_plan_new(request: HttpRequest) -> HttpResponse:
             try:
                 plan = form.save(actor=request.user, as_of=as_of)
             except DomainError as exc:
-                _refused(form, exc)
+                form_refused(form, exc)
             else:
                 messages.success(request, _("计划已创建，随机种子承诺已公布"))
                 return redirect("office:planning_plan", plan_id=plan.pk)
@@ -479,7 +319,7 @@ def _planning_task(request: HttpRequest, task_id: int, cap: AttachmentUploadHand
                 else:
                     services.task_close(task=task, reason=form.cleaned_data["reason"], actor=request.user)
             except DomainError as exc:
-                _refused(form, exc)
+                form_refused(form, exc)
             else:
                 messages.success(request, done)
                 return redirect("office:planning_task", task_id=task.pk)

@@ -1,5 +1,6 @@
 """Back-office forms of planning: input shape, and a `save` that calls the same service as the API."""
 
+import re
 from datetime import date
 from typing import Any
 
@@ -72,6 +73,34 @@ class InspectorAddForm(OfficeForm):
         data = self.cleaned_data
         return inspection_services.inspector_add(
             cert_no=data["cert_no"], name=data["name"], department_code=data["department_code"], actor=actor
+        )
+
+
+class InspectorBulkAddForm(OfficeForm):
+    """A roster pasted from a spreadsheet: one inspector a line, 执法证号 then name (comma, tab or spaces between)."""
+
+    roster = forms.CharField(
+        label=_("名单（每行：执法证号 姓名）"), max_length=20000, widget=forms.Textarea(attrs={"rows": 6})
+    )
+    department_code = forms.CharField(label=_("所属部门编码"), max_length=40, required=False)
+
+    def clean_roster(self) -> list[tuple[str, str]]:
+        rows = []
+        for n, line in enumerate(self.cleaned_data["roster"].splitlines(), start=1):
+            parts = re.split(r"[,，\t ]+", line.strip(), maxsplit=1)
+            if parts == [""]:
+                continue
+            if len(parts) != 2 or not parts[1].strip():
+                raise forms.ValidationError(_("第%(line)s行须为“执法证号 姓名”") % {"line": n})
+            rows.append((parts[0], parts[1].strip()))
+        if not rows:
+            raise forms.ValidationError(_("名单为空"))
+        return rows
+
+    def save(self, *, actor: Any) -> list[Inspector]:
+        data = self.cleaned_data
+        return inspection_services.inspectors_add(
+            rows=data["roster"], department_code=data["department_code"], actor=actor
         )
 
 

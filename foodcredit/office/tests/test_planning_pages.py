@@ -305,3 +305,28 @@ def test_the_overdue_filter_takes_the_workbench_link(client, world):
     client.force_login(world["district"])
     assert 'data-count="2"' in client.get("/office/planning/tasks/").content.decode()
     assert 'data-count="1"' in client.get("/office/planning/tasks/?overdue=1").content.decode()
+
+
+def test_a_pasted_roster_adds_inspectors_all_or_nothing(client, world):
+    client.force_login(world["district"])
+    bad = "500105202400201 赵一\n500105202400202\n"
+    response = client.post("/office/planning/inspectors/", {"action": "bulk", "roster": bad})
+    assert response.status_code == 400 and "第2行" in response.content.decode()
+    taken = f"500105202400203,钱二\n{world['inspectors'][0].cert_no}\t别人\n"  # the second is registered as 检查员1
+    response = client.post("/office/planning/inspectors/", {"action": "bulk", "roster": taken})
+    assert response.status_code == 400 and "第2行" in response.content.decode()
+    assert not Inspector.objects.filter(cert_no__in=["500105202400201", "500105202400203"]).exists()
+    roster = "500105202400204，孙三\n500105202400205\t李四\n\n500105202400206 周 五\n"
+    response = client.post(
+        "/office/planning/inspectors/", {"action": "bulk", "roster": roster, "department_code": "jb"}
+    )
+    assert response.status_code == 302
+    added = Inspector.objects.filter(cert_no__in=["500105202400204", "500105202400205", "500105202400206"])
+    assert sorted(added.values_list("name", flat=True)) == ["周 五", "孙三", "李四"]
+    assert not added.filter(verified=True).exists()
+    assert (
+        AuditEvent.objects.filter(
+            object_type="inspector", action="create", object_id__in=[str(i.pk) for i in added]
+        ).count()
+        == 3
+    )
