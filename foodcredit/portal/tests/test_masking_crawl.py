@@ -20,6 +20,7 @@ pytestmark = pytest.mark.django_db
 USCC = make_uscc(777)
 NAME = "江北掩码测试餐饮有限公司"
 PHONE = "13700002222"  # the operator's own phone: its business users see it, the public does not
+ADDRESS_PHONE = "136-5555-6666"  # written into its registered address: likewise
 # Secrets and public identifiers alternate, so that a mask that eats its neighbours shows up as a false mask.
 PIECES = [v for pair in zip(corpus.SECRETS, corpus.PUBLIC * 2, strict=False) for v in (pair[0].written, pair[1])]
 
@@ -62,7 +63,7 @@ def planted() -> list[str]:
         [
             {
                 "uscc": USCC, "name": NAME, "legal_rep": "王五", "legal_rep_id_no": corpus.ID18[0],
-                "phone": PHONE, "address": "重庆市江北区观音桥街道建新北路1号", "street": "观音桥街道",
+                "phone": PHONE, "address": f"重庆市江北区观音桥街道建新北路1号（联系电话{ADDRESS_PHONE}）", "street": "观音桥街道",
                 "sector": "餐饮", "business_type": "小型餐馆", "registered_on": "2020-01-01", "status": "存续",
                 "new_business_form": "否",
             }
@@ -166,7 +167,7 @@ def test_public_pages_and_api_show_no_planted_id_or_phone(planted, client):
     # Inspections, sampling, penalties and cases are disclosed: their text is on these pages.
     assert "样品" in "".join(pages) and "发现问题" in "".join(pages)
     _assert_clean(pages, planted)
-    assert PHONE not in "".join(pages)
+    assert PHONE not in "".join(pages) and "55556666" not in "".join(pages).replace("-", "")
 
 
 def test_business_facing_pages_show_no_planted_id_or_phone(planted):
