@@ -99,3 +99,23 @@ def test_record_write_check_raises_404_outside_scope_and_audits_the_refusal():
     assert row.changes["code"] == [None, "scope.out_of_scope"]
     p.record_write_check(user=station, kind="penalties", operator_street=IN, operator_uscc="U9")
     assert AuditEvent.objects.filter(action="refused").count() == 1
+
+
+def test_a_doors_first_check_reads_kind_and_source_only():
+    station = _user(R.STATION_REGULATOR, streets=(IN,))
+    bureau = p.SourceGrant(name="执法办案系统", kinds=frozenset({"penalties"}))
+    first = {"kind": "penalties", "operator_street": None, "source": bureau, "rows_follow": True}
+    assert _code(station, **first) is None  # its rows are checked one by one afterwards
+    assert _code(station, **{**first, "rows_follow": False}) == "scope.out_of_scope"
+    assert _code(station, **{**first, "kind": "inspections"}) == "scope.source_kind_not_allowed"
+    unknown_owner = p.SourceGrant(
+        name="x", kinds=frozenset({"penalties"}), department_code="zz", department_kind="unknown"
+    )
+    assert _code(station, **{**first, "source": unknown_owner}) == "scope.source_not_own"
+
+
+def test_an_inactive_user_writes_nothing():
+    district = _user(R.DISTRICT_REGULATOR)
+    district.is_active = False
+    assert not p.can_write_kind(district, "penalties")
+    assert p.can_write_kind(None, "penalties") and not p.can_write_kind(None, "list_entries")
