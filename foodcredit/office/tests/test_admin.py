@@ -292,6 +292,13 @@ def test_audit_administrator_filters_and_exports_the_log(client, world):
     )
     rows = list(csv.reader(io.StringIO(export.content.decode("utf-8-sig"))))
     assert len(rows) == 2 and rows[1][1] == world[R.SECURITY_ADMIN].username and rows[1][2] == "password_expire"
+    # A diff is shown as text, escaped (a department named with markup).
+    account_services.department_save(
+        department=None, code="t-x", name="<script>alert(1)</script>", kind="health", streets=[], district_streets=[],
+        actor=world[R.SYSTEM_ADMIN],
+    )  # fmt: skip
+    shown = client.get(url, {"object_type": "department"}).content.decode()
+    assert "&lt;script&gt;alert(1)&lt;/script&gt;" in shown and "<script>alert(1)" not in shown
     # Read-only: nothing on the page posts.
     assert client.post(url, {}).status_code == 405
     assert get_user_model().objects.get(pk=world[R.INSPECTOR].pk).password_must_change
