@@ -312,6 +312,9 @@ def credit_file_operator(*, operator: Operator, view: View) -> OperatorCard:
         address = masking.mask_address(address)
     elif public:
         legal_rep = masking.mask_person_name(legal_rep)
+    if public:
+        # An address is free text as registered: a contact number written into it is masked like any other.
+        address = masking.mask_free_text(address)
     registered = record_model(K.LICENCE)
     licence_model = registered.model if registered else None
     found: list[Any] = (
