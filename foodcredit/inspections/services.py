@@ -180,8 +180,11 @@ def inspector_add(*, cert_no: str, name: str, department_code: str, actor: Any) 
                 "inspections.cert_no_taken", _("该执法证号已登记为%(name)s") % {"name": inspector.name}, cert_no=cert_no
             )
         before = {} if inspector is None else {"name": inspector.name, "department_code": inspector.department_code}
+        after = {"name": name.strip(), "department_code": department_code.strip()}
+        if inspector is not None and before == after:
+            return inspector  # already registered so: nothing to change, nothing to audit
         inspector = inspector or Inspector(cert_no=cert_no)
-        inspector.name, inspector.department_code = name.strip(), department_code.strip()
+        inspector.name, inspector.department_code = after["name"], after["department_code"]
         inspector.full_clean()
         inspector.save()
         audit.record(
@@ -189,7 +192,7 @@ def inspector_add(*, cert_no: str, name: str, department_code: str, actor: Any) 
             action="update" if before else "create",
             object_type="inspector",
             object_id=inspector.pk,
-            changes=audit.diff(before, {"name": inspector.name, "department_code": inspector.department_code}),
+            changes=audit.diff(before, after),
         )
     return inspector
 
