@@ -1,5 +1,6 @@
 """Shared set-up for benchmarks: each creates and drops its own PostgreSQL database."""
 
+import argparse
 import http.client
 import os
 import signal
@@ -11,6 +12,7 @@ import uuid
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
+from typing import Any
 
 import psycopg
 
@@ -45,6 +47,35 @@ def bench_database(prefix: str = "fc_bench") -> Iterator[str]:
             conn.execute(f"DROP DATABASE IF EXISTS {name} WITH (FORCE)")
 
 
+def parse_sizes(parser: argparse.ArgumentParser, *, smoke: dict[str, Any]) -> argparse.Namespace:
+    """The script's arguments; with --smoke the sizes in `smoke` instead (seconds: checks the script works end to end
+    and prints its figures — bench/test_smoke.py runs every script so)."""
+    parser.add_argument("--smoke", action="store_true", help=f"tiny sizes ({smoke}) to check the script works")
+    args = parser.parse_args()
+    if args.smoke:
+        for name, value in smoke.items():
+            setattr(args, name, value)
+    return args
+
+
+def staff_session(*, username: str, role: str, **fields: Any) -> str:
+    """A session key of a staff user whose second factor is verified (as after a login with the TOTP code)."""
+    from django.contrib.auth import get_user_model
+    from django.contrib.sessions.backends.db import SessionStore
+    from django_otp import DEVICE_ID_SESSION_KEY
+    from django_otp.plugins.otp_totp.models import TOTPDevice
+
+    user = get_user_model().objects.create_user(username=username, password="x" * 16, role=role, **fields)
+    device = TOTPDevice.objects.create(user=user, name="bench", confirmed=True)
+    session = SessionStore()
+    session["_auth_user_id"] = str(user.pk)
+    session["_auth_user_backend"] = "django.contrib.auth.backends.ModelBackend"
+    session["_auth_user_hash"] = user.get_session_auth_hash()
+    session[DEVICE_ID_SESSION_KEY] = device.persistent_id
+    session.create()
+    return session.session_key or ""
+
+
 def timed(fn: Callable[[], object]) -> float:
     start = time.perf_counter()
     fn()
@@ -63,11 +94,15 @@ def percentile(values: list[float], p: float) -> float:
 
 @contextmanager
 def gunicorn_server(*, url: str, port: int, secret: str) -> Iterator[None]:
-    """gunicorn (2 workers, production settings) on loopback against `url`, until the block ends."""
-    env = {**os.environ, "DATABASE_URL": url, "DJANGO_SETTINGS_MODULE": "config.settings.prod",
+    """gunicorn (2 workers, production settings without the throttle: bench/settings.py) on loopback against `url`."""
+    env = {**os.environ, "DATABASE_URL": url, "DJANGO_SETTINGS_MODULE": "bench.settings",
            "DJANGO_SECRET_KEY": secret, "FOODCREDIT_PERSON_HMAC_KEY": "dev-person-hmac-key",
            "FOODCREDIT_FIELD_ENCRYPTION_KEY": "ZGV2LWZpZWxkLWVuY3J5cHRpb24ta2V5LTMyYnl0ZXM=",
            "DJANGO_SECURE_SSL_REDIRECT": "0", "DJANGO_ALLOWED_HOSTS": "127.0.0.1"}  # fmt: skip
+    # Production settings serve static files through WhiteNoise's manifest: collect them first (the pages need it).
+    subprocess.run(
+        [sys.executable, "manage.py", "collectstatic", "--noinput", "-v", "0"], cwd=ROOT, env=env, check=True
+    )
     server = subprocess.Popen(
         [sys.executable, "-m", "gunicorn", "config.wsgi", "-w", "2", "-b", f"127.0.0.1:{port}", "--log-level", "warning"],
         cwd=ROOT, env=env, start_new_session=True,

@@ -5,7 +5,7 @@ operators, one registration ledger entry each, a serious or abnormal listing for
 another 1 %. Times sequential keep-alive requests for random operators (every call also writes its audit row), for a
 department with internal rights and one without, and the person check (POST, hashed ID number).
 
-    .venv/bin/python bench/eligibility.py [--operators 1000000] [--requests 1000]
+    .venv/bin/python bench/eligibility.py [--operators 1000000] [--requests 1000] [--smoke]
 """
 
 import argparse
@@ -15,7 +15,7 @@ import os
 import random
 import time
 
-from common import bench_database, gunicorn_server, median, percentile
+from common import bench_database, gunicorn_server, median, parse_sizes, percentile, staff_session
 from import_inspections import load_operators, valid_usccs
 
 PORT = 8792
@@ -42,17 +42,6 @@ FROM operators_operator WHERE id % 100 = 1
 """
 
 
-def session_for(user) -> str:
-    from django.contrib.sessions.backends.db import SessionStore
-
-    session = SessionStore()
-    session["_auth_user_id"] = str(user.pk)
-    session["_auth_user_backend"] = "django.contrib.auth.backends.ModelBackend"
-    session["_auth_user_hash"] = user.get_session_auth_hash()
-    session.create()
-    return session.session_key or ""
-
-
 def timed(conn: http.client.HTTPConnection, requests: list[tuple[str, str, bytes | None]], headers: dict[str, str]):
     times = []
     for method, path, body in requests:
@@ -69,9 +58,8 @@ def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--operators", type=int, default=1_000_000)
     parser.add_argument("--requests", type=int, default=1000)
-    args = parser.parse_args()
+    args = parse_sizes(parser, smoke={"operators": 2000, "requests": 40})
     with bench_database("fc_bench_elig") as url:
-        from django.contrib.auth import get_user_model
         from django.db import connection
 
         from foodcredit.accounts.models import Department
@@ -90,17 +78,14 @@ def main() -> None:
             cur.execute("SELECT count(*) FROM credit_listentry")
             listings = cur.fetchone()[0]
         print(f"set-up: {args.operators:,} operators, {listings:,} listings in {time.perf_counter() - started:.0f} s")
-        users = get_user_model().objects
         granted = Department.objects.create(code="ndrc", name="区发展改革委", kind="development_reform")
         SharingGrant.objects.create(department=granted, internal_records=True, basis="bench")
         health = Department.objects.create(code="health", name="区卫生健康委", kind="health")
         sessions = {
-            "department with internal rights": session_for(
-                users.create_user(username="ndrc", password="x" * 16, role="other_department", department=granted)
+            "department with internal rights": staff_session(
+                username="ndrc", role="other_department", department=granted
             ),
-            "department without": session_for(
-                users.create_user(username="health", password="x" * 16, role="other_department", department=health)
-            ),
+            "department without": staff_session(username="health", role="other_department", department=health),
         }
         with gunicorn_server(url=url, port=PORT, secret=SECRET):
             rng = random.Random(5)
@@ -111,12 +96,12 @@ def main() -> None:
             for label, key in [(f"{label}, round {r}", key) for r in (1, 2) for label, key in sessions.items()]:
                 # A fresh sample per caller, so that no run reads pages another run has just brought into cache.
                 sample = [rng.choice(marked) if k % 2 else rng.choice(usccs) for k in range(args.requests + 200)]
-                conn = http.client.HTTPConnection("127.0.0.1", PORT, timeout=10)
+                conn = http.client.HTTPConnection("127.0.0.1", PORT, timeout=60)
                 headers = {"Cookie": f"sessionid={key}"}
                 timed(conn, [("GET", f"/api/v1/eligibility/{u}", None) for u in sample[:200]], headers)  # warm-up
                 times = timed(conn, [("GET", f"/api/v1/eligibility/{u}", None) for u in sample[200:]], headers)
                 print(f"GET eligibility, {label:41s} p50 {median(times):6.1f} ms  p95 {percentile(times, 95):6.1f} ms")
-            conn = http.client.HTTPConnection("127.0.0.1", PORT, timeout=10)
+            conn = http.client.HTTPConnection("127.0.0.1", PORT, timeout=60)
             csrf = "b" * 32
             headers = {"Cookie": f"sessionid={key}; csrftoken={csrf}", "X-CSRFToken": csrf,
                        "Content-Type": "application/json", "Referer": f"http://127.0.0.1:{PORT}/"}  # fmt: skip

@@ -5,7 +5,7 @@ draw + assignment (pure numpy on the snapshot), and storing the tasks (snapshot 
 one audit row per task, in one transaction, committed); then plan_verify. Targets (issue 5): draw + assignment
 ≤ 5 s, storing ≤ 30 s more.
 
-    .venv/bin/python bench/planning.py [--operators 1000000] [--inspectors 2000] [--strata]
+    .venv/bin/python bench/planning.py [--operators 1000000] [--inspectors 2000] [--strata] [--smoke]
 
 `--strata` stands in for the risk issue's classes (A 40 %, B 40 %, C 15 %, D 5 %, by operator id) instead of
 "everyone is class B", so the draw is stratified as it will be once classes exist.
@@ -17,7 +17,7 @@ import time
 
 import numpy as np
 import polars as pl
-from common import bench_database
+from common import bench_database, parse_sizes
 from import_inspections import load_operators, valid_usccs
 
 STREETS = [
@@ -68,10 +68,11 @@ def main() -> None:
     parser.add_argument("--conflicts", type=int, default=10_000)
     parser.add_argument("--cap", type=int, default=400)
     parser.add_argument("--strata", action="store_true")
-    args = parser.parse_args()
+    args = parse_sizes(parser, smoke={"operators": 3000, "inspectors": 60, "conflicts": 50, "cap": 100})
     with bench_database("fc_bench_plan"):
         from django.db import connection, transaction
 
+        from foodcredit.core import crypto
         from foodcredit.planning import rules, selectors, services
         from foodcredit.planning.models import Task
 
@@ -94,7 +95,7 @@ def main() -> None:
         snapshot = services.plan_snapshot_freeze(plan=plan)
         t_snapshot = time.perf_counter() - t0
         t0 = time.perf_counter()
-        draw = rules.draw_run(snapshot=snapshot, seed=plan.seed)
+        draw = rules.draw_run(snapshot=snapshot, seed=crypto.decrypt(plan.seed_sealed))  # sealed until the draw
         t_draw = time.perf_counter() - t0
         t0 = time.perf_counter()
         with transaction.atomic():

@@ -5,14 +5,14 @@ operator_id`, the feature stage (`risk.features.features_as_of`), and the whole 
 stored results, explanations and the run's audit) with the active model. Set-up (operators and ledger rows made
 with generate_series, a model fitted on a sample) is not measured.
 
-    .venv/bin/python bench/risk_classify.py [--operators 1000000] [--entries 20000000]
+    .venv/bin/python bench/risk_classify.py [--operators 1000000] [--entries 20000000] [--smoke]
 """
 
 import argparse
 import datetime as dt
 import time
 
-from common import bench_database, median, timed
+from common import bench_database, median, parse_sizes, timed
 
 AS_OF = dt.date(2026, 11, 25)
 START = AS_OF - dt.timedelta(days=3 * 365)
@@ -126,7 +126,7 @@ def main() -> None:
     parser.add_argument("--entries", type=int, default=20_000_000)
     parser.add_argument("--sample", type=int, default=100_000, help="operators the bench model is fitted on")
     parser.add_argument("--repeat", type=int, default=3, help="runs of the baseline and the feature stage (medians)")
-    args = parser.parse_args()
+    args = parse_sizes(parser, smoke={"operators": 2000, "entries": 40_000, "sample": 2000, "repeat": 2})
     with bench_database("fc_bench_risk"):
         from django.db import connection
 
