@@ -90,6 +90,11 @@ class DropForm(forms.Form):
     no_intent_proven = forms.BooleanField(label=_("当事人已证明无主观故意"), required=False)
 
 
+REMOVAL_REASONS = [
+    (c.value, c.label) for c in L.RemovalReason if c.value in ("corrected", "expired", "reversed", "deregistered")
+]
+
+
 class RemovalForm(forms.Form):
     """Removal from a list (RemovalIn); early removal by repair goes through a repair decision."""
 
@@ -100,6 +105,13 @@ class RemovalForm(forms.Form):
     )  # fmt: skip
     removed_on = _date(_("移出日期"))
     note = _text(_("移出说明"), max_length=2000, required=False, rows=2)
+
+    def __init__(self, *args: Any, list_kind: str = "", **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        if list_kind == L.ListKind.SERIOUS:  # early removal of a serious listing goes through credit repair
+            field = self.fields["reason"]
+            assert isinstance(field, forms.ChoiceField)
+            field.choices = [c for c in REMOVAL_REASONS if c[0] != L.RemovalReason.CORRECTED]
 
 
 ABNORMAL_CAUSES = [L.Cause.ANNUAL_REPORT, L.Cause.INSTANT_INFO, L.Cause.FALSE_INFO, L.Cause.UNREACHABLE]

@@ -199,7 +199,7 @@ def list_entry(request: HttpRequest, pk: int) -> HttpResponse:
         if entry.status in (L.Status.PROPOSED, L.Status.AWAITING_APPROVAL):
             forms["drop"] = DropForm(prefix="drop")
         if entry.status == L.Status.LISTED:
-            forms["remove"] = RemovalForm(initial={"removed_on": as_of}, prefix="remove")
+            forms["remove"] = RemovalForm(initial={"removed_on": as_of}, prefix="remove", list_kind=entry.list_kind)
     return _entry_page(request, entry, forms)
 
 
@@ -252,7 +252,8 @@ def list_entry_act(request: HttpRequest, pk: int, action: str) -> HttpResponse:
     decider(user)
     if action not in ACTIONS:
         raise Http404
-    form = ACTIONS[action](request.POST, prefix=action)
+    extra: dict[str, Any] = {"list_kind": entry.list_kind} if action == "remove" else {}
+    form = ACTIONS[action](request.POST, prefix=action, **extra)
     if form.is_valid():
         try:
             if action == "approve":

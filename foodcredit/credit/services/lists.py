@@ -217,6 +217,14 @@ def list_remove(*, entry: ListEntry, reason: str, removed_on: date, actor: Any, 
     entry = _locked(entry)
     if entry.status != L.Status.LISTED:
         raise _wrong_status(entry)
+    if entry.list_kind == L.ListKind.SERIOUS and reason == L.RemovalReason.CORRECTED:
+        # A serious listing ends by expiry, by early removal through credit repair, by reversal or deregistration —
+        # never by a cure alone (DOMAIN.md II §1.4-1.5); "corrected" is the abnormal list's removal.
+        raise DomainError(
+            "list.bad_removal_reason",
+            _("严重违法失信名单不因纠正违法行为而移出：期满移出，或经信用修复提前移出。"),
+            reason=reason,
+        )
     assert entry.decided_on is not None
     end = rules.list_period_end(
         list_kind=entry.list_kind, listed_on=entry.decided_on, restriction_until=entry.restriction_until,

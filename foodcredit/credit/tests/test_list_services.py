@@ -282,3 +282,13 @@ def test_serious_listed_operator_ids_on_a_day(operator, other_operator, officer)
     assert on(date(2025, 3, 20)) == on(date(2026, 4, 30)) == {operator.pk, other_operator.pk}
     assert on(date(2026, 5, 1)) == on(date(2028, 3, 19)) == {operator.pk}
     assert on(date(2028, 3, 20)) == set()
+
+
+def test_a_serious_listing_is_not_removed_as_corrected(operator, officer):
+    """A cure ends an abnormal listing; a serious one ends by expiry, repair, reversal or deregistration."""
+    entry = listed_serious(operator, officer)
+    with pytest.raises(DomainError) as err:
+        services.list_remove(entry=entry, reason=L.RemovalReason.CORRECTED, removed_on=date(2025, 6, 1), actor=officer)
+    assert err.value.code == "list.bad_removal_reason"
+    entry.refresh_from_db()
+    assert entry.status == L.Status.LISTED

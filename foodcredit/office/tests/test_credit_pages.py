@@ -103,7 +103,7 @@ def test_serious_list_steps_audit_the_same_from_api_and_form(client, world, sett
     steps = [
         ("approve", {"approved_on": "2026-03-20", "approved_by": "市局"}, {("approve", "list_entry")}),
         ("decide", {"decision_no": "列严1号", "decided_on": "2026-03-20"}, {("list", "list_entry")}),
-        ("remove", {"reason": "corrected", "removed_on": "2026-03-20"}, {("remove", "list_entry")}),
+        ("remove", {"reason": "deregistered", "removed_on": "2026-03-20"}, {("remove", "list_entry")}),
     ]
     for action, values, expected in steps:
         via_api = actions(lambda: api(client, f"/api/v1/lists/{first.pk}/{action}", values))  # noqa: B023
