@@ -9,8 +9,11 @@ from dataclasses import dataclass
 from datetime import date
 
 from celery.schedules import crontab
+from django.conf import settings
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from foodcredit.accounts import services as account_services
 from foodcredit.credit import tasks as credit_tasks
 from foodcredit.risk import selectors as risk_selectors
 from foodcredit.risk import services as risk_services
@@ -47,9 +50,18 @@ def _classify(day: date) -> dict[str, int]:
     }
 
 
+def _accounts_dormant(day: date) -> dict[str, int]:
+    """Accounts unused for ACCOUNT_DORMANT_DAYS disabled, their sessions ended (SECURITY.md B4: no stale accounts)."""
+    disabled = account_services.users_dormant_disable(
+        as_of=timezone.now(), idle_days=int(settings.ACCOUNT_DORMANT_DAYS)
+    )
+    return {"disabled": len(disabled)}
+
+
 JOBS: dict[str, Job] = {
     job.name: job
     for job in (
+        Job("accounts_dormant", _("停用长期未使用的账号"), crontab(minute=30, hour=0), _accounts_dormant),
         Job("lists_daily", _("名录名单每日处理"), crontab(minute=0, hour=1), _lists_daily),
         Job("risk_classify_monthly", _("信用风险月度分类"), crontab(minute=0, hour=2, day_of_month=1), _classify),
     )

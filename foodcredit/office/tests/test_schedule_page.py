@@ -28,4 +28,4 @@ def test_schedule_page_shows_runs_and_a_failed_job_to_who_answers_for_them(clien
     if status == 200:
         page = response.content.decode()
         assert "最近一次运行失败" in page and "信用风险月度分类" in page and "名录名单每日处理" in page
-        assert "共 2 次运行" in page
+        assert "共 3 次运行" in page

@@ -74,12 +74,13 @@ def _listing_expiring(officer) -> ListEntry:
 @pytest.mark.django_db
 def test_the_in_process_loop_runs_each_due_slot_once_and_records_it(settings):
     officer = f.UserFactory(role="district_regulator")
+    stale = f.UserFactory(role="inspector", last_login=at("2026-06-01 09:00"), date_joined=at("2025-01-01 09:00"))
     entry = _listing_expiring(officer)
     with time_machine.travel(at("2026-12-02 03:00"), tick=False):
         out = io.StringIO()
         call_command("schedule_loop", "--once", stdout=out)
         runs = {run.job: run for run in JobRun.objects.all()}
-        assert set(runs) == {"lists_daily", "risk_classify_monthly"}
+        assert set(runs) == {"accounts_dormant", "lists_daily", "risk_classify_monthly"}
         daily = runs["lists_daily"]
         assert (daily.status, daily.trigger, daily.due_at) == ("done", "loop", at("2026-12-02 01:00"))
         assert daily.counts["expired"] == 1 and daily.finished_at >= daily.started_at
@@ -94,8 +95,10 @@ def test_the_in_process_loop_runs_each_due_slot_once_and_records_it(settings):
         ]
         # A second turn in the same slot runs nothing.
         call_command("schedule_loop", "--once", stdout=io.StringIO())
-        assert JobRun.objects.count() == 2
-    assert AuditEvent.objects.filter(action="job_run", object_type="job_run").count() == 2
+        assert JobRun.objects.count() == 3
+    assert AuditEvent.objects.filter(action="job_run", object_type="job_run").count() == 3
+    stale.refresh_from_db()
+    assert stale.is_active is False and runs["accounts_dormant"].counts["disabled"] >= 1
 
 
 @pytest.mark.django_db
