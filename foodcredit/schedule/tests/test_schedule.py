@@ -51,7 +51,7 @@ def test_celery_beat_runs_the_same_table():
         assert entry["schedule"] == JOBS[name].schedule
 
 
-def _listing_expiring(officer) -> ListEntry:
+def _listing_expiring(officer):
     """A serious listing decided 2023-12-01: its three years end on 2026-12-01, so the daily sweep removes it."""
     operator = f.OperatorFactory()
     penalty = f.penalty_add(
