@@ -87,9 +87,17 @@ def source_choices(*, for_user: Any) -> list[str]:
     return names
 
 
-def source_list() -> QuerySet[SourceRegistration]:
-    """Every registered source with its kinds (the import page shows them to district regulators)."""
-    return SourceRegistration.objects.select_related("source").order_by("source__name")
+def source_list() -> list[dict[str, Any]]:
+    """Every registered source: its name, the labels of its kinds and its department's code (the import page)."""
+    labels = dict(RecordKind.choices)
+    return [
+        {
+            "name": r.source.name,
+            "kinds": [str(labels.get(k, k)) for k in r.kinds],
+            "department_code": r.source.department_code,
+        }
+        for r in SourceRegistration.objects.select_related("source").order_by("source__name")
+    ]
 
 
 def exchange_columns() -> list[tuple[str, str, list[Column]]]:

@@ -20,6 +20,7 @@ from django.db.models import QuerySet
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.html import format_html
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy as _l
@@ -185,7 +186,7 @@ def _import_upload_checked(request: HttpRequest, cap: MaxSizeUploadHandler) -> H
             request,
             format_html(
                 _("此文件已导入过（{when}），未再次导入：<a href=\"{url}\">查看导入任务 #{job}</a>"),
-                when=job.created_at.strftime("%Y-%m-%d %H:%M"), url=url, job=job.pk,
+                when=timezone.localtime(job.created_at).strftime("%Y-%m-%d %H:%M"), url=url, job=job.pk,
             ),
         )  # fmt: skip
         return redirect(url)
