@@ -79,10 +79,11 @@ def test_a_link_is_asked_once_and_confirmed_against_the_registration_as_it_is_th
         actor=people["sys"],
     )  # fmt: skip
     assert (link.uscc, link.status, link.operator_name) == (USCC, "pending", "重庆测试餐饮有限公司1")
-    with pytest.raises(ConflictError):
+    with pytest.raises(ConflictError) as refused:
         account_services.business_link_request(
             user=people["business"], uscc=USCC, legal_rep_name="艾力·买买提", registered=REGISTERED, actor=people["sys"]
         )
+    assert refused.value.code == "accounts.link_exists"
     with pytest.raises(DomainError) as exc:  # a rejection needs its reason
         account_services.business_link_decide(link=link, confirm=False, registered=REGISTERED, note=" ",
                                               actor=people["district"])  # fmt: skip
@@ -101,9 +102,10 @@ def test_a_link_is_asked_once_and_confirmed_against_the_registration_as_it_is_th
                                           actor=people["district"])  # fmt: skip
     people["business"].refresh_from_db()
     assert people["business"].operator_usccs == [USCC]
-    with pytest.raises(ConflictError):  # decided once
+    with pytest.raises(ConflictError) as refused:  # decided once
         account_services.business_link_decide(link=link, confirm=False, registered=REGISTERED, note="迟到",
                                               actor=people["district2"])  # fmt: skip
+    assert refused.value.code == "accounts.link_decided"
     assert BusinessLink.objects.get().status == BusinessLink.Status.CONFIRMED
 
 
@@ -146,8 +148,9 @@ def test_each_administrator_holds_its_own_powers_only(people):
 
 
 def test_a_disabled_account_is_audited_and_cannot_be_ones_own(people):
-    with pytest.raises(DomainError):
+    with pytest.raises(DomainError) as refused:
         account_services.user_active_set(user=people["sys"], active=False, actor=people["sys"])
+    assert refused.value.code == "accounts.own_account"
     account_services.user_active_set(user=people["district"], active=False, actor=people["sys"])
     row = AuditEvent.objects.get(action="disable")
     assert (row.actor, row.object_id, row.changes) == (

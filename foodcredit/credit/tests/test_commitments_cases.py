@@ -10,7 +10,7 @@ from foodcredit.accounts.models import User
 from foodcredit.core.errors import DomainError
 from foodcredit.core.models import AuditEvent
 from foodcredit.credit import rules, services
-from foodcredit.credit.models import LedgerEntry
+from foodcredit.credit.models import Commitment, LedgerEntry
 
 from . import factories as f
 from .test_list_rules import POLICY
@@ -53,11 +53,12 @@ def test_commitment_made_verified_false_is_filed_and_disclosed(client, operator)
         client, f"/api/v1/commitments/{made.json()['id']}/verify", {"verification": "false", "note": "不符"}
     )
     assert verified.json()["verification"] == "false"
-    with pytest.raises(DomainError):  # verified once
+    with pytest.raises(DomainError) as refused:  # verified once
         services.commitment_verify(
-            commitment=f._model("credit.Commitment").objects.get(), verification="kept",
+            commitment=Commitment.objects.get(), verification="kept",
             verified_on=date(2025, 5, 2), note="", actor=district,
         )  # fmt: skip
+    assert refused.value.code == "commitment.already_verified"
     current = LedgerEntry.objects.get(kind=LedgerEntry.Kind.COMMITMENT, superseded_by__isnull=True)
     assert current.facts == {"kind": "notify_commit", "verification": "false"}
     public = client.get(f"/api/v1/public/operators/{operator.uscc}").json()

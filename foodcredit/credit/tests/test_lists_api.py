@@ -31,7 +31,7 @@ def users(operator):
 
 def penalty(operator, on, decision_kinds=("罚款", "没收违法所得"), **facts):
     entry = f.penalty_add(operator, on=on, kinds=decision_kinds, amount=Decimal("200000"), extra_facts=facts)
-    return f._model("penalties.Penalty").objects.get(pk=entry.ref_id).decision_no
+    return f.record_of(entry).decision_no
 
 
 def serious_listing(client, operator, decision_no):

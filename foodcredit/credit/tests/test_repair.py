@@ -91,10 +91,11 @@ def test_repair_runs_through_accept_review_decision_and_ends_the_disclosure(oper
     application = services.repair_accept(application=application, accepted_on=date(2026, 4, 1), actor=officer)
     # 15 working days from Wednesday 1 April 2026, across 清明 (4-6 April; Saturday 4 April is a holiday too)
     assert (application.decide_by, application.deadline_estimated) == (date(2026, 4, 23), False)
-    with pytest.raises(DomainError):
+    with pytest.raises(DomainError) as refused:
         services.repair_decide(
             application=application, granted=False, decided_on=date(2026, 4, 20), note="", actor=officer
         )
+    assert refused.value.code == "repair.reason_required"
     application = services.repair_decide(
         application=application, granted=True, decided_on=date(2026, 4, 20), note="材料齐全，核实属实", actor=officer
     )
@@ -130,10 +131,12 @@ def test_repair_of_the_serious_list_hides_the_listing_everywhere_public(operator
 
 def test_wrong_order_is_refused(operator, business, officer):
     application = submit(operator, business, on=date(2026, 3, 30), penalty=fine(operator))
-    with pytest.raises(DomainError):
+    with pytest.raises(DomainError) as refused:
         services.repair_decide(
             application=application, granted=True, decided_on=date(2026, 4, 1), note="", actor=officer
         )
+
+    assert refused.value.code == "repair.wrong_status"
 
 
 def test_abnormal_list_repair_is_decided_within_five_working_days(operator, business, officer):

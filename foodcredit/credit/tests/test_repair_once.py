@@ -13,7 +13,7 @@ from django.db import IntegrityError, connection, transaction
 from django.test import Client
 
 from foodcredit.accounts.models import User
-from foodcredit.credit.models import RepairApplication
+from foodcredit.credit.models import LedgerEntry, RepairApplication
 
 from . import factories as f
 
@@ -24,7 +24,7 @@ OPEN = [A.Status.SUBMITTED, A.Status.ACCEPTED]
 def _setup() -> tuple[object, object, str]:
     operator = f.OperatorFactory()
     entry = f.penalty_add(operator, on=date(2025, 3, 10), amount=Decimal("150000"))
-    decision_no = f._model("penalties.Penalty").objects.get(pk=entry.ref_id).decision_no
+    decision_no = f.record_of(entry).decision_no
     business = f.UserFactory(role=User.Role.BUSINESS, operator_usccs=[operator.uscc])
     return operator, business, decision_no
 
@@ -68,7 +68,7 @@ def test_an_idempotency_key_replays_the_first_application(client):
 def test_the_database_refuses_a_second_open_application():
     """The race the service check cannot see (both read 'none open', both insert): the partial unique index."""
     operator, _business, _decision_no = _setup()
-    entry = f._model("credit.LedgerEntry").objects.get(operator=operator)
+    entry = LedgerEntry.objects.get(operator=operator)
     values = {
         "operator": operator, "target": A.Target.PENALTY, "penalty_entry": entry, "submitted_on": date(2026, 3, 10),
         "commitment": "守信承诺", "evidence": "缴款凭证", "status": A.Status.SUBMITTED,

@@ -216,8 +216,10 @@ def test_credit_file_page_leaves_out_superseded_entries(operator):
 
 
 def test_credit_file_page_rejects_a_forged_cursor(operator):
-    with pytest.raises(DomainError):
+    with pytest.raises(DomainError) as refused:
         credit_file_page(operator=operator, view="internal", as_of=AS_OF, cursor="not-a-cursor")
+
+    assert refused.value.code == "credit_file.bad_cursor"
 
 
 def test_cursor_round_trip():

@@ -41,24 +41,28 @@ def test_bands_must_increase(raw):
     data = _broken(
         raw, lambda s: s["dynamic"].__setitem__(0, {**s["dynamic"][0], "bands": [[2, 0], [1, 5], [None, 9]]})
     )
-    with pytest.raises(DomainError):
+    with pytest.raises(DomainError, match="分档上限须递增") as refused:
         indicator_system_parse(data)
+    assert refused.value.code == "risk.indicators_invalid"
 
 
 def test_bands_must_end_open(raw):
     data = _broken(raw, lambda s: s["dynamic"].__setitem__(0, {**s["dynamic"][0], "bands": [[1, 0], [2, 5]]}))
-    with pytest.raises(DomainError):
+    with pytest.raises(DomainError, match="无上限的一档结尾") as refused:
         indicator_system_parse(data)
+    assert refused.value.code == "risk.indicators_invalid"
 
 
 def test_a_part_may_not_exceed_its_maximum(raw):
     data = _broken(raw, lambda s: s["static"].__setitem__(0, {**s["static"][0], "bands": [[2, 4], [None, 41]]}))
-    with pytest.raises(DomainError):
+    with pytest.raises(DomainError, match="部分满分超过") as refused:
         indicator_system_parse(data)
+    assert refused.value.code == "risk.indicators_invalid"
 
 
 def test_a_sentence_may_not_name_an_unknown_column(raw):
     data = copy.deepcopy(raw)
     data["texts"]["nonconform_1y"] = {"text": "不符合{nope}次", "when": "nonconform_1y"}
-    with pytest.raises(DomainError):
+    with pytest.raises(DomainError, match="未知字段“nope”") as refused:
         indicator_system_parse(data)
+    assert refused.value.code == "risk.indicators_invalid"
