@@ -237,12 +237,6 @@ def _in_scope(
     return False
 
 
-def street_may_write(user: User | None, street: str | None) -> bool:
-    """Whether `user`'s write scope covers an operator in `street` (the street part of the rules alone)."""
-    rule = write_rule(user)
-    return rule.scope == "district" or (rule.scope == "streets" and user is not None and street in user.streets)
-
-
 def refusal_audit(*, user: User | None, refusal: Refusal, kind: str, object_id: Any = "", **context: Any) -> None:
     """The audit row of a refused write: action "refused", the code and the reason (DOMAIN.md Part I §5)."""
     audit.record(
