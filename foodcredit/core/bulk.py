@@ -20,7 +20,7 @@ import polars as pl
 from django.db import connection
 from django.utils import timezone
 
-from . import audit
+from . import audit, masking
 from .models import Provenance
 from .sql import Dialect, dialect_for
 
@@ -209,6 +209,8 @@ def bulk_upsert(
     if frame.height == 0:
         return result
     columns = _staged_columns(spec)
+    frame, shown = _audit_shown(frame, spec)
+    columns.update(dict.fromkeys(shown.values(), "text"))
     t = spec.table
     with connection.cursor() as cur:
         for name in ("stg_rows", "stg_res", "stg_chg", "stg_new"):
@@ -263,7 +265,8 @@ def bulk_upsert(
         cur.execute(
             d.create_temp_as(
                 "stg_chg",
-                f"""SELECT s.*, {", ".join(f"t.{f} AS old_{f}" for f in compared)}
+                f"""SELECT s.*, {", ".join(f"t.{f} AS old_{f}" for f in compared)},
+                           {", ".join(f"t.{f} AS audit_old_{f}" for f in _texts(spec, compared)) or "NULL AS no_text"}
                     FROM stg_res s JOIN {t} t ON t.id = s.existing_id
                     WHERE ({distinct}) AND %(prec)s >= s.existing_precedence""",
             ),
@@ -277,7 +280,7 @@ def bulk_upsert(
         result.updated = len(changed)
         result.unchanged = existing - result.updated
         if changed:
-            _write_changes(cur, d, spec, params, compared, typed)
+            _write_changes(cur, d, spec, params, compared, typed, shown)
         # New records.
         insert_cols = [*fk_fields, spec.key, *value_fields, *spec.sealed, "source_id", "created_at", "updated_at"]
         select_cols = [
@@ -299,7 +302,7 @@ def bulk_upsert(
         )
         result.new = cur.rowcount if cur.rowcount is not None and cur.rowcount >= 0 else 0
         if result.new:
-            _write_created(cur, d, spec, params, value_fields, typed)
+            _write_created(cur, d, spec, params, value_fields, typed, shown)
         if spec.natural_key:
             _write_provenance(cur, d, spec, params)
         cur.execute(
@@ -317,8 +320,49 @@ def _facts_expr(d: Dialect, spec: RecordSpec, typed: dict[str, str], alias: str 
     return d.json_object([(k, f"{alias}.{col}", typed.get(col, "text")) for k, col in spec.facts.items()])
 
 
+def _texts(spec: RecordSpec, fields: Sequence[str]) -> list[str]:
+    return [f for f in fields if spec.fields.get(f) == "text"]
+
+
+def _audit_shown(frame: pl.DataFrame, spec: RecordSpec) -> tuple[pl.DataFrame, dict[str, str]]:
+    """Masked copies (core.masking) of the text columns whose values may carry phone or ID numbers, staged beside
+    them: audit diffs show the copies, the records keep what was sent (SECURITY.md E2). Only values with a run of
+    digits are masked, so text without numbers costs one vectorised scan."""
+    shown: dict[str, str] = {}
+    for f in _texts(spec, [f for f in spec.fields if f != spec.key and f in frame.columns]):
+        maybe = frame[f].cast(pl.Utf8).str.contains(r"[0-9０-９]{4}").fill_null(False)
+        if not maybe.any():
+            continue
+        values = frame[f].to_list()
+        masked = [masking.mask_values(v) if m else v for v, m in zip(values, maybe.to_list(), strict=True)]
+        frame = frame.with_columns(pl.Series(f"audit_{f}", masked, dtype=pl.Utf8))
+        shown[f] = f"audit_{f}"
+    return frame, shown
+
+
+def _mask_old_values(cur: Any, fields: Sequence[str]) -> None:
+    """The stored values a change replaces, masked in stg_chg's audit_old_* columns (as `_audit_shown` the new)."""
+    if not fields:
+        return
+    cur.execute(f"SELECT existing_id, {', '.join(f'audit_old_{f}' for f in fields)} FROM stg_chg")
+    fixes = []
+    for existing_id, *olds in cur.fetchall():
+        masked = [masking.mask_values(v) for v in olds]
+        if masked != olds:
+            fixes.append((*masked, existing_id))
+    if fixes:
+        sets = ", ".join(f"audit_old_{f} = %s" for f in fields)
+        cur.executemany(f"UPDATE stg_chg SET {sets} WHERE existing_id = %s", fixes)
+
+
 def _write_created(
-    cur: Any, d: Dialect, spec: RecordSpec, params: dict[str, Any], value_fields: Sequence[str], typed: dict[str, str]
+    cur: Any,
+    d: Dialect,
+    spec: RecordSpec,
+    params: dict[str, Any],
+    value_fields: Sequence[str],
+    typed: dict[str, str],
+    shown: dict[str, str],
 ) -> None:
     t = spec.table
     key_join = f"t.{spec.key} = s.{spec.frame_key}"
@@ -339,11 +383,17 @@ def _write_created(
     if spec.is_operator:
         cur.execute("UPDATE stg_new SET operator_id = new_operator_id")
     audit_changes = d.json_object(
-        [(f, d.json_array_pair("NULL", f"s.{f}", typed.get(f, "text")), "json") for f in [spec.key, *value_fields]]
+        [
+            (f, d.json_array_pair("NULL", f"s.{shown.get(f, f)}", typed.get(f, "text")), "json")
+            for f in [spec.key, *value_fields]
+        ]
         if spec.key == spec.frame_key
         else [
             (spec.key, d.json_array_pair("NULL", f"s.{spec.frame_key}", "text"), "json"),
-            *[(f, d.json_array_pair("NULL", f"s.{f}", typed.get(f, "text")), "json") for f in value_fields],
+            *[
+                (f, d.json_array_pair("NULL", f"s.{shown.get(f, f)}", typed.get(f, "text")), "json")
+                for f in value_fields
+            ],
         ]
     )
     cur.execute(
@@ -371,11 +421,20 @@ def _write_created(
 
 
 def _write_changes(
-    cur: Any, d: Dialect, spec: RecordSpec, params: dict[str, Any], compared: Sequence[str], typed: dict[str, str]
+    cur: Any,
+    d: Dialect,
+    spec: RecordSpec,
+    params: dict[str, Any],
+    compared: Sequence[str],
+    typed: dict[str, str],
+    shown: dict[str, str],
 ) -> None:
     t = spec.table
+    texts = _texts(spec, compared)
+    _mask_old_values(cur, texts)
     changes = d.json_object_changed(
-        [(f, f"s.old_{f}", f"s.{f}", typed.get(f, "int" if f == "operator_id" else "text")) for f in compared]
+        [(f, f"s.old_{f}", f"s.{f}", typed.get(f, "int" if f == "operator_id" else "text")) for f in compared],
+        shown={f: (f"s.audit_old_{f}", f"s.{shown.get(f, f)}") for f in texts},
     )
     cur.execute(
         audit.bulk_insert_sql(

@@ -71,18 +71,18 @@ class Dialect:
             return f"jsonb_build_array({self.json_value(a, typ) if a != 'NULL' else 'NULL'}, {self.json_value(b, typ)})"
         return f"json_array({a if a == 'NULL' else self.json_value(a, typ)}, {self.json_value(b, typ)})"
 
-    def json_object_changed(self, fields: list[tuple[str, str, str, str]]) -> str:
-        """{field: [old, new]} for the fields whose old and new values differ."""
-        if self.is_postgres:
-            body = ", ".join(
-                f"'{f}', CASE WHEN {self.distinct(o, n, t)} THEN {self.json_array_pair(o, n, t)} END"
-                for f, o, n, t in fields
-            )
-            return f"jsonb_strip_nulls(jsonb_build_object({body}))"
+    def json_object_changed(
+        self, fields: list[tuple[str, str, str, str]], shown: dict[str, tuple[str, str]] | None = None
+    ) -> str:
+        """{field: [old, new]} for the fields whose old and new values differ; `shown` gives other expressions to
+        write for a field's [old, new] (e.g. masked copies) while the comparison stays on the values themselves."""
+        shown = shown or {}
         body = ", ".join(
-            f"'{f}', CASE WHEN {self.distinct(o, n, t)} THEN {self.json_array_pair(o, n, t)} END"
+            f"'{f}', CASE WHEN {self.distinct(o, n, t)} THEN {self.json_array_pair(*shown.get(f, (o, n)), t)} END"
             for f, o, n, t in fields
         )
+        if self.is_postgres:
+            return f"jsonb_strip_nulls(jsonb_build_object({body}))"
         # json_patch drops members whose value is null (RFC 7396), leaving only the changed fields.
         return f"json_patch('{{}}', json_object({body}))"
 
