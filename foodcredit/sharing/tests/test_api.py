@@ -108,8 +108,13 @@ def test_revoked_licence_bars_a_new_food_licence_for_five_years(client, operator
         client.force_login(users["district"])
         body = client.get(f"/api/v1/eligibility/{operator.uscc}").json()
     found = [m for m in body["restrictions"] if m["code"] == "no_food_licence"]
-    assert found == ([{"code": "no_food_licence", "label": found[0]["label"], "until": "2030-06-01",
-                       "legal_basis": "《食品安全法》第一百三十五条"}] if banned else [])  # fmt: skip
+    ban = {
+        "code": "no_food_licence",
+        "label": "不得申请食品生产经营许可，不得从事食品生产经营管理工作",
+        "until": "2030-06-01",
+        "legal_basis": "《食品安全法》第一百三十五条",
+    }
+    assert found == ([ban] if banned else [])
 
 
 @time_machine.travel("2025-06-30 10:00 +0800", tick=False)
