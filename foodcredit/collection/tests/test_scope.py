@@ -471,3 +471,23 @@ def test_other_department_cannot_rewrite_the_bureaus_record_through_its_own_sour
     assert response.status_code == 400
     assert response.json()["errors"][0]["field"] == "decision_no"
     assert str(Penalty.objects.get(decision_no="渝江北罚〔2026〕31号").amount) == "500.00"
+
+
+@pytest.mark.parametrize("kind", ["licences", "inspections", "sampling", "penalties", "complaints"])
+def test_station_writes_every_record_kind_for_its_streets_only(world, kind):
+    """The class of fault, kind by kind: each record kind of the exchange format, on the operator outside the
+    station's streets (refused, nothing written, audited) and on its own (written)."""
+    from .test_validate import complaint, licence, penalty, sampling
+
+    services.source_register(name="综合执法系统", kinds=[kind], actor=None)
+    build = {"licences": licence, "sampling": sampling, "penalties": penalty, "complaints": complaint,
+             "inspections": lambda i, **v: {**_inspection(""), "source_id": f"S-{i}", **v}}[kind]  # fmt: skip
+    client = Client()
+    client.force_login(world["users"][R.STATION_REGULATOR])
+    before, refusals = _snapshot(), _refusals()
+    outside = _post(client, kind, "综合执法系统", [build(41, uscc=world["outside"])])
+    assert outside.status_code == 400 and outside.json()["errors"][0]["code"] == "scope.out_of_scope"
+    assert _snapshot() == before and _refusals() == refusals + 1
+    inside = _post(client, kind, "综合执法系统", [build(42, uscc=world["inside"])])
+    assert inside.status_code == 201, inside.content
+    assert inside.json()["new"] == 1
