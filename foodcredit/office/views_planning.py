@@ -67,7 +67,9 @@ class PlanTable(OfficeTable):
 
 
 class PlanFilter(OfficeFilterSet):
-    status = django_filters.ChoiceFilter(label=gettext_lazy("状态"), choices=Plan.Status.choices)
+    status = django_filters.ChoiceFilter(
+        label=gettext_lazy("状态"), choices=Plan.Status.choices, empty_label=gettext_lazy("全部")
+    )
 
     class Meta:
         model = Plan
@@ -190,20 +192,24 @@ def planning_plan_publish(request: HttpRequest, plan_id: int) -> HttpResponse:
 # ── tasks ─────────────────────────────────────────────────────────────────────────────────────────────────────
 
 
+# Columns a phone (≤ 600 px) leaves out, so that an inspector's list reads without a sideways scroll.
+NARROW_HIDDEN = {"th": {"class": "hide-narrow"}, "td": {"class": "hide-narrow"}}
+
+
 class TaskTable(OfficeTable):
     id = tables.Column(verbose_name="#", linkify=("office:planning_task", [tables.A("pk")]))
-    kind = tables.Column(verbose_name=gettext_lazy("任务类型"))
+    kind = tables.Column(verbose_name=gettext_lazy("任务类型"), attrs=NARROW_HIDDEN)
     operator = tables.Column(
         verbose_name=gettext_lazy("经营主体"),
         accessor="operator__name",
         linkify=("office:planning_task", [tables.A("pk")]),
     )
-    uscc = tables.Column(verbose_name=gettext_lazy("统一社会信用代码"), accessor="operator__uscc")
+    uscc = tables.Column(verbose_name=gettext_lazy("统一社会信用代码"), accessor="operator__uscc", attrs=NARROW_HIDDEN)
     street = tables.Column(verbose_name=gettext_lazy("所属街道"), accessor="operator__street")
-    risk_class = tables.Column(verbose_name=gettext_lazy("信用风险分类"))
+    risk_class = tables.Column(verbose_name=gettext_lazy("信用风险分类"), attrs=NARROW_HIDDEN)
     status = tables.Column(verbose_name=gettext_lazy("状态"))
-    result = tables.Column(verbose_name=gettext_lazy("检查结果"))
-    publish_due_on = tables.DateColumn(verbose_name=gettext_lazy("结果公示期限"))
+    result = tables.Column(verbose_name=gettext_lazy("检查结果"), attrs=NARROW_HIDDEN)
+    publish_due_on = tables.DateColumn(verbose_name=gettext_lazy("结果公示期限"), attrs=NARROW_HIDDEN)
     overdue = tables.Column(verbose_name=gettext_lazy("逾期"), empty_values=(), orderable=False)
 
     def render_overdue(self, record: Task) -> str:
@@ -214,11 +220,15 @@ class TaskTable(OfficeTable):
 
 
 class TaskFilter(OfficeFilterSet):
-    status = django_filters.ChoiceFilter(label=gettext_lazy("状态"), choices=Task.Status.choices)
-    kind = django_filters.ChoiceFilter(label=gettext_lazy("任务类型"), choices=Task.Kind.choices)
+    status = django_filters.ChoiceFilter(
+        label=gettext_lazy("状态"), choices=Task.Status.choices, empty_label=gettext_lazy("全部")
+    )
+    kind = django_filters.ChoiceFilter(
+        label=gettext_lazy("任务类型"), choices=Task.Kind.choices, empty_label=gettext_lazy("全部")
+    )
     street = StreetFilter(field_name="operator__street")
     risk_class = django_filters.ChoiceFilter(
-        label=gettext_lazy("信用风险分类"), choices=[(c, c) for c in rules.CLASSES]
+        label=gettext_lazy("信用风险分类"), choices=[(c, c) for c in rules.CLASSES], empty_label=gettext_lazy("全部")
     )
     plan = django_filters.NumberFilter(label=gettext_lazy("计划编号"), field_name="plan_id", min_value=1)
     overdue = django_filters.ChoiceFilter(

@@ -85,6 +85,9 @@ def test_plan_wizard_commit_draw_review_publish_and_plan_verify(live_server, dis
         blocked: list[str] = []
         page.on("console", lambda m: blocked.append(m.text) if "Content Security Policy" in m.text else None)
         _login(page, live_server.url, "reg")
+        page.locator("nav.sidenav").get_by_role("link", name="执法检查人员").click()
+        expect(page.locator(".list-count")).to_have_attribute("data-count", "4")
+        page.screenshot(path=str(ARTIFACTS / "planning-inspectors.png"), full_page=True)
         page.locator("nav.sidenav").get_by_role("link", name="抽查计划").click()
         page.get_by_role("link", name="新建抽查计划").click()
         page.fill("input[name=name]", "浏览器测试双随机抽查")
@@ -140,7 +143,11 @@ def test_unassigned_task_assigned_then_the_inspector_enters_the_result_on_a_phon
         ).new_page()  # fmt: skip
         phone.on("console", lambda m: blocked.append(m.text) if "Content Security Policy" in m.text else None)
         _login(phone, live_server.url, "insp")
-        phone.goto(f"{live_server.url}/office/planning/tasks/{task.pk}/")
+        phone.goto(f"{live_server.url}/office/planning/tasks/")
+        expect(phone.locator(".list-count")).to_have_attribute("data-count", "1")
+        assert _no_sideways_scroll(phone), "the task list scrolls sideways at 390 px (its table scrolls in its card)"
+        phone.screenshot(path=str(ARTIFACTS / "planning-tasks-phone.png"), full_page=True)
+        phone.get_by_role("link", name=operator.name).click()
         expect(phone.locator("#result")).to_be_visible()
         assert _no_sideways_scroll(phone), "the result page scrolls sideways at 390 px"
         phone.select_option("select[name=result]", "nonconform")
