@@ -9,7 +9,7 @@ from ninja import Field, Schema
 class ImportIn(Schema):
     """A batch of records in the standard exchange format, with the English field names (DOMAIN.md §3)."""
 
-    source: str = Field(..., min_length=1, max_length=100, description="来源系统名称 / source system name")
+    source: str = Field(..., min_length=1, max_length=100, description="已登记的来源系统名称")
     skip_bad_rows: bool = False
     records: list[dict[str, Any]] = Field(..., max_length=100_000)
 
