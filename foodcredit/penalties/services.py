@@ -13,6 +13,7 @@ from foodcredit.core.errors import ConflictError, DomainError
 from foodcredit.core.models import Source
 from foodcredit.credit import selectors as credit_selectors
 from foodcredit.credit import services as credit_services
+from foodcredit.credit.models import LedgerEntry
 
 from .models import Penalty, ViolationMapping, ViolationType
 
@@ -173,34 +174,50 @@ def violation_mapping_save(*, source: Source, text: str, violation_type: Violati
 
 
 def _penalties_refile(penalties: Any, *, actor: Any, violation_type: ViolationType | None = None) -> int:
-    """Give penalties their (new) type and append a superseding ledger entry with the type's code and listable flag.
+    """Give penalties their (new) type and append superseding ledger entries with the type's code and listable flag.
 
-    The current entry's other facts (a revocation, a repair) are kept: only the classification changes. A mapping
-    classifies the penalties of one source text — dozens, not a whole file — so one entry per penalty.
+    The current entry's other facts (a revocation, a repair) are kept: only the classification changes. Set-based:
+    one UPDATE of the penalties, the new entries in batches, one audit row per penalty (a text can stand for
+    thousands of penalties at city scale, and this runs while an officer waits on the queue page).
     """
-    count = 0
-    for penalty in penalties.select_related("operator", "violation_type", "source").order_by("pk"):
-        vt = violation_type or penalty.violation_type
-        old_code = penalty.violation_type.code
-        if penalty.violation_type_id != vt.pk:
-            Penalty.objects.filter(pk=penalty.pk).update(violation_type=vt, updated_at=timezone.now())
-        current = credit_selectors.ledger_entry_current(ref_kind="penalty", ref_id=penalty.pk)
-        facts = dict(current.facts) if current is not None else {}
-        if current is not None and (facts.get("violation_code"), facts.get("listable_serious")) != (
+    rows = list(penalties.values_list("pk", "violation_type_id"))
+    if not rows:
+        return 0
+    types = {vt.pk: vt for vt in ViolationType.objects.all()}  # a code table: tens of rows
+    ids = [pk for pk, _type_id in rows]
+    if violation_type is not None:
+        for start in range(0, len(ids), 500):
+            Penalty.objects.filter(pk__in=ids[start : start + 500]).update(
+                violation_type=violation_type, updated_at=timezone.now()
+            )
+    current = credit_selectors.ledger_entries_current(ref_kind="penalty", ref_ids=ids)
+    corrections = []
+    for pk, type_id in rows:
+        vt = violation_type or types[type_id]
+        entry = current.get(pk)
+        facts = dict(entry.facts) if entry is not None else {}
+        old = (types[type_id].code, facts.get("listable_serious"))
+        if entry is not None and (facts.get("violation_code"), facts.get("listable_serious")) != (
             vt.code, vt.listable_serious,
         ):  # fmt: skip
-            credit_services.entry_append(
-                operator=penalty.operator, kind=current.kind, occurred_on=current.occurred_on,
-                ref_kind="penalty", ref_id=penalty.pk, source=penalty.source,
-                facts={**facts, "violation_code": vt.code, "listable_serious": vt.listable_serious},
-            )  # fmt: skip
+            corrections.append(
+                LedgerEntry(
+                    operator_id=entry.operator_id,
+                    kind=entry.kind,
+                    occurred_on=entry.occurred_on,
+                    ref_kind="penalty",
+                    ref_id=pk,
+                    source_id=entry.source_id,
+                    job_id=None,
+                    facts={**facts, "violation_code": vt.code, "listable_serious": vt.listable_serious},
+                )
+            )
         audit.record(
-            actor=actor, action="classify", object_type="penalty", object_id=penalty.pk,
-            changes={"violation_code": [old_code, vt.code], "listable_serious": [
-                facts.get("listable_serious"), vt.listable_serious]},
+            actor=actor, action="classify", object_type="penalty", object_id=pk,
+            changes={"violation_code": [old[0], vt.code], "listable_serious": [old[1], vt.listable_serious]},
         )  # fmt: skip
-        count += 1
-    return count
+    credit_services.entries_supersede_many(corrections=corrections)
+    return len(rows)
 
 
 VIOLATION_TABLE_COLUMNS = ("编码", "违法行为类型", "违法条款", "可列入严重违法失信名单", "列入依据", "待核对")

@@ -270,6 +270,16 @@ def case_study_get(*, pk: int) -> CaseStudy:
     return case
 
 
+def ledger_entries_current(*, ref_kind: str, ref_ids: list[int]) -> dict[int, LedgerEntry]:
+    """The current (not superseded) entry of each record, by record id (ids in batches under SQLite's limit)."""
+    found: dict[int, LedgerEntry] = {}
+    for start in range(0, len(ref_ids), 500):
+        chunk = ref_ids[start : start + 500]
+        for entry in LedgerEntry.objects.filter(ref_kind=ref_kind, ref_id__in=chunk, superseded_by__isnull=True):
+            found[entry.ref_id] = entry
+    return found
+
+
 def ledger_entry_current(*, ref_kind: str, ref_id: int) -> LedgerEntry | None:
     """The current (not superseded) ledger entry of a record, or None."""
     return LedgerEntry.objects.filter(ref_kind=ref_kind, ref_id=ref_id, superseded_by__isnull=True).first()

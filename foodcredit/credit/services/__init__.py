@@ -7,7 +7,7 @@ from .commitments import (
     commitment_verify,
     person_ban_record,
 )
-from .ledger import entries_announce, entry_append
+from .ledger import entries_announce, entries_supersede_many, entry_append
 from .lists import (
     abnormal_escalation_notices,
     abnormal_list_add,
@@ -31,6 +31,7 @@ __all__ = [
     "commitment_record",
     "commitment_verify",
     "entries_announce",
+    "entries_supersede_many",
     "entry_append",
     "list_remove",
     "lists_expire",
