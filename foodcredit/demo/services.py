@@ -4,6 +4,7 @@ import io
 from dataclasses import dataclass, field
 from datetime import date
 from time import perf_counter
+from typing import Any
 
 import polars as pl
 from django.db import connection, transaction
@@ -15,6 +16,8 @@ from foodcredit.core import audit
 
 from .models import InspectorEffect, LatentRisk, SeedRun
 from .world import World, world_generate
+from .world.backoffice_credit import seed_credit_backoffice
+from .world.backoffice_planning import seed_planning_backoffice
 from .world.common import Params
 
 BATCH_SIZE = 5_000
@@ -118,3 +121,12 @@ def demo_seed(
     summary = world_write(world=world, seed=seed, years=years, progress=progress)
     summary.generation_seconds = generation
     return summary
+
+
+def backoffice_seed(*, as_of: date) -> tuple[Any, Any]:
+    """The back office's work in progress on the seeded district, as the system (no acting user): the violation code
+    table with the demo's penalty texts mapped, list entries, repairs and commitments in every state, typical cases
+    and bans (credit); verified inspectors, conflicts, trigger tasks, plans in every state with results (planning)."""
+    credit = seed_credit_backoffice(as_of=as_of, actor=None)
+    planning = seed_planning_backoffice(as_of=as_of, actor=None)
+    return credit, planning

@@ -31,6 +31,11 @@ class Command(BaseCommand):
         parser.add_argument(
             "--classify", action="store_true", help="then train a risk model and classify every operator as of --as-of"
         )
+        parser.add_argument(
+            "--no-backoffice",
+            action="store_true",
+            help="leave out the back office's work in progress (code table, lists, repairs, inspectors, plans, tasks)",
+        )
 
     def handle(self, *args: Any, **options: Any) -> None:
         if options["operators"] < 1 or options["years"] < 1:
@@ -68,3 +73,8 @@ class Command(BaseCommand):
                 call_command("risk_classify", as_of=as_of, stdout=self.stdout, verbosity=0)
             except CommandError as exc:
                 self.stderr.write(f"seed_demo: 未计算信用风险分类 / risk classes not computed: {exc}")
+        if not options["no_backoffice"]:
+            # A district that looks lived in: every workbench has work, through the same services the pages call.
+            credit, planning = demo_services.backoffice_seed(as_of=as_of)
+            self.stdout.write(f"  back office  credit {credit}")
+            self.stdout.write(f"  back office  planning {planning}")
