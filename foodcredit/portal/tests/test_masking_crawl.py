@@ -180,6 +180,10 @@ def test_business_facing_pages_show_no_planted_id_or_phone(planted):
         *_timeline_pages(client, f"/office/operators/{USCC}/"),
         *_timeline_pages(client, f"/office/operators/{USCC}/timeline/"),
         *_api_pages(client, f"/api/v1/operators/{USCC}/credit-file", {"view": "internal"}),
+        # The pages where a business applies for credit repair of its penalties and makes commitments.
+        _text(client.get("/office/repairs/mine/")),
+        _text(client.get("/office/repairs/new/")),
+        _text(client.get("/office/commitments/")),
     ]
     # The complaint's category is shown to the reported business: masked.
     assert "投诉举报" in "".join(pages)
