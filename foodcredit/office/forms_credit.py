@@ -7,6 +7,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from foodcredit.credit.models import Commitment, ListEntry, PersonBan, RepairApplication
+from foodcredit.risk import rules as risk_rules
 
 L = ListEntry
 DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")  # what <input type="date"> reads
@@ -131,7 +132,7 @@ class AbnormalListForm(forms.Form):
 class OverrideForm(forms.Form):
     """A regulator's class override (risk OverrideIn)."""
 
-    risk_class = forms.ChoiceField(label=_("调整为"), choices=[(c, c) for c in "ABCD"])
+    risk_class = forms.ChoiceField(label=_("调整为"), choices=[(c, c) for c in risk_rules.CLASSES])
     reason = _text(_("理由"), max_length=2000, rows=3)
     days = forms.IntegerField(label=_("有效天数（空为最长）"), min_value=1, required=False)
 

@@ -17,6 +17,7 @@ from foodcredit.credit import selectors as credit_selectors
 from foodcredit.operators import selectors as operator_selectors
 from foodcredit.operators.models import Operator
 from foodcredit.planning.selectors import workbench as planning_workbench
+from foodcredit.risk import rules as risk_rules
 from foodcredit.risk import selectors as risk_selectors
 from foodcredit.sharing import selectors as sharing_selectors
 
@@ -65,7 +66,7 @@ class OperatorFilter(OfficeFilterSet):
     status = django_filters.ChoiceFilter(label=_("登记状态"), choices=Operator.Status.choices, empty_label=_("全部"))
 
     risk_class = django_filters.ChoiceFilter(
-        label=_("风险类别"), choices=[(c, c) for c in "ABCD"], method="in_class", empty_label=_("全部")
+        label=_("风险类别"), choices=[(c, c) for c in risk_rules.CLASSES], method="in_class", empty_label=_("全部")
     )
 
     def search(self, queryset: QuerySet[Operator], name: str, value: str) -> QuerySet[Operator]:

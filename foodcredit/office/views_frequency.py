@@ -20,6 +20,7 @@ from django.utils.translation import gettext_lazy as _
 from foodcredit.operators.models import Operator
 from foodcredit.planning import selectors
 from foodcredit.planning.selectors import frequency as frequency_selectors
+from foodcredit.risk import rules as risk_rules
 
 from .tables import OfficeFilterSet, OfficeListView, OfficeTable, StreetFilter
 
@@ -66,7 +67,7 @@ class FrequencyTable(OfficeTable):
 
 class FrequencyFilter(OfficeFilterSet):
     risk_class = django_filters.ChoiceFilter(
-        label=_("风险类别"), choices=[(c, c) for c in "ABCD"], empty_label=_("全部")
+        label=_("风险类别"), choices=[(c, c) for c in risk_rules.CLASSES], empty_label=_("全部")
     )
     street = StreetFilter()
     sector = django_filters.ChoiceFilter(label=_("业态"), choices=Operator.Sector.choices, empty_label=_("全部"))

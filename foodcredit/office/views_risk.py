@@ -14,8 +14,7 @@ from foodcredit.accounts.models import User
 from foodcredit.operators.models import Operator
 from foodcredit.risk import selectors as risk_selectors
 from foodcredit.risk.models import RiskClass
-
-CLASSES = [c.value for c in RiskClass]
+from foodcredit.risk.rules import CLASSES
 
 
 def _operators_url(**params: str) -> str:

@@ -35,12 +35,12 @@ from foodcredit.planning import selectors as planning_selectors
 from foodcredit.planning.models import Task
 from foodcredit.planning.selectors import workbench as planning_workbench
 from foodcredit.risk import selectors as risk_selectors
+from foodcredit.risk.rules import CLASSES
 
 from .tables import OfficeListView
 
 logger = logging.getLogger(__name__)
 R = User.Role
-CLASSES = ("A", "B", "C", "D")
 Count = Callable[[User, date], int]
 
 

@@ -5,7 +5,10 @@ from datetime import date
 import numpy as np
 import polars as pl
 
-CLASSES = ("A", "B", "C", "D")
+from .models import RiskClass
+
+# A (lowest risk) … D: the order that cut-offs and class shares run in.
+CLASSES: tuple[str, ...] = tuple(RiskClass.values)
 RULE_SERIOUS_LIST = "serious_list"
 RULE_OVERRIDE = "override"
 

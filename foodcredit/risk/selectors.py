@@ -202,7 +202,7 @@ def class_trend(*, limit: int = 24) -> list[tuple[date, dict[str, int]]]:
     for run in runs:
         seen.setdefault(run.as_of, run)
     chosen = sorted(seen.values(), key=lambda r: r.as_of)[-limit:]
-    return [(r.as_of, {c: int(r.distribution.get(c, 0)) for c in "ABCD"}) for r in chosen]
+    return [(r.as_of, {c: int(r.distribution.get(c, 0)) for c in rules.CLASSES}) for r in chosen]
 
 
 def operator_count() -> int:

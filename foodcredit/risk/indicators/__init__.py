@@ -13,11 +13,12 @@ from django.conf import settings
 from django.utils.translation import gettext_lazy as _
 
 from foodcredit.core.errors import DomainError
+from foodcredit.operators.models import Operator
 
 from ..features import FEATURES
 
 HERE = Path(__file__).resolve().parent
-SECTORS = ("production", "circulation", "catering")
+SECTORS: tuple[str, ...] = tuple(Operator.Sector.values)
 PARTS = ("static", "dynamic")
 # Columns a sentence may name besides the features (derived in risk.explain).
 TEXT_COLUMNS = frozenset(
