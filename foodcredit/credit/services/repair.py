@@ -130,11 +130,12 @@ def repair_submit(
         with transaction.atomic():
             application.save()
     except IntegrityError:
-        _refuse_if_open(operator=operator, penalty_entry=penalty_entry, list_entry=list_entry)
+        # A parallel twin won the race: the same key returns its application, another key meets the open one.
         if idempotency_key and applicant is not None:
             earlier = A.objects.filter(applicant=applicant, idempotency_key=idempotency_key).first()
             if earlier is not None:
                 return earlier
+        _refuse_if_open(operator=operator, penalty_entry=penalty_entry, list_entry=list_entry)
         raise
     audit.record(
         actor=actor, action="submit", object_type="repair_application", object_id=application.pk,

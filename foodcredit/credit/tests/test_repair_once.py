@@ -104,3 +104,31 @@ def test_ten_parallel_applications_leave_one_open():
         thread.join()
     assert sorted(statuses) == [201] + [409] * 9
     assert A.objects.filter(operator=operator, status__in=OPEN).count() == 1
+
+
+@pytest.mark.pg_only("ten real concurrent transactions need PostgreSQL (SQLite serialises every writer)")
+@pytest.mark.django_db(transaction=True)
+@time_machine.travel("2026-03-10 10:00 +0800", tick=False)
+def test_ten_parallel_retries_with_one_key_return_one_application():
+    operator, business, decision_no = _setup()
+    barrier = threading.Barrier(10)
+    answers: list[tuple[int, int]] = []
+
+    def apply() -> None:
+        client = Client()
+        client.force_login(business)
+        barrier.wait()
+        response = client.post(
+            "/api/v1/repair-applications", _body(operator, decision_no), content_type="application/json",
+            HTTP_IDEMPOTENCY_KEY="retry-7f3a",
+        )  # fmt: skip
+        answers.append((response.status_code, response.json().get("id", 0)))
+        connection.close()
+
+    threads = [threading.Thread(target=apply) for _ in range(10)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert {code for code, _ in answers} <= {200, 201} and len({pk for _, pk in answers}) == 1
+    assert A.objects.filter(operator=operator).count() == 1
