@@ -27,23 +27,26 @@ from .sql import Dialect, dialect_for
 PROVENANCE_TABLE = Provenance._meta.db_table
 
 
+@dataclass(frozen=True)
+class EntriesSQL:
+    """Ledger entries to append, one per row of `source` (a FROM … clause): each field an SQL expression over it."""
+
+    operator_id: str
+    kind: str
+    occurred_on: str
+    ref_kind: str
+    ref_id: str
+    facts: str
+    recorded_at: str
+    source: str
+    source_id: str = "NULL"
+    job_id: str = "NULL"
+
+
 class LedgerWriter(Protocol):
     """Appends ledger entries set-based (credit's `LedgerBulkWriter`)."""
 
-    def append_sql(
-        self,
-        *,
-        operator_id: str,
-        kind: str,
-        occurred_on: str,
-        ref_kind: str,
-        ref_id: str,
-        facts: str,
-        recorded_at: str,
-        source: str,
-        source_id: str = "NULL",
-        job_id: str = "NULL",
-    ) -> str: ...
+    def append_sql(self, entries: EntriesSQL) -> str: ...
 
     def supersede_sql(self, *, ref_kind: str, ref_ids: str) -> str: ...
 
@@ -398,26 +401,54 @@ def _write_created(
     )
     cur.execute(
         audit.bulk_insert_sql(
-            d=d, action="'create'", object_type="%(ref_kind)s", object_id=d.to_text("s.record_id"),
-            changes=audit_changes, source="FROM stg_new s ORDER BY s._row",
-        ),
-        params,
-    )  # fmt: skip
-    cur.execute(
-        _ledger().append_sql(
-            operator_id="s.operator_id",
-            kind="%(ledger_kind)s",
-            occurred_on=f"s.{spec.occurred_field}",
-            ref_kind="%(ref_kind)s",
-            ref_id="s.record_id",
-            source_id="%(src)s",
-            facts=_facts_expr(d, spec, typed),
-            recorded_at="%(now)s",
-            job_id="CAST(%(job)s AS BIGINT)",
+            d=d,
+            action="'create'",
+            object_type="%(ref_kind)s",
+            object_id=d.to_text("s.record_id"),
+            changes=audit_changes,
             source="FROM stg_new s ORDER BY s._row",
         ),
         params,
     )
+    _entries_append(
+        cur,
+        d,
+        spec,
+        typed,
+        params,
+        operator_id="s.operator_id",
+        occurred_on=f"s.{spec.occurred_field}",
+        ref_id="s.record_id",
+        source="FROM stg_new s ORDER BY s._row",
+    )
+
+
+def _entries_append(
+    cur: Any,
+    d: Dialect,
+    spec: RecordSpec,
+    typed: dict[str, str],
+    params: dict[str, Any],
+    *,
+    operator_id: str,
+    occurred_on: str,
+    ref_id: str,
+    source: str,
+) -> None:
+    """One ledger entry of the spec's kind per staged row of `source`, with the spec's facts."""
+    entries = EntriesSQL(
+        operator_id=operator_id,
+        kind="%(ledger_kind)s",
+        occurred_on=occurred_on,
+        ref_kind="%(ref_kind)s",
+        ref_id=ref_id,
+        facts=_facts_expr(d, spec, typed),
+        recorded_at="%(now)s",
+        source=source,
+        source_id="%(src)s",
+        job_id="CAST(%(job)s AS BIGINT)",
+    )
+    cur.execute(_ledger().append_sql(entries), params)
 
 
 def _write_changes(
@@ -438,11 +469,15 @@ def _write_changes(
     )
     cur.execute(
         audit.bulk_insert_sql(
-            d=d, action="'update'", object_type="%(ref_kind)s", object_id=d.to_text("s.existing_id"),
-            changes=changes, source="FROM stg_chg s",
+            d=d,
+            action="'update'",
+            object_type="%(ref_kind)s",
+            object_id=d.to_text("s.existing_id"),
+            changes=changes,
+            source="FROM stg_chg s",
         ),
         params,
-    )  # fmt: skip
+    )
     sets = ", ".join(f"{f} = c.{f}" for f in [*compared, *spec.sealed])
     cur.execute(
         f"""UPDATE {t} SET {sets}, source_id = %(src)s, updated_at = %(now)s
@@ -452,20 +487,16 @@ def _write_changes(
     operator_col = "s.existing_id" if spec.is_operator else "s.operator_id"
     # A change of registration happens today; a corrected record keeps the date of the event it records.
     occurred = d.date_param("today") if spec.is_operator else f"s.{spec.occurred_field}"
-    cur.execute(
-        _ledger().append_sql(
-            operator_id=operator_col,
-            kind="%(ledger_kind)s",
-            occurred_on=occurred,
-            ref_kind="%(ref_kind)s",
-            ref_id="s.existing_id",
-            source_id="%(src)s",
-            facts=_facts_expr(d, spec, typed),
-            recorded_at="%(now)s",
-            job_id="CAST(%(job)s AS BIGINT)",
-            source="FROM stg_chg s",
-        ),
+    _entries_append(
+        cur,
+        d,
+        spec,
+        typed,
         params,
+        operator_id=operator_col,
+        occurred_on=occurred,
+        ref_id="s.existing_id",
+        source="FROM stg_chg s",
     )
     # The corrected entries are superseded by the ones just appended (the newest entry of the same record).
     cur.execute(_ledger().supersede_sql(ref_kind="%(ref_kind)s", ref_ids="SELECT existing_id FROM stg_chg"), params)

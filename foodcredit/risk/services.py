@@ -21,6 +21,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from foodcredit.core import audit
+from foodcredit.core.bulk import EntriesSQL
 from foodcredit.core.errors import ConflictError, DomainError
 from foodcredit.core.sql import dialect_for
 from foodcredit.credit import services as credit_services
@@ -283,14 +284,16 @@ def _changes_record(run: ClassificationRun, scope: Scope, actor: Any) -> list[in
     with connection.cursor() as cursor:
         cursor.execute(
             ledger_bulk_writer.append_sql(
-                operator_id="r.operator_id",
-                kind=f"'{LedgerEntry.Kind.CLASS_CHANGE}'",
-                occurred_on="r.as_of",
-                ref_kind="'risk_result'",
-                ref_id="r.id",
-                facts=facts,
-                recorded_at="%(now)s",
-                source=changed,
+                EntriesSQL(
+                    operator_id="r.operator_id",
+                    kind=f"'{LedgerEntry.Kind.CLASS_CHANGE}'",
+                    occurred_on="r.as_of",
+                    ref_kind="'risk_result'",
+                    ref_id="r.id",
+                    facts=facts,
+                    recorded_at="%(now)s",
+                    source=changed,
+                )
             ),
             params,
         )

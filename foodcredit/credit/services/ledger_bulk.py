@@ -4,6 +4,8 @@ The bulk engine in core (the layer below credit) and risk's class changes append
 it with the engine in `CreditConfig.ready`, so no lower layer names the ledger's table or columns.
 """
 
+from foodcredit.core.bulk import EntriesSQL
+
 from ..models import LedgerEntry
 
 TABLE = LedgerEntry._meta.db_table
@@ -12,26 +14,14 @@ TABLE = LedgerEntry._meta.db_table
 class LedgerBulkWriter:
     """SQL for appending ledger entries in bulk (the caller runs it with its parameters, in its transaction)."""
 
-    def append_sql(
-        self,
-        *,
-        operator_id: str,
-        kind: str,
-        occurred_on: str,
-        ref_kind: str,
-        ref_id: str,
-        facts: str,
-        recorded_at: str,
-        source: str,
-        source_id: str = "NULL",
-        job_id: str = "NULL",
-    ) -> str:
-        """One entry per row of `source` (a FROM … clause); the other arguments are SQL expressions over it."""
+    def append_sql(self, entries: EntriesSQL) -> str:
+        """`INSERT … SELECT` of `entries` (their expressions over the rows of their FROM clause)."""
+        e = entries
         return f"""INSERT INTO {TABLE}
                      (operator_id, kind, occurred_on, ref_kind, ref_id, source_id, facts, recorded_at, job_id)
-                   SELECT {operator_id}, {kind}, {occurred_on}, {ref_kind}, {ref_id}, {source_id}, {facts},
-                          {recorded_at}, {job_id}
-                   {source}"""
+                   SELECT {e.operator_id}, {e.kind}, {e.occurred_on}, {e.ref_kind}, {e.ref_id}, {e.source_id}, {e.facts},
+                          {e.recorded_at}, {e.job_id}
+                   {e.source}"""
 
     def supersede_sql(self, *, ref_kind: str, ref_ids: str) -> str:
         """Supersede the entries of the records `ref_ids` (a SELECT of ids) by their newest entry of `ref_kind`."""
