@@ -8,12 +8,14 @@ test module import their services (the layers contract's ignore_imports).
 """
 
 from collections.abc import Callable
+from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
 from typing import Any
 
 import factory
 import polars as pl
+from django.db import models
 from django.utils import timezone
 from factory.django import DjangoModelFactory
 
@@ -126,13 +128,9 @@ def source_named(name: str) -> Source:
     return Source.objects.get_or_create(name=name)[0]
 
 
-RECORDS = {"licence": Licence, "inspection": Inspection, "sampling_test": SamplingTest, "penalty": Penalty,
-           "complaint": Complaint}  # fmt: skip
-
-
 def record_of(entry: LedgerEntry) -> Any:
     """The record a ledger entry files (for credit's tests, which may not import the record domains above them)."""
-    return RECORDS[entry.ref_kind].objects.get(pk=entry.ref_id)
+    return KINDS[entry.ref_kind].model.objects.get(pk=entry.ref_id)
 
 
 def bulk_context(source: Source, *, now: Any = None) -> BulkContext:
@@ -163,8 +161,34 @@ def _write(writer: Callable[..., UpsertResult], kind: str, source: Source, row: 
     return result
 
 
-def _entry(ref_kind: str, ref_id: int) -> LedgerEntry:
-    return LedgerEntry.objects.get(ref_kind=ref_kind, ref_id=ref_id, superseded_by__isnull=True)
+@dataclass(frozen=True)
+class _Kind:
+    """A record kind as the factories write it: its bulk service, default source, model and identity."""
+
+    writer: Callable[..., UpsertResult]
+    kind: str  # the import kind (collection's RecordKind value)
+    source_name: str
+    model: type[models.Model]
+    key: str  # the identity in the frame; "source_id" is the record's source_ref within its source
+
+
+KINDS = {
+    "licence": _Kind(licence_bulk_upsert, "licences", "许可审批系统", Licence, "number"),
+    "inspection": _Kind(inspection_bulk_upsert, "inspections", "监管执法系统", Inspection, "source_id"),
+    "sampling_test": _Kind(sampling_bulk_upsert, "sampling", "抽检监测系统", SamplingTest, "source_id"),
+    "penalty": _Kind(penalty_bulk_upsert, "penalties", "行政处罚系统", Penalty, "decision_no"),
+    "complaint": _Kind(complaint_bulk_upsert, "complaints", "12315平台", Complaint, "source_id"),
+}
+
+
+def _record_add(ref_kind: str, operator: Operator, row: dict[str, Any], *, source: Source | None = None) -> LedgerEntry:
+    """Write one record of `ref_kind` for `operator`; its current ledger entry."""
+    k = KINDS[ref_kind]
+    source = source or source_named(k.source_name)
+    _write(k.writer, k.kind, source, {"uscc": operator.uscc, **row})
+    lookup = {"source": source, "source_ref": row[k.key]} if k.key == "source_id" else {k.key: row[k.key]}
+    record = k.model.objects.get(**lookup)
+    return LedgerEntry.objects.get(ref_kind=ref_kind, ref_id=record.pk, superseded_by__isnull=True)
 
 
 def inspector_create(*, cert_no: str = "50010520250001", name: str = "李检查") -> Inspector:
@@ -183,19 +207,15 @@ def inspection_add(
     source_ref: str | None = None,
 ) -> LedgerEntry:
     """An inspection as an import writes it; its inspectors are named by 执法证号 (or by name without one)."""
-    source = source or source_named("监管执法系统")
-    source_ref = source_ref or f"JC-{operator.pk}-{on.isoformat()}-{Inspection.objects.count()}"
     row = {
-        "source_id": source_ref,
-        "uscc": operator.uscc,
+        "source_id": source_ref or f"JC-{operator.pk}-{on.isoformat()}-{Inspection.objects.count()}",
         "inspected_on": on,
         "kind": kind,
         "result": result,
         "findings": findings,
         "inspectors": "、".join(i.cert_no or i.name for i in inspectors),
     }
-    _write(inspection_bulk_upsert, "inspections", source, row)
-    return _entry("inspection", Inspection.objects.get(source=source, source_ref=source_ref).pk)
+    return _record_add("inspection", operator, row, source=source)
 
 
 def sampling_add(
@@ -208,11 +228,8 @@ def sampling_add(
     product: str = "凉拌菜",
     food_category: str = "",
 ) -> LedgerEntry:
-    source = source_named("抽检监测系统")
-    source_ref = f"CJ-{operator.pk}-{SamplingTest.objects.count()}"
     row = {
-        "source_id": source_ref,
-        "uscc": operator.uscc,
+        "source_id": f"CJ-{operator.pk}-{SamplingTest.objects.count()}",
         "sampled_on": on,
         "product": product,
         "food_category": food_category,
@@ -220,8 +237,7 @@ def sampling_add(
         "failed_items": failed_items,
         "failure_kind": failure_kind,
     }
-    _write(sampling_bulk_upsert, "sampling", source, row)
-    return _entry("sampling_test", SamplingTest.objects.get(source=source, source_ref=source_ref).pk)
+    return _record_add("sampling_test", operator, row)
 
 
 def violation_type_make(*, code: str, name: str, listable_serious: bool = False) -> ViolationType:
@@ -267,11 +283,8 @@ def penalty_add(
         )
     if violation_type is not None:
         violation = violation_type.name
-    source = source_named("行政处罚系统")
-    decision_no = f"江北市监罚〔{on.year}〕{Penalty.objects.count() + 1}号"
     row = {
-        "decision_no": decision_no,
-        "uscc": operator.uscc,
+        "decision_no": f"江北市监罚〔{on.year}〕{Penalty.objects.count() + 1}号",
         "decided_on": on,
         "violation": violation,
         "legal_basis": "",
@@ -280,26 +293,21 @@ def penalty_add(
         "procedure": procedure,
         "circumstance": circumstance,
     }
-    _write(penalty_bulk_upsert, "penalties", source, row)
-    return _entry("penalty", Penalty.objects.get(decision_no=decision_no).pk)
+    return _record_add("penalty", operator, row)
 
 
 def complaint_add(
     operator: Operator, *, on: date, category: str = "食品变质", verification: str = "true"
 ) -> LedgerEntry:
-    source = source_named("12315平台")
-    source_ref = f"TS-{operator.pk}-{Complaint.objects.count()}"
     row = {
-        "source_id": source_ref,
-        "uscc": operator.uscc,
+        "source_id": f"TS-{operator.pk}-{Complaint.objects.count()}",
         "received_on": on,
         "channel": "12315",
         "kind": "complaint",
         "category": category,
         "verification": verification,
     }
-    _write(complaint_bulk_upsert, "complaints", source, row)
-    return _entry("complaint", Complaint.objects.get(source=source, source_ref=source_ref).pk)
+    return _record_add("complaint", operator, row)
 
 
 def licence_add(
@@ -311,18 +319,15 @@ def licence_add(
     status: str = "valid",
     kind: str = "business",
 ) -> LedgerEntry:
-    source = source_named("许可审批系统")
     row = {
         "number": number,
-        "uscc": operator.uscc,
         "kind": kind,
         "scope": "",
         "issued_on": on,
         "valid_until": valid_until or date(on.year + 5, on.month, 1),
         "status": status,
     }
-    _write(licence_bulk_upsert, "licences", source, row)
-    return _entry("licence", Licence.objects.get(number=number).pk)
+    return _record_add("licence", operator, row)
 
 
 def bare_entries(
