@@ -31,7 +31,7 @@ from .. import policy as credit_policy
 from .. import rules
 from ..models import LedgerEntry
 from ..records import record_model
-from .credit_file_text import Audience, choice_label, entry_text
+from .credit_file_text import Audience, WindowDisplay, choice_label, entry_text, entry_windows
 
 View = Literal["internal", "public"]
 Reader = User | AnonymousUser | None
@@ -41,18 +41,6 @@ PORTAL = "district_portal"
 # Public pages drop a few rows the SQL pre-filter lets through (warnings only, short-period fines, revoked
 # decisions); fetching this many extra rows per round trip keeps a page to one query in the usual case.
 PUBLIC_FETCH_SLACK = 10
-
-
-@dataclass(frozen=True)
-class WindowDisplay:
-    """One channel's disclosure window of an entry, for the internal view."""
-
-    channel: str
-    channel_label: str
-    start: date
-    end: date | None
-    publish_by: date | None
-    open: bool
 
 
 @dataclass(frozen=True)
@@ -370,20 +358,6 @@ def _records(page: list[LedgerEntry], *, audience: Audience) -> dict[tuple[str, 
     return found
 
 
-def _windows(entry: LedgerEntry, *, as_of: date, policy: rules.DisclosurePolicy) -> list[WindowDisplay]:
-    return [
-        WindowDisplay(
-            channel=w.channel,
-            channel_label=gettext(rules.CHANNEL_LABELS.get(w.channel, w.channel)),
-            start=w.start,
-            end=w.end,
-            publish_by=w.publish_by,
-            open=w.open_on(as_of),
-        )
-        for w in rules.disclosure_windows(entry.kind, entry.facts, entry.occurred_on, policy)
-    ]
-
-
 def _display(
     page: list[LedgerEntry], *, audience: Audience, as_of: date, policy: rules.DisclosurePolicy
 ) -> list[CreditFileEntry]:
@@ -403,7 +377,7 @@ def _display(
                 source=entry.source.name
                 if entry.source and (audience == "staff" or entry.kind != K.COMPLAINT)
                 else None,
-                windows=None if audience == "public" else _windows(entry, as_of=as_of, policy=policy),
+                windows=None if audience == "public" else entry_windows(entry, as_of=as_of, policy=policy),
             )
         )
     return shown

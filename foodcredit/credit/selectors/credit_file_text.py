@@ -6,6 +6,8 @@ text goes through the one mask, `core.masking.mask_free_text`, for everyone but 
 """
 
 from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import date
 from decimal import Decimal, InvalidOperation
 from typing import Any, Literal
 
@@ -15,6 +17,7 @@ from django.utils.translation import gettext, gettext_noop
 from foodcredit.core import masking
 from foodcredit.operators.models import Operator
 
+from .. import rules
 from ..models import Commitment, LedgerEntry, ListEntry
 from ..records import record_model
 
@@ -235,3 +238,30 @@ def entry_text(entry: LedgerEntry, record: Any, audience: Audience) -> tuple[str
     if describe is not None:
         return describe(facts, record, audience)
     return _describe_other(entry.kind, facts, audience)
+
+
+@dataclass(frozen=True)
+class WindowDisplay:
+    """One channel's disclosure window of an entry, for the internal view."""
+
+    channel: str
+    channel_label: str
+    start: date
+    end: date | None
+    publish_by: date | None
+    open: bool
+
+
+def entry_windows(entry: LedgerEntry, *, as_of: date, policy: rules.DisclosurePolicy) -> list[WindowDisplay]:
+    """The entry's disclosure windows per channel, labelled, and whether each is open on `as_of`."""
+    return [
+        WindowDisplay(
+            channel=w.channel,
+            channel_label=gettext(rules.CHANNEL_LABELS.get(w.channel, w.channel)),
+            start=w.start,
+            end=w.end,
+            publish_by=w.publish_by,
+            open=w.open_on(as_of),
+        )
+        for w in rules.disclosure_windows(entry.kind, entry.facts, entry.occurred_on, policy)
+    ]
