@@ -132,6 +132,14 @@ def _decider(request: HttpRequest) -> User:
     return user
 
 
+def _idempotency_key(request: HttpRequest) -> str:
+    """The client's Idempotency-Key header ("" without one): a retried write returns its first result."""
+    key = request.headers.get("Idempotency-Key", "").strip()
+    if len(key) > 100:
+        raise DomainError("request.bad_idempotency_key", gettext("幂等键不得超过100个字符。"))
+    return key
+
+
 def _list_out(entry: ListEntry) -> ListEntryOut:
     return ListEntryOut(
         uscc=entry.operator.uscc, **{f: getattr(entry, f) for f in ListEntryOut.model_fields if f != "uscc"}
@@ -231,9 +239,7 @@ def repair_submit(request: HttpRequest, payload: RepairIn) -> Status:
             raise Http404("penalty not found")
     else:
         list_entry = selectors.list_entry_current(operator=operator, list_kind=payload.target)
-    key = request.headers.get("Idempotency-Key", "").strip()
-    if len(key) > 100:
-        raise DomainError("repair.bad_idempotency_key", gettext("幂等键不得超过100个字符。"))
+    key = _idempotency_key(request)
     replayed = bool(key) and selectors.repair_by_idempotency_key(applicant=user, key=key) is not None
     application = services.repair_submit(
         operator=operator, target=payload.target, commitment=payload.commitment, evidence=payload.evidence,
@@ -285,17 +291,20 @@ def _commitment_out(c: Commitment) -> CommitmentOut:
     )  # fmt: skip
 
 
-@router.post("/commitments", response={201: CommitmentOut}, operation_id="commitment_record")
+@router.post("/commitments", response={200: CommitmentOut, 201: CommitmentOut}, operation_id="commitment_record")
 def commitment_record(request: HttpRequest, payload: CommitmentIn) -> Status:
     """A business user records a commitment for its own operator; it is shown publicly."""
     user = request.user
     if not isinstance(user, User) or user.role != User.Role.BUSINESS:
         raise HttpError(403, gettext("只有企业用户可以作出承诺。"))
     operator = operator_selectors.operator_get(uscc=payload.uscc, for_user=user)
+    key = _idempotency_key(request)
+    replayed = bool(key) and selectors.commitment_by_idempotency_key(user=user, key=key) is not None
     commitment = services.commitment_record(
-        operator=operator, kind=payload.kind, made_on=timezone.localdate(), text=payload.text, actor=user
-    )
-    return Status(201, _commitment_out(commitment))
+        operator=operator, kind=payload.kind, made_on=timezone.localdate(), text=payload.text, actor=user,
+        idempotency_key=key,
+    )  # fmt: skip
+    return Status(200 if replayed else 201, _commitment_out(commitment))
 
 
 @router.get("/commitments", response=list[CommitmentOut], operation_id="commitment_list")

@@ -272,11 +272,24 @@ class Commitment(BaseModel):
     verification = models.CharField("核查结果", max_length=20, choices=Verification.choices, default="pending")
     verified_on = models.DateField("核查日期", null=True, blank=True)
     verification_note = models.TextField("核查说明", blank=True)
+    # Who recorded it and the client's Idempotency-Key: a retried request returns the first commitment.
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+",
+        verbose_name="记录人",
+    )  # fmt: skip
+    idempotency_key = models.CharField("幂等键", max_length=100, blank=True)
 
     class Meta:
         verbose_name = "信用承诺"
         verbose_name_plural = "信用承诺"
         indexes = [models.Index(fields=["operator", "verification"], name="commitment_operator_idx")]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["created_by", "idempotency_key"],
+                condition=~models.Q(idempotency_key=""),
+                name="commitment_idempotency_key_unique",
+            )
+        ]
 
     def __str__(self) -> str:
         return f"{self.get_kind_display()} {self.operator_id}"

@@ -1,6 +1,7 @@
 """Forms of the back office's credit pages: one per write the credit API offers, with the same fields as its
 schema (credit/schemas.py), so that the form and the API call the same service with the same values."""
 
+import uuid
 from typing import Any
 
 from django import forms
@@ -137,9 +138,15 @@ class OverrideForm(forms.Form):
     days = forms.IntegerField(label=_("有效天数（空为最长）"), min_value=1, required=False)
 
 
+def _once() -> forms.CharField:
+    """A token rendered with the form: submitting the same form twice (a double click, a resent POST) files once."""
+    return forms.CharField(widget=forms.HiddenInput, max_length=100, required=False, initial=lambda: uuid.uuid4().hex)
+
+
 class CommitmentForm(forms.Form):
     """A business user's commitment for one of its operators (CommitmentIn)."""
 
+    idempotency_key = _once()
     uscc = forms.ChoiceField(label=_("经营主体"))
     kind = forms.ChoiceField(label=_("承诺类型"), choices=Commitment.Kind.choices)
     text = _text(_("承诺内容"), max_length=5000, rows=4)
@@ -192,6 +199,7 @@ class PenaltyRevocationForm(forms.Form):
 class RepairForm(forms.Form):
     """A business user's repair application (RepairIn)."""
 
+    idempotency_key = _once()
     uscc = forms.ChoiceField(label=_("经营主体"))
     target = forms.ChoiceField(label=_("修复事项"), choices=RepairApplication.Target.choices)
     penalty_decision_no = _text(_("处罚决定书文号（修复行政处罚信息时）"), max_length=100, required=False)

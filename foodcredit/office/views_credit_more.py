@@ -213,7 +213,7 @@ def commitment_new(request: HttpRequest) -> HttpResponse:
         try:
             services.commitment_record(
                 operator=operator, kind=form.cleaned_data["kind"], made_on=timezone.localdate(),
-                text=form.cleaned_data["text"], actor=user,
+                text=form.cleaned_data["text"], actor=user, idempotency_key=form.cleaned_data["idempotency_key"],
             )  # fmt: skip
         except DomainError as exc:
             domain_error(form, exc)
@@ -393,7 +393,7 @@ def repair_apply(request: HttpRequest) -> HttpResponse:
                 application = services.repair_submit(
                     operator=operator, target=data["target"], commitment=data["commitment"],
                     evidence=data["evidence"], submitted_on=timezone.localdate(), actor=user, penalty_entry=penalty,
-                    list_entry=list_entry,
+                    list_entry=list_entry, idempotency_key=data["idempotency_key"],
                 )  # fmt: skip
             except DomainError as exc:
                 domain_error(form, exc)

@@ -187,6 +187,13 @@ def repair_by_idempotency_key(*, applicant: Reader, key: str) -> RepairApplicati
     return RepairApplication.objects.filter(applicant_id=applicant.pk, idempotency_key=key).first()
 
 
+def commitment_by_idempotency_key(*, user: Reader, key: str) -> Commitment | None:
+    """The user's commitment recorded with this Idempotency-Key, or None."""
+    if not key or not getattr(user, "pk", None):
+        return None
+    return Commitment.objects.filter(created_by_id=user.pk, idempotency_key=key).first()
+
+
 def repair_overdue(application: RepairApplication, *, as_of: date) -> bool:
     """Whether the application has passed its acceptance or decision deadline on `as_of`."""
     return rules.repair_overdue(

@@ -4,7 +4,7 @@ from datetime import date
 from typing import Any
 
 from django.conf import settings
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.utils.translation import gettext_lazy as _
 
 from foodcredit.core import audit
@@ -28,11 +28,29 @@ def _file(commitment: Commitment, *, occurred_on: date) -> LedgerEntry:
 
 
 @transaction.atomic
-def commitment_record(*, operator: Operator, kind: str, made_on: date, text: str, actor: Any) -> Commitment:
-    """Record a commitment; it is shown publicly from the day it was made."""
-    commitment = C(operator=operator, kind=kind, made_on=made_on, text=text, verification=C.Verification.PENDING)
-    commitment.full_clean()
-    commitment.save()
+def commitment_record(
+    *, operator: Operator, kind: str, made_on: date, text: str, actor: Any, idempotency_key: str = ""
+) -> Commitment:
+    """Record a commitment; it is shown publicly from the day it was made. The same `idempotency_key` from the same
+    user returns the first commitment instead of recording another (a retried request, a double click)."""
+    created_by = actor if getattr(actor, "pk", None) and hasattr(actor, "username") else None
+    if idempotency_key and created_by is not None:
+        earlier = C.objects.filter(created_by=created_by, idempotency_key=idempotency_key).first()
+        if earlier is not None:
+            return earlier
+    commitment = C(
+        operator=operator, kind=kind, made_on=made_on, text=text, verification=C.Verification.PENDING,
+        created_by=created_by, idempotency_key=idempotency_key if created_by is not None else "",
+    )  # fmt: skip
+    commitment.full_clean(validate_constraints=False)
+    try:
+        with transaction.atomic():
+            commitment.save()
+    except IntegrityError:  # a parallel twin with the same key won the race
+        earlier = C.objects.filter(created_by=created_by, idempotency_key=idempotency_key).first()
+        if earlier is None:
+            raise
+        return earlier
     audit.record(
         actor=actor, action="create", object_type="commitment", object_id=commitment.pk,
         changes={"kind": [None, kind], "made_on": [None, made_on]},

@@ -285,3 +285,30 @@ def test_a_business_reads_its_own_commitment_and_cannot_verify_it(client, world)
     assert client.post(f"/office/commitments/{own.pk}/", {"verification": "kept"}).status_code == 403
     own.refresh_from_db()
     assert own.verification == Commitment.Verification.PENDING
+
+
+def test_a_form_submitted_twice_files_once(client, world):
+    """The token rendered with the form: a double click or a resent POST records one commitment, one application."""
+    own = world["own"]
+    client.force_login(world["business"])
+    page = client.get("/office/commitments/new/").content.decode()
+    token = page.split('name="idempotency_key" value="')[1].split('"')[0]
+    body = {"idempotency_key": token, "uscc": own.uscc, "kind": "registration", "text": "本单位承诺信息真实"}
+    assert [client.post("/office/commitments/new/", body).status_code for _ in range(2)] == [302, 302]
+    assert Commitment.objects.filter(operator=own).count() == 1
+    a = penalty_import(own, on=date(2025, 3, 10), kinds=("罚款",), circumstance="一般")
+    repair = {"idempotency_key": "tok-1", "uscc": own.uscc, "target": "penalty", "commitment": "守信承诺",
+              "evidence": "缴款凭证", "penalty_decision_no": decision_no_of(a)}  # fmt: skip
+    assert [client.post("/office/repairs/new/", repair).status_code for _ in range(2)] == [302, 302]
+    assert RepairApplication.objects.filter(operator=own).count() == 1
+
+
+def test_the_commitment_api_replays_an_idempotency_key(client, world):
+    client.force_login(world["business"])
+    body = {"uscc": world["own"].uscc, "kind": "registration", "text": "本单位承诺信息真实"}
+    first = api(client, "/api/v1/commitments", body, HTTP_IDEMPOTENCY_KEY="k-1")
+    again = api(client, "/api/v1/commitments", body, HTTP_IDEMPOTENCY_KEY="k-1")
+    other = api(client, "/api/v1/commitments", body, HTTP_IDEMPOTENCY_KEY="k-2")
+    assert (first.status_code, again.status_code, other.status_code) == (201, 200, 201)
+    assert again.json()["id"] == first.json()["id"] != other.json()["id"]
+    assert AuditEvent.objects.filter(object_type="commitment", action="create").count() == 2
