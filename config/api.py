@@ -67,7 +67,7 @@ def malformed_body(request: HttpRequest, exc: MultiPartParserError) -> HttpRespo
 @api.exception_handler(RawPostDataException)
 def body_not_json(request: HttpRequest, exc: RawPostDataException) -> HttpResponse:
     """A JSON operation sent a form's Content-Type (multipart/form-data with a boundary): Django has read the body as
-    a form, so it cannot be read again as JSON — the request's fault, a 400 that says what to send (issue 10)."""
+    a form, so it cannot be read again as JSON — the request's fault, a 400 that says what to send."""
     body = {"code": "request.malformed", "message": gettext("请求体应为 JSON，Content-Type 应为 application/json。")}
     return api.create_response(request, body, status=400)
 

@@ -63,7 +63,7 @@ MIDDLEWARE = [
     "django_htmx.middleware.HtmxMiddleware",  # request.htmx: list pages answer an htmx swap with the table alone
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "csp.middleware.CSPMiddleware",
-    # Issue 10 findings 3, 4, 5, 7, 8 (core/middleware.py): after authentication, before anything reads the body.
+    # The request layer's guards (core/middleware.py): after authentication, before anything reads the body.
     "foodcredit.core.middleware.RequestIdMiddleware",
     "foodcredit.core.middleware.RefusalAuditMiddleware",
     "foodcredit.core.middleware.NoStoreMiddleware",
@@ -160,7 +160,7 @@ AUTH_PASSWORD_VALIDATORS = [
 # step of tolerance, a code used once). Business and association users: password only. Development turns it off.
 STAFF_TWO_FACTOR = True
 OTP_TOTP_ISSUER = "食品安全信用监管平台"
-# Issue 10 finding 8: a first authenticator is set up only with a one-time enrolment code that the security
+# A first authenticator is set up only with a one-time enrolment code that the security
 # administrator hands over out of band (hashed at rest, used once); it lapses after these hours or these wrong tries.
 TWO_FACTOR_ENROLMENT_CODE_HOURS = 72
 TWO_FACTOR_ENROLMENT_CODE_MAX_FAILURES = 5
@@ -198,7 +198,7 @@ IMPORT_XLSX_MAX_RATIO = 100
 FILE_UPLOAD_MAX_MEMORY_SIZE = 2 * 1024 * 1024
 DATA_UPLOAD_MAX_MEMORY_SIZE = 60 * 1024 * 1024  # JSON import bodies through the API
 
-# The request layer (issue 10 findings 4, 5, 7; core/middleware.py) ----------------------------------------------
+# The request layer (core/middleware.py) -------------------------------------------------------------------------------
 # Proxies in front of the application that append the address they saw to X-Forwarded-For (nginx: 1). 0 = none: the
 # header is the client's own claim and is ignored (ASVS 5 §15.3.4). Throttling, the lockout and audit rows use it.
 TRUSTED_PROXY_COUNT = int(os.environ.get("FOODCREDIT_TRUSTED_PROXY_COUNT", "0"))
@@ -238,7 +238,7 @@ CACHES = {
         else {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}
     )
 }
-# End of the request layer (issue 10) --------------------------------------------------------------------------
+# End of the request layer ---------------------------------------------------------------------------------------------
 
 # Celery: with no broker configured, tasks run eagerly in process.
 REDIS_URL = os.environ.get("REDIS_URL", "")
@@ -276,7 +276,7 @@ LICENCE_DISCLOSURE_AFTER_END = relativedelta(years=0)
 
 CREDIT_FILE_PAGE_SIZE = 50
 
-# Planning (issue 5) ─ 双随机、一公开 (DOMAIN.md Part I §8, Part II.A 8-9, II.5, II.6). Local numbers, overridable.
+# Planning ─ 双随机、一公开 (DOMAIN.md Part I §8, Part II.A 8-9, II.5, II.6). Local numbers, overridable.
 PLANNING_SAMPLING_RATIOS = {
     "A": 0.03,
     "B": 0.10,
@@ -294,13 +294,13 @@ PLANNING_INSPECTOR_CAP = 200  # tasks per inspector per plan; local choice
 PLANNING_EXCLUDE_INSPECTED_WITHIN_DAYS = 90  # local choice: no second random visit right after an inspection
 PLANNING_OBSERVATION_PERIOD = relativedelta(months=12)  # DOMAIN.md Part I §8; II.6: no national numeric rule
 PLANNING_RESULT_PUBLISH_WITHIN_WORKDAYS = 20  # 国市监信〔2019〕38号 [M]; 企业信息公示暂行条例 Art. 6 (DOMAIN.md II.6)
-PLANNING_DEFAULT_RISK_CLASS = "B"  # issue 5: the class of an operator not yet classified by risk (local choice)
+PLANNING_DEFAULT_RISK_CLASS = "B"  # the class of an operator not yet classified by risk (local choice)
 PLANNING_TRIGGER_LOOKBACK_DAYS = 30  # a trigger older than this when first seen creates no task; local choice
 PLANNING_SOURCE_NAME = "双随机抽查系统"  # the source system that planning results are collected under
 PLANNING_ATTACHMENT_MAX_BYTES = 10 * 1024 * 1024  # a task's photo or document; local choice
-# End of planning (issue 5).
+# End of planning.
 
-# Lists and repair (issue 4) ---------------------------------------------------------------------------------------
+# Lists and repair -----------------------------------------------------------------------------------------------------
 # Periods and deadlines of the two lists, penalty withdrawal and credit repair (DOMAIN.md II.1-II.3). Several are [M]
 # in DOMAIN.md and marked so here: check them against the official texts (DOMAIN.md II.10).
 SERIOUS_LIST_PERIOD = relativedelta(years=3)  # 总局令第44号 (DOMAIN.md II §1.4): removed automatically after 3 years
@@ -320,14 +320,14 @@ REPAIR_DECIDE_WITHIN_WORKDAYS = 15  # 国市监信规〔2021〕3号 [M]
 # 国市监信规〔2021〕3号 [M] also gives 3 working days to stop disclosure after approval: here the grant stops it at once.
 INDUSTRY_BAN_AFTER_REVOCATION = relativedelta(years=5)  # 食品安全法 Art. 135: 5 years from the penalty decision
 COMMITMENT_FALSE_DISCLOSURE_PERIOD = relativedelta(years=3)  # 国办发〔2019〕35号 closes the loop; the period is local
-# End of lists and repair (issue 4) --------------------------------------------------------------------------------
+# End of lists and repair ----------------------------------------------------------------------------------------------
 
-# Credit-risk classification (issue 3) -----------------------------------------------------------------------------
+# Credit-risk classification -------------------------------------------------------------------------------------------
 # DOMAIN.md II §4 (国市监信发〔2022〕6号), II §5 (食药监食监一〔2016〕115号). Local choices, overridable per deployment.
 RISK_CLASS_SHARES = {"A": 0.65, "B": 0.25, "C": 0.08, "D": 0.02}  # DOMAIN.md II §4.1 (Dandong's distribution)
 RISK_CUTOFF_MODE = "quantile"  # "quantile": the shares above, over the operators at the training date; "bands"
 RISK_SCORE_BANDS = {"A": 30.0, "B": 45.0, "C": 60.0}  # 2016 grading [M]: A ≤30, B ≤45, C ≤60, D >60 (scorecard)
-RISK_HORIZON_DAYS = 365  # issue 3: a serious finding in the next 12 months
+RISK_HORIZON_DAYS = 365  # a serious finding in the next 12 months
 RISK_DECAY_DAYS = 365  # age at which a record weighs 1/e in the decayed counts (local choice)
 RISK_STRICTNESS_PRIOR_WEIGHT = 30  # inspections of prior weight when shrinking an inspector's nonconform rate
 # Extra connections of the feature pass (risk.ledger_pass.pass_connections): None = the server's
@@ -335,7 +335,7 @@ RISK_STRICTNESS_PRIOR_WEIGHT = 30  # inspections of prior weight when shrinking 
 RISK_PASS_CONNECTIONS = None
 RISK_OVERRIDE_MAX_DAYS = 365  # a regulator's class override lasts at most this long (local choice)
 RISK_INDICATORS = "v1"  # risk/indicators/<name>.yaml
-# End of credit-risk classification (issue 3) ----------------------------------------------------------------------
+# End of credit-risk classification ------------------------------------------------------------------------------------
 
 LOGGING = {
     "version": 1,

@@ -22,7 +22,7 @@ def import_job_get(request: HttpRequest, job_id: int) -> dict:
     return selectors.job_out(selectors.job_get(job_id=job_id, for_user=request.user))
 
 
-# Declared after the job's GET: "/{kind}" would otherwise take a job id and answer 405 to a GET (issue 10 finding 6).
+# Declared after the job's GET: "/{kind}" would otherwise take a job id and answer 405 to a GET.
 @router.post(
     "/{kind}", response={200: ImportJobOut, 201: ImportJobOut, 400: ImportJobOut}, operation_id="import_records"
 )

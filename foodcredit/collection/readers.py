@@ -323,7 +323,7 @@ def _looks_like_xml(name: str, head: bytes) -> bool:
 def _xml_prolog_is_safe(head: bytes) -> bool:
     """True when an XML parser (defusedxml: DTDs, entities and external references forbidden) reaches the root
     element in `head` without meeting a DOCTYPE or an ENTITY. Parsed, not pattern-matched: a comment or processing
-    instruction that holds what looks like a start tag cannot end the prolog early (issue 10 finding 8). A DOCTYPE
+    instruction that holds what looks like a start tag cannot end the prolog early. A DOCTYPE
     can only come before the root element, so the parse stops there and the rest of a large part is not parsed."""
     if not head.strip():
         return True  # empty: nothing to declare (calamine judges whether the part is usable)

@@ -452,7 +452,7 @@ def import_door_check(*, user: Any, kind: str, source_name: str) -> Source:
 
 
 def source_registered(*, name: str) -> Source:
-    """A registered source by name; people choose one, they never create one by typing it (issue 11 §5)."""
+    """A registered source by name; people choose one, they never create one by typing it."""
     source = Source.objects.filter(name=name.strip()).first() if name.strip() else None
     if source is None:
         raise DomainError(

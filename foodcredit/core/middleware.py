@@ -1,4 +1,4 @@
-"""The request layer's guards and context (issue 10 findings 3, 4, 5, 7, 8): a request id and the client's address for
+"""The request layer's guards and context: a request id and the client's address for
 audit rows, bodies refused before they are read, throttling, NUL characters and out-of-range values answered as 400s
 instead of server errors, refusals and logouts audited, responses to logged-in users kept out of caches, and the
 absolute lifetime of a login session.
@@ -237,7 +237,7 @@ def _has_nul(data: Any) -> bool:
 
 class RejectNulMiddleware:
     """Every path refuses a NUL character in the path, a query parameter, a form field or a JSON body with a 400 that
-    says so (issue 10 finding 3): PostgreSQL cannot store or compare NUL in text, so it would otherwise surface as a
+    says so: PostgreSQL cannot store or compare NUL in text, so it would otherwise surface as a
     500 in a search, a login attempt's audit row or a service. Form fields are looked at in process_view, after
     CSRF's own reading of them, and not for views exempt from CSRF: those (the upload page, the API) install their
     own upload handlers or parse their bodies themselves, and the parts of an upload may hold NULs (the readers

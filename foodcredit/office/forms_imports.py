@@ -9,7 +9,7 @@ from foodcredit.collection.models import RecordKind
 
 
 class ImportUploadForm(forms.Form):
-    """One file of one record kind from a registered source system (DOMAIN.md Part I §3; issue 11 §5)."""
+    """One file of one record kind from a registered source system (DOMAIN.md Part I §3)."""
 
     kind = forms.ChoiceField(label=_("记录类型"), choices=RecordKind.choices)
     source = forms.ChoiceField(label=_("来源系统"), help_text=_("从已登记的来源系统中选择"))

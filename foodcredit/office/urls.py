@@ -12,7 +12,7 @@ urlpatterns = [
     path("operators/", views.operator_search, name="operator_search"),
     path("operators/<str:uscc>/", views.operator_detail, name="operator_detail"),
     path("operators/<str:uscc>/timeline/", views.operator_timeline, name="operator_timeline"),
-    # Credit-risk classes (issue 3; office/views_risk.py).
+    # Credit-risk classes (office/views_risk.py).
     path("risk/", views_risk.risk_dashboard, name="risk_dashboard"),
     path("schedule/", views_schedule.schedule, name="schedule"),
     # Import pages (数据归集, the lead's office/views_imports.py and urls_imports.py); the left navigation has the

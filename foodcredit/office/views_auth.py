@@ -76,7 +76,7 @@ class OfficePasswordChangeView(auth_views.PasswordChangeView):
 
 
 class OfficeLogoutView(auth_views.LogoutView):
-    """Log out (POST only, Django's view) and leave an audit row of it (issue 10 finding 7; 等保 §8.1.4.3): who, from
+    """Log out (POST only, Django's view) and leave an audit row of it (等保 §8.1.4.3): who, from
     which address (core.audit takes it from the request), before the session ends."""
 
     next_page = "office:login"
@@ -107,7 +107,7 @@ ENROLMENT_DEVICE = "otp_enrolment_device"  # session key: the authenticator bein
 @login_required
 def otp(request: HttpRequest) -> HttpResponse:
     """The second factor: a code from the authenticator app. The first time, the user types the one-time enrolment
-    code the security administrator handed over (issue 10 finding 8: a password alone enrols no device), then sets
+    code the security administrator handed over (a password alone enrols no device), then sets
     the app up here with a QR code and confirms it with a first code."""
     user = request.user
     if not isinstance(user, User):  # login_required lets only users in

@@ -107,7 +107,7 @@ class ConflictIn(Schema):
     note: str = Field(default="", max_length=200)
 
 
-# Targets a plan may draw in one street: bounded like the inspector cap (a quota past 2^63 was a 500, issue 10).
+# Targets a plan may draw in one street: bounded like the inspector cap (a quota past 2^63 was a 500).
 StreetQuota = Annotated[int, Field(ge=0, le=1_000_000)]
 
 

@@ -1,4 +1,4 @@
-"""Features of every operator as of a date, from the credit ledger, with no look-ahead (issue 3 §1).
+"""Features of every operator as of a date, from the credit ledger, with no look-ahead.
 
 Only current entries (not superseded) dated strictly before `as_of` are read. The ledger is aggregated in SQL
 (ledger_pass: inspectors' strictness from a sample, then one pass over the timeline index), penalties are read from
@@ -119,7 +119,7 @@ def _penalties_judge(raw: pl.DataFrame) -> pl.DataFrame:
     ]
     judged = combos.with_columns(heavy=pl.Series(heavy, dtype=pl.Boolean), ndrc=pl.Series(ndrc, dtype=pl.String))
     return raw.join(judged, on=["kinds", "amount", "circumstance", "natural_person"], how="left").with_columns(
-        # A serious finding (issue 3): a penalty other than a warning only.
+        # A serious finding: a penalty other than a warning only.
         serious=pl.col("kinds").list.eval(pl.element() != "警告").list.any().fill_null(False),
     )
 

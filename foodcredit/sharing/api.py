@@ -72,7 +72,7 @@ def eligibility_get(request: HttpRequest, uscc: str) -> EligibilityOut:
             actor=request.user, subject_type="operator_uscc", subject_id=uscc[:64], internal=internal, found=False
         )
         raise
-    # A station's internal rights end at its streets (issue 10 finding 6): elsewhere it gets the public answer.
+    # A station's internal rights end at its streets: elsewhere it gets the public answer.
     internal = internal and selectors.eligibility_internal_allowed(for_user=request.user, operator=operator)
     services.eligibility_call_log(
         actor=request.user, subject_type="operator", subject_id=str(operator.pk), internal=internal, found=True

@@ -1,4 +1,4 @@
-"""Issue 10 finding 6 (the API layer's part): a logged-in user's malformed requests are 4xx that say why, not 500s —
+"""the API layer's part: a logged-in user's malformed requests are 4xx that say why, not 500s —
 a JSON body sent as multipart/form-data, a street quota past 2^63."""
 
 import pytest

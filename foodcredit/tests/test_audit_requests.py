@@ -1,4 +1,4 @@
-"""Issue 10 finding 7 (SECURITY.md D1, D2; 等保 §8.1.4.3 b): refusals of a logged-in user's requests (400, 403, 404
+"""SECURITY.md D1, D2; 等保 §8.1.4.3 b: refusals of a logged-in user's requests (400, 403, 404
 outside scope, 413, 429) and logouts leave an audit row; rows carry the client address, the actor's role and
 department; X-Request-ID is taken from the client only when it looks like a request id; on PostgreSQL the audit
 table cannot be truncated.

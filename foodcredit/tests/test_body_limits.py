@@ -1,4 +1,4 @@
-"""Issue 10 finding 4: the body of a request from someone not logged in is refused before it is read when it is larger
+"""The body of a request from someone not logged in is refused before it is read when it is larger
 than REQUEST_BODY_MAX_BYTES_ANONYMOUS (64 KB): 413 with a message that says so. A counter around wsgi.input shows
 how many bytes the server read."""
 

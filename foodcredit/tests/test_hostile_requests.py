@@ -1,4 +1,4 @@
-"""Issue 10 finding 3: no request from outside can cause a server error. Every URL pattern is called with hostile
+"""No request from outside can cause a server error. Every URL pattern is called with hostile
 path values and query strings (NUL characters, numbers past 2^63, broken UTF-8, very long text) and hostile bodies,
 anonymously and as a logged-in regulator; on SQLite and PostgreSQL alike (PostgreSQL refuses NUL in text and
 numbers past bigint: the DataError of the penetration test)."""

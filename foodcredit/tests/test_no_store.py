@@ -1,4 +1,4 @@
-"""Issue 10 finding 8 (SECURITY.md E4): responses to a logged-in user are not kept by browsers or proxies
+"""SECURITY.md E4: responses to a logged-in user are not kept by browsers or proxies
 (Cache-Control: no-store): internal credit files, repair applications, error reports."""
 
 import pytest

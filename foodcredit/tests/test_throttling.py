@@ -1,4 +1,4 @@
-"""Issue 10 finding 5 (SECURITY.md C5): requests are counted per client address when nobody is logged in and per user
+"""SECURITY.md C5: requests are counted per client address when nobody is logged in and per user
 otherwise (django-ratelimit's counters in the cache); past the rate of the first THROTTLE_RULES entry whose path
 matches, the answer is 429 with Retry-After. The production figures are settings; these tests set small ones."""
 

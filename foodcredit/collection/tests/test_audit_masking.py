@@ -1,4 +1,4 @@
-"""Audit diffs of imported records hold no phone or ID number (issue 10 finding 7, SECURITY.md E2): the bulk writers'
+"""Audit diffs of imported records hold no phone or ID number (SECURITY.md E2): the bulk writers'
 create and update rows pass free text through the same mask as public output; the records keep the text as sent."""
 
 import polars as pl

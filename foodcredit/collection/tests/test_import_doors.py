@@ -26,7 +26,7 @@ HEADER = "检查编号,统一社会信用代码,检查日期,检查类型,检查
 @pytest.fixture
 def operators():
     services.records_write(kind="operators", frame=frames.operators(3), source_name="登记系统")
-    # People choose a registered source (issue 11 §5); registering one is its own step.
+    # People choose a registered source; registering one is its own step.
     services.source_register(name="执法系统", kinds=["inspections"], actor=None)
     return [frames.uscc(i) for i in (1, 2, 3)]
 

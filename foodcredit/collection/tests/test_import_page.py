@@ -1,4 +1,4 @@
-"""The import page (issue 11 §5): the source is chosen from registered sources, registering one is its own audited
+"""The import page: the source is chosen from registered sources, registering one is its own audited
 step for district regulators, a re-upload says it was imported before and links the job, a template per kind."""
 
 import csv

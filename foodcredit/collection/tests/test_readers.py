@@ -201,7 +201,7 @@ def test_read_json_records_refuses_an_empty_batch():
         (hostile.billion_laughs_xlsx, "lol.xlsx", "import.hostile_xml"),
         (hostile.external_entity_xlsx, "xxe.xlsx", "import.hostile_xml"),
         (lambda p: hostile.external_entity_xlsx(p, padding=100_000), "padded.xlsx", "import.hostile_xml"),
-        # Issue 10 finding 8: what looks like a start tag inside a comment or processing instruction before the
+        # What looks like a start tag inside a comment or processing instruction before the
         # DOCTYPE ended the pattern-matched prolog early; a parser knows where the root element starts.
         (lambda p: hostile.external_entity_xlsx(p, before=b"<!-- <a> -->"), "comment.xlsx", "import.hostile_xml"),
         (lambda p: hostile.external_entity_xlsx(p, before=b"<!--<worksheet-->\n"), "c2.xlsx", "import.hostile_xml"),

@@ -88,7 +88,7 @@ def test_records_write_unknown_operator_waits_then_attaches_with_the_operator_im
 
 
 def test_records_write_waiting_penalty_attaches_with_its_kinds_when_the_operator_arrives():
-    """A queued penalty kept its kinds as the writer's JSON text and could never attach (found with issue 10)."""
+    """A queued penalty kept its kinds as the writer's JSON text and could never attach."""
     services.records_write(kind="penalties", frame=frames.penalties([frames.uscc(8)]), source_name="执法办案系统")
     assert PendingRecord.objects.get().status == PendingRecord.Status.WAITING
     attached = services.records_write(kind="operators", frame=frames.operators(1, start=8), source_name="登记系统")

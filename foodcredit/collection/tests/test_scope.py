@@ -1,4 +1,4 @@
-"""Write scope of the import doors (issue 10 finding 1, DOMAIN.md Part I §5 "Who writes which records").
+"""Write scope of the import doors (DOMAIN.md Part I §5 "Who writes which records").
 
 A scope matrix: every write door (API import, upload page, review-queue attach, command line) × every role × an
 operator outside the role's scope and a record kind outside its department (or its source's registration) →

@@ -1,4 +1,4 @@
-"""At most one open repair application per (operator, record) — issue 10 finding 6: ten parallel identical
+"""At most one open repair application per (operator, record): ten parallel identical
 applications made ten open applications. The service refuses a second one (409), the database refuses it too
 (a partial unique index, for the race the service check cannot see), and an Idempotency-Key replays the first."""
 

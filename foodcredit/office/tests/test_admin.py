@@ -1,4 +1,4 @@
-"""Administration under 三权分立 (issue 11 item 3, SECURITY.md B4): each administrator opens its own pages only, every
+"""Administration under 三权分立 (SECURITY.md B4): each administrator opens its own pages only, every
 change made there is the audit row the test names, and a business user linked to an operator sees that one only."""
 
 import csv

@@ -1,4 +1,4 @@
-"""Administration under 三权分立 in a real browser (Playwright, Debian's Chromium; issue 11 acceptance): the system
+"""Administration under 三权分立 in a real browser (Playwright, Debian's Chromium): the system
 administrator creates a business user and asks to link it to an operator, a district regulator confirms, the user
 logs in and sees that operator only; the security administrator unlocks a locked user; the audit administrator finds
 the audit rows of these actions. Screenshots in var/artifacts/admin-*.png."""

@@ -1,5 +1,5 @@
 """SECURITY.md A3: staff log in with a password and a TOTP code — set up once with a QR code after a one-time
-enrolment code from the security administrator (issue 10 finding 8), each code used once, at most one 30-second
+enrolment code from the security administrator, each code used once, at most one 30-second
 step off; business and association users with a password alone."""
 
 from datetime import datetime, timedelta
@@ -114,7 +114,7 @@ def test_a_lost_authenticator_is_reset_with_a_reason(client, secadmin):
 
 
 def test_the_first_set_up_needs_the_enrolment_code_once_before_it_expires(client, secadmin, settings):
-    """Issue 10 finding 8: whoever has the password alone cannot enrol a device; the code is hashed at rest, used
+    """Whoever has the password alone cannot enrol a device; the code is hashed at rest, used
     once, lapses after its hours and after five wrong tries, and every step is audited."""
     user = UserFactory(role=User.Role.DISTRICT_REGULATOR)
     with time_machine.travel(T0, tick=False) as clock:

@@ -1,4 +1,4 @@
-"""Phones and ID numbers at rest (SECURITY.md E2; issue 10, finding 7): encrypted with a blind index for exact-match
+"""Phones and ID numbers at rest (SECURITY.md E2): encrypted with a blind index for exact-match
 search, never in clear in a table or an audit diff — whichever door wrote them."""
 
 import datetime as dt

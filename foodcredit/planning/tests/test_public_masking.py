@@ -1,5 +1,5 @@
 """Published inspection results (一公开) carry the findings the inspector typed: the masking corpus planted there through
-the result service never reaches the anonymous API, and the public identifiers beside it survive (issue 10)."""
+the result service never reaches the anonymous API, and the public identifiers beside it survive."""
 
 import pytest
 from django.utils import timezone

@@ -1,6 +1,6 @@
 """The masking corpus planted through the import door and the typical-case API, then every public page and API answer
 and every business-facing page of that operator crawled: no ID or phone number of the corpus appears, and the public
-identifiers planted beside them survive (issue 10, finding 2; DOMAIN.md Part I §4)."""
+identifiers planted beside them survive (DOMAIN.md Part I §4)."""
 
 import json
 from typing import Any

@@ -224,7 +224,7 @@ def test_class_d_answer_bars_lenient_acceptance_and_notify_commit(client, operat
 
 @time_machine.travel("2025-06-30 10:00 +0800", tick=False)
 def test_station_gets_internal_data_only_for_operators_of_its_streets(client, users):
-    """Issue 10 finding 6: a station saw pending proposals and open repairs of operators outside its streets."""
+    """A station saw pending proposals and open repairs of operators outside its streets."""
     inside = f.OperatorFactory(street="观音桥街道")
     outside = f.OperatorFactory(street="五里店街道")
     for operator in (inside, outside):

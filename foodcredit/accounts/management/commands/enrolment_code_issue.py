@@ -1,6 +1,6 @@
 """`manage.py enrolment_code_issue USERNAME`: a one-time code for a staff user's first authenticator, printed for
 the server's operator to hand over in person — how the first security administrator gets one; after that the
-security administrator issues codes in the back office. Audited (issue 10 finding 8)."""
+security administrator issues codes in the back office. Audited."""
 
 from typing import Any
 
