@@ -25,6 +25,7 @@ class RiskModel(BaseModel):
 
     class Kind(models.TextChoices):
         SCORECARD = "scorecard", "评分卡"
+        LOGISTIC = "logistic", "正则化逻辑回归"
         LIGHTGBM = "lightgbm", "梯度提升树（LightGBM）"
 
     class Status(models.TextChoices):

@@ -15,6 +15,9 @@ from .features import FEATURE_NAMES
 from .models import RiskModel
 from .training import model_fit, window_auc
 
+MIN_BACKTEST_AUC = 0.55  # issue 13 §7: below it a model ranks operators barely better than chance
+MAX_CLASS_SHARE = 0.95  # issue 13 §7: a model that puts more operators than this in one class does not classify
+
 BASIS_SAME_WINDOW = "same_window"  # both specifications backtested on the candidate's window
 BASIS_STORED = "stored"  # the feature list changed: each model's stored backtest, on its own window
 BASIS_NONE = "none"  # the candidate has no backtest: it cannot be shown not to be worse
@@ -60,3 +63,21 @@ def backtests_compare(
         "active_auc": active_auc,
         "worse": active_auc is not None and float(mine["auc"]) < float(active_auc),
     }
+
+
+def quality_refusal(model: RiskModel) -> tuple[str, dict[str, Any]] | None:
+    """Why `model` may never be used, whatever reason is given: (code, figures), or None.
+
+    'risk.model_weak': its backtest AUC is below MIN_BACKTEST_AUC. 'risk.model_constant': it puts more than
+    MAX_CLASS_SHARE of the population at its training date in one class — (nearly) constant scores, which quantile
+    cut-offs cannot split. A model without a backtest is judged by its classes alone (and needs a reason to replace
+    an active model: backtests_compare).
+    """
+    shares = model.metrics.get("class_shares") or {}
+    if shares and max(shares.values()) > MAX_CLASS_SHARE:
+        top = max(shares, key=lambda c: shares[c])
+        return "risk.model_constant", {"risk_class": top, "share": shares[top], "limit": MAX_CLASS_SHARE}
+    backtest = model.metrics.get("backtest")
+    if backtest and float(backtest["auc"]) < MIN_BACKTEST_AUC:
+        return "risk.model_weak", {"auc": backtest["auc"], "limit": MIN_BACKTEST_AUC}
+    return None

@@ -78,7 +78,7 @@ def model_register(*, fitted: FittedModel, actor: Any, note: str = "") -> RiskMo
         object_id=model.pk,
         changes={"version": [None, version], "sha256": [None, digest], "metrics": [None, model.metrics]},
     )
-    if selectors.model_active() is None:
+    if selectors.model_active() is None and registry.quality_refusal(model) is None:
         model_activate(model=model, actor=actor)
     return model
 
@@ -90,13 +90,22 @@ def model_activate(*, model: RiskModel, actor: Any, force_reason: str = "") -> R
     active = selectors.model_active()
     if active is not None and active.pk == model.pk:
         return model
+    refusal = registry.quality_refusal(model)
+    if refusal is not None:  # no reason makes a chance-level or one-class model classify anyone
+        code, figures = refusal
+        if code == "risk.model_constant":
+            message: Any = _("该模型将%(share)s的经营主体归入同一类别（上限%(limit)s），不能启用") % {
+                "share": f"{figures['share']:.0%}", "limit": f"{figures['limit']:.0%}",
+            }  # fmt: skip
+        else:
+            message = _("该模型的回测AUC为%(auc)s，低于%(limit)s，不能启用") % figures
+        raise DomainError(code, message, version=model.version, **figures)
     comparison = None
     if active is not None:
         comparison = registry.backtests_compare(
             candidate=model, candidate_estimator=model_load(model), active=active, active_estimator=model_load(active)
         )
         if comparison["worse"] and not force_reason.strip():
-            message: Any
             if comparison["basis"] == registry.BASIS_NONE:
                 message = _(
                     "该模型没有回测结果，须说明理由方可强制启用 / the model has no backtest; give a reason to force it"

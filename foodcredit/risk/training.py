@@ -4,6 +4,8 @@ Honest by construction (Chicago's food-inspections-evaluation): every snapshot's
 date, its label looks only at the horizon after it, and the last label ends before `until`.
 """
 
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import date, timedelta
 from typing import Any
@@ -14,12 +16,36 @@ from django.conf import settings
 from sklearn.base import clone
 from sklearn.metrics import roc_auc_score
 
-from .estimators import LightGBMRiskClassifier, ScorecardClassifier
+from . import rules
+from .estimators import LightGBMRiskClassifier, LogisticRiskClassifier, ScorecardClassifier
 from .features import FEATURE_NAMES, features_as_of, outcomes_after
 from .frames import day, read_frame
 from .ledger_pass import LEDGER
 
 MIN_HISTORY_DAYS = 180  # a snapshot needs at least this much ledger history before it
+
+_cache: dict[Any, pl.DataFrame] | None = None
+
+
+@contextmanager
+def snapshots_cached() -> Iterator[None]:
+    """Within the block, a labelled snapshot or a population is computed once per date (model selection fits many
+    candidates on the same dates; the ledger does not change meanwhile)."""
+    global _cache
+    outer = _cache
+    _cache = {} if outer is None else outer
+    try:
+        yield
+    finally:
+        _cache = outer
+
+
+def _cached(key: Any, compute: Callable[[], pl.DataFrame]) -> pl.DataFrame:
+    if _cache is None:
+        return compute()
+    if key not in _cache:
+        _cache[key] = compute()
+    return _cache[key]
 
 
 @dataclass
@@ -56,6 +82,20 @@ def in_business_after(*, as_of: date, features: pl.DataFrame) -> pl.Series:
 
 def labelled_snapshot(*, as_of: date, horizon_days: int) -> pl.DataFrame:
     """Features as of `as_of` for operators in business after it, with `label` = a serious finding in the horizon."""
+    return _cached(("snapshot", as_of, horizon_days), lambda: _labelled_snapshot(as_of, horizon_days))
+
+
+def population_at(until: date) -> pl.DataFrame:
+    """Features at `until` of the operators in business after it: the population a model classifies next."""
+
+    def compute() -> pl.DataFrame:
+        population = features_as_of(as_of=until)
+        return population.filter(in_business_after(as_of=until, features=population))
+
+    return _cached(("population", until), compute)
+
+
+def _labelled_snapshot(as_of: date, horizon_days: int) -> pl.DataFrame:
     features = features_as_of(as_of=as_of)
     features = features.filter(in_business_after(as_of=as_of, features=features))
     outcomes = outcomes_after(as_of=as_of, horizon_days=horizon_days)
@@ -78,13 +118,20 @@ def training_frame(*, until: date, horizon_days: int, snapshots: int = 3, step_d
     return pl.concat(frames, how="vertical_relaxed") if frames else pl.DataFrame()
 
 
-def estimator_build(kind: str) -> Any:
-    """A new estimator of `kind` with the cut-off settings in force."""
-    common: dict[str, Any] = {
+def cutoff_settings() -> dict[str, Any]:
+    """The cut-off parameters in force, for any estimator."""
+    return {
         "cutoff_mode": settings.RISK_CUTOFF_MODE,
         "shares": dict(settings.RISK_CLASS_SHARES),
         "bands": dict(settings.RISK_SCORE_BANDS),
     }
+
+
+def estimator_build(kind: str) -> Any:
+    """A new estimator of `kind` with the cut-off settings in force."""
+    common = cutoff_settings()
+    if kind == "logistic":
+        return LogisticRiskClassifier(**common)
     if kind == "scorecard":
         return ScorecardClassifier(indicators=settings.RISK_INDICATORS, **common)
     if kind == "lightgbm":
@@ -124,9 +171,9 @@ def model_fit(
     estimator = _fit(estimator_new(), frame)
     # The class shares are meant for the population classified next, scored with all the history before `until`
     # (the training snapshots have less history behind them, hence lower scores): cut-offs from features at `until`.
-    population = features_as_of(as_of=until)
-    population = population.filter(in_business_after(as_of=until, features=population))
-    estimator.cutoffs_refit(population.select(FEATURE_NAMES).to_numpy())
+    population = population_at(until).select(FEATURE_NAMES).to_numpy()
+    estimator.cutoffs_refit(population)
+    classes = rules.classes_from_scores(estimator.risk_score(population), estimator.cutoffs_)
     first_snapshot: date = frame.get_column("snapshot").min()  # type: ignore[assignment]
     return FittedModel(
         estimator=estimator,
@@ -139,6 +186,8 @@ def model_fit(
             "rows": frame.height,
             "positives": int(frame.get_column("label").sum()),
             "snapshots": sorted({d.isoformat() for d in frame.get_column("snapshot").to_list()}),
+            # The classes the model gives the population at `until` (activation refuses a near-constant model).
+            "class_shares": {c: round(float((classes == c).mean()), 4) for c in rules.CLASSES},
         },
     )
 

@@ -22,11 +22,14 @@ def _row(n: int) -> list[int]:
     return list(range(2, n + 2))
 
 
-def world_frames(*, operators: int = 120, seed: int = 7) -> dict[str, pl.DataFrame]:
-    """Normalized frames of every kind for a small district."""
+def world_frames(
+    *, operators: int = 120, seed: int = 7, effect_sd: float = 1.0, visits: int = 4, base: float = -2.0
+) -> dict[str, pl.DataFrame]:
+    """Normalized frames of every kind for a small district. The planted signal: each operator's hidden effect,
+    N(0, effect_sd), raises the log-odds (from `base`) of failing each of its ~`visits` inspections and its samples."""
     rng = np.random.default_rng(seed)
     days = (END - START).days
-    effect = rng.normal(0, 1, operators)
+    effect = rng.normal(0, 1, operators) * effect_sd
     types = rng.integers(0, len(TYPES), operators)
     codes = [uscc(10_000 + i) for i in range(operators)]
     ops = pl.DataFrame(
@@ -62,11 +65,11 @@ def world_frames(*, operators: int = 120, seed: int = 7) -> dict[str, pl.DataFra
             "_row": _row(operators),
         }
     )
-    n_insp = operators * 4
+    n_insp = operators * visits
     op = rng.integers(0, operators, n_insp)
     pair = rng.integers(0, len(INSPECTORS) // 2, n_insp) * 2
     strict = np.where(pair == 0, 2.0, 0.0)
-    p = 1 / (1 + np.exp(-(effect[op] - 2.0 + strict)))
+    p = 1 / (1 + np.exp(-(effect[op] + base + strict)))
     result = np.where(
         rng.random(n_insp) < p, "nonconform", np.where(rng.random(n_insp) < 0.3, "basically_conform", "conform")
     )
@@ -85,7 +88,7 @@ def world_frames(*, operators: int = 120, seed: int = 7) -> dict[str, pl.DataFra
     )
     n_samp = operators * 2
     sop = rng.integers(0, operators, n_samp)
-    fail = rng.random(n_samp) < 1 / (1 + np.exp(-(effect[sop] - 2.2)))
+    fail = rng.random(n_samp) < 1 / (1 + np.exp(-(effect[sop] + base - 0.2)))
     sampling = pl.DataFrame(
         {
             "source_id": [f"CJ{i:06d}" for i in range(n_samp)],
