@@ -95,18 +95,37 @@ def percentile(values: list[float], p: float) -> float:
 @contextmanager
 def gunicorn_server(*, url: str, port: int, secret: str) -> Iterator[None]:
     """gunicorn (2 workers, production settings without the throttle: bench/settings.py) on loopback against `url`."""
-    env = {**os.environ, "DATABASE_URL": url, "DJANGO_SETTINGS_MODULE": "bench.settings",
-           "DJANGO_SECRET_KEY": secret, "FOODCREDIT_PERSON_HMAC_KEY": "dev-person-hmac-key",
-           "FOODCREDIT_FIELD_ENCRYPTION_KEY": "ZGV2LWZpZWxkLWVuY3J5cHRpb24ta2V5LTMyYnl0ZXM=",
-           "DJANGO_SECURE_SSL_REDIRECT": "0", "DJANGO_ALLOWED_HOSTS": "127.0.0.1"}  # fmt: skip
+    env = {
+        **os.environ,
+        "DATABASE_URL": url,
+        "DJANGO_SETTINGS_MODULE": "bench.settings",
+        "DJANGO_SECRET_KEY": secret,
+        "FOODCREDIT_PERSON_HMAC_KEY": "dev-person-hmac-key",
+        "FOODCREDIT_FIELD_ENCRYPTION_KEY": "ZGV2LWZpZWxkLWVuY3J5cHRpb24ta2V5LTMyYnl0ZXM=",
+        "DJANGO_SECURE_SSL_REDIRECT": "0",
+        "DJANGO_ALLOWED_HOSTS": "127.0.0.1",
+    }
     # Production settings serve static files through WhiteNoise's manifest: collect them first (the pages need it).
     subprocess.run(
         [sys.executable, "manage.py", "collectstatic", "--noinput", "-v", "0"], cwd=ROOT, env=env, check=True
     )
     server = subprocess.Popen(
-        [sys.executable, "-m", "gunicorn", "config.wsgi", "-w", "2", "-b", f"127.0.0.1:{port}", "--log-level", "warning"],
-        cwd=ROOT, env=env, start_new_session=True,
-    )  # fmt: skip
+        [
+            sys.executable,
+            "-m",
+            "gunicorn",
+            "config.wsgi",
+            "-w",
+            "2",
+            "-b",
+            f"127.0.0.1:{port}",
+            "--log-level",
+            "warning",
+        ],
+        cwd=ROOT,
+        env=env,
+        start_new_session=True,
+    )
     try:
         for _ in range(100):
             try:

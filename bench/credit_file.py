@@ -36,25 +36,58 @@ def target_records(usccs: list[str], entries: int) -> dict[str, pl.DataFrame]:
     uscc = [u for u in usccs for _ in range(entries // 4)]
     days = [dt.date(2026, 11, 1) - dt.timedelta(days=int(d)) for d in rng.integers(0, 1500, n)]
     return {
-        "inspections": pl.DataFrame({
-            "source_id": [f"I{i}" for i in range(n)], "uscc": uscc, "inspected_on": days,
-            "kind": ["routine"] * n, "result": rng.choice(["conform", "nonconform"], n).tolist(),
-            "findings": ["后厨地面有积水"] * n, "inspectors": ["50010520190001、50010520190002"] * n,
-            "_row": list(range(n))}),
-        "sampling": pl.DataFrame({
-            "source_id": [f"S{i}" for i in range(n)], "uscc": uscc, "sampled_on": days, "product": ["小面"] * n,
-            "food_category": ["餐饮食品"] * n, "conclusion": ["fail"] * n, "failed_items": ["菌落总数"] * n,
-            "failure_kind": ["microbial"] * n, "_row": list(range(n))}),
-        "penalties": pl.DataFrame({
-            "decision_no": [f"渝江北市监罚〔2025〕{i}号" for i in range(n)], "uscc": uscc, "decided_on": days,
-            "violation": ["经营超过保质期的食品"] * n, "legal_basis": [""] * n, "kinds": [["罚款"]] * n,
-            "amount": ["5000.00"] * n, "procedure": ["ordinary"] * n, "circumstance": ["general"] * n,
-            "_row": list(range(n))}),
-        "complaints": pl.DataFrame({
-            "source_id": [f"C{i}" for i in range(n)], "uscc": uscc, "received_on": days,
-            "channel": ["12315"] * n, "kind": ["complaint"] * n, "category": ["食品安全"] * n,
-            "verification": ["true"] * n, "_row": list(range(n))}),
-    }  # fmt: skip
+        "inspections": pl.DataFrame(
+            {
+                "source_id": [f"I{i}" for i in range(n)],
+                "uscc": uscc,
+                "inspected_on": days,
+                "kind": ["routine"] * n,
+                "result": rng.choice(["conform", "nonconform"], n).tolist(),
+                "findings": ["后厨地面有积水"] * n,
+                "inspectors": ["50010520190001、50010520190002"] * n,
+                "_row": list(range(n)),
+            }
+        ),
+        "sampling": pl.DataFrame(
+            {
+                "source_id": [f"S{i}" for i in range(n)],
+                "uscc": uscc,
+                "sampled_on": days,
+                "product": ["小面"] * n,
+                "food_category": ["餐饮食品"] * n,
+                "conclusion": ["fail"] * n,
+                "failed_items": ["菌落总数"] * n,
+                "failure_kind": ["microbial"] * n,
+                "_row": list(range(n)),
+            }
+        ),
+        "penalties": pl.DataFrame(
+            {
+                "decision_no": [f"渝江北市监罚〔2025〕{i}号" for i in range(n)],
+                "uscc": uscc,
+                "decided_on": days,
+                "violation": ["经营超过保质期的食品"] * n,
+                "legal_basis": [""] * n,
+                "kinds": [["罚款"]] * n,
+                "amount": ["5000.00"] * n,
+                "procedure": ["ordinary"] * n,
+                "circumstance": ["general"] * n,
+                "_row": list(range(n)),
+            }
+        ),
+        "complaints": pl.DataFrame(
+            {
+                "source_id": [f"C{i}" for i in range(n)],
+                "uscc": uscc,
+                "received_on": days,
+                "channel": ["12315"] * n,
+                "kind": ["complaint"] * n,
+                "category": ["食品安全"] * n,
+                "verification": ["true"] * n,
+                "_row": list(range(n)),
+            }
+        ),
+    }
 
 
 ENDPOINTS = {
@@ -77,8 +110,16 @@ def get(conn: http.client.HTTPConnection, path: str, headers: dict[str, str]) ->
     return elapsed, data
 
 
-def client_run(*, targets: list[str], cursors: dict[str, str], cookie: dict[str, str], requests: int, seed: int,
-               times: dict[str, list[float]], lock: threading.Lock) -> None:  # fmt: skip
+def client_run(
+    *,
+    targets: list[str],
+    cursors: dict[str, str],
+    cookie: dict[str, str],
+    requests: int,
+    seed: int,
+    times: dict[str, list[float]],
+    lock: threading.Lock,
+) -> None:
     """One client: `requests` requests over its own connection, endpoints in turn, operators in a shuffled order."""
     conn = http.client.HTTPConnection("127.0.0.1", PORT, timeout=30)
     order = random.Random(seed).sample(targets, len(targets))

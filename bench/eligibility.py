@@ -103,8 +103,12 @@ def main() -> None:
                 print(f"GET eligibility, {label:41s} p50 {median(times):6.1f} ms  p95 {percentile(times, 95):6.1f} ms")
             conn = http.client.HTTPConnection("127.0.0.1", PORT, timeout=60)
             csrf = "b" * 32
-            headers = {"Cookie": f"sessionid={key}; csrftoken={csrf}", "X-CSRFToken": csrf,
-                       "Content-Type": "application/json", "Referer": f"http://127.0.0.1:{PORT}/"}  # fmt: skip
+            headers = {
+                "Cookie": f"sessionid={key}; csrftoken={csrf}",
+                "X-CSRFToken": csrf,
+                "Content-Type": "application/json",
+                "Referer": f"http://127.0.0.1:{PORT}/",
+            }
             body = json.dumps({"id_number": "500105198001011234"}).encode()
             times = timed(conn, [("POST", "/api/v1/eligibility/persons", body)] * args.requests, headers)
             print(f"POST eligibility/persons{'':34s} p50 {median(times):6.1f} ms  p95 {percentile(times, 95):6.1f} ms")

@@ -21,9 +21,19 @@ from common import bench_database, parse_sizes
 from import_inspections import load_operators, valid_usccs
 
 STREETS = [
-    "观音桥街道", "华新街街道", "五里店街道", "江北城街道", "石马河街道", "大石坝街道",
-    "寸滩街道", "铁山坪街道", "郭家沱街道", "鱼嘴镇", "复盛镇", "五宝镇",
-]  # fmt: skip
+    "观音桥街道",
+    "华新街街道",
+    "五里店街道",
+    "江北城街道",
+    "石马河街道",
+    "大石坝街道",
+    "寸滩街道",
+    "铁山坪街道",
+    "郭家沱街道",
+    "鱼嘴镇",
+    "复盛镇",
+    "五宝镇",
+]
 
 
 def load_directory(cursor, *, inspectors: int, conflicts: int, seed: int = 5) -> None:
@@ -35,8 +45,13 @@ def load_directory(cursor, *, inspectors: int, conflicts: int, seed: int = 5) ->
                    new_business_form = (id % 50 = 0), registered_on = DATE '2024-06-01' + (id % 900)::int"""
     )
     rng = np.random.default_rng(seed)
-    quals = ['["catering"]', '["circulation"]', '["production"]', '["catering","circulation"]',
-             '["catering","circulation","production"]']  # fmt: skip
+    quals = [
+        '["catering"]',
+        '["circulation"]',
+        '["production"]',
+        '["catering","circulation"]',
+        '["catering","circulation","production"]',
+    ]
     now = dt.datetime.now(dt.UTC)
     with cursor.cursor.copy(
         "COPY inspections_inspector (cert_no, name, department_code, verified, created_at, updated_at) FROM STDIN"
@@ -88,9 +103,14 @@ def main() -> None:
 
             selectors.risk_classes_attach = strata
         plan = services.plan_commit(
-            name="bench", period_start=dt.date(2026, 1, 1), period_end=dt.date(2026, 3, 31), scope={},
-            as_of=dt.date(2025, 12, 1), actor=None, inspector_cap=args.cap,
-        )  # fmt: skip
+            name="bench",
+            period_start=dt.date(2026, 1, 1),
+            period_end=dt.date(2026, 3, 31),
+            scope={},
+            as_of=dt.date(2025, 12, 1),
+            actor=None,
+            inspector_cap=args.cap,
+        )
         t0 = time.perf_counter()
         snapshot = services.plan_snapshot_freeze(plan=plan)
         t_snapshot = time.perf_counter() - t0
@@ -113,8 +133,10 @@ def main() -> None:
             f"{snapshot.inspectors.height:,} inspectors, {snapshot.conflicts.height:,} conflicts; "
             f"listing {len(snapshot.listing) / 1e6:.1f} MB, sha256 {snapshot.sha256[:16]}…"
         )
-        print(f"tasks: {draw.object_rows.size:,} ({Task.objects.filter(plan=plan).count():,} stored); "
-              f"load per inspector min {loads.min()} / max {loads.max()} (cap {args.cap})")  # fmt: skip
+        print(
+            f"tasks: {draw.object_rows.size:,} ({Task.objects.filter(plan=plan).count():,} stored); "
+            f"load per inspector min {loads.min()} / max {loads.max()} (cap {args.cap})"
+        )
         print(f"snapshot (read + list + hash + parse) {t_snapshot:6.2f} s")
         print(f"draw + assignment                     {t_draw:6.2f} s   target ≤ 5 s")
         print(f"store (blob, tasks, links, audit)     {t_store:6.2f} s   target ≤ 30 s")

@@ -28,7 +28,18 @@ TYPES = [
     "糕点生产",
     "肉制品生产",
 ]
-SECTORS = ["catering", "catering", "catering", "catering", "circulation", "circulation", "circulation", "circulation", "production", "production"]  # fmt: skip
+SECTORS = [
+    "catering",
+    "catering",
+    "catering",
+    "catering",
+    "circulation",
+    "circulation",
+    "circulation",
+    "circulation",
+    "production",
+    "production",
+]
 STREETS = ["观音桥街道", "华新街街道", "五里店街道", "江北城街道", "石马河街道", "大石坝街道"]
 
 

@@ -20,9 +20,15 @@ def operator():
 
 def _upsert(operator, *, source="12315平台", **changes):
     row = {
-        "source_id": "TS-1", "uscc": operator.uscc, "received_on": date(2025, 5, 6), "channel": "12315",
-        "kind": "complaint", "category": "食品变质", "verification": "pending", **changes,
-    }  # fmt: skip
+        "source_id": "TS-1",
+        "uscc": operator.uscc,
+        "received_on": date(2025, 5, 6),
+        "channel": "12315",
+        "kind": "complaint",
+        "category": "食品变质",
+        "verification": "pending",
+        **changes,
+    }
     return complaint_bulk_upsert(frame=f.bulk_frame([row]), ctx=f.bulk_context(f.source_named(source)))
 
 

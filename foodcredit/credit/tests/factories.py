@@ -338,9 +338,14 @@ def bare_entries(
     return LedgerEntry.objects.bulk_create(
         [
             LedgerEntry(
-                operator=operator, kind=kind, occurred_on=day, ref_kind="operator", ref_id=operator.pk,
-                facts={"status": "active"}, recorded_at=now,
+                operator=operator,
+                kind=kind,
+                occurred_on=day,
+                ref_kind="operator",
+                ref_id=operator.pk,
+                facts={"status": "active"},
+                recorded_at=now,
             )
             for day in days
         ]
-    )  # fmt: skip
+    )

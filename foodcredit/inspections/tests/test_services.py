@@ -21,9 +21,15 @@ def operator():
 
 def _upsert(operator, *, source="监管执法系统", **changes):
     row = {
-        "source_id": "JC-1", "uscc": operator.uscc, "inspected_on": date(2025, 3, 1), "kind": "routine",
-        "result": "conform", "findings": "", "inspectors": "", **changes,
-    }  # fmt: skip
+        "source_id": "JC-1",
+        "uscc": operator.uscc,
+        "inspected_on": date(2025, 3, 1),
+        "kind": "routine",
+        "result": "conform",
+        "findings": "",
+        "inspectors": "",
+        **changes,
+    }
     return inspection_bulk_upsert(frame=f.bulk_frame([row]), ctx=f.bulk_context(f.source_named(source)))
 
 

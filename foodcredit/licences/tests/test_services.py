@@ -21,9 +21,15 @@ def operator():
 
 def _upsert(operator, *, source="许可审批系统", **changes):
     row = {
-        "number": NUMBER, "uscc": operator.uscc, "kind": "business", "scope": "热食类食品制售",
-        "issued_on": date(2025, 3, 1), "valid_until": date(2030, 2, 28), "status": "valid", **changes,
-    }  # fmt: skip
+        "number": NUMBER,
+        "uscc": operator.uscc,
+        "kind": "business",
+        "scope": "热食类食品制售",
+        "issued_on": date(2025, 3, 1),
+        "valid_until": date(2030, 2, 28),
+        "status": "valid",
+        **changes,
+    }
     return licence_bulk_upsert(frame=f.bulk_frame([row]), ctx=f.bulk_context(f.source_named(source)))
 
 
@@ -78,9 +84,14 @@ def test_licence_bulk_upsert_lower_precedence_source_changes_nothing_but_is_seen
 
 def test_licence_bulk_upsert_queues_a_licence_of_an_unknown_operator():
     row = {
-        "number": NUMBER, "uscc": f.make_uscc(2), "kind": "business", "scope": "", "issued_on": date(2025, 3, 1),
-        "valid_until": date(2030, 2, 28), "status": "valid",
-    }  # fmt: skip
+        "number": NUMBER,
+        "uscc": f.make_uscc(2),
+        "kind": "business",
+        "scope": "",
+        "issued_on": date(2025, 3, 1),
+        "valid_until": date(2030, 2, 28),
+        "status": "valid",
+    }
     result = licence_bulk_upsert(frame=f.bulk_frame([row]), ctx=f.bulk_context(f.source_named("许可审批系统")))
     assert result.new == 0 and [r["number"] for r in result.queued] == [NUMBER]
     assert not Licence.objects.exists() and not LedgerEntry.objects.filter(ref_kind="licence").exists()

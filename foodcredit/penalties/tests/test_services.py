@@ -23,10 +23,17 @@ def operator():
 
 def _upsert(operator, **changes):
     row = {
-        "decision_no": DECISION, "uscc": operator.uscc, "decided_on": date(2025, 6, 1),
-        "violation": "经营病死畜禽肉", "legal_basis": "《食品安全法》第一百二十三条", "kinds": ["罚款", "没收违法所得"],
-        "amount": "50000.00", "procedure": "ordinary", "circumstance": "heavier", **changes,
-    }  # fmt: skip
+        "decision_no": DECISION,
+        "uscc": operator.uscc,
+        "decided_on": date(2025, 6, 1),
+        "violation": "经营病死畜禽肉",
+        "legal_basis": "《食品安全法》第一百二十三条",
+        "kinds": ["罚款", "没收违法所得"],
+        "amount": "50000.00",
+        "procedure": "ordinary",
+        "circumstance": "heavier",
+        **changes,
+    }
     return penalty_bulk_upsert(frame=f.bulk_frame([row]), ctx=f.bulk_context(f.source_named(SOURCE)))
 
 
@@ -42,9 +49,14 @@ def test_penalty_bulk_upsert_files_facts_the_lists_read(operator):
     entry = LedgerEntry.objects.get(ref_kind="penalty", ref_id=penalty.pk)
     assert (entry.kind, entry.occurred_on) == ("penalty", date(2025, 6, 1))
     assert entry.facts == {
-        "kinds": ["罚款", "没收违法所得"], "amount": 50000.0, "procedure": "ordinary", "circumstance": "heavier",
-        "violation_code": "DEAD_MEAT", "listable_serious": True, "natural_person": False,
-    }  # fmt: skip
+        "kinds": ["罚款", "没收违法所得"],
+        "amount": 50000.0,
+        "procedure": "ordinary",
+        "circumstance": "heavier",
+        "violation_code": "DEAD_MEAT",
+        "listable_serious": True,
+        "natural_person": False,
+    }
     event = AuditEvent.objects.get(object_type="penalty", object_id=str(penalty.pk))
     assert (event.action, event.changes["decision_no"]) == ("create", [None, DECISION])
 

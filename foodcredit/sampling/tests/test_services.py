@@ -20,10 +20,16 @@ def operator():
 
 def _upsert(operator, **changes):
     row = {
-        "source_id": "CJ-1", "uscc": operator.uscc, "sampled_on": date(2025, 4, 2), "product": "凉拌菜",
-        "food_category": "餐饮食品", "conclusion": "fail", "failed_items": "菌落总数", "failure_kind": "microbial",
+        "source_id": "CJ-1",
+        "uscc": operator.uscc,
+        "sampled_on": date(2025, 4, 2),
+        "product": "凉拌菜",
+        "food_category": "餐饮食品",
+        "conclusion": "fail",
+        "failed_items": "菌落总数",
+        "failure_kind": "microbial",
         **changes,
-    }  # fmt: skip
+    }
     return sampling_bulk_upsert(frame=f.bulk_frame([row]), ctx=f.bulk_context(f.source_named("抽检监测系统")))
 
 
