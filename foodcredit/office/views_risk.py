@@ -53,5 +53,8 @@ def risk_dashboard(request: HttpRequest) -> HttpResponse:
             by_sector=_chart(risk_selectors.class_distribution(run=run, by="sector"), param="sector"),
             trend=_chart({f"{day:%Y-%m-%d}": counts for day, counts in trend}),
             totals=[(c, RiskClass(c).label, run.distribution.get(c, 0), _operators_url(risk_class=c)) for c in CLASSES],
+            # issue 13 §4: the candidates the run's model was chosen from, by rolling-origin backtests
+            selection=run.model.metrics.get("selection"),
+            backtest=run.model.metrics.get("backtest"),
         )
     return render(request, "office/risk_dashboard.html", context)

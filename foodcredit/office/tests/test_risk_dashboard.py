@@ -45,3 +45,24 @@ def test_dashboard_shows_distribution_by_street_sector_and_trend(client):
 def test_dashboard_is_for_district_regulators(client):
     client.force_login(f.UserFactory(role=User.Role.INSPECTOR))
     assert client.get("/office/risk/").status_code == 403
+
+
+def test_dashboard_shows_the_model_comparison_it_was_chosen_by(client):
+    a = f.OperatorFactory(street="观音桥街道", sector="catering")
+    run = _run(date(2025, 6, 1), [(a, "A")])
+    run.model.metrics = {
+        "backtest": {"as_of": "2024-05-31", "auc": 0.7277},
+        "selection": {
+            "chosen": "logistic C=0.03", "origins": ["2024-05-31", "2024-03-01"], "horizon_days": 365,
+            "training_rows": 1200,
+            "candidates": [
+                {"name": "scorecard", "kind": "scorecard", "fold_aucs": [0.57, 0.6], "mean_auc": 0.585},
+                {"name": "logistic C=0.03", "kind": "logistic", "fold_aucs": [0.7277, 0.731], "mean_auc": 0.7294},
+            ],
+        },
+    }  # fmt: skip
+    run.model.save()
+    client.force_login(f.UserFactory(role=User.Role.DISTRICT_REGULATOR))
+    page = client.get("/office/risk/").content.decode()
+    assert "模型选择" in page and "logistic C=0.03" in page and "0.7294" in page and "0.57 / 0.6" in page
+    assert "0.7277" in page  # the chosen model's backtest
