@@ -42,6 +42,7 @@ INSTALLED_APPS = [
     "foodcredit.collection",
     "foodcredit.risk",
     "foodcredit.planning",
+    "foodcredit.alerts",
     "foodcredit.sharing",
     "foodcredit.schedule",
     "foodcredit.demo",
@@ -299,6 +300,13 @@ PLANNING_TRIGGER_LOOKBACK_DAYS = 30  # a trigger older than this when first seen
 PLANNING_SOURCE_NAME = "双随机抽查系统"  # the source system that planning results are collected under
 PLANNING_ATTACHMENT_MAX_BYTES = 10 * 1024 * 1024  # a task's photo or document; local choice
 # End of planning.
+
+# Alerts ─ 监测预警 (issue 14). Working-day deadlines: provisional local defaults, no national rule (DOMAIN.md II.9).
+ALERTS_MEASURE_WORKDAYS = 3  # the responsible unit chooses 提醒/警示/约谈/检查 within this
+ALERTS_REPLY_WORKDAYS = 10  # the business answers a 警示 within this
+ALERTS_INTERVIEW_WORKDAYS = 10  # a 约谈 is held within this (食品安全法 Art. 114: 责任约谈)
+ALERTS_INSPECTION_WORKDAYS = 20  # a 检查 ordered by an alert is done within this
+ALERTS_PARAMS_FILE = None  # a deployment's own detector parameters (YAML); None: foodcredit/alerts/detectors/params.yaml
 
 # Lists and repair -----------------------------------------------------------------------------------------------------
 # Periods and deadlines of the two lists, penalty withdrawal and credit repair (DOMAIN.md II.1-II.3). Several are [M]

@@ -44,6 +44,7 @@ class LedgerEntry(models.Model):
         REPAIR = "repair", "信用修复"
         ASSOCIATION_MEASURE = "association_measure", "行业自律措施"
         CLASS_CHANGE = "class_change", "信用风险分类"
+        INTERVIEW = "interview", "责任约谈"  # an alert's 约谈 and the rectification it ordered (食品安全法 Art. 114)
 
     # Indexed through ledger_timeline_idx (operator first); a second index would only slow bulk writes. Entries are
     # appended by the bulk engine with the operator of the record it just wrote (operators are never deleted), so

@@ -1,0 +1,100 @@
+"""The inputs of the detectors as polars frames: read from the ledger and the registers in a few queries (the sweep),
+or built by alerts_evaluate's simulated district. Detectors see only these frames, never the ORM."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, timedelta
+
+import polars as pl
+
+from foodcredit.credit.ledger_codes import FAIL_FIRST, FAIL_LAST, FAILURE_KINDS, Signal
+from foodcredit.risk.frames import day, read_frame
+
+OPERATORS: dict[str, pl.DataType] = {
+    "operator_id": pl.Int64(),
+    "uscc": pl.String(),
+    "street": pl.String(),
+    "sector": pl.String(),
+    "address": pl.String(),
+    "person_id": pl.Int64(),
+    "registered_on": pl.Date(),
+    "status": pl.String(),
+}
+EVENTS: dict[str, pl.DataType] = {"operator_id": pl.Int64(), "occurred_on": pl.Date()}
+FAILURES: dict[str, pl.DataType] = {
+    "operator_id": pl.Int64(),
+    "occurred_on": pl.Date(),
+    "food_category": pl.String(),
+    "failure_kind": pl.String(),
+}
+LICENCES: dict[str, pl.DataType] = {
+    "licence_id": pl.Int64(),
+    "operator_id": pl.Int64(),
+    "number": pl.String(),
+    "valid_until": pl.Date(),
+}
+CLASSES: dict[str, pl.DataType] = {
+    "operator_id": pl.Int64(),
+    "occurred_on": pl.Date(),
+    "risk_class": pl.String(),
+    "previous_class": pl.String(),
+}
+
+
+@dataclass(frozen=True)
+class Frames:
+    """Everything the detectors read, as of one day."""
+
+    as_of: date
+    operators: pl.DataFrame  # OPERATORS
+    complaints: pl.DataFrame  # EVENTS: one row per complaint
+    failures: pl.DataFrame  # FAILURES: failed sampling tests
+    revocations: pl.DataFrame  # EVENTS: penalties revoking a licence or the business licence
+    licences: pl.DataFrame  # LICENCES: valid licences
+    class_changes: pl.DataFrame  # CLASSES
+
+
+# A penalty that takes away the licence or the business licence (处罚种类 吊销许可证件 / 吊销营业执照).
+REVOKING = "AND facts->>'kinds' LIKE '%吊销%'"
+
+
+def _current(kind: str, since: date, as_of: date, extra: str = "") -> str:
+    return (
+        f"FROM credit_ledgerentry WHERE kind = '{kind}' AND superseded_by_id IS NULL "
+        f"AND occurred_on >= {day(since)} AND occurred_on <= {day(as_of)} {extra}"
+    )
+
+
+def frames_read(*, as_of: date, history_days: int) -> Frames:
+    """The detectors' frames from the database: current ledger entries of the last `history_days` days (complaints
+    over the whole history the street detector needs), operators and valid licences."""
+    since = as_of - timedelta(days=history_days)
+    kind_case = " ".join(f"WHEN {FAIL_FIRST + i} THEN '{k}'" for i, k in enumerate(FAILURE_KINDS))
+    return Frames(
+        as_of=as_of,
+        operators=read_frame(
+            "SELECT id AS operator_id, uscc, street, sector, address, legal_rep_person_id AS person_id, "
+            "registered_on, status FROM operators_operator",
+            OPERATORS,
+        ),
+        complaints=read_frame(f"SELECT operator_id, occurred_on {_current('complaint', since, as_of)}", EVENTS),
+        failures=read_frame(
+            f"SELECT operator_id, occurred_on, facts->>'food_category' AS food_category, "
+            f"CASE signal {kind_case} ELSE 'other' END AS failure_kind "
+            + _current("sampling_test", since, as_of, f"AND signal BETWEEN {int(Signal.SAMPLE_FAIL)} AND {FAIL_LAST}"),
+            FAILURES,
+        ),
+        revocations=read_frame(
+            "SELECT operator_id, occurred_on " + _current("penalty", since, as_of, REVOKING), EVENTS
+        ),
+        licences=read_frame(
+            "SELECT id AS licence_id, operator_id, number, valid_until FROM licences_licence WHERE status = 'valid'",
+            LICENCES,
+        ),
+        class_changes=read_frame(
+            f"SELECT operator_id, occurred_on, facts->>'risk_class' AS risk_class, "
+            f"facts->>'previous_class' AS previous_class {_current('class_change', as_of - timedelta(days=92), as_of)}",
+            CLASSES,
+        ),
+    )
