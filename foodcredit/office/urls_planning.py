@@ -11,7 +11,9 @@ urlpatterns = [
     path("planning/plans/<int:plan_id>/", v.planning_plan, name="planning_plan"),
     path("planning/plans/<int:plan_id>/draw/", v.planning_plan_draw, name="planning_plan_draw"),
     path("planning/plans/<int:plan_id>/publish/", v.planning_plan_publish, name="planning_plan_publish"),
+    path("planning/plans/<int:plan_id>/revise/", v.planning_plan_revise, name="planning_plan_revise"),
     path("planning/tasks/", v.TaskListView.as_view(), name="planning_tasks"),
     path("planning/tasks/<int:task_id>/", v.planning_task, name="planning_task"),
+    path("planning/tasks/<int:task_id>/publish/", v.planning_task_publish, name="planning_task_publish"),
     path("planning/frequency/", v.planning_frequency, name="planning_frequency"),
 ]

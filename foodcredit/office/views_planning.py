@@ -30,6 +30,7 @@ from foodcredit.core.errors import DomainError
 from foodcredit.planning import rules, selectors, services
 from foodcredit.planning.forms import (
     PlanForm,
+    PlanReviseForm,
     ReasonForm,
     TaskAssignForm,
     TaskResultForm,
@@ -127,9 +128,9 @@ STEPS = (
 
 
 @login_required
-def planning_plan(request: HttpRequest, plan_id: int) -> HttpResponse:
+def planning_plan(request: HttpRequest, plan_id: int, revise_form: PlanReviseForm | None = None) -> HttpResponse:
     """One plan: its published commitment; once drawn, the review (tasks per class, the draw re-run from the seed)
-    and the publication."""
+    and the publication; once published, a new version with a reason."""
     plan = selectors.plan_get(plan_id=plan_id, for_user=request.user)
     review = None
     by_class: list[tuple[str, int, float]] = []
@@ -151,10 +152,11 @@ def planning_plan(request: HttpRequest, plan_id: int) -> HttpResponse:
             period_end=plan.period_end,
         ),
         "may_plan": selectors.can_plan(user=request.user),
+        "revise_form": revise_form or PlanReviseForm.for_plan(plan),
         "trail": selectors.audit_trail(object_type="plan", object_id=plan.pk),
         "tasks_url": f"{reverse('office:planning_tasks')}?plan={plan.pk}",
     }
-    return render(request, "office/planning_plan.html", context)
+    return render(request, "office/planning_plan.html", context, status=400 if revise_form else 200)
 
 
 @login_required
@@ -187,6 +189,41 @@ def planning_plan_publish(request: HttpRequest, plan_id: int) -> HttpResponse:
     else:
         messages.success(request, _("计划已公布，任务已下达检查人员"))
     return redirect("office:planning_plan", plan_id=plan.pk)
+
+
+@login_required
+@require_POST
+def planning_plan_revise(request: HttpRequest, plan_id: int) -> HttpResponse:
+    """A new version of a published plan (superseded, its open tasks cancelled, drawn and published anew)."""
+    plan = selectors.plan_get(plan_id=plan_id, for_user=request.user)
+    if not selectors.can_plan(user=request.user):
+        raise PermissionDenied
+    form = PlanReviseForm(request.POST)
+    if form.is_valid():
+        try:
+            new = form.save(plan=plan, actor=request.user, as_of=timezone.localdate())
+        except DomainError as exc:
+            form_refused(form, exc)
+        else:
+            messages.success(request, _("已发布新版本 v%(version)s") % {"version": new.version})
+            return redirect("office:planning_plan", plan_id=new.pk)
+    return planning_plan(request, plan_id, revise_form=form)
+
+
+@login_required
+@require_POST
+def planning_task_publish(request: HttpRequest, task_id: int) -> HttpResponse:
+    """Publish a recorded result (一公开): its inspectors, or a regulator who can read the task."""
+    task = selectors.task_get(task_id=task_id, for_user=request.user)
+    if not selectors.can_publish_result(user=request.user, task=task):
+        raise PermissionDenied
+    try:
+        services.task_result_publish(task=task, actor=request.user, as_of=timezone.localdate())
+    except DomainError as exc:
+        messages.error(request, str(exc.message))
+    else:
+        messages.success(request, _("检查结果已公示"))
+    return redirect("office:planning_task", task_id=task.pk)
 
 
 # ── tasks ─────────────────────────────────────────────────────────────────────────────────────────────────────
@@ -340,6 +377,8 @@ def _planning_task(request: HttpRequest, task_id: int, cap: AttachmentUploadHand
         "overdue": selectors.task_is_overdue(task=task, as_of=as_of),
         "may_record": may_record and task.status in (Task.Status.ASSIGNED, Task.Status.RECORDED),
         "may_assign": may_assign,
+        "may_publish": task.status == Task.Status.RECORDED
+        and selectors.can_publish_result(user=request.user, task=task),
         "eligible_count": len(eligible),
         "form": result_form,
         "assign_form": assign_form,

@@ -235,6 +235,29 @@ class PlanForm(OfficeForm):
         )
 
 
+class PlanReviseForm(OfficeForm):
+    """A new version of a published plan: the reason, and the ratios and cap that change (the rest carries over)."""
+
+    reason = forms.CharField(label=_("变更理由"), max_length=300)
+    ratio_a = _ratio_field("A")
+    ratio_b = _ratio_field("B")
+    ratio_c = _ratio_field("C")
+    ratio_d = _ratio_field("D")
+    inspector_cap = forms.IntegerField(label=_("每名检查人员任务上限"), min_value=1, max_value=1_000_000)
+
+    @classmethod
+    def for_plan(cls, plan: Plan) -> "PlanReviseForm":
+        initial: dict[str, Any] = {f"ratio_{c.lower()}": plan.ratios.get(c, 0.0) for c in rules.CLASSES}
+        return cls(initial={**initial, "inspector_cap": plan.inspector_cap})
+
+    def save(self, *, plan: Plan, actor: Any, as_of: date) -> Plan:
+        data = self.cleaned_data
+        return services.plan_revise(
+            plan=plan, actor=actor, as_of=as_of, reason=data["reason"],
+            ratios={c: data[f"ratio_{c.lower()}"] for c in rules.CLASSES}, inspector_cap=data["inspector_cap"],
+        )  # fmt: skip
+
+
 # ── tasks ─────────────────────────────────────────────────────────────────────────────────────────────────────
 
 

@@ -330,3 +330,57 @@ def test_a_pasted_roster_adds_inspectors_all_or_nothing(client, world):
         ).count()
         == 3
     )
+
+
+def test_revise_and_result_publication_pages_write_the_api_s_audit_actions(client, world):
+    district = world["district"]
+    plans = [
+        services.plan_create(
+            name=f"p{n}", period_start=date(2025, 11, 1), period_end=date(2025, 12, 31), scope={},
+            as_of=date(2025, 11, 1), actor=district, ratios={"B": 0.5}, inspector_cap=20,
+        )
+        for n in (1, 2)
+    ]  # fmt: skip
+    client.force_login(district)
+    api = client.post(f"{API}/plans/{plans[0].pk}/revise", {"reason": "扩大比例", "ratios": {"B": 0.6}},
+                      content_type="application/json")  # fmt: skip
+    assert api.status_code == 201
+    refused = client.post(f"/office/planning/plans/{plans[1].pk}/revise/", {"reason": "", "inspector_cap": "20"})
+    assert refused.status_code == 400 and Plan.objects.get(pk=plans[1].pk).status == Plan.Status.PUBLISHED
+    form = {
+        "reason": "扩大比例",
+        "ratio_a": "0",
+        "ratio_b": "0.6",
+        "ratio_c": "0",
+        "ratio_d": "0",
+        "inspector_cap": "20",
+    }
+    page = client.post(f"/office/planning/plans/{plans[1].pk}/revise/", form)
+    new = Plan.objects.get(previous=plans[1])
+    assert page["Location"] == f"/office/planning/plans/{new.pk}/" and new.status == Plan.Status.PUBLISHED
+    assert actions("plan", plans[0].pk) == actions("plan", plans[1].pk) == [
+        "commit", "snapshot", "draw", "publish", "supersede",
+    ]  # fmt: skip
+    api_new = Plan.objects.get(previous=plans[0])
+    assert actions("plan", api_new.pk) == actions("plan", new.pk) == ["commit", "snapshot", "draw", "publish"]
+
+    # A recorded result published later: by the API and by the task page's button.
+    api_task, page_task = Task.objects.filter(plan=new)[:2]
+    for task in (api_task, page_task):
+        services.task_result_record(
+            task=task, result="conform", findings="", inspected_on=date(2025, 11, 3), actor=None,
+            as_of=timezone.localdate(),
+        )  # fmt: skip
+    assert (
+        f'action="/office/planning/tasks/{page_task.pk}/publish/"'
+        in client.get(f"/office/planning/tasks/{page_task.pk}/").content.decode()
+    )
+    assert client.post(f"{API}/tasks/{api_task.pk}/publish").status_code == 200
+    assert client.post(f"/office/planning/tasks/{page_task.pk}/publish/").status_code == 302
+    assert actions("planning_task", api_task.pk)[-1] == actions("planning_task", page_task.pk)[-1] == "publish_result"
+    # Station regulators read plans but do not revise them; a business user does not find them.
+    client.force_login(world["station"])
+    assert client.post(f"/office/planning/plans/{new.pk}/revise/", form).status_code == 403
+    client.force_login(world["business"])
+    assert client.post(f"/office/planning/plans/{new.pk}/revise/", form).status_code == 404
+    assert client.post(f"/office/planning/tasks/{page_task.pk}/publish/").status_code == 404
