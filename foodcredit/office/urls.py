@@ -1,6 +1,6 @@
 from django.urls import include, path
 
-from . import views, views_auth, views_risk, views_schedule
+from . import views, views_auth, views_eligibility, views_risk, views_schedule
 
 app_name = "office"
 urlpatterns = [
@@ -15,6 +15,7 @@ urlpatterns = [
     # Credit-risk classes (office/views_risk.py).
     path("risk/", views_risk.risk_dashboard, name="risk_dashboard"),
     path("schedule/", views_schedule.schedule, name="schedule"),
+    path("eligibility/", views_eligibility.eligibility, name="eligibility"),
     # Import pages (数据归集, the lead's office/views_imports.py and urls_imports.py); the left navigation has the
     # matching spot in office/_nav.html.
     path("", include("foodcredit.office.urls_imports")),

@@ -51,6 +51,13 @@ CLASS_MEASURE_LABELS = {
 }
 
 
+def class_note(*, has_class: bool) -> object:
+    """What the class is for, beside it in every answer (or that there is none yet)."""
+    if has_class:
+        return _("信用风险分类结果用于配置监管资源和办理许可，不是信用评价。")
+    return _("该经营主体尚未进行信用风险分类。")
+
+
 def measure_label(code: str) -> str:
     """The translated label of a measure, class-based or list-based."""
     label = CLASS_MEASURE_LABELS.get(code)
