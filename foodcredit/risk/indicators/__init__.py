@@ -35,6 +35,8 @@ class Indicator:
     part: str
     bounds: tuple[float, ...]  # increasing upper bounds of all bands but the last
     points: tuple[float, ...]  # one more than bounds
+    source: str = ""  # the factor of the policy text the indicator stands for (v2 onwards)
+    provisional: bool = False  # its points are a local proposal, not an official table's
 
 
 @dataclass(frozen=True)
@@ -98,8 +100,19 @@ def indicator_system_parse(data: Any, *, sha256: str = "") -> IndicatorSystem:
                     raise _invalid(_("分档上限须递增 / band bounds must increase"), feature=feature)
                 if any(p < 0 for p in points):
                     raise _invalid(_("分值不能为负 / points must not be negative"), feature=feature)
+                source = str(item.get("source") or "").strip()
+                if data.get("require_sources") and (not source or not isinstance(item.get("provisional"), bool)):
+                    raise _invalid(
+                        _("每项指标须注明来源及是否为暂定分值 / every indicator needs a source and a provisional flag"),
+                        feature=feature,
+                        sector=sector,
+                    )
                 total += max(points)
-                found.append(Indicator(feature, item.get("dimension", ""), part, bounds, points))
+                found.append(
+                    Indicator(
+                        feature, item.get("dimension", ""), part, bounds, points, source, bool(item.get("provisional"))
+                    )
+                )
             if total > float(limits[part]):
                 raise _invalid(
                     _("%(part)s部分满分超过%(limit)s / the %(part)s part exceeds %(limit)s points")

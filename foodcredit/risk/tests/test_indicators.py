@@ -66,3 +66,54 @@ def test_a_sentence_may_not_name_an_unknown_column(raw):
     with pytest.raises(DomainError, match="未知字段“nope”") as refused:
         indicator_system_parse(data)
     assert refused.value.code == "risk.indicators_invalid"
+
+
+def _top(system, sector, feature):
+    return max((max(i.points) for i in system.sectors[sector] if i.feature == feature), default=0.0)
+
+
+def test_v2_has_its_own_indicators_per_sector_each_weight_provisional_with_a_source():
+    system = indicator_system_load("v2")
+    assert system.version == "v2"
+    features = {s: [i.feature for i in system.sectors[s]] for s in system.sectors}
+    assert len({tuple(f) for f in features.values()}) == 3  # three different systems, not one common block
+    assert "new_business_form" not in features["production"] and "complaint_surge" in features["catering"]
+    for sector, indicators in system.sectors.items():
+        for ind in indicators:
+            assert ind.provisional is True and ind.source, (sector, ind.feature)
+        for part, limit in (("static", 40), ("dynamic", 60)):
+            assert sum(max(i.points) for i in indicators if i.part == part) == limit
+
+
+def test_v2_weights_carry_out_the_differences_the_file_cites():
+    system = indicator_system_load("v2")
+    cited = yaml.safe_load((HERE / "v2.yaml").read_text(encoding="utf-8"))["differences"]
+    assert len(cited) >= 5
+    for claim in cited:
+        higher, lower = _top(system, claim["higher"], claim["feature"]), _top(system, claim["lower"], claim["feature"])
+        assert higher > lower, claim
+
+
+def test_v2_without_a_source_is_refused():
+    data = yaml.safe_load((HERE / "v2.yaml").read_text(encoding="utf-8"))
+    del data["sectors"]["production"]["dynamic"][0]["source"]
+    with pytest.raises(DomainError) as exc:
+        indicator_system_parse(data)
+    assert exc.value.code == "risk.indicators_invalid" and exc.value.context["sector"] == "production"
+
+
+def test_the_v2_scorecard_scores_the_same_record_differently_by_sector():
+    import numpy as np
+
+    from foodcredit.risk.estimators import ScorecardClassifier
+    from foodcredit.risk.features import FEATURE_NAMES, SECTOR_CODES
+
+    X = np.zeros((3, len(FEATURE_NAMES)))
+    for row, sector in enumerate(("production", "circulation", "catering")):
+        X[row, FEATURE_NAMES.index("sector_code")] = SECTOR_CODES[sector]
+    X[:, FEATURE_NAMES.index("sample_fail_decayed")] = 2.0  # open band everywhere
+    X[:, FEATURE_NAMES.index("licence_valid")] = 1
+    X[:, FEATURE_NAMES.index("years_in_business")] = 5
+    X[:, FEATURE_NAMES.index("business_type_risk")] = 1
+    points = ScorecardClassifier(indicators="v2").risk_score(X)
+    assert list(points) == [6 + 20, 3 + 16, 4 + 10]  # tier Ⅰ + sample failures: production > circulation > catering
