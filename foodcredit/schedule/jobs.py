@@ -14,6 +14,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from foodcredit.accounts import services as account_services
+from foodcredit.alerts import tasks as alert_tasks
 from foodcredit.credit import tasks as credit_tasks
 from foodcredit.risk import selectors as risk_selectors
 from foodcredit.risk import services as risk_services
@@ -50,6 +51,11 @@ def _classify(day: date) -> dict[str, int]:
     }
 
 
+def _alerts_sweep(day: date) -> dict[str, int]:
+    """The early-warning detectors as of the day; their findings raised as alerts (repeats absorbed)."""
+    return dict(alert_tasks.alerts_sweep(day.isoformat()))
+
+
 def _accounts_dormant(day: date) -> dict[str, int]:
     """Accounts unused for ACCOUNT_DORMANT_DAYS disabled, their sessions ended (SECURITY.md B4: no stale accounts)."""
     disabled = account_services.users_dormant_disable(
@@ -63,6 +69,7 @@ JOBS: dict[str, Job] = {
     for job in (
         Job("accounts_dormant", _("停用长期未使用的账号"), crontab(minute=30, hour=0), _accounts_dormant),
         Job("lists_daily", _("名录名单每日处理"), crontab(minute=0, hour=1), _lists_daily),
+        Job("alerts_sweep", _("监测预警每日扫描"), crontab(minute=30, hour=1), _alerts_sweep),
         Job("risk_classify_monthly", _("信用风险月度分类"), crontab(minute=0, hour=2, day_of_month=1), _classify),
     )
 }

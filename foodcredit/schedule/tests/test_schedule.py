@@ -80,7 +80,8 @@ def test_the_in_process_loop_runs_each_due_slot_once_and_records_it(settings):
         out = io.StringIO()
         call_command("schedule_loop", "--once", stdout=out)
         runs = {run.job: run for run in JobRun.objects.all()}
-        assert set(runs) == {"accounts_dormant", "lists_daily", "risk_classify_monthly"}
+        assert set(runs) == {"accounts_dormant", "lists_daily", "alerts_sweep", "risk_classify_monthly"}
+        assert runs["alerts_sweep"].status == "done"
         daily = runs["lists_daily"]
         assert (daily.status, daily.trigger, daily.due_at) == ("done", "loop", at("2026-12-02 01:00"))
         assert daily.counts["expired"] == 1 and daily.finished_at >= daily.started_at
@@ -95,8 +96,8 @@ def test_the_in_process_loop_runs_each_due_slot_once_and_records_it(settings):
         ]
         # A second turn in the same slot runs nothing.
         call_command("schedule_loop", "--once", stdout=io.StringIO())
-        assert JobRun.objects.count() == 3
-    assert AuditEvent.objects.filter(action="job_run", object_type="job_run").count() == 3
+        assert JobRun.objects.count() == 4
+    assert AuditEvent.objects.filter(action="job_run", object_type="job_run").count() == 4
     stale.refresh_from_db()
     assert stale.is_active is False and runs["accounts_dormant"].counts["disabled"] >= 1
 
