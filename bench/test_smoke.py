@@ -47,3 +47,9 @@ def test_benchmark_runs_at_smoke_size_and_prints_its_figures(script):
     assert done.returncode == 0, done.stdout[-2000:] + done.stderr[-3000:]
     missing = [figure for figure in FIGURES[script] if not re.search(figure, done.stdout)]
     assert missing == [], done.stdout
+
+
+def test_every_benchmark_has_a_smoke_run():
+    """A new script in bench/ takes --smoke (common.parse_sizes) and is listed in FIGURES with what it prints."""
+    scripts = {p.name for p in BENCH.glob("*.py") if "\ndef main(" in p.read_text()}
+    assert scripts - set(FIGURES) == set()
