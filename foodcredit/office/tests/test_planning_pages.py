@@ -384,3 +384,19 @@ def test_revise_and_result_publication_pages_write_the_api_s_audit_actions(clien
     client.force_login(world["business"])
     assert client.post(f"/office/planning/plans/{new.pk}/revise/", form).status_code == 404
     assert client.post(f"/office/planning/tasks/{page_task.pk}/publish/").status_code == 404
+
+
+def test_a_result_through_the_api_and_through_the_page_audit_the_same(client, world):
+    pair = [i.pk for i in world["inspectors"][:2]]
+    api_task, page_task = (unassigned_task(world, n) for n in (11, 3))
+    for task in (api_task, page_task):
+        services.task_assign(task=task, inspector_ids=pair, actor=world["district"])
+    client.force_login(UserFactory(role=User.Role.INSPECTOR, inspector_cert_no=world["inspectors"][0].cert_no))
+    today = str(timezone.localdate())
+    api = client.post(f"{API}/tasks/{api_task.pk}/result", {"result": "conform", "inspected_on": today},
+                      content_type="application/json")  # fmt: skip
+    assert api.status_code == 200
+    page = client.post(f"/office/planning/tasks/{page_task.pk}/", {"action": "result", "result": "conform",
+                                                                   "inspected_on": today})  # fmt: skip
+    assert page.status_code == 302
+    assert actions("planning_task", api_task.pk)[-1] == actions("planning_task", page_task.pk)[-1] == "record_result"
