@@ -7,7 +7,7 @@ HOST ?= 127.0.0.1
 PORT ?= 8000
 SEED_OPERATORS ?= 5000
 
-.PHONY: run test setup system-deps venv assets migrate seed lint pytest lock clean bench
+.PHONY: run test setup system-deps venv assets migrate seed lint pytest lock clean bench drills
 
 ## Set up everything and serve the seeded demo district at http://$(HOST):$(PORT)
 ## Without a broker (no REDIS_URL) the scheduled jobs run in a loop beside the server; with Redis, Celery beat does.
@@ -62,6 +62,10 @@ lock:
 
 bench: setup
 	@echo "See bench/README.md"
+
+## Long model drills, not part of `make test`: the family of synthetic worlds (issue 13 §6), model AUC vs oracle_now
+drills: setup
+	$(PY) bench/risk_worlds.py
 
 clean:
 	rm -rf $(VENV) node_modules var

@@ -147,7 +147,11 @@ def complaints_draw(
 ) -> ComplaintDraw:
     """Complaints at a rate that surges with the month's risk; half are verified on site."""
     p = params["complaints"]
-    events = _expand(rng, rate=complaint_rate(pop=pop, latent=latent, params=params) * latent.alive, pop=pop, cal=cal)
+    rate = complaint_rate(pop=pop, latent=latent, params=params) * latent.alive
+    dispersion = float(p.get("dispersion", 0.0))
+    if dispersion > 0:  # over-dispersion (a family world's dynamic): a gamma(1/d, d) factor per operator, mean 1
+        rate = rate * rng.gamma(1 / dispersion, dispersion, len(pop.type_idx)).astype(np.float32)[:, None]
+    events = _expand(rng, rate=rate, pop=pop, cal=cal)
     follow_day = events.day + rng.integers(1, p["follow_up_days"] + 1, len(events.op))
     follow = (rng.random(len(events.op)) < p["follow_up_share"]) & _in_business(events.op, follow_day, pop=pop, cal=cal)
     return ComplaintDraw(events=events, follow=follow, follow_day=follow_day, inspection=np.full(len(follow), -1))

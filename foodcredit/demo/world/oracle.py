@@ -95,3 +95,17 @@ def oracle_auc(*, as_of: date, horizon_days: int = 365, **frames: pl.DataFrame) 
     auc = float(roc_auc_score(labels, table.get_column("oracle_score").to_numpy()))
     first, last = _horizon_months(as_of, as_of + timedelta(days=horizon_days))
     return OracleResult(auc=auc, operators=len(table), positives=int(labels.sum()), months=last - first + 1)
+
+
+def oracle_now_table(*, latent: pl.DataFrame, as_of: date, **frames: pl.DataFrame) -> pl.DataFrame:
+    """The oracle a classifier could at best be on `as_of` (issue 13 §6): the same population and labels as
+    `oracle_table`, scored by the latent risk of the month that contains `as_of` — not by the months after it."""
+    table = oracle_table(latent=latent, as_of=as_of, **frames)  # type: ignore[arg-type]
+    month = as_of.year * 12 + as_of.month - 1
+    now = (
+        latent.with_columns(start=_month_number("month"))
+        .filter((pl.col("start") <= month) & (pl.col("start") + pl.col("months").cast(pl.Int64) > month))
+        .group_by("operator_uscc")
+        .agg(oracle_now=pl.col("risk").mean())
+    )
+    return table.join(now, left_on="uscc", right_on="operator_uscc", how="inner")

@@ -54,6 +54,13 @@ def latent_generate(
     for t in range(1, months):
         eta[:, t] = phi * eta[:, t - 1] + innovation * rng.standard_normal(n, dtype=np.float32)
         tick()
+    shock_sd = float(risk.get("street_shock_sd", 0.0))
+    if shock_sd > 0:  # street-wide shocks (a family world's dynamic; the demo has none): AR(1) per street
+        shocks = np.empty((len(STREETS), months), dtype=np.float32)
+        shocks[:, 0] = shock_sd * rng.standard_normal(len(STREETS))
+        for t in range(1, months):
+            shocks[:, t] = phi * shocks[:, t - 1] + shock_sd * np.sqrt(1 - phi**2) * rng.standard_normal(len(STREETS))
+        eta += shocks[pop.street_idx]
     amplitude = np.array([risk["season_amplitude"][s] for s in SECTORS], dtype=np.float32)
     season = amplitude[:, None] * cal.season(params["calendar"]["season_peak_month"])[None, :]
     eta += static[:, None]
