@@ -64,15 +64,16 @@ def _get_model_labels(tree: ast.AST) -> list[tuple[int, str]]:
     return found
 
 
-def layer_breaches() -> list[str]:
+def layer_breaches(*, allowed: set[str] | None = None) -> list[str]:
     """Every table name or get_model call in domain code that reaches sideways or upwards, as 'path:line: why'."""
+    allowed = ALLOWED if allowed is None else allowed
     ranks, tables = _layers(), _tables()
     labels = {config.label: config.name.removeprefix("foodcredit.") for config in apps.get_app_configs()}
     breaches = []
     for path in sorted(PACKAGE.rglob("*.py")):
         rel = path.relative_to(ROOT).as_posix()
         parts = path.relative_to(PACKAGE).parts
-        if len(parts) < 2 or "tests" in parts or "migrations" in parts or rel in ALLOWED:
+        if len(parts) < 2 or "tests" in parts or "migrations" in parts or rel in allowed:
             continue
         app = parts[0]
         if app not in ranks:
@@ -92,6 +93,12 @@ def layer_breaches() -> list[str]:
 
 def test_no_table_names_or_get_model_across_layers():
     assert layer_breaches() == []
+
+
+def test_allowed_files_still_break_the_rule():
+    """An allowed file whose owner has fixed it leaves the list (so the list only shrinks)."""
+    breaching = {line.split(":")[0] for line in layer_breaches(allowed=set())}
+    assert ALLOWED - breaching == set()
 
 
 def test_layer_check_finds_a_breach(tmp_path, monkeypatch):
