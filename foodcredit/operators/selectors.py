@@ -99,13 +99,6 @@ def operator_matching(*, query: str, for_user: Reader) -> QuerySet[Operator]:
     return operators.filter(_staff_search_filter(query)) if query.strip() else operators
 
 
-def operator_search_public(*, query: str, limit: int = SEARCH_LIMIT) -> list[Operator]:
-    """The public portal's search by name or USCC; nothing for an empty query."""
-    if not query.strip():
-        return []
-    return list(Operator.objects.filter(_search_filter(query)).order_by("pk")[:limit])
-
-
 def operator_usccs_first(*, limit: int) -> list[str]:
     """The USCCs of the first `limit` operators by id (demo accounts act for them)."""
     return list(Operator.objects.order_by("pk").values_list("uscc", flat=True)[:limit])

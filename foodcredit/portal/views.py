@@ -12,17 +12,25 @@ from foodcredit.operators import selectors as operator_selectors
 from foodcredit.operators.models import Operator
 from foodcredit.risk import selectors as risk_selectors
 
-SEARCH_MAX = 100
+from . import search
+from .forms import SearchForm
+
 CURSOR_MAX = 200
 
 
 @require_GET
 def home(request: HttpRequest) -> HttpResponse:
-    """The portal's start page: search operators by name or USCC (live results with htmx)."""
-    q = request.GET.get("q", "")[:SEARCH_MAX]
-    operators = operator_selectors.operator_search_public(query=q)
+    """The portal's start page and its search: name, USCC or licence number with filters, a count, pages and a
+    sort (htmx swaps the results only)."""
+    form = SearchForm(request.GET or None)
+    result = None
+    if form.is_bound and form.is_valid():
+        query = form.search_query()
+        if not query.is_empty:
+            result = search.operators_search_public(query=query, as_of=timezone.localdate())
+    context = {"form": form, "result": result, "q": form["q"].value() or ""}
     template = "portal/_results.html" if request.headers.get("HX-Request") else "portal/home.html"
-    return render(request, template, {"operators": operators, "q": q})
+    return render(request, template, context)
 
 
 def _page(

@@ -16,7 +16,6 @@ from foodcredit.operators.selectors import (
     operator_get_public,
     operator_scope,
     operator_search,
-    operator_search_public,
     operator_usccs_first,
 )
 
@@ -119,9 +118,6 @@ def test_operator_search(operators):
     assert operator_search(query="店", for_user=user) == [operators["gyq"]]
     assert operator_search(query=operators["wld"].uscc, for_user=user) == []
     assert operator_search(query="", for_user=user) == [operators["gyq"]]
-    assert operator_search_public(query="店") == [operators["gyq"], operators["wld"]]
-    assert operator_search_public(query=operators["hxj"].uscc[:17]) == [operators["hxj"]]
-    assert operator_search_public(query="  ") == []
 
 
 def test_operator_usccs_first(operators):

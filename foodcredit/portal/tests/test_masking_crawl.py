@@ -135,7 +135,7 @@ def _timeline_pages(client: Client, url: str) -> list[str]:
 
 
 def _api_pages(client: Client, url: str, params: dict[str, str]) -> list[str]:
-    pages = []
+    pages: list[str] = []
     cursor = None
     while len(pages) < 20:
         answer = client.get(url, {**params, **({"cursor": cursor} if cursor else {})})
