@@ -25,4 +25,6 @@ urlpatterns = [
     path("", include("foodcredit.office.urls_credit")),
     # Administration under 三权分立 (office/views_admin.py and urls_admin.py).
     path("", include("foodcredit.office.urls_admin")),
+    # Early warning (监测预警, office/views_alerts.py and urls_alerts.py).
+    path("", include("foodcredit.office.urls_alerts")),
 ]

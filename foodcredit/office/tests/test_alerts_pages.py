@@ -1,0 +1,99 @@
+"""Alert pages: each unit's inbox, the steps of an alert from the page, the chart, the parameters, the credit file."""
+
+from datetime import date, timedelta
+
+import pytest
+import time_machine
+
+from foodcredit.accounts.models import User
+from foodcredit.alerts import services
+from foodcredit.alerts.models import Alert
+from foodcredit.credit.models import LedgerEntry
+from foodcredit.credit.tests import factories as f
+
+pytestmark = pytest.mark.django_db
+AS_OF = date(2026, 11, 20)
+TODAY = "2026-11-23 10:00 +0800"
+
+
+@pytest.fixture
+def units():
+    district = f.DepartmentFactory(code="jb-samr", streets=["观音桥街道", "华新街街道", "鱼嘴镇", "寸滩街道"])
+    station = f.DepartmentFactory(code="jb-samr-gyq", streets=["观音桥街道", "华新街街道"])
+    return district, station
+
+
+def _surge(uscc_n: int, street: str):
+    operator = f.operator_register(uscc=f.make_uscc(uscc_n), street=street)
+    for d in range(4):
+        f.complaint_add(operator, on=AS_OF - timedelta(days=d))
+        f.complaint_add(operator, on=AS_OF - timedelta(days=d))
+    return operator
+
+
+@pytest.fixture
+def raised(units):
+    ours, theirs = _surge(701, "观音桥街道"), _surge(702, "鱼嘴镇")
+    services.alerts_sweep(as_of=AS_OF, only=["complaint_surge_operator"])
+    return ours, theirs
+
+
+def test_station_inbox_shows_its_alerts_only_and_flags_overdue(client, units, raised):
+    ours, theirs = raised
+    station_user = f.UserFactory(role=User.Role.STATION_REGULATOR, department=units[1])
+    with time_machine.travel("2026-11-26 10:00 +0800", tick=False):  # measure due 11-25
+        client.force_login(station_user)
+        page = client.get("/office/alerts/?status=open").content.decode()
+        assert ours.uscc in page and theirs.uscc not in page
+        assert "已逾期" in page
+        late = client.get("/office/alerts/?overdue=1&_export=csv").content.decode("utf-8-sig")
+        assert ours.uscc in late
+        theirs_alert = Alert.objects.get(operator=theirs)
+        assert client.get(f"/office/alerts/{theirs_alert.pk}/").status_code == 404
+
+
+def test_interview_from_the_page_reaches_the_credit_file(client, units, raised):
+    ours, _ = raised
+    alert = Alert.objects.get(operator=ours)
+    station_user = f.UserFactory(role=User.Role.STATION_REGULATOR, department=units[1])
+    with time_machine.travel(TODAY, tick=False):
+        client.force_login(station_user)
+        url = f"/office/alerts/{alert.pk}/"
+        assert client.post(url, {"step": "measure", "measure-measure": "interview"}).status_code == 302
+        refused = client.post(url, {"step": "close", "close-outcome": "rectified"})
+        assert refused.status_code == 400 and "alerts.interview_not_held" in refused.content.decode()
+        client.post(
+            url, {"step": "interview", "interview-held_on": "2026-11-24", "interview-rectification": "清洁整改"}
+        )
+        client.post(url, {"step": "close", "close-outcome": "rectified", "close-note": "复查合格"})
+        fragment = client.get(f"/office/operators/{ours.uscc}/alerts/").content.decode()
+    alert.refresh_from_db()
+    assert (alert.status, alert.outcome) == (Alert.Status.CLOSED, "rectified")
+    assert "已整改" in fragment and "约谈" in fragment
+    entry = LedgerEntry.objects.get(kind="interview", superseded_by__isnull=True)
+    assert entry.facts["outcome"] == "rectified"
+
+
+def test_business_user_replies_to_a_warning(client, units, raised):
+    ours, _ = raised
+    alert = Alert.objects.get(operator=ours)
+    services.alert_measure_choose(alert=alert, measure="warning", on=AS_OF, actor=None)
+    owner = f.UserFactory(role=User.Role.BUSINESS, operator_usccs=[ours.uscc])
+    client.force_login(owner)
+    page = client.get(f"/office/alerts/{alert.pk}/").content.decode()
+    assert "提交答复" in page and "办理记录" not in page  # the audit trail is staff-only
+    client.post(f"/office/alerts/{alert.pk}/", {"step": "reply", "reply-text": "已加强进货查验"})
+    alert.refresh_from_db()
+    assert (alert.status, alert.reply) == (Alert.Status.ANSWERED, "已加强进货查验")
+    assert (
+        client.post(f"/office/alerts/{alert.pk}/", {"step": "close", "close-outcome": "rectified"}).status_code == 404
+    )
+
+
+def test_chart_and_parameters_pages(client, units, raised):
+    client.force_login(f.UserFactory(role=User.Role.DISTRICT_REGULATOR, department=units[0]))
+    chart = client.get("/office/alerts/chart/?by=street").content.decode()
+    assert "2026-11" in chart and "观音桥街道" in chart and "鱼嘴镇" in chart
+    params = client.get("/office/alerts/detectors/").content.decode()
+    assert "thresholdMethod" in params and "预警 2 条" in params
+    assert client.get("/office/alerts/chart/").status_code == 200

@@ -1,0 +1,11 @@
+from django.urls import path
+
+from . import views_alerts as v
+
+urlpatterns = [
+    path("alerts/", v.AlertInboxView.as_view(), name="alerts"),
+    path("alerts/chart/", v.alerts_chart, name="alerts_chart"),
+    path("alerts/detectors/", v.alerts_params, name="alerts_params"),
+    path("alerts/<int:pk>/", v.alert_detail, name="alert"),
+    path("operators/<str:uscc>/alerts/", v.operator_alerts, name="operator_alerts"),
+]
