@@ -330,10 +330,33 @@ def licence_add(
     return _record_add("licence", operator, row)
 
 
+def licences_add(operator: Operator, *, days: list[date]) -> list[LedgerEntry]:
+    """One licence issued on each of `days`, written in one bulk write (as one import file): many entries that are
+    public on every channel for good, for pagination tests."""
+    first = Licence.objects.count()
+    rows = [
+        {
+            "number": f"JY1500105{first + n:07d}",
+            "uscc": operator.uscc,
+            "kind": "business",
+            "scope": "",
+            "issued_on": day,
+            "valid_until": date(day.year + 5, day.month, 1),
+            "status": "valid",
+        }
+        for n, day in enumerate(days)
+    ]
+    source = source_named(KINDS["licence"].source_name)
+    result = licence_bulk_upsert(frame=bulk_frame(rows), ctx=bulk_context(source))
+    entries_announce(operator_ids=result.operator_ids, kinds=["licences"])
+    return list(LedgerEntry.objects.filter(ref_kind="licence", operator=operator).order_by("pk"))
+
+
 def bare_entries(
     operator: Operator, *, days: list[date], kind: str = LedgerEntry.Kind.REGISTRATION
 ) -> list[LedgerEntry]:
-    """Entries without a record behind them (bulk-created), for pagination tests."""
+    """Entries without a record behind them, written straight into the ledger — a state no writer produces. Only for
+    table tests that then set each entry's facts to compare the credit file with a rule; otherwise licences_add."""
     now = timezone.now()
     return LedgerEntry.objects.bulk_create(
         [

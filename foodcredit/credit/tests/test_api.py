@@ -117,7 +117,7 @@ def test_credit_file_get_internal_output(client, world):
 def test_credit_file_get_filters_and_cursor(client, world):
     client.force_login(world["users"][R.DISTRICT_REGULATOR])
     operator = world["own"]
-    f.bare_entries(operator, days=[date(2024, 1, 1)] * 60)
+    f.licences_add(operator, days=[date(2024, 1, 1)] * 60)
     f.sampling_add(operator, on=date(2025, 2, 1))
     body = client.get(_url(operator, view="internal", kind="inspection") + "&kind=sampling_test").json()
     assert [e["kind"] for e in body["entries"]] == ["inspection", "sampling_test"]

@@ -165,7 +165,7 @@ def test_credit_file_operator_public_keeps_individual_business_name_and_cuts_add
 def test_credit_file_page_paginates_without_duplicates(operator):
     # 120 entries, with several on the same day so that the id breaks ties.
     days = [date(2024, 1, 1) + timedelta(days=i // 3) for i in range(120)]
-    f.bare_entries(operator, days=days)
+    f.licences_add(operator, days=days)
     first = credit_file_page(operator=operator, view="internal", as_of=AS_OF)
     assert len(first.entries) == 50 and first.next_cursor
     second = credit_file_page(operator=operator, view="internal", as_of=AS_OF, cursor=first.next_cursor)

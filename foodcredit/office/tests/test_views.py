@@ -115,7 +115,7 @@ def test_office_operator_detail_is_404_outside_scope(client, operators, role):
 
 def test_office_operator_timeline_filters_and_loads_more(client, operators):
     own, _other = operators
-    f.bare_entries(own, days=[date(2023, 1, 1)] * 55)
+    f.licences_add(own, days=[date(2023, 1, 1)] * 55)
     client.force_login(f.UserFactory(role=R.DISTRICT_REGULATOR))
     url = f"/office/operators/{own.uscc}/timeline/"
     first = client.get(url).content.decode()

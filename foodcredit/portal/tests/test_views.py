@@ -52,7 +52,7 @@ def test_portal_operator_detail_unknown_is_404(client):
 
 
 def test_portal_timeline_load_more(client, operator):
-    f.bare_entries(operator, days=[date(2024, 1, 1)] * 60)
+    f.licences_add(operator, days=[date(2024, 1, 1)] * 60)
     url = f"/operators/{operator.uscc}/timeline/"
     first = client.get(url).content.decode()
     assert first.count("<tr>") == 50
