@@ -217,15 +217,23 @@ AUDIT_TODAY = Spec(
 )  # fmt: skip
 MY_OPERATORS = Spec(_("我的经营主体"), "office:operator_search", {}, _operators, _("查看信用档案"))
 MY_COMMITMENTS = Spec(_("我的信用承诺"), "office:commitments", {}, None, _("作出与查看承诺"))
+ALERTS_OPEN = Spec(
+    _("未办结的预警"), "office:alerts", {"status": "open", "notice": "false"}, None, _("选择提醒、警示、约谈或检查"),
+)  # fmt: skip
+ALERTS_OVERDUE = Spec(
+    _("逾期的预警"), "office:alerts", {"overdue": "1"}, None, _("超过措施或办理期限"), urgent=True,
+)  # fmt: skip
 OPERATORS_IN_SCOPE = Spec(_("辖区经营主体"), "office:operator_search", {}, _operators, _("按名称、街道、业态查询"))
 
 ROLE_TILES: dict[str, list[Spec]] = {
     R.DISTRICT_REGULATOR: [
+        ALERTS_OVERDUE, ALERTS_OPEN,
         TASKS_UNASSIGNED, TASKS_OVERDUE, FREQUENCY_OVERDUE, FREQUENCY_NEVER, VIOLATION_QUEUE, LIST_CANDIDATES,
         LIST_AWAITING_APPROVAL, LIST_PROPOSED, REPAIRS_OVERDUE, REPAIRS_OPEN, COMMITMENTS_PENDING, LINKS_PENDING,
         REVIEW_QUEUE, IMPORTS_REJECTED, TASKS_TO_PUBLISH,
     ],
     R.STATION_REGULATOR: [
+        ALERTS_OVERDUE, ALERTS_OPEN,
         TASKS_UNASSIGNED, TASKS_OVERDUE, FREQUENCY_OVERDUE, FREQUENCY_NEVER, TASKS_TO_INSPECT, TASKS_TO_PUBLISH,
         REVIEW_QUEUE, IMPORTS_REJECTED, OPERATORS_IN_SCOPE,
     ],

@@ -97,3 +97,11 @@ def test_chart_and_parameters_pages(client, units, raised):
     params = client.get("/office/alerts/detectors/").content.decode()
     assert "thresholdMethod" in params and "预警 2 条" in params
     assert client.get("/office/alerts/chart/").status_code == 200
+
+
+def test_workbench_counts_open_alerts_as_the_inbox_does(client, units, raised):
+    client.force_login(f.UserFactory(role=User.Role.STATION_REGULATOR, department=units[1]))
+    page = client.get("/office/").content.decode()
+    assert "未办结的预警" in page
+    inbox = client.get("/office/alerts/?status=open&notice=false").content.decode()
+    assert "共 1 条" in inbox
