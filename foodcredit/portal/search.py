@@ -13,8 +13,9 @@ from dataclasses import dataclass
 from datetime import date
 
 from django.conf import settings
+from django.core.cache import cache
 from django.db import connection
-from django.db.models import QuerySet
+from django.db.models import Count, QuerySet
 from django.db.models.expressions import RawSQL
 
 from foodcredit.credit.models import ListEntry
@@ -36,6 +37,7 @@ SORTS = {
     "registered_on": ("registered_on", "pk"),
 }
 LIST_KINDS = ("abnormal", "serious")
+FIGURES_SECONDS = 600
 RISK_CLASSES = ("A", "B", "C", "D")
 
 
@@ -151,6 +153,38 @@ def _filtered(query: SearchQuery, *, as_of: date) -> QuerySet[Operator]:
             operators=operators, risk_class=query.risk_class, as_of=as_of, default=""
         )
     return operators
+
+
+@dataclass(frozen=True)
+class DistrictFigures:
+    """The district in figures, as far as they may be public: operators by sector, and each list's roster size."""
+
+    operators: int
+    by_sector: list[tuple[str, int]]
+    abnormal: int
+    serious: int
+
+
+def district_figures(*, as_of: date) -> DistrictFigures:
+    """Counted at most every ten minutes (a full count of a million operators is not for every home-page visit)."""
+    key = f"portal:figures:{as_of.isoformat()}"
+    cached = cache.get(key)
+    if cached is not None:
+        return cached
+    counts = dict(
+        Operator.objects.filter(status=Operator.Status.ACTIVE)
+        .values_list("sector")
+        .annotate(n=Count("pk"))
+        .values_list("sector", "n")
+    )
+    figures = DistrictFigures(
+        operators=sum(counts.values()),
+        by_sector=[(str(label), counts.get(value, 0)) for value, label in Operator.Sector.choices],
+        abnormal=len(list_selectors.list_roster_public(list_kind=ListEntry.ListKind.ABNORMAL, as_of=as_of)),
+        serious=len(list_selectors.list_roster_public(list_kind=ListEntry.ListKind.SERIOUS, as_of=as_of)),
+    )
+    cache.set(key, figures, FIGURES_SECONDS)
+    return figures
 
 
 def operators_search_public(*, query: SearchQuery, as_of: date, per_page: int = PER_PAGE) -> SearchResult:

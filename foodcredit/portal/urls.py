@@ -5,6 +5,10 @@ from . import views
 app_name = "portal"
 urlpatterns = [
     path("", views.home, name="home"),
+    path("lists/<str:list_kind>/", views.list_roster, name="list_roster"),
+    path("cases/", views.cases, name="cases"),
+    path("plans/", views.plans, name="plans"),
+    path("plans/<int:plan_id>/", views.plan_detail, name="plan_detail"),
     path("operators/<str:uscc>/", views.operator_detail, name="operator_detail"),
     path("operators/<str:uscc>/timeline/", views.operator_timeline, name="operator_timeline"),
 ]

@@ -1,21 +1,28 @@
 """Public site views: thin. Only the public view of a credit file, masked, and the class as disclosed (DOMAIN.md
 Part I §4)."""
 
-from django.http import HttpRequest, HttpResponse, HttpResponseBadRequest
+from django.core.paginator import Paginator
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponseBadRequest
 from django.shortcuts import render
 from django.utils import timezone
 from django.views.decorators.http import require_GET
 
 from foodcredit.core.errors import DomainError
 from foodcredit.credit import selectors as credit_selectors
+from foodcredit.credit.models import ListEntry
+from foodcredit.credit.selectors import lists as list_selectors
 from foodcredit.operators import selectors as operator_selectors
 from foodcredit.operators.models import Operator
+from foodcredit.planning.selectors import public as plan_selectors
 from foodcredit.risk import selectors as risk_selectors
 
 from . import search
 from .forms import SearchForm
 
 CURSOR_MAX = 200
+HOME_ITEMS = 5
+ROSTER_PER_PAGE = 20
+PLAN_OBJECTS_PER_PAGE = 50
 
 
 @require_GET
@@ -29,8 +36,56 @@ def home(request: HttpRequest) -> HttpResponse:
         if not query.is_empty:
             result = search.operators_search_public(query=query, as_of=timezone.localdate())
     context = {"form": form, "result": result, "q": form["q"].value() or ""}
-    template = "portal/_results.html" if request.headers.get("HX-Request") else "portal/home.html"
-    return render(request, template, context)
+    if request.headers.get("HX-Request"):
+        return render(request, "portal/_results.html", context)
+    if result is None:
+        today = timezone.localdate()
+        context |= {
+            "figures": search.district_figures(as_of=today),
+            "cases": list_selectors.case_studies_public()[:HOME_ITEMS],
+            "plans": [p for p in plan_selectors.plans_public()[: HOME_ITEMS * 4] if p.committed_at.year == today.year][
+                :HOME_ITEMS
+            ],
+        }
+    return render(request, "portal/home.html", context)
+
+
+@require_GET
+def list_roster(request: HttpRequest, list_kind: str) -> HttpResponse:
+    """The public roster of the 经营异常名录 or the 严重违法失信名单: listings in force and disclosed today."""
+    if list_kind not in ListEntry.ListKind.values:
+        raise Http404("no such list")
+    as_of = timezone.localdate()
+    roster = list_selectors.list_roster_public(list_kind=list_kind, as_of=as_of)
+    page = Paginator(roster, ROSTER_PER_PAGE).get_page(request.GET.get("page"))
+    label = ListEntry.ListKind(list_kind).label
+    return render(request, "portal/list_roster.html", {"page": page, "list_kind": list_kind, "label": label,
+                                                        "as_of": as_of})  # fmt: skip
+
+
+@require_GET
+def cases(request: HttpRequest) -> HttpResponse:
+    """Published typical cases (典型案例), newest first; free text masked as everywhere public."""
+    page = Paginator(list_selectors.case_studies_public(), ROSTER_PER_PAGE).get_page(request.GET.get("page"))
+    return render(request, "portal/cases.html", {"page": page})
+
+
+@require_GET
+def plans(request: HttpRequest) -> HttpResponse:
+    """一公开: every 双随机 plan with its seed commitment; its draw once published."""
+    page = Paginator(plan_selectors.plans_public(), ROSTER_PER_PAGE).get_page(request.GET.get("page"))
+    return render(request, "portal/plans.html", {"page": page})
+
+
+@require_GET
+def plan_detail(request: HttpRequest, plan_id: int) -> HttpResponse:
+    """One plan: commitment, then (once published) the seed, the drawn operators with their inspectors by name and
+    执法证号 (officials acting in office are public), and each task's result when it is published."""
+    plan = plan_selectors.plan_get_public(plan_id=plan_id)
+    tasks = plan_selectors.plan_objects_public(plan=plan).prefetch_related("inspectors")
+    page = Paginator(tasks, PLAN_OBJECTS_PER_PAGE).get_page(request.GET.get("page"))
+    published = plan.status in {"published", "superseded"}
+    return render(request, "portal/plan_detail.html", {"plan": plan, "page": page, "published": published})
 
 
 def _page(
@@ -59,6 +114,9 @@ def operator_detail(request: HttpRequest, uscc: str) -> HttpResponse:
         "uscc": card.uscc,
         "as_of": as_of,
         "risk_class": risk_selectors.class_public(operator.pk, as_of=as_of),
+        "lists": list_selectors.list_memberships(operator=operator, as_of=as_of, public=True),
+        "commitments": list_selectors.commitments_public(operator=operator),
+        "is_producer": operator.sector == Operator.Sector.PRODUCTION,
     }
     return render(request, "portal/operator_detail.html", context)
 

@@ -77,11 +77,15 @@ def list_memberships(*, operator: Operator, as_of: date, public: bool) -> list[L
     A listing past its period but not yet removed by the daily job is no longer in force: the rule decides, not
     the job's timing.
     """
+    entries = L.objects.filter(operator=operator, status=L.Status.LISTED, decided_on__lte=as_of)
+    return [m for _entry, m in _in_force(entries.order_by("decided_on", "pk"), as_of=as_of, public=public)]
+
+
+def _in_force(entries: QuerySet[ListEntry], *, as_of: date, public: bool) -> list[tuple[ListEntry, ListMembership]]:
+    """The listings of `entries` in force on `as_of` (and disclosed on the district portal that day if `public`)."""
     policy = credit_policy.disclosure_policy()
     found = []
-    for entry in L.objects.filter(operator=operator, status=L.Status.LISTED, decided_on__lte=as_of).order_by(
-        "decided_on", "pk"
-    ):
+    for entry in entries:
         membership = _membership(entry)
         if membership.ends_on is not None and as_of >= membership.ends_on:
             continue
@@ -92,8 +96,18 @@ def list_memberships(*, operator: Operator, as_of: date, public: bool) -> list[L
             "list_decision", facts, membership.decided_on, policy, day=as_of, channel="district_portal"
         ):
             continue
-        found.append(membership)
+        found.append((entry, membership))
     return found
+
+
+def list_roster_public(*, list_kind: str, as_of: date) -> list[tuple[Operator, ListMembership]]:
+    """The public roster of one list on `as_of`: every listing in force and disclosed, newest decision first."""
+    entries = (
+        L.objects.filter(list_kind=list_kind, status=L.Status.LISTED, decided_on__lte=as_of)
+        .select_related("operator")
+        .order_by("-decided_on", "-pk")
+    )
+    return [(entry.operator, m) for entry, m in _in_force(entries, as_of=as_of, public=True)]
 
 
 def serious_listed_operator_ids(*, as_of: date) -> set[int]:
@@ -250,6 +264,11 @@ def commitments(*, for_user: Reader, operator: Operator | None = None) -> QueryS
     if operator is not None:
         found = found.filter(operator=operator)
     return found.select_related("operator").order_by("-made_on", "-pk")
+
+
+def commitments_public(*, operator: Operator) -> QuerySet[Commitment]:
+    """An operator's commitments as the public sees them (they are made to be published), newest first."""
+    return Commitment.objects.filter(operator=operator).order_by("-made_on", "-pk")
 
 
 def commitment_get(*, pk: int, for_user: Reader) -> Commitment:
