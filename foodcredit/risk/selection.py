@@ -9,7 +9,9 @@ Rolling origin: for each origin o (the last complete horizon before `until`, the
 every candidate is trained on snapshots whose labels end before o and scored on the serious findings of the horizon
 after o — the same procedure as a registered model's backtest (training.spec_backtest), so fold 0 *is* the chosen
 specification's backtest. The candidate with the best mean AUC over the folds wins; ties go to the simpler one (the
-order of the list). Nothing dated on or after `until` is read.
+order of the list). Nothing dated on or after `until` is read. A ledger too short for any origin (less than two
+horizons plus MIN_HISTORY_DAYS) compares the candidates by 3-fold cross-validation over operators instead, and the
+model registered has no backtest (metrics.selection.method says which).
 """
 
 from dataclasses import dataclass
@@ -17,6 +19,7 @@ from datetime import date, timedelta
 from typing import Any
 
 import numpy as np
+import polars as pl
 from django.conf import settings
 from sklearn.base import clone
 
@@ -80,6 +83,24 @@ def _fold_auc(candidate: Candidate, *, origin: date, horizon: int) -> float | No
     return float(roc_auc_score(labels, scores_for(estimator, test)))
 
 
+def _cv_aucs(candidate: Candidate, frame: pl.DataFrame, k: int = 3) -> list[float | None]:
+    """AUC of `candidate` on each of `k` operator folds of `frame` (its latest snapshot), trained on the others."""
+    from sklearn.metrics import roc_auc_score
+
+    fold = (frame.get_column("operator_id").to_numpy() * 2654435761 // 7) % k
+    latest = (frame.get_column("snapshot") == frame.get_column("snapshot").max()).to_numpy()
+    out: list[float | None] = []
+    for j in range(k):
+        train, test = frame.filter(pl.Series(fold != j)), frame.filter(pl.Series((fold == j) & latest))
+        labels = test.get_column("label").to_numpy()
+        if train.get_column("label").n_unique() < 2 or len(np.unique(labels)) < 2:
+            out.append(None)
+            continue
+        estimator = _fit(clone(candidate.estimator), train)
+        out.append(float(roc_auc_score(labels, scores_for(estimator, test))))
+    return out
+
+
 def model_select(*, until: date, horizon_days: int | None = None, folds: int = FOLDS) -> FittedModel:
     """Compare the candidates on rolling origins before `until`, fit the best on everything before `until`, and
     return it with the comparison in its metrics ('selection') and fold 0 as its backtest."""
@@ -93,14 +114,19 @@ def model_select(*, until: date, horizon_days: int | None = None, folds: int = F
         # left out (a model trained on no history says nothing about the candidate); fold 0 is always tried.
         first = ledger_firstday(before=until)
         origins = [until - timedelta(days=horizon + 1 + k * STEP_DAYS) for k in range(folds)]
-        origins = [
-            o
-            for k, o in enumerate(origins)
-            if k == 0 or (first and (o - timedelta(days=horizon + 1) - first).days >= MIN_HISTORY_DAYS)
-        ]
+        origins = [o for o in origins if first and (o - timedelta(days=horizon + 1) - first).days >= MIN_HISTORY_DAYS]
+        # Too short a ledger for any backtest (less than two horizons and MIN_HISTORY_DAYS): the candidates are
+        # compared by cross-validation over operators instead, on the training frame at `until` (still nothing
+        # dated on or after it). A model trained on an empty history would otherwise favour the one that does not
+        # learn (the scorecard) over every model that could.
+        method = "rolling_origin" if origins else "operator_cv"
+        frame = training_frame(until=until, horizon_days=horizon) if not origins else None
         table: list[dict[str, Any]] = []
         for candidate in pool:
-            aucs = [_fold_auc(candidate, origin=o, horizon=horizon) for o in origins]
+            if frame is not None:
+                aucs = _cv_aucs(candidate, frame)
+            else:
+                aucs = [_fold_auc(candidate, origin=o, horizon=horizon) for o in origins]
             valid = [a for a in aucs if a is not None]
             table.append(
                 {
@@ -111,11 +137,11 @@ def model_select(*, until: date, horizon_days: int | None = None, folds: int = F
                 }
             )
         scored = [i for i, row in enumerate(table) if row["mean_auc"] is not None]
-        # Without any fold (a short history), the logistic model: it needs the fewest rows to learn something.
+        # Without any fold, the logistic model: it needs the fewest rows to learn something.
         best = max(scored, key=lambda i: (table[i]["mean_auc"], -i)) if scored else 1
         chosen = pool[best]
         fitted = model_fit(kind=chosen.kind, until=until, horizon_days=horizon, template=chosen.estimator)
-        fold0 = table[best]["fold_aucs"][0]
+        fold0 = table[best]["fold_aucs"][0] if origins else None
         backtest = None
         if fold0 is not None:
             test = labelled_snapshot(as_of=origins[0], horizon_days=horizon)
@@ -129,6 +155,7 @@ def model_select(*, until: date, horizon_days: int | None = None, folds: int = F
     fitted.metrics["backtest"] = backtest
     fitted.metrics["selection"] = {
         "chosen": chosen.name,
+        "method": method,
         "origins": [o.isoformat() for o in origins],
         "horizon_days": horizon,
         "training_rows": rows,
