@@ -35,8 +35,8 @@ def validation_error(request: HttpRequest, exc: ValidationError) -> HttpResponse
     fields = exc.message_dict if hasattr(exc, "error_dict") else {"__all__": exc.messages}
     body = {
         "code": "invalid",
-        "message": "数据不符合要求 / the values were refused: "
-        + "; ".join(f"{field}: {' '.join(map(str, msgs))}" for field, msgs in fields.items()),
+        "message": gettext("数据不符合要求：")
+        + "；".join(f"{field}: {' '.join(map(str, msgs))}" for field, msgs in fields.items()),
         "context": {"fields": {field: [str(m) for m in msgs] for field, msgs in fields.items()}},
     }
     return api.create_response(request, body, status=400)
@@ -45,7 +45,7 @@ def validation_error(request: HttpRequest, exc: ValidationError) -> HttpResponse
 @api.exception_handler(PermissionDenied)
 def forbidden(request: HttpRequest, exc: PermissionDenied) -> HttpResponse:
     """In the caller's scope but not allowed (STYLE.md: 403), raised by a view as Django's own exception."""
-    return api.create_response(request, {"code": "forbidden", "message": "无权执行此操作 / not allowed"}, status=403)
+    return api.create_response(request, {"code": "forbidden", "message": gettext("无权执行此操作")}, status=403)
 
 
 @api.exception_handler(DataError)
@@ -53,14 +53,14 @@ def data_error(request: HttpRequest, exc: DataError) -> HttpResponse:
     """The database refused a value (a number out of range, …): the request's fault, a 400 — a safety net behind the
     schemas' own bounds, logged so that the missing bound gets added."""
     logger.warning("DataError answered as 400 on %s: %s", request.path, exc)
-    body = {"code": "invalid_value", "message": "请求中的数值超出允许范围 / a value in the request is out of range"}
+    body = {"code": "invalid_value", "message": gettext("请求中的数值超出允许范围")}
     return api.create_response(request, body, status=400)
 
 
 @api.exception_handler(MultiPartParserError)
 def malformed_body(request: HttpRequest, exc: MultiPartParserError) -> HttpResponse:
     """A multipart body that cannot be parsed (no boundary, truncated): 400, as Django's own views answer."""
-    body = {"code": "request.malformed", "message": f"请求体无法解析 / the request body cannot be parsed: {exc}"}
+    body = {"code": "request.malformed", "message": gettext("请求体无法解析：%(reason)s") % {"reason": exc}}
     return api.create_response(request, body, status=400)
 
 

@@ -9,6 +9,7 @@ from django.conf import settings
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect
 from django.urls import reverse
+from django.utils.translation import gettext
 
 from .models import User
 
@@ -38,7 +39,7 @@ class TwoFactorMiddleware:
         if pending and not request.path.startswith(TWO_FACTOR_PATHS):
             return _settle_first(
                 request, page="office:otp", status=401, code="accounts.two_factor_required",
-                detail="请先输入动态验证码 / enter the code of your authenticator first",
+                detail=gettext("请先输入动态验证码"),
             )  # fmt: skip
         return self.get_response(request)
 
@@ -53,6 +54,6 @@ class PasswordExpiryMiddleware:
         if blocked and not request.path.startswith(OPEN_PATHS):
             return _settle_first(
                 request, page="office:password_change", status=403, code="accounts.password_expired",
-                detail="密码已过期，请先修改密码 / the password has expired: change it first",
+                detail=gettext("密码已过期，请先修改密码"),
             )  # fmt: skip
         return self.get_response(request)

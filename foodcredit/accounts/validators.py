@@ -34,9 +34,7 @@ class ContextWordValidator:
         )
         if found:
             raise ValidationError(
-                _(
-                    "密码不得包含单位、地区或用户名等易猜词语 / the password must not contain the bureau's, the district's or your own name"
-                ),
+                _("密码不得包含单位、地区或用户名等易猜词语"),
                 code="password_context_word",
             )
 
@@ -68,8 +66,7 @@ class StaffCharacterKindsValidator:
             return
         if character_kinds(password) < self.min_kinds:
             raise ValidationError(
-                _("工作人员密码须含以下%(n)s类以上字符：小写字母、大写字母、数字、符号、汉字等其他文字 / a staff password needs "
-                  "%(n)s of: lower-case, upper-case, digits, symbols, other scripts such as 汉字"),
+                _("工作人员密码须含以下%(n)s类以上字符：小写字母、大写字母、数字、符号、汉字等其他文字"),
                 code="password_too_plain",
                 params={"n": self.min_kinds},
             )  # fmt: skip

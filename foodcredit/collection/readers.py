@@ -76,28 +76,20 @@ def read_table(
     if max_bytes is not None and size > max_bytes:
         raise _refuse(
             "import.too_large",
-            str(
-                _(
-                    "文件大小 %(size)d 字节，超过上限 %(limit)d 字节 / the file has %(size)d bytes, over the limit of %(limit)d"
-                )
-            )
-            % {"size": size, "limit": max_bytes},
+            str(_("文件大小 %(size)d 字节，超过上限 %(limit)d 字节")) % {"size": size, "limit": max_bytes},
             file_name,
             size=size,
             limit=max_bytes,
         )
     if size == 0:
-        raise _refuse("import.empty_file", _("文件为空 / the file is empty"), file_name)
+        raise _refuse("import.empty_file", _("文件为空"), file_name)
     with path.open("rb") as fh:
         magic = fh.read(len(_OLE2_MAGIC))
     known = KNOWN_HEADER_KEYS | {header_key(h) for h in source_headers}
     if magic.startswith(_OLE2_MAGIC):
         raise _refuse(
             "import.legacy_xls",
-            _(
-                "不接受旧版 .xls 或加密的工作簿，请另存为 XLSX 或 CSV 后再导入 / legacy .xls and password-protected "
-                "workbooks are not accepted; save the file as XLSX or CSV and import it again"
-            ),
+            _("不接受旧版 .xls 或加密的工作簿，请另存为 XLSX 或 CSV 后再导入"),
             file_name,
         )
     if magic.startswith(_ZIP_MAGIC):
@@ -115,7 +107,7 @@ def read_json_records(records: Sequence[Mapping[str, Any]], kind: str, *, file_n
     else is reported as an unknown column).
     """
     if not records:
-        raise _refuse("import.empty_file", _("没有任何记录 / the batch has no records"), file_name)
+        raise _refuse("import.empty_file", _("没有任何记录"), file_name)
     header_of = {c.field: c.header for c in FORMATS[kind].columns}
     keys = list(dict.fromkeys(itertools.chain.from_iterable(records)))
     columns = {f"c{i}": [_cell_text(record.get(key)) for record in records] for i, key in enumerate(keys)}
@@ -130,7 +122,7 @@ def _refuse(code: str, message: Any, file_name: str, **context: Any) -> DomainEr
 def _not_a_spreadsheet(file_name: str, detail: str = "") -> DomainError:
     return _refuse(
         "import.not_a_spreadsheet",
-        _("文件不是 XLSX 或 CSV 表格 / the file is not an XLSX or CSV spreadsheet"),
+        _("文件不是 XLSX 或 CSV 表格"),
         file_name,
         detail=detail,
     )
@@ -139,7 +131,7 @@ def _not_a_spreadsheet(file_name: str, detail: str = "") -> DomainError:
 def _corrupt(file_name: str, detail: str) -> DomainError:
     return _refuse(
         "import.truncated_xlsx",
-        _("XLSX 文件不完整或已损坏，请重新导出 / the XLSX file is truncated or corrupt; export it again"),
+        _("XLSX 文件不完整或已损坏，请重新导出"),
         file_name,
         detail=detail,
     )
@@ -151,7 +143,7 @@ def _corrupt(file_name: str, detail: str) -> DomainError:
 def _read_csv(data: bytes, file_name: str, known: frozenset[str]) -> RawTable:
     utf8 = _csv_as_utf8(data, file_name)
     if not utf8.strip(b" \t\r\n,;"):
-        raise _refuse("import.empty_file", _("文件为空 / the file is empty"), file_name)
+        raise _refuse("import.empty_file", _("文件为空"), file_name)
     head = utf8[:_CSV_HEAD_BYTES].decode("utf-8", "ignore")
     # Excel's "Unicode text" export is tab-separated; everything else we accept uses commas.
     separator = "\t" if head.count("\t") > head.count(",") else ","
@@ -181,7 +173,7 @@ def _csv_as_utf8(data: bytes, file_name: str) -> bytes:
     """The CSV's bytes as UTF-8 without a BOM: UTF-8 (with or without BOM), UTF-16 with BOM, or GBK/GB18030."""
     bad_encoding = _refuse(
         "import.bad_encoding",
-        _("无法识别文件编码，请将 CSV 保存为 UTF-8 或 GBK 编码 / cannot decode the file; save the CSV as UTF-8 or GBK"),
+        _("无法识别文件编码，请将 CSV 保存为 UTF-8 或 GBK 编码"),
         file_name,
     )
     for bom, encoding in _BOMS:
@@ -219,15 +211,13 @@ def _read_xlsx(path: Path, file_name: str, known: frozenset[str]) -> RawTable:
                 if m.visible == SheetVisibleEnum.Visible and m.typ == SheetTypeEnum.WorkSheet
             ]
             if not visible:
-                raise _refuse(
-                    "import.empty_file", _("工作簿没有可见的工作表 / the workbook has no visible sheet"), file_name
-                )
+                raise _refuse("import.empty_file", _("工作簿没有可见的工作表"), file_name)
             sheet = workbook.get_sheet_by_name(visible[0])
             end = sheet.end
             rows = sheet.iter_rows()
             head_rows = [[_cell_text(v) or "" for v in row] for row in itertools.islice(rows, HEADER_SEARCH_ROWS)]
             if end is None or (end[0] < HEADER_SEARCH_ROWS and not any(map(any, head_rows))):
-                raise _refuse("import.empty_file", _("工作表没有任何内容 / the sheet is empty"), file_name)
+                raise _refuse("import.empty_file", _("工作表没有任何内容"), file_name)
             index = _find_header(head_rows, known, file_name)
             frame = _xlsx_body(itertools.chain(head_rows[index + 1 :], rows), width=len(head_rows[index]))
     except CalamineError as exc:
@@ -279,10 +269,7 @@ def _check_xlsx_container(path: Path, file_name: str) -> None:
                 if _looks_like_xml(member.filename, prolog) and not _xml_prolog_is_safe(prolog):
                     raise _refuse(
                         "import.hostile_xml",
-                        _(
-                            "XLSX 内含 DOCTYPE/ENTITY 声明，疑似恶意文件，已拒绝 / the XLSX declares a DOCTYPE or "
-                            "entities (an XML attack); refused"
-                        ),
+                        _("XLSX 内含 DOCTYPE/ENTITY 声明，疑似恶意文件，已拒绝"),
                         file_name,
                         member=member.filename,
                     )
@@ -341,13 +328,7 @@ def _xml_prolog_is_safe(head: bytes) -> bool:
 def _zip_bomb(file_name: str, member: str, total: int, limit: int) -> DomainError:
     return _refuse(
         "import.zip_bomb",
-        str(
-            _(
-                "XLSX 解压后过大或压缩比异常（%(member)s），疑似压缩炸弹，已拒绝 / the XLSX unpacks too far or is "
-                "compressed suspiciously well (%(member)s); refused as a zip bomb"
-            )
-        )
-        % {"member": member},
+        str(_("XLSX 解压后过大或压缩比异常（%(member)s），疑似压缩炸弹，已拒绝")) % {"member": member},
         file_name,
         member=member,
         unpacked=total,
@@ -396,7 +377,7 @@ def _find_header(rows: Sequence[Sequence[str]], known: frozenset[str], file_name
     if first is None:
         raise _refuse(
             "import.missing_header",
-            str(_("前 %(n)d 行中找不到表头 / no header row in the first %(n)d rows")) % {"n": HEADER_SEARCH_ROWS},
+            str(_("前 %(n)d 行中找不到表头")) % {"n": HEADER_SEARCH_ROWS},
             file_name,
         )
     return first
@@ -430,7 +411,5 @@ def _finish(frame: pl.DataFrame, headers: list[str], *, header_row: int, first_r
     cells = [c for c in frame.columns if c != ROW]
     frame = frame.filter(pl.any_horizontal(pl.col(cells).is_not_null())) if cells else frame.clear()
     if frame.is_empty():
-        raise _refuse(
-            "import.header_only", _("文件只有表头，没有数据行 / the file has a header but no data rows"), file_name
-        )
+        raise _refuse("import.header_only", _("文件只有表头，没有数据行"), file_name)
     return RawTable(frame=frame, header_row=header_row, headers=tuple(h for h in headers if h))

@@ -140,7 +140,7 @@ def _standard_frame(
         present.add(key)
         column = by_key.get(key)
         if column is None:
-            reason = str(_("未知列“%(h)s”，已忽略 / unknown column “%(h)s” ignored")) % {"h": header}
+            reason = str(_("未知列“%(h)s”，已忽略")) % {"h": header}
             warnings.append(_problem(file_name, None, header, None, None, "import.unknown_column", reason))
         else:
             found.setdefault(column.field, []).append((header, name))
@@ -161,7 +161,7 @@ def _standard_frame(
         looks_like = next(
             (k for k, req in zip(FORMATS, REQUIRED_HEADER_KEYS, strict=True) if k != fmt.kind and req <= present), ""
         )
-        message = str(_("缺少必填列：%(m)s / missing required columns: %(m)s")) % {"m": "、".join(missing)}
+        message = str(_("缺少必填列：%(m)s")) % {"m": "、".join(missing)}
         if looks_like:
             message += str(_("（看起来是“%(k)s”文件）/ (looks like a “%(k)s” file)")) % {
                 "k": RecordKind(looks_like).label
@@ -315,7 +315,7 @@ def _uscc_rules(frame: pl.DataFrame, column: Column, code: pl.Expr, exceptions: 
 
     def doubt(value: str) -> str:
         rows = counts[value]
-        return doubted[value] + (str(_("（该代码共 %(n)d 行 / %(n)d rows)")) % {"n": rows} if rows > 1 else "")
+        return doubted[value] + (str(_("（该代码共 %(n)d 行")) % {"n": rows} if rows > 1 else "")
 
     first_of_doubted = code.is_in(list(doubted)) & code.is_first_distinct()
     return [
@@ -329,7 +329,7 @@ def _uscc_check(code: str, exceptions: frozenset[str]) -> IdCheck:
     if code.isascii():
         return uscc_validate(code, exceptions=exceptions)
     bad = "".join(sorted({c for c in code if not c.isascii()}))
-    reason = str(_("统一社会信用代码含非法字符 %(bad)s / USCC has invalid characters %(bad)s")) % {"bad": bad}
+    reason = str(_("统一社会信用代码含非法字符 %(bad)s")) % {"bad": bad}
     return IdCheck(code, errors=[reason])
 
 
@@ -386,7 +386,7 @@ def _duplicate_key_rules(fmt: Format, parsed: Mapping[str, pl.Expr]) -> list[_Ru
         others = pl.col(ROW).over(key, mapping_strategy="join").list.set_difference(pl.concat_list(ROW)).list.sort()
 
         def reason(rows: list[int], header: str = column.header) -> str:
-            return str(_("与第 %(rows)s 行的“%(c)s”重复 / same “%(c)s” as row %(rows)s")) % {
+            return str(_("与第 %(rows)s 行的“%(c)s”重复")) % {
                 "c": header,
                 "rows": "、".join(map(str, rows)),
             }

@@ -65,12 +65,7 @@ def uscc_validate(value: str, *, exceptions: frozenset[str] = frozenset()) -> Id
     code = (value or "").strip().upper()
     check = IdCheck(code)
     if len(code) != 18:
-        check.errors.append(
-            str(
-                _("统一社会信用代码应为18位，实际为%(n)d位 / USCC must have 18 characters, got %(n)d")
-                % {"n": len(code)}
-            )
-        )
+        check.errors.append(str(_("统一社会信用代码应为18位，实际为%(n)d位") % {"n": len(code)}))
         return check
     if not _USCC_FORMAT.match(code):
         bad = sorted({c for c in code if c not in USCC_ALPHABET})
@@ -82,31 +77,17 @@ def uscc_validate(value: str, *, exceptions: frozenset[str] = frozenset()) -> Id
     expected = uscc_check_character(code[:17])
     if expected != code[17]:
         if code in exceptions:
-            check.warnings.append(
-                str(_("校验位不符，但在例外名单中 / check character fails but code is on the exception list"))
-            )
+            check.warnings.append(str(_("校验位不符，但在例外名单中")))
         else:
             check.errors.append(
-                str(
-                    _(
-                        "统一社会信用代码校验位错误：应为 %(exp)s，实际为 %(got)s / USCC check character should be %(exp)s, got %(got)s"
-                    )
-                )
-                % {"exp": expected, "got": code[17]}
+                str(_("统一社会信用代码校验位错误：应为 %(exp)s，实际为 %(got)s")) % {"exp": expected, "got": code[17]}
             )
             return check
     if code[1] not in USCC_TYPES.get(code[0], set()):
-        check.warnings.append(
-            str(
-                _(
-                    "登记管理部门代码或机构类别代码 %(c)s 不在已知范围 / unknown registration authority or type code %(c)s"
-                )
-            )
-            % {"c": code[:2]}
-        )
+        check.warnings.append(str(_("登记管理部门代码或机构类别代码 %(c)s 不在已知范围")) % {"c": code[:2]})
     org = code[8:17]
     if all(c in _ORG_ALPHABET for c in org[:8]) and org_code_check_character(org[:8]) != org[8]:
-        check.warnings.append(str(_("内嵌组织机构代码校验不通过 / inner organisation-code check fails")))
+        check.warnings.append(str(_("内嵌组织机构代码校验不通过")))
     return check
 
 
@@ -119,10 +100,8 @@ def licence_validate(value: str, *, kind: str) -> IdCheck:
         return check
     if not number.startswith(("JY", "SC")) and LICENCE_LEGACY.match(number):
         check.legacy = True
-        check.warnings.append(str(_("许可证编号为旧版格式，已标记 / legacy licence number format, flagged")))
+        check.warnings.append(str(_("许可证编号为旧版格式，已标记")))
         return check
     expected = "SC + 14位数字" if kind == "production" else "JY + 14位数字"
-    check.errors.append(
-        str(_("许可证编号格式错误，应为 %(exp)s / licence number malformed, expected %(exp)s")) % {"exp": expected}
-    )
+    check.errors.append(str(_("许可证编号格式错误，应为 %(exp)s")) % {"exp": expected})
     return check

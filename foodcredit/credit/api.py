@@ -56,7 +56,7 @@ router = Router(tags=["credit"])
     auth=None,
     response=CreditFileOut,
     operation_id="credit_file_get",
-    summary="信用档案 / An operator's credit file",
+    summary="信用档案",
 )
 def credit_file_get(request: HttpRequest, uscc: str, filters: Query[CreditFileFilter]) -> CreditFileOut:
     """The public view for anyone; the internal view only for a logged-in reader whose scope holds the operator."""

@@ -56,9 +56,7 @@ class Page(LimitOffsetPagination):
 # ── directories ───────────────────────────────────────────────────────────────────────────────────────────────
 
 
-@router.get(
-    "/objects", response=ObjectPageOut, operation_id="planning_objects", summary="检查对象名录库 / Object directory"
-)
+@router.get("/objects", response=ObjectPageOut, operation_id="planning_objects", summary="检查对象名录库")
 def object_list(request: HttpRequest, filters: Query[ObjectFilter]) -> ObjectPageOut:
     """Active operators in the caller's scope, by street, sector, type and class."""
     as_of = timezone.localdate()
@@ -91,7 +89,7 @@ def object_list(request: HttpRequest, filters: Query[ObjectFilter]) -> ObjectPag
     "/frequency",
     response=FrequencyPageOut,
     operation_id="planning_frequency",
-    summary="检查频次到期清单 / Operators due for an inspection by their class's minimum frequency",
+    summary="检查频次到期清单",
 )
 def frequency_list(request: HttpRequest, filters: Query[FrequencyFilter]) -> FrequencyPageOut:
     """Active operators in the caller's scope whose class's minimum on-site frequency calls for an inspection,
@@ -123,7 +121,7 @@ def frequency_list(request: HttpRequest, filters: Query[FrequencyFilter]) -> Fre
     "/inspectors",
     response=list[InspectorOut],
     operation_id="planning_inspectors",
-    summary="执法检查人员名录库 / Inspector directory",
+    summary="执法检查人员名录库",
 )
 @paginate(Page)
 def inspector_list(request: HttpRequest) -> object:
@@ -201,9 +199,7 @@ def conflict_withdraw(
 # ── plans ─────────────────────────────────────────────────────────────────────────────────────────────────────
 
 
-@router.post(
-    "/plans", response={201: PlanOut}, operation_id="planning_plan_create", summary="制定抽查计划 / Create a plan"
-)
+@router.post("/plans", response={201: PlanOut}, operation_id="planning_plan_create", summary="制定抽查计划")
 def plan_create(request: HttpRequest, payload: PlanIn) -> Status[object]:
     """Commit a seed; with `draw` (default) also freeze the snapshot, draw and reveal the seed in one go."""
     if not selectors.can_plan(user=request.user):
@@ -274,7 +270,7 @@ def plan_get(request: HttpRequest, plan_id: int) -> object:
 # ── tasks and results ─────────────────────────────────────────────────────────────────────────────────────────
 
 
-@router.get("/tasks", response=list[TaskOut], operation_id="planning_tasks", summary="检查任务 / Tasks in scope")
+@router.get("/tasks", response=list[TaskOut], operation_id="planning_tasks", summary="检查任务")
 @paginate(Page)
 def task_list(request: HttpRequest, overdue: bool = False, plan_id: int | None = None) -> object:
     """The caller's tasks (an inspector: its own), newest first; `overdue` keeps the overdue ones."""
@@ -290,7 +286,7 @@ def task_get(request: HttpRequest, task_id: int) -> object:
     "/tasks/{task_id}/result",
     response=TaskOut,
     operation_id="planning_task_result",
-    summary="录入检查结果 / Record a result",
+    summary="录入检查结果",
 )
 def task_result(request: HttpRequest, task_id: int, payload: ResultIn) -> object:
     """An assigned inspector records the result; it is filed as an inspection in the credit ledger."""

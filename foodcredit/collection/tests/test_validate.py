@@ -235,7 +235,7 @@ def test_validate_uscc_doubts_warn_once_per_code():
     assert (warning["row"], warning["value"]) == (1, doubtful)
     assert "9Y" in warning["reason"]
     assert "内嵌组织机构代码" in warning["reason"]
-    assert "3 rows" in warning["reason"]
+    assert "该代码共 3 行" in warning["reason"]
 
 
 def test_validate_uscc_full_width_and_lower_case_are_folded():
@@ -328,9 +328,9 @@ def test_validate_licence_number_follows_its_kind_and_legacy_numbers_are_flagged
 def test_validate_duplicate_keys_reject_every_copy_and_name_the_others():
     result = check("inspections", inspection(1), inspection(2), inspection(1), inspection(1, findings="改"))
     assert [(e["row"], e["code"], e["reason"]) for e in result.errors] == [
-        (1, "import.duplicate_key", "与第 3、4 行的“检查编号”重复 / same “检查编号” as row 3、4"),
-        (3, "import.duplicate_key", "与第 1、4 行的“检查编号”重复 / same “检查编号” as row 1、4"),
-        (4, "import.duplicate_key", "与第 1、3 行的“检查编号”重复 / same “检查编号” as row 1、3"),
+        (1, "import.duplicate_key", "与第 3、4 行的“检查编号”重复"),
+        (3, "import.duplicate_key", "与第 1、4 行的“检查编号”重复"),
+        (4, "import.duplicate_key", "与第 1、3 行的“检查编号”重复"),
     ]
     assert result.good["_row"].to_list() == [2]
     assert codes(check("operators", operator(1), operator(1, name="另一个名字"))) == [
@@ -388,7 +388,7 @@ def test_validate_refuses_missing_required_headers_and_names_them(tmp_path):
         validate(read_table(path, file_name="a.csv"), kind="inspections", file_name="a.csv")
     assert caught.value.code == "import.missing_header"
     assert caught.value.context["missing"] == ["检查日期", "检查结果"]
-    assert str(caught.value.message).startswith("缺少必填列：检查日期、检查结果 / missing required columns")
+    assert str(caught.value.message).startswith("缺少必填列：检查日期、检查结果")
 
 
 def test_validate_missing_header_says_which_kind_the_file_looks_like(tmp_path):

@@ -42,7 +42,7 @@ def test_seed_demo_loads_records_ledger_and_truth():
 
 def test_seed_demo_if_empty_does_nothing_when_operators_exist():
     seed()
-    assert "nothing seeded" in seed("--if-empty")
+    assert "已有经营主体，未生成演示数据" in seed("--if-empty")
     assert SeedRun.objects.count() == 1
 
 

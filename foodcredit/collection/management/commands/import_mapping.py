@@ -28,9 +28,9 @@ class Command(BaseCommand):
             columns = json.loads(opts["columns"] or "{}")
             values = json.loads(opts["values"] or "{}")
         except json.JSONDecodeError as exc:
-            raise CommandError(f"映射不是合法的 JSON / the mapping is not valid JSON: {exc}") from exc
+            raise CommandError(f"映射不是合法的 JSON：{exc}") from exc
         if not isinstance(columns, dict) or not isinstance(values, dict):
-            raise CommandError("映射必须是 JSON 对象 / a mapping must be a JSON object")
+            raise CommandError("映射必须是 JSON 对象")
         # A mapping for a kind is the server's operator registering the source for it (audited, said below).
         source = services.source_register(name=opts["source"], kinds=[opts["kind"]], actor=None)
         mapping = services.mapping_save(source=source, kind=opts["kind"], columns=columns, values=values, actor=None)

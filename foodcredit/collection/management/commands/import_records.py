@@ -29,7 +29,7 @@ class Command(BaseCommand):
     def handle(self, *args: Any, **opts: Any) -> None:
         path: Path = opts["file"]
         if not path.is_file():
-            raise CommandError(f"文件不存在 / file not found: {path}")
+            raise CommandError(f"文件不存在：{path}")
         bar = tqdm(total=100, desc="导入 import", unit="%", disable=opts["verbosity"] == 0)
 
         def progress(stage: str, percent: int) -> None:
@@ -47,7 +47,7 @@ class Command(BaseCommand):
         bar.close()
         errors = services.report_errors(job)
         if not ran:
-            self.stdout.write(f"此文件已导入过，返回原任务 / this file was imported before: job #{job.pk}")
+            self.stdout.write(f"此文件已导入过，返回原任务 #{job.pk}")
         self.stdout.write(
             f"任务 job #{job.pk} {job.get_status_display()} ({job.status}): 总行数 rows {job.total_rows}, "
             f"新增 new {job.new_count}, 更新 updated {job.updated_count}, 未变 unchanged {job.unchanged_count}, "
@@ -65,7 +65,7 @@ class Command(BaseCommand):
         if opts["report"]:
             Path(opts["report"]).write_text(json.dumps(_report(job, errors), ensure_ascii=False, indent=2, default=str))
         if job.status == ImportJob.Status.FAILED or job.rejected_count:
-            raise CommandError(f"导入有被拒绝的行或文件被拒绝 / rows or the file were rejected ({job.error_code})")
+            raise CommandError(f"导入有被拒绝的行或文件被拒绝（{job.error_code}）")
 
 
 def _report(job: ImportJob, errors: list[dict[str, Any]]) -> dict[str, Any]:

@@ -41,7 +41,7 @@ class Command(BaseCommand):
         if options["operators"] < 1 or options["years"] < 1:
             raise CommandError("--operators and --years must be positive")
         if options["if_empty"] and demo_selectors.operators_exist():
-            self.stdout.write("seed_demo: 已有经营主体，未生成演示数据 / operators already exist, nothing seeded")
+            self.stdout.write("seed_demo: 已有经营主体，未生成演示数据")
             return
         as_of = options["as_of"] or timezone.localdate()
         summary = demo_services.demo_seed(
@@ -72,7 +72,7 @@ class Command(BaseCommand):
                 call_command("risk_train", until=as_of, stdout=self.stdout)
                 call_command("risk_classify", as_of=as_of, stdout=self.stdout, verbosity=0)
             except CommandError as exc:
-                self.stderr.write(f"seed_demo: 未计算信用风险分类 / risk classes not computed: {exc}")
+                self.stderr.write(f"seed_demo: 未计算信用风险分类：{exc}")
         if not options["no_backoffice"]:
             # A district that looks lived in: every workbench has work, through the same services the pages call.
             credit, planning = demo_services.backoffice_seed(as_of=as_of)
