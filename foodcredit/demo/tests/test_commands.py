@@ -15,7 +15,7 @@ from foodcredit.inspections.models import Inspection
 from foodcredit.operators.models import Operator
 
 pytestmark = pytest.mark.django_db
-ARGS = ["--operators", "300", "--years", "3", "--seed", "42", "--as-of", "2026-11-25"]
+ARGS = ["--operators", "300", "--years", "3", "--seed", "42", "--as-of", "2026-11-25", "--no-backoffice"]
 
 
 def seed(*extra: str) -> str:
