@@ -77,6 +77,7 @@ def weekly_counts(frames: Frames, weeks: int) -> pl.DataFrame:
     """Complaints per street, sector and week, weeks counted back from as_of (week 0 = the last seven days), every
     (street, sector) with complaints filled over `weeks` weeks with zeros."""
     c = frames.complaints.join(frames.operators.select("operator_id", "street", "sector"), on="operator_id")
+    c = c.filter(pl.col("occurred_on") <= frames.as_of)
     c = c.with_columns(((pl.lit(frames.as_of) - pl.col("occurred_on")).dt.total_days() // 7).alias("week")).filter(
         pl.col("week") < weeks
     )
