@@ -1,0 +1,91 @@
+"""Early warning in a real browser (Playwright, Debian's Chromium): complaints imported → the sweep raises an alert →
+the station's inbox → 约谈 chosen, held with its rectification → closed as rectified → the credit file shows the alert
+and the interview in the timeline. Screenshots in var/artifacts/alerts-*.png."""
+
+from datetime import timedelta
+from pathlib import Path
+
+import pytest
+from django.conf import settings
+from django.utils import timezone
+
+from foodcredit.accounts.models import Department, User
+from foodcredit.alerts import services
+from foodcredit.credit.tests.factories import PASSWORD, complaint_add, make_uscc, operator_register
+
+CHROMIUM = Path("/usr/bin/chromium")
+ARTIFACTS = Path(settings.BASE_DIR) / "var" / "artifacts"
+
+pytestmark = [
+    pytest.mark.browser,
+    pytest.mark.django_db(transaction=True),
+    pytest.mark.skipif(not CHROMIUM.exists(), reason="Debian's chromium is installed by `make system-deps`"),
+]
+
+
+@pytest.fixture
+def alerted():
+    """A station, its regulator, and an operator of its street whose complaints surged this week (swept)."""
+    Department.objects.create(code="jb-samr", name="区市场监管局", kind="market_regulation",
+                              streets=["观音桥街道", "华新街街道", "鱼嘴镇"])  # fmt: skip
+    station = Department.objects.create(code="jb-samr-gyq", name="观音桥市场监管所", kind="market_regulation",
+                                        streets=["观音桥街道", "华新街街道"])  # fmt: skip
+    User.objects.create_user(username="suo", password=PASSWORD, role=User.Role.STATION_REGULATOR, department=station)
+    operator = operator_register(uscc=make_uscc(901), street="观音桥街道")
+    today = timezone.localdate()
+    for d in range(4):
+        complaint_add(operator, on=today - timedelta(days=d))
+        complaint_add(operator, on=today - timedelta(days=d))
+    counts = services.alerts_sweep(as_of=today, only=["complaint_surge_operator"])
+    assert counts["raised"] == 1
+    return operator
+
+
+def test_alert_to_interview_to_credit_file_in_the_browser(live_server, alerted, monkeypatch):
+    monkeypatch.setenv("DJANGO_ALLOW_ASYNC_UNSAFE", "true")  # Playwright's sync API runs an event loop
+    from playwright.sync_api import expect, sync_playwright
+
+    ARTIFACTS.mkdir(parents=True, exist_ok=True)
+    with sync_playwright() as p:
+        browser = p.chromium.launch(
+            executable_path=str(CHROMIUM),
+            args=["--no-sandbox", "--disable-gpu", "--disable-quic", "--disable-background-networking",
+                  "--disable-component-update", "--disable-sync", "--no-first-run"],
+        )  # fmt: skip
+        page = browser.new_page(locale="zh-CN", extra_http_headers={"Accept-Language": "zh-CN"})
+        blocked = []  # anything the Content-Security-Policy stops
+        page.on("console", lambda m: blocked.append(m.text) if "Content Security Policy" in m.text else None)
+
+        def shot(name: str) -> None:
+            page.screenshot(path=str(ARTIFACTS / f"alerts-{name}.png"), full_page=True)
+
+        page.goto(f"{live_server.url}/office/login/")
+        page.fill("input[name=username]", "suo")
+        page.fill("input[name=password]", PASSWORD)
+        page.click("button[type=submit]")
+        page.goto(f"{live_server.url}/office/")
+        page.click("text=未办结的预警")
+        expect(page.locator("#list-table")).to_contain_text(alerted.uscc)
+        expect(page.locator("#list-table")).to_contain_text("经营主体投诉举报激增")
+        shot("1-inbox")
+        page.locator("#list-table a", has_text="1").first.click()
+        expect(page.locator("h1")).to_contain_text("经营主体投诉举报激增")
+        page.select_option("select[name=measure-measure]", "interview")
+        page.click("button:has-text('确定处置措施')")
+        expect(page.locator("body")).to_contain_text("已确定处置措施")
+        page.fill("input[name=interview-held_on]", timezone.localdate().isoformat())
+        page.fill("textarea[name=interview-rectification]", "三日内完成后厨清洁消毒，建立进货查验记录")
+        page.click("button:has-text('记录约谈')")
+        expect(page.locator("body")).to_contain_text("已记录约谈")
+        shot("2-interview")
+        page.select_option("select[name=close-outcome]", "rectified")
+        page.fill("textarea[name=close-note]", "复查整改到位")
+        page.click("button:has-text('办结')")
+        expect(page.locator("body")).to_contain_text("预警已办结")
+        expect(page.locator("dl.facts").first).to_contain_text("已整改")
+        page.click(f"text={alerted.name}")
+        expect(page.locator("#operator-alerts")).to_contain_text("已整改")
+        expect(page.locator("body")).to_contain_text("责任约谈")
+        shot("3-credit-file")
+        browser.close()
+    assert blocked == []
