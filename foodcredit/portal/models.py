@@ -14,10 +14,13 @@ class SearchGram(models.Model):
 
     pk = models.CompositePrimaryKey("gram", "operator")
     gram = models.CharField("片段", max_length=5)
+    # No index of its own: the triggers delete postings by the primary key (the old text's grams), so that a bulk
+    # load writes one B-tree, in order.
     operator = models.ForeignKey(
         "operators.Operator",
         on_delete=models.DO_NOTHING,
         db_constraint=False,
+        db_index=False,
         related_name="+",
         verbose_name="经营主体",
     )

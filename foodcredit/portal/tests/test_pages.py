@@ -6,6 +6,7 @@ from datetime import date
 import pytest
 import time_machine
 
+from foodcredit.accounts.models import User
 from foodcredit.credit import services
 from foodcredit.credit.models import Commitment, ListEntry
 from foodcredit.credit.tests import factories as f
@@ -23,7 +24,7 @@ def _today():
 
 @pytest.fixture
 def officer():
-    return f.UserFactory(username="officer")
+    return f.UserFactory(username="officer", role=User.Role.DISTRICT_REGULATOR)
 
 
 @pytest.fixture
@@ -72,7 +73,8 @@ def test_commitments_and_producer_label_on_public_page(client, officer):
     )
     services.commitment_record(
         operator=producer, kind=Commitment.Kind.NOTIFY_COMMIT, made_on=date(2025, 8, 1),
-        text="严格落实食品安全主体责任，联系人13912345678", actor=officer,
+        text="严格落实食品安全主体责任，联系人13912345678",
+        actor=f.UserFactory(role=User.Role.BUSINESS, operator_usccs=[producer.uscc]),
     )  # fmt: skip
     html = client.get(f"/operators/{producer.uscc}/").content.decode()
     assert "badge-producer" in html and "许可告知承诺" in html and "待核查" in html
