@@ -41,8 +41,10 @@ TYPICAL_CASES = "typical_cases"
 PERSON_BANS = "person_bans"
 PENALTY_REVOCATIONS = "penalty_revocations"
 TASKS = "tasks"  # 双随机 / trigger tasks: assign, reassign, close
+PLANS = "plans"  # 双随机 plans: commit, draw, publish, revise (about no single operator: district-wide roles)
 ALERTS = "alerts"
-TASK_RESULTS = "task_results"  # an inspector's result of its own task
+TASK_RESULTS = "task_results"  # an inspector's result of its own task (谁检查、谁录入)
+RESULT_PUBLICATIONS = "result_publications"  # publish a recorded result (一公开): its inspectors, or a regulator
 COMMITMENTS = "commitments"  # a business's 信用承诺
 REPAIR_APPLICATIONS = "repair_applications"
 OBJECTIONS = "objections"
@@ -72,19 +74,21 @@ class WriteRule:
 
 REGULATOR_KINDS = RECORD_KINDS | {
     LIST_ENTRIES, CLASS_OVERRIDES, COMMITMENT_VERIFICATIONS, REPAIR_DECISIONS, TYPICAL_CASES, PERSON_BANS,
-    PENALTY_REVOCATIONS, TASKS, ALERTS, TASK_RESULTS,
+    PENALTY_REVOCATIONS, TASKS, PLANS, ALERTS, RESULT_PUBLICATIONS,
 }  # fmt: skip
-STATION_KINDS = RECORD_KINDS | {COMMITMENT_VERIFICATIONS, TASKS, ALERTS, TASK_RESULTS}
+# Verifying a commitment stays with the district, as do the lists and repair decisions it can lead to.
+STATION_KINDS = RECORD_KINDS | {TASKS, ALERTS, RESULT_PUBLICATIONS}
+BUSINESS_KINDS = frozenset({COMMITMENTS, REPAIR_APPLICATIONS, OBJECTIONS, ALERT_REPLIES})
 NO_WRITES = frozenset[str]()
 
 # The rules table: one row per role. Other departments' kinds depend on the department (DEPARTMENT_KINDS).
 WRITE_RULES: dict[str, WriteRule] = {
     R.DISTRICT_REGULATOR: WriteRule("district", frozenset(REGULATOR_KINDS), moves_street=True, reserved_measures=True),
     R.STATION_REGULATOR: WriteRule("streets", frozenset(STATION_KINDS), reserved_measures=True),
-    R.INSPECTOR: WriteRule("related", frozenset({TASK_RESULTS})),
+    R.INSPECTOR: WriteRule("related", frozenset({TASK_RESULTS, RESULT_PUBLICATIONS})),
     R.OTHER_DEPARTMENT: WriteRule("district", NO_WRITES),  # kinds: DEPARTMENT_KINDS by the department's kind
     R.ASSOCIATION: WriteRule("related", frozenset({ASSOCIATION_MEASURES})),
-    R.BUSINESS: WriteRule("own_operators", frozenset({COMMITMENTS, REPAIR_APPLICATIONS, OBJECTIONS, ALERT_REPLIES})),
+    R.BUSINESS: WriteRule("own_operators", BUSINESS_KINDS),
     R.SYSTEM_ADMIN: WriteRule("none", NO_WRITES),
     R.SECURITY_ADMIN: WriteRule("none", NO_WRITES),
     R.AUDIT_ADMIN: WriteRule("none", NO_WRITES),
@@ -98,9 +102,15 @@ DEPARTMENT_KINDS: dict[str, frozenset[str]] = {
     D.MARKET_REGULATION: NO_WRITES,  # a bureau user is a regulator role, not "other department"
     D.ASSOCIATION: NO_WRITES,
 }
-# The server's operator (management commands, actor None): the whole district, the six record kinds, and the
-# registration source may move an operator; the source's registered kinds still bound it.
-SERVER_RULE = WriteRule("district", RECORD_KINDS, moves_street=True, reserved_measures=True)
+# The server's operator (actor None: management commands, the daily jobs — list expiry, escalation notices, trigger
+# tasks — and the demo seed, which acts for every role): the whole district, every kind, and the registration
+# source may move an operator; at an import door the source's registered kinds still bound it.
+SERVER_RULE = WriteRule(
+    "district",
+    frozenset(REGULATOR_KINDS | BUSINESS_KINDS | {TASK_RESULTS, ASSOCIATION_MEASURES, DISEASE_REPORTS}),
+    moves_street=True,
+    reserved_measures=True,
+)
 
 
 @dataclass(frozen=True)
@@ -279,3 +289,16 @@ def record_write_check(
     extra = {"source": source.name} if source is not None else {}
     refusal_audit(user=user, refusal=refusal, kind=kind, object_id=operator_uscc or "", **extra)
     raise WriteRefusedError(refusal, kind=kind, uscc=operator_uscc or "")
+
+
+def operator_write_check(*, user: Any, kind: str, operator: Any | None, related: bool = False) -> None:
+    """`record_write_check` for a service's write about `operator` (read for its `street` and `uscc`; None: a write
+    about no single operator, which only district-wide roles make). `user` is the service's actor (None: the
+    server's operator). Services call it before their transaction, so a refusal's audit row is kept."""
+    record_write_check(
+        user=user,
+        kind=kind,
+        operator_street=operator.street if operator is not None else None,
+        operator_uscc=operator.uscc if operator is not None else None,
+        related=related,
+    )

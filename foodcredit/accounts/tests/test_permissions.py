@@ -118,4 +118,23 @@ def test_an_inactive_user_writes_nothing():
     district = _user(R.DISTRICT_REGULATOR)
     district.is_active = False
     assert not p.can_write_kind(district, "penalties")
-    assert p.can_write_kind(None, "penalties") and not p.can_write_kind(None, "list_entries")
+
+
+def test_the_servers_operator_writes_every_kind_but_a_source_still_bounds_it():
+    """Actor None: the daily jobs (list expiry, trigger tasks) and the demo seed run the services as the server."""
+    assert all(p.can_write_kind(None, kind) for kind in ("penalties", "list_entries", "plans", "commitments"))
+    bureau = p.SourceGrant(name="执法办案系统", kinds=frozenset({"penalties"}))
+    assert _code(None, kind="inspections", source=bureau) == "scope.source_kind_not_allowed"
+    assert _code(None, kind="penalties", source=bureau, operator_street=OUT) is None
+
+
+def test_task_results_are_recorded_by_the_tasks_inspectors_and_published_by_regulators_too():
+    """谁检查、谁录入: a regulator publishes a recorded result but never records one; an inspector only its own task's."""
+    station = _user(R.STATION_REGULATOR, streets=(IN,))
+    inspector = _user(R.INSPECTOR)
+    assert _code(_user(R.DISTRICT_REGULATOR), kind="task_results") == "scope.kind_not_allowed"
+    assert _code(station, kind="task_results") == "scope.kind_not_allowed"
+    assert _code(station, kind="result_publications") is None
+    assert _code(station, kind="result_publications", operator_street=OUT) == "scope.out_of_scope"
+    assert _code(inspector, kind="result_publications") == "scope.out_of_scope"
+    assert _code(inspector, kind="result_publications", related=True) is None

@@ -7,6 +7,7 @@ from django.conf import settings
 from django.db import transaction
 from django.utils.translation import gettext_lazy as _
 
+from foodcredit.accounts import permissions
 from foodcredit.core import audit
 from foodcredit.core.errors import ConflictError, DomainError
 from foodcredit.operators.models import Operator
@@ -54,7 +55,6 @@ def _save(obj: Any) -> None:
 ABNORMAL_CAUSES = {L.Cause.ANNUAL_REPORT, L.Cause.INSTANT_INFO, L.Cause.FALSE_INFO, L.Cause.UNREACHABLE}
 
 
-@transaction.atomic
 def abnormal_list_add(
     *,
     operator: Operator,
@@ -66,29 +66,30 @@ def abnormal_list_add(
     actor: Any,
 ) -> ListEntry:
     """List an operator on the 经营异常名录 for one of its four causes (DOMAIN.md II §3.1)."""
-    if cause not in ABNORMAL_CAUSES:
-        raise DomainError("list.bad_cause", _("该事由不能列入经营异常名录。"), cause=cause)
-    if L.objects.filter(operator=operator, list_kind=L.ListKind.ABNORMAL, status=L.Status.LISTED).exists():
-        raise ConflictError(
-            "list.already_listed",
-            _("该主体已在经营异常名录中。"),
-            uscc=operator.uscc,
-        )
-    entry = L(
-        operator=operator, list_kind=L.ListKind.ABNORMAL, cause=cause, legal_basis=legal_basis,
-        status=L.Status.LISTED, department=department, decision_no=decision_no, decided_on=decided_on,
-    )  # fmt: skip
-    _save(entry)
-    audit.record(
-        actor=actor, action="list", object_type="list_entry", object_id=entry.pk,
-        changes={"list_kind": [None, entry.list_kind], "cause": [None, cause], "status": [None, entry.status],
-                 "decision_no": [None, decision_no], "decided_on": [None, decided_on]},
-    )  # fmt: skip
-    _list_file(entry)
-    return entry
+    permissions.operator_write_check(user=actor, kind=permissions.LIST_ENTRIES, operator=operator)
+    with transaction.atomic():
+        if cause not in ABNORMAL_CAUSES:
+            raise DomainError("list.bad_cause", _("该事由不能列入经营异常名录。"), cause=cause)
+        if L.objects.filter(operator=operator, list_kind=L.ListKind.ABNORMAL, status=L.Status.LISTED).exists():
+            raise ConflictError(
+                "list.already_listed",
+                _("该主体已在经营异常名录中。"),
+                uscc=operator.uscc,
+            )
+        entry = L(
+            operator=operator, list_kind=L.ListKind.ABNORMAL, cause=cause, legal_basis=legal_basis,
+            status=L.Status.LISTED, department=department, decision_no=decision_no, decided_on=decided_on,
+        )  # fmt: skip
+        _save(entry)
+        audit.record(
+            actor=actor, action="list", object_type="list_entry", object_id=entry.pk,
+            changes={"list_kind": [None, entry.list_kind], "cause": [None, cause], "status": [None, entry.status],
+                     "decision_no": [None, decision_no], "decided_on": [None, decided_on]},
+        )  # fmt: skip
+        _list_file(entry)
+        return entry
 
 
-@transaction.atomic
 def serious_list_propose(
     *,
     operator: Operator,
@@ -108,38 +109,40 @@ def serious_list_propose(
     The listing conditions are checked by rule (较重处罚, listable violation type, the officer's 情节严重 reasons, no
     proof of no intent); a failing condition refuses the proposal with the conditions named.
     """
-    if penalty_entry.kind != LedgerEntry.Kind.PENALTY or penalty_entry.operator_id != operator.pk:
-        raise DomainError("list.bad_penalty", _("所依据的行政处罚不属于该主体。"))
-    facts = penalty_entry.facts
-    heavy = rules.is_heavy_penalty(facts)
-    listable = bool(facts.get("listable_serious"))
-    failures = rules.serious_listing_failures(
-        heavy_penalty=heavy, listable_violation=listable, serious_reasons=serious_reasons,
-        no_intent_proven=no_intent_proven,
-    )  # fmt: skip
-    if failures:
-        raise DomainError(
-            "list.serious_conditions_not_met",
-            _("不符合列入严重违法失信名单的条件。"),
-            failures=failures,
-        )
-    approval = settings.SERIOUS_LIST_UPPER_APPROVAL_REQUIRED
-    entry = L(
-        operator=operator, list_kind=L.ListKind.SERIOUS, cause=L.Cause.SERIOUS_VIOLATION, legal_basis=legal_basis,
-        status=L.Status.AWAITING_APPROVAL if approval else L.Status.PROPOSED, department=department,
-        restriction_until=restriction_until, penalty_ref_id=penalty_entry.ref_id,
-        penalty_decision_no=penalty_decision_no, heavy_penalty=heavy, listable_violation=listable,
-        serious_reasons=serious_reasons, no_intent_proven=no_intent_proven, notice_served_on=notice_served_on,
-        hearing_requested=hearing_requested, approval_required=approval,
-    )  # fmt: skip
-    _save(entry)
-    audit.record(
-        actor=actor, action="propose", object_type="list_entry", object_id=entry.pk,
-        changes={"status": [None, entry.status], "penalty_ref_id": [None, entry.penalty_ref_id],
-                 "serious_reasons": [None, serious_reasons], "notice_served_on": [None, notice_served_on],
-                 "approval_required": [None, approval]},
-    )  # fmt: skip
-    return entry
+    permissions.operator_write_check(user=actor, kind=permissions.LIST_ENTRIES, operator=operator)
+    with transaction.atomic():
+        if penalty_entry.kind != LedgerEntry.Kind.PENALTY or penalty_entry.operator_id != operator.pk:
+            raise DomainError("list.bad_penalty", _("所依据的行政处罚不属于该主体。"))
+        facts = penalty_entry.facts
+        heavy = rules.is_heavy_penalty(facts)
+        listable = bool(facts.get("listable_serious"))
+        failures = rules.serious_listing_failures(
+            heavy_penalty=heavy, listable_violation=listable, serious_reasons=serious_reasons,
+            no_intent_proven=no_intent_proven,
+        )  # fmt: skip
+        if failures:
+            raise DomainError(
+                "list.serious_conditions_not_met",
+                _("不符合列入严重违法失信名单的条件。"),
+                failures=failures,
+            )
+        approval = settings.SERIOUS_LIST_UPPER_APPROVAL_REQUIRED
+        entry = L(
+            operator=operator, list_kind=L.ListKind.SERIOUS, cause=L.Cause.SERIOUS_VIOLATION, legal_basis=legal_basis,
+            status=L.Status.AWAITING_APPROVAL if approval else L.Status.PROPOSED, department=department,
+            restriction_until=restriction_until, penalty_ref_id=penalty_entry.ref_id,
+            penalty_decision_no=penalty_decision_no, heavy_penalty=heavy, listable_violation=listable,
+            serious_reasons=serious_reasons, no_intent_proven=no_intent_proven, notice_served_on=notice_served_on,
+            hearing_requested=hearing_requested, approval_required=approval,
+        )  # fmt: skip
+        _save(entry)
+        audit.record(
+            actor=actor, action="propose", object_type="list_entry", object_id=entry.pk,
+            changes={"status": [None, entry.status], "penalty_ref_id": [None, entry.penalty_ref_id],
+                     "serious_reasons": [None, serious_reasons], "notice_served_on": [None, notice_served_on],
+                     "approval_required": [None, approval]},
+        )  # fmt: skip
+        return entry
 
 
 def _locked(entry: ListEntry) -> ListEntry:
@@ -154,100 +157,106 @@ def _wrong_status(entry: ListEntry) -> DomainError:
     )
 
 
-@transaction.atomic
 def serious_list_approve(*, entry: ListEntry, approved_on: date, approved_by: str, actor: Any) -> ListEntry:
     """Record the upper level's approval of a proposed serious listing (a configurable step, DOMAIN.md II §1.1)."""
-    entry = _locked(entry)
-    if entry.status != L.Status.AWAITING_APPROVAL:
-        raise _wrong_status(entry)
-    entry.status, entry.approved_on, entry.approved_by = L.Status.PROPOSED, approved_on, approved_by
-    _save(entry)
-    audit.record(
-        actor=actor, action="approve", object_type="list_entry", object_id=entry.pk,
-        changes={"status": [L.Status.AWAITING_APPROVAL, entry.status], "approved_on": [None, approved_on],
-                 "approved_by": [None, approved_by]},
-    )  # fmt: skip
-    return entry
+    permissions.operator_write_check(user=actor, kind=permissions.LIST_ENTRIES, operator=entry.operator)
+    with transaction.atomic():
+        entry = _locked(entry)
+        if entry.status != L.Status.AWAITING_APPROVAL:
+            raise _wrong_status(entry)
+        entry.status, entry.approved_on, entry.approved_by = L.Status.PROPOSED, approved_on, approved_by
+        _save(entry)
+        audit.record(
+            actor=actor, action="approve", object_type="list_entry", object_id=entry.pk,
+            changes={"status": [L.Status.AWAITING_APPROVAL, entry.status], "approved_on": [None, approved_on],
+                     "approved_by": [None, approved_by]},
+        )  # fmt: skip
+        return entry
 
 
-@transaction.atomic
 def serious_list_decide(*, entry: ListEntry, decision_no: str, decided_on: date, actor: Any) -> ListEntry:
     """List a proposed party on the serious list; an abnormal listing it escalates is removed the same day."""
-    entry = _locked(entry)
-    if entry.status != L.Status.PROPOSED:
-        raise _wrong_status(entry)
-    if entry.notice_served_on is None or decided_on < entry.notice_served_on:
-        raise DomainError(
-            "list.before_notice",
-            _("列入决定不得早于告知当事人之日。"),
-            notice_served_on=entry.notice_served_on,
-        )
-    entry.status, entry.decision_no, entry.decided_on = L.Status.LISTED, decision_no, decided_on
-    _save(entry)
-    audit.record(
-        actor=actor, action="list", object_type="list_entry", object_id=entry.pk,
-        changes={"status": [L.Status.PROPOSED, entry.status], "decision_no": [None, decision_no],
-                 "decided_on": [None, decided_on]},
-    )  # fmt: skip
-    _list_file(entry)
-    if entry.escalated_from is not None:
-        list_remove(entry=entry.escalated_from, reason=L.RemovalReason.ESCALATED, removed_on=decided_on, actor=actor)
-    return entry
+    permissions.operator_write_check(user=actor, kind=permissions.LIST_ENTRIES, operator=entry.operator)
+    with transaction.atomic():
+        entry = _locked(entry)
+        if entry.status != L.Status.PROPOSED:
+            raise _wrong_status(entry)
+        if entry.notice_served_on is None or decided_on < entry.notice_served_on:
+            raise DomainError(
+                "list.before_notice",
+                _("列入决定不得早于告知当事人之日。"),
+                notice_served_on=entry.notice_served_on,
+            )
+        entry.status, entry.decision_no, entry.decided_on = L.Status.LISTED, decision_no, decided_on
+        _save(entry)
+        audit.record(
+            actor=actor, action="list", object_type="list_entry", object_id=entry.pk,
+            changes={"status": [L.Status.PROPOSED, entry.status], "decision_no": [None, decision_no],
+                     "decided_on": [None, decided_on]},
+        )  # fmt: skip
+        _list_file(entry)
+        if entry.escalated_from is not None:
+            list_remove(
+                entry=entry.escalated_from, reason=L.RemovalReason.ESCALATED, removed_on=decided_on, actor=actor
+            )
+        return entry
 
 
-@transaction.atomic
 def serious_list_drop(*, entry: ListEntry, reason: str, no_intent_proven: bool, actor: Any) -> ListEntry:
     """Drop a proposal (e.g. after the party's statement proved no intent): the party is not listed."""
-    entry = _locked(entry)
-    if entry.status not in (L.Status.PROPOSED, L.Status.AWAITING_APPROVAL):
-        raise _wrong_status(entry)
-    before = entry.status
-    entry.status, entry.removal_note, entry.no_intent_proven = L.Status.DROPPED, reason, no_intent_proven
-    _save(entry)
-    audit.record(
-        actor=actor, action="drop", object_type="list_entry", object_id=entry.pk,
-        changes={"status": [before, entry.status], "removal_note": ["", reason]},
-    )  # fmt: skip
-    return entry
+    permissions.operator_write_check(user=actor, kind=permissions.LIST_ENTRIES, operator=entry.operator)
+    with transaction.atomic():
+        entry = _locked(entry)
+        if entry.status not in (L.Status.PROPOSED, L.Status.AWAITING_APPROVAL):
+            raise _wrong_status(entry)
+        before = entry.status
+        entry.status, entry.removal_note, entry.no_intent_proven = L.Status.DROPPED, reason, no_intent_proven
+        _save(entry)
+        audit.record(
+            actor=actor, action="drop", object_type="list_entry", object_id=entry.pk,
+            changes={"status": [before, entry.status], "removal_note": ["", reason]},
+        )  # fmt: skip
+        return entry
 
 
-@transaction.atomic
 def list_remove(*, entry: ListEntry, reason: str, removed_on: date, actor: Any, note: str = "") -> ListEntry:
     """Remove a listing (corrected, expired, repaired, reversed, deregistered, escalated) and file the removal."""
-    entry = _locked(entry)
-    if entry.status != L.Status.LISTED:
-        raise _wrong_status(entry)
-    if entry.list_kind == L.ListKind.SERIOUS and reason == L.RemovalReason.CORRECTED:
-        # A serious listing ends by expiry, by early removal through credit repair, by reversal or deregistration —
-        # never by a cure alone (DOMAIN.md II §1.4-1.5); "corrected" is the abnormal list's removal.
-        raise DomainError(
-            "list.bad_removal_reason",
-            _("严重违法失信名单不因纠正违法行为而移出：期满移出，或经信用修复提前移出。"),
-            reason=reason,
+    permissions.operator_write_check(user=actor, kind=permissions.LIST_ENTRIES, operator=entry.operator)
+    with transaction.atomic():
+        entry = _locked(entry)
+        if entry.status != L.Status.LISTED:
+            raise _wrong_status(entry)
+        if entry.list_kind == L.ListKind.SERIOUS and reason == L.RemovalReason.CORRECTED:
+            # A serious listing ends by expiry, by early removal through credit repair, by reversal or deregistration —
+            # never by a cure alone (DOMAIN.md II §1.4-1.5); "corrected" is the abnormal list's removal.
+            raise DomainError(
+                "list.bad_removal_reason",
+                _("严重违法失信名单不因纠正违法行为而移出：期满移出，或经信用修复提前移出。"),
+                reason=reason,
+            )
+        assert entry.decided_on is not None
+        end = rules.list_period_end(
+            list_kind=entry.list_kind, listed_on=entry.decided_on, restriction_until=entry.restriction_until,
+            period=settings.SERIOUS_LIST_PERIOD,
+        )  # fmt: skip
+        if reason == L.RemovalReason.EXPIRED and (end is None or removed_on < end):
+            raise DomainError("list.not_expired", _("名单期限未满。"), ends_on=end)
+        if removed_on < entry.decided_on:
+            raise DomainError("list.removed_before_listing", _("移出日期早于列入日期。"))
+        entry.status, entry.removed_on, entry.removal_reason, entry.removal_note = (
+            L.Status.REMOVED,
+            removed_on,
+            reason,
+            note,
         )
-    assert entry.decided_on is not None
-    end = rules.list_period_end(
-        list_kind=entry.list_kind, listed_on=entry.decided_on, restriction_until=entry.restriction_until,
-        period=settings.SERIOUS_LIST_PERIOD,
-    )  # fmt: skip
-    if reason == L.RemovalReason.EXPIRED and (end is None or removed_on < end):
-        raise DomainError("list.not_expired", _("名单期限未满。"), ends_on=end)
-    if removed_on < entry.decided_on:
-        raise DomainError("list.removed_before_listing", _("移出日期早于列入日期。"))
-    entry.status, entry.removed_on, entry.removal_reason, entry.removal_note = (
-        L.Status.REMOVED,
-        removed_on,
-        reason,
-        note,
-    )
-    _save(entry)
-    audit.record(
-        actor=actor, action="remove", object_type="list_entry", object_id=entry.pk,
-        changes={"status": [L.Status.LISTED, entry.status], "removed_on": [None, removed_on],
-                 "removal_reason": ["", reason]},
-    )  # fmt: skip
-    _list_file(entry)
-    return entry
+        _save(entry)
+        audit.record(
+            actor=actor, action="remove", object_type="list_entry", object_id=entry.pk,
+            changes={"status": [L.Status.LISTED, entry.status], "removed_on": [None, removed_on],
+                     "removal_reason": ["", reason]},
+        )  # fmt: skip
+        _list_file(entry)
+        return entry
 
 
 def lists_expire(*, as_of: date) -> list[ListEntry]:
@@ -293,70 +302,72 @@ def abnormal_escalation_notices(*, as_of: date) -> list[ListEntry]:
     return noticed
 
 
-@transaction.atomic
 def abnormal_list_escalate(*, entry: ListEntry, as_of: date, department: str, actor: Any) -> ListEntry:
     """Propose the serious list for an abnormal listing past 3 years (企业信息公示暂行条例 Art. 17): the system
     proposes once the notice period has run, an officer then decides with `serious_list_decide`."""
-    entry = _locked(entry)
-    if entry.list_kind != L.ListKind.ABNORMAL or entry.status != L.Status.LISTED:
-        raise _wrong_status(entry)
-    dates = _escalation_dates(entry)
-    if not rules.escalation_proposable(notice_on=entry.escalation_notice_on, as_of=as_of, dates=dates):
-        raise DomainError(
-            "list.escalation_not_due",
-            _("未满3年或公告未满60日，不能转入严重违法失信名单。"),
-            propose_from=dates.propose_from,
-            notice_on=entry.escalation_notice_on,
-        )
-    if L.objects.filter(escalated_from=entry).exclude(status=L.Status.DROPPED).exists():
-        raise ConflictError("list.already_escalated", _("已提出转入。"))
-    approval = settings.SERIOUS_LIST_UPPER_APPROVAL_REQUIRED
-    proposal = L(
-        operator=entry.operator, list_kind=L.ListKind.SERIOUS, cause=L.Cause.ABNORMAL_THREE_YEARS,
-        legal_basis="《企业信息公示暂行条例》第十七条", department=department,
-        status=L.Status.AWAITING_APPROVAL if approval else L.Status.PROPOSED, approval_required=approval,
-        escalated_from=entry, notice_served_on=entry.escalation_notice_on,
-        serious_reasons="列入经营异常名录届满3年仍未履行相关义务",
-    )  # fmt: skip
-    _save(proposal)
-    audit.record(
-        actor=actor, action="propose", object_type="list_entry", object_id=proposal.pk,
-        changes={"status": [None, proposal.status], "escalated_from": [None, entry.pk]},
-    )  # fmt: skip
-    return proposal
+    permissions.operator_write_check(user=actor, kind=permissions.LIST_ENTRIES, operator=entry.operator)
+    with transaction.atomic():
+        entry = _locked(entry)
+        if entry.list_kind != L.ListKind.ABNORMAL or entry.status != L.Status.LISTED:
+            raise _wrong_status(entry)
+        dates = _escalation_dates(entry)
+        if not rules.escalation_proposable(notice_on=entry.escalation_notice_on, as_of=as_of, dates=dates):
+            raise DomainError(
+                "list.escalation_not_due",
+                _("未满3年或公告未满60日，不能转入严重违法失信名单。"),
+                propose_from=dates.propose_from,
+                notice_on=entry.escalation_notice_on,
+            )
+        if L.objects.filter(escalated_from=entry).exclude(status=L.Status.DROPPED).exists():
+            raise ConflictError("list.already_escalated", _("已提出转入。"))
+        approval = settings.SERIOUS_LIST_UPPER_APPROVAL_REQUIRED
+        proposal = L(
+            operator=entry.operator, list_kind=L.ListKind.SERIOUS, cause=L.Cause.ABNORMAL_THREE_YEARS,
+            legal_basis="《企业信息公示暂行条例》第十七条", department=department,
+            status=L.Status.AWAITING_APPROVAL if approval else L.Status.PROPOSED, approval_required=approval,
+            escalated_from=entry, notice_served_on=entry.escalation_notice_on,
+            serious_reasons="列入经营异常名录届满3年仍未履行相关义务",
+        )  # fmt: skip
+        _save(proposal)
+        audit.record(
+            actor=actor, action="propose", object_type="list_entry", object_id=proposal.pk,
+            changes={"status": [None, proposal.status], "escalated_from": [None, entry.pk]},
+        )  # fmt: skip
+        return proposal
 
 
-@transaction.atomic
 def penalty_revocation_file(*, penalty_entry: LedgerEntry, revoked_on: date, actor: Any) -> LedgerEntry:
     """File the revocation or change of a penalty decision (总局令第45号 Art. 11): a new entry whose facts carry
     `revoked_on` ends its disclosure, and the serious listings resting on it are removed as reversed (DOMAIN.md
     II §1.4)."""
-    penalty_entry = LedgerEntry.objects.select_for_update().select_related("operator").get(pk=penalty_entry.pk)
-    if penalty_entry.kind != LedgerEntry.Kind.PENALTY or penalty_entry.superseded_by_id is not None:
-        raise DomainError(
-            "penalty.not_current",
-            _("只能对现行的行政处罚条目登记撤销。"),
-        )
-    if revoked_on < penalty_entry.occurred_on:
-        raise DomainError("penalty.revoked_before_decision", _("撤销日期早于处罚决定日期。"))
-    entry = entry_append(
-        operator=penalty_entry.operator, kind=LedgerEntry.Kind.PENALTY, occurred_on=penalty_entry.occurred_on,
-        ref_kind=penalty_entry.ref_kind, ref_id=penalty_entry.ref_id, source=penalty_entry.source,
-        facts={**penalty_entry.facts, "revoked_on": revoked_on.isoformat()},
-    )  # fmt: skip
-    audit.record(
-        actor=actor, action="revoke", object_type="penalty", object_id=penalty_entry.ref_id,
-        changes={"revoked_on": [None, revoked_on]},
-    )  # fmt: skip
-    for listing in L.objects.filter(
-        operator=penalty_entry.operator, penalty_ref_id=penalty_entry.ref_id, status=L.Status.LISTED
-    ):
-        list_remove(entry=listing, reason=L.RemovalReason.REVERSED, removed_on=revoked_on, actor=actor)
-    for proposal in L.objects.filter(
-        operator=penalty_entry.operator, penalty_ref_id=penalty_entry.ref_id,
-        status__in=[L.Status.PROPOSED, L.Status.AWAITING_APPROVAL],
-    ):  # fmt: skip
-        serious_list_drop(
-            entry=proposal, reason="处罚决定被撤销", no_intent_proven=proposal.no_intent_proven, actor=actor
-        )
-    return entry
+    permissions.operator_write_check(user=actor, kind=permissions.PENALTY_REVOCATIONS, operator=penalty_entry.operator)
+    with transaction.atomic():
+        penalty_entry = LedgerEntry.objects.select_for_update().select_related("operator").get(pk=penalty_entry.pk)
+        if penalty_entry.kind != LedgerEntry.Kind.PENALTY or penalty_entry.superseded_by_id is not None:
+            raise DomainError(
+                "penalty.not_current",
+                _("只能对现行的行政处罚条目登记撤销。"),
+            )
+        if revoked_on < penalty_entry.occurred_on:
+            raise DomainError("penalty.revoked_before_decision", _("撤销日期早于处罚决定日期。"))
+        entry = entry_append(
+            operator=penalty_entry.operator, kind=LedgerEntry.Kind.PENALTY, occurred_on=penalty_entry.occurred_on,
+            ref_kind=penalty_entry.ref_kind, ref_id=penalty_entry.ref_id, source=penalty_entry.source,
+            facts={**penalty_entry.facts, "revoked_on": revoked_on.isoformat()},
+        )  # fmt: skip
+        audit.record(
+            actor=actor, action="revoke", object_type="penalty", object_id=penalty_entry.ref_id,
+            changes={"revoked_on": [None, revoked_on]},
+        )  # fmt: skip
+        for listing in L.objects.filter(
+            operator=penalty_entry.operator, penalty_ref_id=penalty_entry.ref_id, status=L.Status.LISTED
+        ):
+            list_remove(entry=listing, reason=L.RemovalReason.REVERSED, removed_on=revoked_on, actor=actor)
+        for proposal in L.objects.filter(
+            operator=penalty_entry.operator, penalty_ref_id=penalty_entry.ref_id,
+            status__in=[L.Status.PROPOSED, L.Status.AWAITING_APPROVAL],
+        ):  # fmt: skip
+            serious_list_drop(
+                entry=proposal, reason="处罚决定被撤销", no_intent_proven=proposal.no_intent_proven, actor=actor
+            )
+        return entry

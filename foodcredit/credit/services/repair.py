@@ -11,6 +11,7 @@ from django.conf import settings
 from django.db import IntegrityError, transaction
 from django.utils.translation import gettext_lazy as _
 
+from foodcredit.accounts import permissions
 from foodcredit.core import audit
 from foodcredit.core.errors import ConflictError, DomainError
 from foodcredit.core.workdays import add_workdays
@@ -82,7 +83,6 @@ def repair_check(
     )
 
 
-@transaction.atomic
 def repair_submit(
     *,
     operator: Operator,
@@ -101,48 +101,50 @@ def repair_submit(
     partial unique index refuses the one that raced past this check. The same `idempotency_key` from the same
     applicant returns the first application instead of filing another.
     """
-    applicant = actor if getattr(actor, "pk", None) else None
-    if idempotency_key and applicant is not None:
-        earlier = A.objects.filter(applicant=applicant, idempotency_key=idempotency_key).first()
-        if earlier is not None:
-            return earlier
-    _refuse_if_open(operator=operator, penalty_entry=penalty_entry, list_entry=list_entry)
-    if not commitment.strip() or not evidence.strip():
-        raise DomainError(
-            "repair.materials_missing",
-            _("请提交守信承诺书和履行义务、纠正违法行为的证明。"),
-        )
-    check = repair_check(
-        operator=operator, target=target, penalty_entry=penalty_entry, list_entry=list_entry, as_of=submitted_on
-    )
-    application = A(
-        operator=operator, target=target, penalty_entry=penalty_entry, list_entry=list_entry,
-        applicant=applicant, submitted_on=submitted_on, commitment=commitment,
-        evidence=evidence, status=A.Status.SUBMITTED if check.eligible else A.Status.REFUSED,
-        refusal_rule=check.rule, eligible_from=check.eligible_from, idempotency_key=idempotency_key,
-    )  # fmt: skip
-    if check.eligible:
-        deadline = add_workdays(submitted_on, settings.REPAIR_ACCEPT_WITHIN_WORKDAYS)
-        application.accept_by, application.deadline_estimated = deadline.due, deadline.estimated
-    # full_clean would check the constraints with a query of its own (the same race): the index decides below.
-    application.full_clean(validate_constraints=False)
-    try:
-        with transaction.atomic():
-            application.save()
-    except IntegrityError:
-        # A parallel twin won the race: the same key returns its application, another key meets the open one.
+    permissions.operator_write_check(user=actor, kind=permissions.REPAIR_APPLICATIONS, operator=operator)
+    with transaction.atomic():
+        applicant = actor if getattr(actor, "pk", None) else None
         if idempotency_key and applicant is not None:
             earlier = A.objects.filter(applicant=applicant, idempotency_key=idempotency_key).first()
             if earlier is not None:
                 return earlier
         _refuse_if_open(operator=operator, penalty_entry=penalty_entry, list_entry=list_entry)
-        raise
-    audit.record(
-        actor=actor, action="submit", object_type="repair_application", object_id=application.pk,
-        changes={"status": [None, application.status], "target": [None, target],
-                 "refusal_rule": [None, check.rule], "eligible_from": [None, check.eligible_from]},
-    )  # fmt: skip
-    return application
+        if not commitment.strip() or not evidence.strip():
+            raise DomainError(
+                "repair.materials_missing",
+                _("请提交守信承诺书和履行义务、纠正违法行为的证明。"),
+            )
+        check = repair_check(
+            operator=operator, target=target, penalty_entry=penalty_entry, list_entry=list_entry, as_of=submitted_on
+        )
+        application = A(
+            operator=operator, target=target, penalty_entry=penalty_entry, list_entry=list_entry,
+            applicant=applicant, submitted_on=submitted_on, commitment=commitment,
+            evidence=evidence, status=A.Status.SUBMITTED if check.eligible else A.Status.REFUSED,
+            refusal_rule=check.rule, eligible_from=check.eligible_from, idempotency_key=idempotency_key,
+        )  # fmt: skip
+        if check.eligible:
+            deadline = add_workdays(submitted_on, settings.REPAIR_ACCEPT_WITHIN_WORKDAYS)
+            application.accept_by, application.deadline_estimated = deadline.due, deadline.estimated
+        # full_clean would check the constraints with a query of its own (the same race): the index decides below.
+        application.full_clean(validate_constraints=False)
+        try:
+            with transaction.atomic():
+                application.save()
+        except IntegrityError:
+            # A parallel twin won the race: the same key returns its application, another key meets the open one.
+            if idempotency_key and applicant is not None:
+                earlier = A.objects.filter(applicant=applicant, idempotency_key=idempotency_key).first()
+                if earlier is not None:
+                    return earlier
+            _refuse_if_open(operator=operator, penalty_entry=penalty_entry, list_entry=list_entry)
+            raise
+        audit.record(
+            actor=actor, action="submit", object_type="repair_application", object_id=application.pk,
+            changes={"status": [None, application.status], "target": [None, target],
+                     "refusal_rule": [None, check.rule], "eligible_from": [None, check.eligible_from]},
+        )  # fmt: skip
+        return application
 
 
 def _refuse_if_open(*, operator: Operator, penalty_entry: LedgerEntry | None, list_entry: ListEntry | None) -> None:
@@ -177,63 +179,69 @@ def _wrong_status(application: RepairApplication) -> DomainError:
     )
 
 
-@transaction.atomic
 def repair_accept(*, application: RepairApplication, accepted_on: date, actor: Any) -> RepairApplication:
     """Accept an application; the decision is due a number of working days later."""
-    application = _locked(application)
-    if application.status != A.Status.SUBMITTED:
-        raise _wrong_status(application)
-    # The abnormal list is decided within its own shorter period (工商总局令第68号; DOMAIN.md II §3.3).
-    days = (
-        settings.ABNORMAL_REMOVAL_DECIDE_WITHIN_WORKDAYS
-        if application.target == A.Target.ABNORMAL
-        else settings.REPAIR_DECIDE_WITHIN_WORKDAYS
-    )
-    deadline = add_workdays(accepted_on, days)
-    application.status, application.accepted_on, application.decide_by = A.Status.ACCEPTED, accepted_on, deadline.due
-    application.deadline_estimated |= deadline.estimated
-    application.save()
-    audit.record(
-        actor=actor, action="accept", object_type="repair_application", object_id=application.pk,
-        changes={"status": [A.Status.SUBMITTED, application.status], "accepted_on": [None, accepted_on],
-                 "decide_by": [None, deadline.due]},
-    )  # fmt: skip
-    return application
+    permissions.operator_write_check(user=actor, kind=permissions.REPAIR_DECISIONS, operator=application.operator)
+    with transaction.atomic():
+        application = _locked(application)
+        if application.status != A.Status.SUBMITTED:
+            raise _wrong_status(application)
+        # The abnormal list is decided within its own shorter period (工商总局令第68号; DOMAIN.md II §3.3).
+        days = (
+            settings.ABNORMAL_REMOVAL_DECIDE_WITHIN_WORKDAYS
+            if application.target == A.Target.ABNORMAL
+            else settings.REPAIR_DECIDE_WITHIN_WORKDAYS
+        )
+        deadline = add_workdays(accepted_on, days)
+        application.status, application.accepted_on, application.decide_by = (
+            A.Status.ACCEPTED,
+            accepted_on,
+            deadline.due,
+        )
+        application.deadline_estimated |= deadline.estimated
+        application.save()
+        audit.record(
+            actor=actor, action="accept", object_type="repair_application", object_id=application.pk,
+            changes={"status": [A.Status.SUBMITTED, application.status], "accepted_on": [None, accepted_on],
+                     "decide_by": [None, deadline.due]},
+        )  # fmt: skip
+        return application
 
 
-@transaction.atomic
 def repair_decide(
     *, application: RepairApplication, granted: bool, decided_on: date, note: str, actor: Any
 ) -> RepairApplication:
     """Grant or deny after review. Granting re-checks the rules on the decision day, then ends the disclosure."""
-    application = _locked(application)
-    if application.status != A.Status.ACCEPTED:
-        raise _wrong_status(application)
-    if not granted and not note.strip():
-        raise DomainError("repair.reason_required", _("不予修复应当说明理由。"))
-    if granted:
-        check = repair_check(
-            operator=application.operator, target=application.target, penalty_entry=application.penalty_entry,
-            list_entry=application.list_entry, as_of=decided_on,
+    permissions.operator_write_check(user=actor, kind=permissions.REPAIR_DECISIONS, operator=application.operator)
+    with transaction.atomic():
+        application = _locked(application)
+        if application.status != A.Status.ACCEPTED:
+            raise _wrong_status(application)
+        if not granted and not note.strip():
+            raise DomainError("repair.reason_required", _("不予修复应当说明理由。"))
+        if granted:
+            check = repair_check(
+                operator=application.operator, target=application.target, penalty_entry=application.penalty_entry,
+                list_entry=application.list_entry, as_of=decided_on,
+            )  # fmt: skip
+            if not check.eligible:
+                raise DomainError(
+                    "repair.no_longer_eligible",
+                    _("决定时已不符合修复条件。"),
+                    rule=check.rule,
+                    eligible_from=check.eligible_from,
+                )
+        application.status = A.Status.GRANTED if granted else A.Status.DENIED
+        application.decided_on, application.decision_note = decided_on, note
+        application.save()
+        audit.record(
+            actor=actor, action="grant" if granted else "deny", object_type="repair_application",
+            object_id=application.pk,
+            changes={"status": [A.Status.ACCEPTED, application.status], "decided_on": [None, decided_on]},
         )  # fmt: skip
-        if not check.eligible:
-            raise DomainError(
-                "repair.no_longer_eligible",
-                _("决定时已不符合修复条件。"),
-                rule=check.rule,
-                eligible_from=check.eligible_from,
-            )
-    application.status = A.Status.GRANTED if granted else A.Status.DENIED
-    application.decided_on, application.decision_note = decided_on, note
-    application.save()
-    audit.record(
-        actor=actor, action="grant" if granted else "deny", object_type="repair_application",
-        object_id=application.pk,
-        changes={"status": [A.Status.ACCEPTED, application.status], "decided_on": [None, decided_on]},
-    )  # fmt: skip
-    if granted:
-        _repair_apply(application, decided_on=decided_on, actor=actor)
-    return application
+        if granted:
+            _repair_apply(application, decided_on=decided_on, actor=actor)
+        return application
 
 
 def _repair_apply(application: RepairApplication, *, decided_on: date, actor: Any) -> None:
