@@ -1,197 +1,21 @@
-"""Set-based upsert of records with their ledger entries and audit rows, in the caller's transaction.
+"""The set-based upsert: resolve operators and existing records with joins, INSERT … SELECT new records, UPDATE
+changed ones, append ledger entries (superseding the corrected ones), one audit row per created or changed record."""
 
-One engine serves every record domain (their `*_bulk_upsert` services describe their table with a RecordSpec):
-stage the rows (COPY on PostgreSQL, executemany on SQLite), resolve operators and existing records with joins,
-then INSERT … SELECT new records, UPDATE changed ones, append ledger entries (superseding the corrected ones)
-and write one audit row per created or changed record — never a per-row service in a loop (STYLE.md rule 5).
-
-It lives in core because every record domain (operators included) uses it. The layers above hand it what it may
-not name: credit registers its ledger writer and operators the table records are attributed to, in their
-`AppConfig.ready` (`ledger_writer_register`, `operator_table_register`).
-"""
-
-import io
 from collections.abc import Sequence
-from dataclasses import dataclass, field
-from datetime import date, datetime
-from typing import Any, Protocol
+from datetime import datetime
+from typing import Any
 
 import polars as pl
 from django.db import connection
 from django.utils import timezone
 
-from . import audit, masking
-from .models import Provenance
-from .sql import Dialect, dialect_for
+from .. import audit, masking
+from ..models import Provenance
+from ..sql import Dialect, dialect_for
+from .spec import EntriesSQL, RecordSpec, UpsertResult, _ledger, _registered
+from .staging import _staged_columns, stage_frame
 
 PROVENANCE_TABLE = Provenance._meta.db_table
-
-
-@dataclass(frozen=True)
-class EntriesSQL:
-    """Ledger entries to append, one per row of `source` (a FROM … clause): each field an SQL expression over it."""
-
-    operator_id: str
-    kind: str
-    occurred_on: str
-    ref_kind: str
-    ref_id: str
-    facts: str
-    recorded_at: str
-    source: str
-    source_id: str = "NULL"
-    job_id: str = "NULL"
-
-
-class LedgerWriter(Protocol):
-    """Appends ledger entries set-based (credit's `LedgerBulkWriter`)."""
-
-    def append_sql(self, entries: EntriesSQL) -> str: ...
-
-    def supersede_sql(self, *, ref_kind: str, ref_ids: str) -> str: ...
-
-
-@dataclass
-class _Registered:
-    ledger: LedgerWriter | None = None
-    operator_table: str = ""
-
-
-_registered = _Registered()
-
-
-def ledger_writer_register(writer: LedgerWriter) -> None:
-    """Credit hands the engine its ledger writer (CreditConfig.ready)."""
-    _registered.ledger = writer
-
-
-def operator_table_register(*, table: str) -> None:
-    """Operators hands the engine the table that records are attributed to by USCC (OperatorsConfig.ready)."""
-    _registered.operator_table = table
-
-
-def _ledger() -> LedgerWriter:
-    if _registered.ledger is None:
-        raise RuntimeError("no ledger writer registered: is foodcredit.credit in INSTALLED_APPS?")
-    return _registered.ledger
-
-
-@dataclass(frozen=True)
-class RecordSpec:
-    """How one record kind is stored: its table, identity, compared fields and ledger facts."""
-
-    ref_kind: str
-    ledger_kind: str
-    table: str
-    key: str  # the identity column in the table (natural key, or source_ref scoped by source)
-    frame_key: str  # the same identity's column in the incoming frame
-    natural_key: bool  # True: unique across sources, provenance rows kept; False: (source_id, key)
-    fields: dict[str, str]  # record column -> type (text, date, bool, decimal, json, int)
-    occurred_field: str
-    facts: dict[str, str]  # fact name -> staged column (a record field or an extra staged column)
-    extra: dict[str, str] = field(default_factory=dict)  # staged-only columns -> type (e.g. inspector_ids)
-    is_operator: bool = False  # the record is the operator itself (registration)
-    # Columns written with the record but neither compared nor audited: ciphertexts (a fresh nonce each time), whose
-    # blind index in `fields` tells whether the value changed (SECURITY.md E2).
-    sealed: dict[str, str] = field(default_factory=dict)
-
-
-@dataclass(frozen=True)
-class BulkContext:
-    """Who and what a bulk write runs for: passed from collection to every record domain's bulk service."""
-
-    source_id: int
-    source_precedence: int
-    actor_id: int | None
-    actor_label: str
-    job_id: int | None
-    request_id: str
-    now: datetime
-
-    def as_kwargs(self) -> dict[str, Any]:
-        return {
-            "source_id": self.source_id,
-            "source_precedence": self.source_precedence,
-            "actor_id": self.actor_id,
-            "actor_label": self.actor_label,
-            "job_id": self.job_id,
-            "request_id": self.request_id,
-            "now": self.now,
-        }
-
-
-@dataclass
-class UpsertResult:
-    """What one bulk upsert did."""
-
-    new: int = 0
-    updated: int = 0
-    unchanged: int = 0
-    queued: list[dict[str, Any]] = field(default_factory=list)  # rows whose operator is unknown
-    operator_ids: list[int] = field(default_factory=list)
-    changed_ids: list[int] = field(default_factory=list)
-    new_ids: list[int] = field(default_factory=list)
-
-
-def _staged_columns(spec: RecordSpec) -> dict[str, str]:
-    cols = {"_row": "int", spec.frame_key: "text"}
-    if not spec.is_operator:
-        cols["uscc"] = "text"
-    for name, typ in {**spec.fields, **spec.extra, **spec.sealed}.items():
-        if name != spec.key:
-            cols[name] = typ
-    return cols
-
-
-def _prepare(frame: pl.DataFrame, columns: dict[str, str]) -> pl.DataFrame:
-    exprs = []
-    for name, typ in columns.items():
-        col = pl.col(name)
-        if typ == "json":
-            exprs.append(col.cast(pl.Utf8).alias(name))
-        elif typ == "date":
-            exprs.append(col.cast(pl.Date).alias(name))
-        elif typ == "decimal":
-            exprs.append(col.cast(pl.Float64).alias(name))
-        else:
-            exprs.append(col.alias(name))
-    return frame.select(exprs)
-
-
-def stage_frame(cursor: Any, name: str, frame: pl.DataFrame, columns: dict[str, str], *, index_on: str) -> None:
-    """Load the frame into a temporary table: COPY on PostgreSQL, executemany on SQLite.
-
-    The staged columns have the record columns' types, so staged values are written into records as they are.
-    """
-    d = dialect_for(connection)
-    cursor.execute(d.drop_temp(name))
-    cols_sql = ", ".join(f"{c} {d.type(t)}" for c, t in columns.items())
-    cursor.execute(d.create_temp(name, cols_sql))
-    staged = _prepare(frame, columns)
-    if d.is_postgres:
-        buf = io.BytesIO()
-        staged.write_csv(buf, include_header=False, null_value="\\N")
-        buf.seek(0)
-        raw = cursor.cursor if hasattr(cursor, "cursor") else cursor
-        with raw.copy(f"COPY {name} ({', '.join(columns)}) FROM STDIN WITH (FORMAT csv, NULL '\\N')") as copy:
-            while chunk := buf.read(1 << 20):
-                copy.write(chunk)
-    else:
-        placeholders = ", ".join("%s" for _ in columns)
-        rows = staged.iter_rows()
-        cursor.executemany(
-            f"INSERT INTO {name} ({', '.join(columns)}) VALUES ({placeholders})",
-            [tuple(_sqlite_value(v) for v in r) for r in rows],
-        )
-    cursor.execute(f"CREATE INDEX {name}_key ON {name} ({index_on})")
-    # Temporary tables are never auto-analyzed: without statistics the planner takes 1M staged rows for a few.
-    cursor.execute(f"ANALYZE {name}")
-
-
-def _sqlite_value(v: Any) -> Any:
-    if isinstance(v, date | datetime):
-        return v.isoformat()
-    return v
 
 
 def bulk_upsert(
