@@ -1,42 +1,34 @@
 """Administration under 三权分立 (DOMAIN.md §5, SECURITY.md B4): the system administrator's users, departments and
-business-user links (with the district regulators' confirmation queue); the security administrator's roles and
-scopes, enrolment codes, second-factor resets, sessions, password expiry and lockouts; the audit administrator's
-read-only audit log. Each role opens its own pages only (403 for the others). Thin: accounts selectors read,
-accounts services write (and check the actor's role once more); DomainError → a form error and a message."""
+business-user links (with the district regulators' confirmation queue). The security administrator's pages are in
+views_admin_security.py, the audit administrator's in views_admin_audit.py. Each role opens its own pages only (403
+for the others). Thin: accounts selectors read, accounts services write (and check the actor's role once more);
+DomainError → a form error and a message."""
 
 from __future__ import annotations
 
-import json
 from collections.abc import Callable
-from datetime import timedelta
 from typing import Any
 
 import django_filters
 import django_tables2 as tables
 from django import forms
-from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.db.models import Exists, OuterRef, Q, QuerySet
+from django.db.models import QuerySet
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
-from django.template.defaultfilters import linebreaksbr
 from django.urls import reverse
-from django.utils import timezone
-from django.utils.html import format_html
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
-from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from foodcredit.accounts import roles
 from foodcredit.accounts import selectors as account_selectors
 from foodcredit.accounts import services as account_services
 from foodcredit.accounts.models import BusinessLink, Department, User
 from foodcredit.core.errors import DomainError
-from foodcredit.core.models import AuditEvent
 from foodcredit.operators.models import STREETS
 
 from . import views_admin_forms as admin_forms
@@ -342,231 +334,3 @@ def business_link_decide(request: HttpRequest, pk: int) -> HttpResponse:
             confirmed = decided.status == BusinessLink.Status.CONFIRMED
             messages.success(request, gettext("关联已确认，即时生效。") if confirmed else gettext("关联已驳回。"))
     return redirect(f"{reverse('office:admin_business_links')}?status=pending")
-
-
-# ── roles and scopes, second factors, sessions, passwords (security administrator) ──────────────────────────────
-
-
-class SecurityUserTable(UserTable):
-    username = tables.Column(verbose_name=_("用户名"), linkify=("office:admin_security_user", [tables.A("pk")]))
-    two_factor = tables.BooleanColumn(verbose_name=_("已绑定身份验证器"))
-    password_changed_at = tables.DateTimeColumn(verbose_name=_("密码修改时间"), format="Y-m-d", default="—")
-    password_must_change = tables.BooleanColumn(verbose_name=_("须修改密码"))
-
-    class Meta(UserTable.Meta):
-        exclude = ("last_login",)
-
-
-class SecurityUserFilter(UserFilter):
-    two_factor = django_filters.ChoiceFilter(
-        label=_("身份验证器"), choices=[("yes", _("已绑定")), ("no", _("未绑定（工作人员）"))], empty_label=_("全部"),
-        method="filter_two_factor",
-    )  # fmt: skip
-    password = django_filters.ChoiceFilter(
-        label=_("密码"), choices=[("due", _("须修改或已过期"))], empty_label=_("全部"), method="filter_password"
-    )
-
-    def filter_two_factor(self, queryset: QuerySet[User], name: str, value: str) -> QuerySet[User]:
-        enrolled = Exists(TOTPDevice.objects.filter(user=OuterRef("pk"), confirmed=True))
-        if value == "yes":
-            return queryset.filter(enrolled)
-        return queryset.filter(~enrolled).exclude(role__in=[R.BUSINESS, R.ASSOCIATION])
-
-    def filter_password(self, queryset: QuerySet[User], name: str, value: str) -> QuerySet[User]:
-        limit = timezone.now() - timedelta(days=int(settings.PASSWORD_MAX_AGE_DAYS))
-        staff_expired = Q(password_changed_at__lt=limit) & ~Q(role__in=[R.BUSINESS, R.ASSOCIATION])
-        return queryset.filter(Q(password_must_change=True) | staff_expired)
-
-
-class SecurityUserListView(UserListView):
-    table_class = SecurityUserTable
-    filterset_class = SecurityUserFilter
-    template_name = "office/list.html"
-    title = _("角色与范围")
-    intro = _("授予角色与范围（部门及其街道），签发身份验证器绑定码，重置动态验证码，结束会话，要求修改密码。")
-    export_name = "roles"
-
-    def allowed(self, user: Any) -> bool:
-        return isinstance(user, User) and roles.can_administer_security(user)
-
-    def rows(self) -> QuerySet[User]:
-        return account_selectors.user_list(for_user=self.request.user, with_security=True)
-
-
-@never_cache
-@login_required
-def security_user(request: HttpRequest, pk: int) -> HttpResponse:
-    """One account for the security administrator: grant role and scope, issue an enrolment code (shown once, on
-    this response only), reset the second factor, end sessions, force a password change."""
-    actor = _actor(request, roles.can_administer_security)
-    user = account_selectors.user_get(pk=pk, for_user=actor)
-    action = request.POST.get("action", "") if request.method == "POST" else ""
-    grant_form = admin_forms.RoleGrantForm(
-        request.POST if action == "grant" else None, initial={"role": user.role, "department": user.department_id}
-    )
-    reset_form = admin_forms.TwoFactorResetForm(request.POST if action == "two_factor_reset" else None)
-    issued_code = ""
-    status = 200
-    if action:
-        try:
-            if action == "grant" and grant_form.is_valid():
-                grant_form.save(user=user, actor=actor)
-                messages.success(request, gettext("角色与范围已更新。"))
-                return redirect("office:admin_security_user", pk=user.pk)
-            if action == "two_factor_reset" and reset_form.is_valid():
-                removed = reset_form.save(user=user, actor=actor)
-                messages.success(request, gettext("已移除 %(n)s 个身份验证器；请签发新的绑定码。") % {"n": removed})
-                return redirect("office:admin_security_user", pk=user.pk)
-            if action == "enrolment_code":
-                # Shown in this response alone (never in a message: messages may travel in a cookie).
-                issued_code = account_services.enrolment_code_issue(user=user, actor=actor)
-            elif action == "password_expire":
-                account_services.password_force_change(user=user, actor=actor)
-                messages.success(request, gettext("该用户下次操作前须修改密码。"))
-                return redirect("office:admin_security_user", pk=user.pk)
-            elif action == "sessions_end":
-                refs = request.POST.getlist("ref") or None
-                ended = account_services.sessions_end(user=user, refs=refs, actor=actor)
-                messages.success(request, gettext("已结束 %(n)s 个会话。") % {"n": ended})
-                return redirect("office:admin_security_user", pk=user.pk)
-            elif action not in ("grant", "two_factor_reset"):
-                raise PermissionDenied
-        except DomainError as exc:
-            _form_error(request, grant_form if action == "grant" else reset_form, exc)
-            status = 400
-    if grant_form.errors or reset_form.errors:
-        status = 400
-    context = {
-        "subject": user,
-        "role_label": _role_label(user.role),
-        "grant_form": grant_form,
-        "reset_form": reset_form,
-        "issued_code": issued_code,
-        "enrolled": account_selectors.totp_device_confirmed(user=user) is not None,
-        "sessions": account_selectors.user_sessions(user=user, for_user=actor),
-        "lockouts": [x for x in account_selectors.lockouts_current(for_user=actor) if x.username == user.username],
-    }
-    return render(request, "office/admin_security_user.html", context, status=status)  # never_cache: no-store
-
-
-@never_cache
-@login_required
-def sessions(request: HttpRequest) -> HttpResponse:
-    """Every live login session (user, start, expiry), each ended from its user's page."""
-    actor = _actor(request, roles.can_administer_security)
-    rows = account_selectors.sessions_live(for_user=actor)
-    return render(request, "office/admin_sessions.html", {"rows": rows, "title": _("会话")})
-
-
-@never_cache
-@login_required
-def lockouts(request: HttpRequest) -> HttpResponse:
-    """Usernames locked after failed logins, and their unlocking (django-axes' reset, audited)."""
-    actor = _actor(request, roles.can_administer_security)
-    if request.method == "POST":
-        username = str(request.POST.get("username", ""))[:150]
-        try:
-            cleared = account_services.lockout_reset(username=username, actor=actor)
-        except DomainError as exc:
-            messages.error(request, str(exc.message))
-        else:
-            messages.success(
-                request, gettext("已解除 %(u)s 的锁定（清除 %(n)s 条失败记录）。") % {"u": username, "n": cleared}
-            )
-        return redirect("office:admin_lockouts")
-    rows = account_selectors.lockouts_current(for_user=actor)
-    return render(request, "office/admin_lockouts.html", {"rows": rows, "title": _("账号锁定")})
-
-
-# ── the audit log (audit administrator, read-only) ─────────────────────────────────────────────────────────────
-
-
-def _distinct(field: str) -> Callable[[], list[tuple[str, str]]]:
-    def choices() -> list[tuple[str, str]]:
-        values = AuditEvent.objects.order_by(field).values_list(field, flat=True).distinct()
-        return [(v, v) for v in values]
-
-    return choices
-
-
-def _change_text(changes: Any) -> str:
-    """An audit diff on one line per field: `field: before → after` (other shapes as compact JSON)."""
-    if not isinstance(changes, dict):
-        return json.dumps(changes, ensure_ascii=False)
-    lines = []
-    for key, value in sorted(changes.items()):
-        if isinstance(value, list) and len(value) == 2:  # the [before, after] pair of audit.diff
-            before, after = (json.dumps(v, ensure_ascii=False) if not isinstance(v, str) else v for v in value)
-            lines.append(f"{key}: {before} → {after}")
-        else:
-            lines.append(f"{key}: {json.dumps(value, ensure_ascii=False)}")
-    return "\n".join(lines)
-
-
-class AuditTable(OfficeTable):
-    occurred_at = tables.DateTimeColumn(verbose_name=_("时间"), format="Y-m-d H:i:s")
-    actor_label = tables.Column(verbose_name=_("操作人"))
-    action = tables.Column(verbose_name=_("动作"))
-    object_type = tables.Column(verbose_name=_("对象类型"))
-    object_id = tables.Column(verbose_name=_("对象编号"))
-    changes = tables.Column(verbose_name=_("变更"), orderable=False, attrs={"td": {"class": "audit-changes"}})
-    success = tables.BooleanColumn(verbose_name=_("成功"))
-    request_id = tables.Column(verbose_name=_("请求编号"), orderable=False, attrs={"td": {"class": "mono"}})
-
-    class Meta(OfficeTable.Meta):
-        order_by = ("-occurred_at",)
-
-    def render_changes(self, value: Any) -> str:
-        return format_html("{}", linebreaksbr(_change_text(value)))
-
-    def value_changes(self, value: Any) -> str:
-        return json.dumps(value, ensure_ascii=False, sort_keys=True)
-
-    def render_request_id(self, value: str) -> str:
-        return value[:8]  # the whole id is in the export
-
-
-class AuditFilter(OfficeFilterSet):
-    actor = django_filters.CharFilter(label=_("操作人"), field_name="actor_label")
-    action = django_filters.ChoiceFilter(label=_("动作"), choices=_distinct("action"), empty_label=_("全部"))
-    object_type = django_filters.ChoiceFilter(
-        label=_("对象类型"), choices=_distinct("object_type"), empty_label=_("全部")
-    )
-    object_id = django_filters.CharFilter(label=_("对象编号"))
-    occurred = django_filters.DateFromToRangeFilter(
-        label=_("时间（起止日期）"),
-        field_name="occurred_at",
-        widget=django_filters.widgets.DateRangeWidget(attrs={"type": "date"}),
-    )
-    success = django_filters.ChoiceFilter(
-        label=_("结果"), choices=[("1", _("成功")), ("0", _("失败"))], empty_label=_("全部"), method="filter_success"
-    )
-
-    class Meta:
-        model = AuditEvent
-        fields: list[str] = []
-
-    def filter_success(self, queryset: QuerySet[AuditEvent], name: str, value: str) -> QuerySet[AuditEvent]:
-        return queryset.filter(success=value == "1")
-
-
-class AuditListView(OfficeListView):
-    table_class = AuditTable
-    filterset_class = AuditFilter
-    title = _("审计日志")
-    intro = _("只读。按操作人、对象、动作和时间筛选，可导出。")
-    export_name = "audit-log"
-
-    def allowed(self, user: Any) -> bool:
-        return isinstance(user, User) and roles.can_read_audit(user)
-
-    def rows(self) -> QuerySet[AuditEvent]:
-        return account_selectors.audit_events(for_user=self.request.user)
-
-    def create_export(self, export_format: str) -> HttpResponse:
-        """An export of the log is itself recorded (who took which rows away; 等保 audits the auditor too)."""
-        filters = {k: v for k, v in self.request.GET.items() if k != self.export_trigger_param and v}
-        account_services.audit_log_export_record(
-            actor=self.request.user, export_format=export_format, filters=filters, rows=len(self.object_list)
-        )
-        return super().create_export(export_format)
