@@ -225,6 +225,8 @@ THROTTLE_RULES = [
     {"name": "api", "path": r"^/api/", "anonymous": "120/m", "user": "600/m"},
     {"name": "office", "path": r"^/(office|admin)/", "anonymous": "300/m", "user": "600/m"},
     {"name": "static", "path": r"^/static/", "anonymous": None, "user": None},
+    # The public report form (its page and its posts): a person reports a few times, a script floods the queue.
+    {"name": "public_report", "path": r"^/report/$", "anonymous": "10/h", "user": "30/h"},
     {"name": "public_site", "path": r"^/", "anonymous": "300/m", "user": "600/m"},  # search, credit files
 ]
 RATELIMIT_USE_CACHE = "default"

@@ -1,5 +1,6 @@
 """The public search form: it only checks the shape of what the reader typed and chose."""
 
+import re
 from typing import Any
 
 from django import forms
@@ -9,6 +10,7 @@ from django.utils.translation import gettext_lazy as _
 from foodcredit.operators.models import STREETS, Operator
 
 from . import search
+from .models import PublicReport
 
 ALL = [("", _("全部"))]
 
@@ -54,3 +56,38 @@ class SearchForm(forms.Form):
             sort=data["sort"],
             page=data["page"] or 1,
         )
+
+
+class ReportForm(forms.Form):
+    """The public complaint and report form (no login): what happened, where, and how to reach the reporter."""
+
+    kind = forms.ChoiceField(label=_("类别"), choices=PublicReport.Kind.choices, widget=forms.RadioSelect)
+    category = forms.ChoiceField(label=_("问题类别"), choices=PublicReport.Category.choices)
+    operator_name = forms.CharField(label=_("被投诉举报对象名称"), max_length=200)
+    operator_uscc = forms.CharField(label=_("统一社会信用代码（如知道）"), max_length=18, required=False)
+    address = forms.CharField(label=_("经营地址"), max_length=300, required=False)
+    happened_on = forms.DateField(label=_("发生日期"), required=False, widget=forms.DateInput(attrs={"type": "date"}))
+    description = forms.CharField(label=_("情况描述"), max_length=2000, widget=forms.Textarea(attrs={"rows": 6}))
+    reporter_name = forms.CharField(label=_("您的姓名"), max_length=50, required=False)
+    reporter_phone = forms.CharField(
+        label=_("联系电话"), max_length=20, required=False,
+        help_text=_("仅供工作人员联系核实，加密保存，不会公开。"),
+    )  # fmt: skip
+
+    def clean_operator_uscc(self) -> str:
+        value: str = self.cleaned_data["operator_uscc"].strip().upper()
+        if value and not re.fullmatch(r"[0-9A-Z]{18}", value):
+            raise forms.ValidationError(_("统一社会信用代码应为18位数字或大写字母。"))
+        return value
+
+    def clean_reporter_phone(self) -> str:
+        value: str = self.cleaned_data["reporter_phone"].strip()
+        if value and not re.fullmatch(r"[0-9+\- ]{5,20}", value):
+            raise forms.ValidationError(_("请填写有效的电话号码。"))
+        return value
+
+
+class TrackingForm(forms.Form):
+    """A tracking number to look a report's status up."""
+
+    no = forms.CharField(label=_("查询编号"), max_length=20)

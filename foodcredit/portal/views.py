@@ -5,7 +5,7 @@ from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseBadRequest
 from django.shortcuts import render
 from django.utils import timezone
-from django.views.decorators.http import require_GET
+from django.views.decorators.http import require_GET, require_http_methods
 
 from foodcredit.core.errors import DomainError
 from foodcredit.credit import selectors as credit_selectors
@@ -16,8 +16,9 @@ from foodcredit.operators.models import Operator
 from foodcredit.planning.selectors import public as plan_selectors
 from foodcredit.risk import selectors as risk_selectors
 
-from . import search
-from .forms import SearchForm
+from . import search, services
+from .forms import ReportForm, SearchForm, TrackingForm
+from .models import PublicReport
 
 CURSOR_MAX = 200
 HOME_ITEMS = 5
@@ -129,3 +130,24 @@ def operator_timeline(request: HttpRequest, uscc: str) -> HttpResponse:
     except DomainError as exc:
         return HttpResponseBadRequest(str(exc.message))
     return render(request, "portal/_timeline_rows.html", {"page": page, "uscc": card.uscc})
+
+
+@require_http_methods(["GET", "POST"])
+def report(request: HttpRequest) -> HttpResponse:
+    """The public complaint and report form (no login; throttled per client by THROTTLE_RULES "public_report"): a
+    valid post is registered and answered with its tracking number."""
+    form = ReportForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        created = services.report_submit(**form.cleaned_data)
+        return render(request, "portal/report_done.html", {"report": created})
+    return render(request, "portal/report.html", {"form": form}, status=400 if form.is_bound else 200)
+
+
+@require_GET
+def report_status(request: HttpRequest) -> HttpResponse:
+    """A report's status and the bureau's reply by its tracking number; nothing about the reporter."""
+    form = TrackingForm(request.GET or None)
+    found = None
+    if form.is_bound and form.is_valid():
+        found = PublicReport.objects.filter(tracking_no=form.cleaned_data["no"].strip().upper()).first()
+    return render(request, "portal/report_status.html", {"form": form, "found": found})

@@ -1,0 +1,106 @@
+"""The public report form: no login, throttled, a tracking number and a status page; the reporter's name and phone
+encrypted at rest and never public; staff move the report on with a reply (audited)."""
+
+import re
+
+import pytest
+from django.conf import settings as django_settings
+from django.core.cache import caches
+
+from foodcredit.accounts.models import User
+from foodcredit.core.errors import DomainError
+from foodcredit.core.models import AuditEvent
+from foodcredit.credit.tests import factories as f
+from foodcredit.portal import services
+from foodcredit.portal.models import PublicReport
+
+pytestmark = pytest.mark.django_db
+PHONE = "13912345678"
+NAME = "王小明"
+
+
+def _post(client, **overrides):
+    data = {
+        "kind": "complaint", "category": "foreign_matter", "operator_name": "观音桥老火锅店",
+        "operator_uscc": "", "address": "建新北路1号", "happened_on": "2025-09-01",
+        "description": "火锅里吃出一根头发", "reporter_name": NAME, "reporter_phone": PHONE, **overrides,
+    }  # fmt: skip
+    return client.post("/report/", data)
+
+
+def _tracking(html: str) -> str:
+    found = re.search(r'id="tracking-no">([0-9A-Z]+)<', html)
+    assert found
+    return found.group(1)
+
+
+def test_report_gets_a_tracking_number_and_a_status_page_without_the_reporter(client):
+    assert client.get("/report/").status_code == 200
+    response = _post(client)
+    assert response.status_code == 200
+    number = _tracking(response.content.decode())
+    status = client.get("/report/status/", {"no": number.lower()}).content.decode()
+    assert "已登记，待审核" in status and number in status
+    assert PHONE not in status and NAME not in status and "头发" not in status
+
+
+def test_reporter_data_is_encrypted_at_rest_and_not_in_the_audit_row(client):
+    _post(client)
+    report = PublicReport.objects.get()
+    assert PHONE not in report.reporter_phone_encrypted and NAME not in report.reporter_name_encrypted
+    assert (report.reporter_phone, report.reporter_name) == (PHONE, NAME)
+    event = AuditEvent.objects.get(object_type="public_report")
+    assert PHONE not in str(event.changes) and NAME not in str(event.changes)
+
+
+def test_unknown_tracking_number(client):
+    assert "没有找到该查询编号" in client.get("/report/status/", {"no": "JB250101XXXXXXXXXX"}).content.decode()
+
+
+def test_invalid_report_is_refused_field_by_field(client):
+    response = _post(client, operator_name="", description="", reporter_phone="abc", operator_uscc="123")
+    assert response.status_code == 400
+    assert not PublicReport.objects.exists()
+
+
+INJECTIONS = ["火锅<script>alert('x')</script>店", "火锅' OR '1'='1 --", '火锅"><img src=x onerror=alert(1)>']
+
+
+@pytest.mark.parametrize("text", INJECTIONS)
+def test_injection_strings_are_inert_in_every_report_field(client, text):
+    for field in ("operator_name", "address", "description", "reporter_name", "operator_uscc", "reporter_phone",
+                  "category", "kind", "happened_on"):  # fmt: skip
+        html = _post(client, **{field: text}).content.decode()
+        assert "<script>alert" not in html and "<img src=x" not in html
+    staff_view = [r.operator_name for r in PublicReport.objects.all()]
+    assert text in staff_view  # stored as typed (as text), escaped when shown
+    assert client.get("/report/status/", {"no": text}).status_code == 200
+
+
+def test_staff_review_moves_the_report_on_with_a_reply(client):
+    officer = f.UserFactory(role=User.Role.DISTRICT_REGULATOR)
+    number = _tracking(_post(client).content.decode())
+    report = PublicReport.objects.get(tracking_no=number)
+    with pytest.raises(DomainError) as refused:
+        services.report_review(report=report, status="closed", reply="已处理", actor=officer)
+    assert refused.value.code == "report.bad_step"
+    services.report_review(report=report, status="accepted", reply="", actor=officer)
+    assert "已受理，正在核查" in client.get("/report/status/", {"no": number}).content.decode()
+    with pytest.raises(DomainError) as refused:
+        services.report_review(report=report, status="closed", reply=" ", actor=officer)
+    assert refused.value.code == "report.reply_required"
+    services.report_review(report=report, status="closed", reply="经核查属实，已立案处理。", actor=officer)
+    html = client.get("/report/status/", {"no": number}).content.decode()
+    assert "已办结" in html and "经核查属实，已立案处理。" in html
+    assert list(AuditEvent.objects.filter(object_type="public_report").values_list("action", flat=True)) == [
+        "create", "review", "review",
+    ]  # fmt: skip
+
+
+def test_report_form_is_throttled_per_client(client, settings):
+    settings.THROTTLE_ENABLED = True
+    settings.THROTTLE_RULES = [r for r in django_settings.THROTTLE_RULES if r["name"] == "public_report"]
+    caches[getattr(settings, "RATELIMIT_USE_CACHE", "default")].clear()
+    statuses = [_post(client).status_code for _ in range(11)]
+    assert statuses[:10] == [200] * 10 and statuses[10] == 429
+    assert PublicReport.objects.count() == 10
