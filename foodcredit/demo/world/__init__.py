@@ -14,16 +14,8 @@ import polars as pl
 from tqdm import tqdm
 
 from .common import Calendar, Params, params_digest, params_load, stream
-from .events import (
-    complaints_draw,
-    complaints_frame,
-    inspections_draw,
-    inspections_frame,
-    inspectors_generate,
-    penalties_frame,
-    sampling_draw,
-    sampling_frame,
-)
+from .events import complaints_draw, inspections_draw, inspectors_generate, sampling_draw
+from .frames import complaints_frame, inspections_frame, penalties_frame, sampling_frame
 from .population import population_generate
 from .risk import latent_generate, latent_risk_frame, serious_probability
 from .schemas import SCHEMAS, frame_conform
