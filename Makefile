@@ -21,12 +21,19 @@ test: setup system-deps lint pytest
 
 setup: venv assets
 
-## Debian packages: Chromium for the browser tests (Playwright drives it) and a CJK font to render Chinese in it
+## Debian packages: Chromium for the browser tests (Playwright drives it), a CJK font to render Chinese in it, and R's
+## surveillance package (the reference Farrington Flexible the alerts tests compare with)
 system-deps:
 	@if ! command -v chromium >/dev/null || ! fc-list :lang=zh 2>/dev/null | grep -q .; then \
 	  if [ "$$(id -u)" = 0 ]; then \
 	    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium fonts-wqy-zenhei >/dev/null; \
 	  else echo "install Debian packages chromium and fonts-wqy-zenhei (sudo apt-get install …) for the browser tests"; fi; \
+	fi
+	@# R's surveillance: the reference Farrington Flexible that foodcredit/alerts/tests/test_farrington_r.py compares with
+	@if ! Rscript -e 'library(surveillance)' >/dev/null 2>&1; then \
+	  if [ "$$(id -u)" = 0 ]; then \
+	    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends r-cran-surveillance >/dev/null; \
+	  else echo "install the Debian package r-cran-surveillance (sudo apt-get install --no-install-recommends …) for the alerts tests"; fi; \
 	fi
 
 venv: $(VENV)/.installed

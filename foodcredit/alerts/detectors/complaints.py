@@ -107,25 +107,42 @@ def farrington_flexible(series: np.ndarray, p: dict[str, Any], b: int) -> Bound:
     times = np.array([t_now - WEEKS_PER_YEAR * y + k for y in range(1, b + 1) for k in range(-w, w + 1)], dtype=float)
     y = series[times.astype(int)].astype(float)
     X = np.column_stack([np.ones_like(times), times])
-    weights = np.ones_like(y)
-    use_trend = b >= MIN_YEARS
-    fit, phi = _fit(y, X if use_trend else X[:, :1], weights)
-    if p["reweighting"]:
-        weights = _anscombe_weights(y, fit, phi, p["weightsThreshold"])
-        fit, phi = _fit(y, X if use_trend else X[:, :1], weights)
-    if use_trend:
-        mu_trend = float(np.exp(fit.params[0] + fit.params[1] * t_now))
-        if fit.pvalues[1] >= p["pThresholdTrend"] or mu_trend > y.max():
-            use_trend = False
-            fit, phi = _fit(y, X[:, :1], weights)
+    # As surveillance's algo.farrington.glm: fit with the trend (and reweight); keep it only when significant, with
+    # three years or more and no extrapolation above the largest reference count, else fit again without it.
+    fit, phi, cov = _model(y, X, p)
+    mu_trend = float(np.exp(fit.params @ np.array([1.0, t_now])))
+    t_trend = fit.params[1] / math.sqrt(cov[1, 1]) if cov[1, 1] > 0 else 0.0
+    p_trend = float(2 * stats.t.sf(abs(t_trend), fit.df_resid)) if fit.df_resid > 0 else 1.0
+    use_trend = b >= MIN_YEARS and p_trend < p["pThresholdTrend"] and mu_trend <= y.max()
+    if not use_trend:
+        fit, phi, cov = _model(y, X[:, :1], p)
     x_now = np.array([1.0, t_now]) if use_trend else np.array([1.0])
     eta = float(x_now @ fit.params)
-    se = float(math.sqrt(max(x_now @ fit.cov_params() @ x_now, 0.0)))
+    se = float(math.sqrt(max(x_now @ cov @ x_now, 0.0)))
     mu = math.exp(eta)
     mu_for_bound = mu if p["thresholdMethod"] == "nbPlugin" else math.exp(eta + stats.norm.ppf(1 - p["alpha"]) * se)
     upper = _nb_quantile(1 - p["alpha"], mu_for_bound, phi)
     observed = float(series[-1])
     return Bound(mu, upper, observed > upper and observed >= p["min_count"], f"farrington_flexible(b={b})")
+
+
+def _model(y: np.ndarray, X: np.ndarray, p: dict[str, Any]) -> tuple[Any, float, np.ndarray]:
+    """The quasi-Poisson fit (refitted with Anscombe-residual weights when reweighting, Noufaily et al. 2013), its
+    overdispersion phi ≥ 1, and the covariance the trend test and the prediction's standard error use.
+
+    The covariance follows R's surveillance 1.20 (the reference implementation the tests compare with): after
+    reweighting it replaces the model's working weights by the prior weights, so summary.glm and predict.glm
+    estimate the dispersion as sum(omega · ((y - mu) / mu)^2) / df instead of the Pearson statistic; without
+    reweighting both are the Pearson dispersion."""
+    fit, phi = _fit(y, X, np.ones_like(y))
+    if not p["reweighting"]:
+        return fit, phi, np.asarray(fit.cov_params())
+    omega = _anscombe_weights(y, fit, phi, p["weightsThreshold"])
+    fit, phi = _fit(y, X, omega)
+    mu = fit.fittedvalues
+    dispersion = float(np.sum(omega * ((y - mu) / mu) ** 2) / fit.df_resid) if fit.df_resid > 0 else float(fit.scale)
+    scale = float(fit.scale) if fit.scale > 0 else 1.0
+    return fit, phi, np.asarray(fit.cov_params()) * dispersion / scale
 
 
 def _fit(y: np.ndarray, X: np.ndarray, weights: np.ndarray) -> tuple[Any, float]:
