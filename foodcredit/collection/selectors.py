@@ -49,12 +49,24 @@ def pending_get(*, pending_id: int, for_user: Any) -> PendingRecord:
 def job_out(job: ImportJob, *, repeated: bool = False) -> dict[str, Any]:
     """A job as the API shows it."""
     return {
-        "id": job.pk, "kind": job.kind, "source": job.source.name, "status": job.status, "error_code": job.error_code,
-        "total_rows": job.total_rows, "new": job.new_count, "updated": job.updated_count,
-        "unchanged": job.unchanged_count, "rejected": job.rejected_count, "queued": job.queued_count,
-        "attached": job.attached_count, "progress": job.progress, "notices": job.notices, "errors": job.errors[:1000],
-        "created_at": job.created_at, "repeated": repeated,
-    }  # fmt: skip
+        "id": job.pk,
+        "kind": job.kind,
+        "source": job.source.name,
+        "status": job.status,
+        "error_code": job.error_code,
+        "total_rows": job.total_rows,
+        "new": job.new_count,
+        "updated": job.updated_count,
+        "unchanged": job.unchanged_count,
+        "rejected": job.rejected_count,
+        "queued": job.queued_count,
+        "attached": job.attached_count,
+        "progress": job.progress,
+        "notices": job.notices,
+        "errors": job.errors[:1000],
+        "created_at": job.created_at,
+        "repeated": repeated,
+    }
 
 
 def source_grant(source: Source) -> permissions.SourceGrant:
@@ -67,9 +79,11 @@ def source_grant(source: Source) -> permissions.SourceGrant:
             Department.objects.filter(code=source.department_code).values_list("kind", flat=True).first() or "unknown"
         )
     return permissions.SourceGrant(
-        name=source.name, kinds=frozenset(kinds), department_code=source.department_code,
+        name=source.name,
+        kinds=frozenset(kinds),
+        department_code=source.department_code,
         department_kind=department_kind,
-    )  # fmt: skip
+    )
 
 
 def source_choices(*, for_user: Any) -> list[str]:

@@ -54,8 +54,9 @@ def refusal(
     with the message."""
     if request.path_info.startswith("/api/"):
         return JsonResponse({"code": code, "message": message, "context": context or {}}, status=status)
-    return render(request, "errors/refused.html", {"status": status, "heading": heading, "message": message},
-                  status=status)  # fmt: skip
+    return render(
+        request, "errors/refused.html", {"status": status, "heading": heading, "message": message}, status=status
+    )
 
 
 # A request id sent by a client (a proxy, another system) is kept only when it looks like one: letters, digits and
@@ -108,11 +109,20 @@ class RefusalAuditMiddleware:
             try:
                 with transaction.atomic():
                     audit.record(
-                        actor=request.user, action="request_refused", object_type="request",
-                        object_id=audit.current_request_id.get(), success=False,
-                        changes=audit.diff({}, {"method": request.method, "path": _printable(request.path),
-                                                "status": response.status_code}),
-                    )  # fmt: skip
+                        actor=request.user,
+                        action="request_refused",
+                        object_type="request",
+                        object_id=audit.current_request_id.get(),
+                        success=False,
+                        changes=audit.diff(
+                            {},
+                            {
+                                "method": request.method,
+                                "path": _printable(request.path),
+                                "status": response.status_code,
+                            },
+                        ),
+                    )
             except DatabaseError:  # the refusal stands; a failed audit write is logged, not turned into a 500
                 logger.exception("refusal not audited: %s %s", request.method, _printable(request.path))
         return response
@@ -155,17 +165,21 @@ class ThrottleMiddleware:
             usage = None
             if rate:
                 try:
-                    usage = get_usage(request, group=f"throttle:{rule['name']}", key=lambda _g, _r: key, rate=rate,
-                                      increment=True)  # fmt: skip
+                    usage = get_usage(
+                        request, group=f"throttle:{rule['name']}", key=lambda _g, _r: key, rate=rate, increment=True
+                    )
                 except Exception:  # the cache is down: serve rather than refuse everyone
                     logger.exception("throttle cache unavailable; %s not counted", rule["name"])
             if usage and usage["should_limit"]:
                 retry_after = max(1, int(usage["time_left"]))
                 response = refusal(
-                    request, status=429, code="request.throttled", heading=_("请求过于频繁"),
+                    request,
+                    status=429,
+                    code="request.throttled",
+                    heading=_("请求过于频繁"),
                     message=_("请求过于频繁，请在 %(seconds)d 秒后再试。") % {"seconds": retry_after},
                     context={"retry_after": retry_after},
-                )  # fmt: skip
+                )
                 response["Retry-After"] = str(retry_after)
                 return response
         return self.get_response(request)
@@ -199,19 +213,26 @@ class BodySizeLimitMiddleware:
             limit = _body_limit(request)
             if announced > limit:
                 return refusal(
-                    request, status=413, code="request.too_large", heading=_("请求体过大"),
+                    request,
+                    status=413,
+                    code="request.too_large",
+                    heading=_("请求体过大"),
                     message=_("请求体过大：%(size)s 字节，此处最多接受 %(limit)s 字节。")
                     % {"size": announced, "limit": limit},
                     context={"size": announced, "limit": limit},
-                )  # fmt: skip
+                )
         return self.get_response(request)
 
 
 def _nul_refusal(request: HttpRequest, where: str) -> HttpResponse:
     return refusal(
-        request, status=400, code="request.nul_character", heading=_("请求无效"),
-        message=_("请求中含有空字符（NUL），已拒绝。"), context={"where": where},
-    )  # fmt: skip
+        request,
+        status=400,
+        code="request.nul_character",
+        heading=_("请求无效"),
+        message=_("请求中含有空字符（NUL），已拒绝。"),
+        context={"where": where},
+    )
 
 
 class RejectNulCookieMiddleware:
@@ -282,9 +303,12 @@ class RequestFaultMiddleware:
             return None
         logger.warning("%s answered as 400 on %s: %s", type(exception).__name__, _printable(request.path), exception)
         return refusal(
-            request, status=400, code="invalid_value", heading=_("请求无效"),
+            request,
+            status=400,
+            code="invalid_value",
+            heading=_("请求无效"),
             message=_("请求中的数值超出允许范围。"),
-        )  # fmt: skip
+        )
 
 
 LOGIN_STARTED = "_login_started_at"

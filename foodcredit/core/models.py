@@ -20,9 +20,13 @@ class AuditEvent(models.Model):
     occurred_at = models.DateTimeField("时间")
     # The log outlives the rows it names: no FK trigger on a table written a million rows at a time.
     actor = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.DO_NOTHING, verbose_name="操作人",
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.DO_NOTHING,
+        verbose_name="操作人",
         db_constraint=False,
-    )  # fmt: skip
+    )
     actor_label = models.CharField("操作人标识", max_length=150, blank=True)
     # Role and department at the time of the event (a user may change either later); empty for the system. The
     # defaults are the database's too, so that set-based INSERTs (audit.bulk_insert_sql) need not name them.

@@ -36,21 +36,29 @@ class UserCreateForm(forms.Form):
         label=_("角色"), choices=[(r.value, r.label) for r in R if r not in account_rules.ADMINISTRATOR_ROLES]
     )
     department = forms.ModelChoiceField(
-        label=_("所属部门"), queryset=Department.objects.order_by("kind", "code"), required=False,
+        label=_("所属部门"),
+        queryset=Department.objects.order_by("kind", "code"),
+        required=False,
         help_text=_("辖区街道由部门决定；企业用户不选部门。"),
-    )  # fmt: skip
+    )
     inspector_cert_no = forms.CharField(label=_("执法证号"), max_length=40, required=False)
     password = forms.CharField(
-        label=_("初始密码"), widget=forms.PasswordInput(render_value=False), strip=False,
+        label=_("初始密码"),
+        widget=forms.PasswordInput(render_value=False),
+        strip=False,
         help_text=_("用户首次登录后须修改密码。"),
-    )  # fmt: skip
+    )
 
     def save(self, *, actor: User) -> User:
         data = self.cleaned_data
         return account_services.user_create(
-            username=data["username"], role=data["role"], department=data["department"], password=data["password"],
-            inspector_cert_no=data["inspector_cert_no"], actor=actor,
-        )  # fmt: skip
+            username=data["username"],
+            role=data["role"],
+            department=data["department"],
+            password=data["password"],
+            inspector_cert_no=data["inspector_cert_no"],
+            actor=actor,
+        )
 
 
 class DepartmentForm(forms.Form):
@@ -67,17 +75,24 @@ class DepartmentForm(forms.Form):
         self.department = department
         if department is not None and "initial" not in kwargs:
             kwargs["initial"] = {
-                "code": department.code, "name": department.name, "kind": department.kind,
+                "code": department.code,
+                "name": department.name,
+                "kind": department.kind,
                 "streets": list(department.streets),
-            }  # fmt: skip
+            }
         super().__init__(*args, **kwargs)
 
     def save(self, *, actor: User) -> Department:
         data = self.cleaned_data
         return account_services.department_save(
-            department=self.department, code=data["code"], name=data["name"], kind=data["kind"],
-            streets=list(data["streets"]), district_streets=list(STREETS), actor=actor,
-        )  # fmt: skip
+            department=self.department,
+            code=data["code"],
+            name=data["name"],
+            kind=data["kind"],
+            streets=list(data["streets"]),
+            district_streets=list(STREETS),
+            actor=actor,
+        )
 
 
 class BusinessLinkForm(forms.Form):
@@ -89,9 +104,12 @@ class BusinessLinkForm(forms.Form):
     def save(self, *, user: User, actor: User) -> BusinessLink:
         data = self.cleaned_data
         return account_services.business_link_request(
-            user=user, uscc=data["uscc"], legal_rep_name=data["legal_rep_name"],
-            registered=operator_registration(data["uscc"].strip().upper()), actor=actor,
-        )  # fmt: skip
+            user=user,
+            uscc=data["uscc"],
+            legal_rep_name=data["legal_rep_name"],
+            registered=operator_registration(data["uscc"].strip().upper()),
+            actor=actor,
+        )
 
 
 class LinkDecisionForm(forms.Form):
@@ -101,9 +119,12 @@ class LinkDecisionForm(forms.Form):
     def save(self, *, link: BusinessLink, actor: User) -> BusinessLink:
         data = self.cleaned_data
         return account_services.business_link_decide(
-            link=link, confirm=data["decision"] == "confirm", registered=operator_registration(link.uscc),
-            note=data["note"], actor=actor,
-        )  # fmt: skip
+            link=link,
+            confirm=data["decision"] == "confirm",
+            registered=operator_registration(link.uscc),
+            note=data["note"],
+            actor=actor,
+        )
 
 
 class RoleGrantForm(forms.Form):

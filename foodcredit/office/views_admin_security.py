@@ -44,9 +44,11 @@ class SecurityUserTable(UserTable):
 
 class SecurityUserFilter(UserFilter):
     two_factor = django_filters.ChoiceFilter(
-        label=_("身份验证器"), choices=[("yes", _("已绑定")), ("no", _("未绑定（工作人员）"))], empty_label=_("全部"),
+        label=_("身份验证器"),
+        choices=[("yes", _("已绑定")), ("no", _("未绑定（工作人员）"))],
+        empty_label=_("全部"),
         method="filter_two_factor",
-    )  # fmt: skip
+    )
     password = django_filters.ChoiceFilter(
         label=_("密码"), choices=[("due", _("须修改或已过期"))], empty_label=_("全部"), method="filter_password"
     )

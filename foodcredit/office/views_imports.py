@@ -172,9 +172,13 @@ def _import_upload_checked(request: HttpRequest, cap: MaxSizeUploadHandler) -> H
             out.write(chunk)
     try:
         job, created = services.job_create(
-            kind=form.cleaned_data["kind"], source_name=form.cleaned_data["source"], file_name=upload.name,
-            sha256=digest.hexdigest(), skip_bad_rows=form.cleaned_data["skip_bad_rows"], actor=request.user,
-        )  # fmt: skip
+            kind=form.cleaned_data["kind"],
+            source_name=form.cleaned_data["source"],
+            file_name=upload.name,
+            sha256=digest.hexdigest(),
+            skip_bad_rows=form.cleaned_data["skip_bad_rows"],
+            actor=request.user,
+        )
     except DomainError as exc:
         path.unlink(missing_ok=True)
         messages.error(request, str(exc.message))
@@ -185,10 +189,12 @@ def _import_upload_checked(request: HttpRequest, cap: MaxSizeUploadHandler) -> H
         messages.info(
             request,
             format_html(
-                _("此文件已导入过（{when}），未再次导入：<a href=\"{url}\">查看导入任务 #{job}</a>"),
-                when=timezone.localtime(job.created_at).strftime("%Y-%m-%d %H:%M"), url=url, job=job.pk,
+                _('此文件已导入过（{when}），未再次导入：<a href="{url}">查看导入任务 #{job}</a>'),
+                when=timezone.localtime(job.created_at).strftime("%Y-%m-%d %H:%M"),
+                url=url,
+                job=job.pk,
             ),
-        )  # fmt: skip
+        )
         return redirect(url)
     tasks.import_job_run.delay(job.pk, str(path))
     return redirect("office:import_job", job_id=job.pk)
@@ -228,9 +234,11 @@ def import_source_register(request: HttpRequest) -> HttpResponse:
         return redirect("office:imports")
     try:
         source = services.source_register(
-            name=form.cleaned_data["name"], kinds=form.cleaned_data["kinds"],
-            department_code=form.cleaned_data["department_code"], actor=request.user,
-        )  # fmt: skip
+            name=form.cleaned_data["name"],
+            kinds=form.cleaned_data["kinds"],
+            department_code=form.cleaned_data["department_code"],
+            actor=request.user,
+        )
     except permissions.WriteRefusedError as exc:
         raise PermissionDenied(str(exc.message)) from exc
     except DomainError as exc:
@@ -280,9 +288,12 @@ class PendingTable(OfficeTable):
     job = tables.Column(verbose_name=_l("导入任务"), linkify=("office:import_job", [tables.A("job_id")]))
     created_at = tables.DateTimeColumn(verbose_name=_l("时间"), format="Y-m-d H:i")
     attach = tables.TemplateColumn(
-        verbose_name=_l("手工关联"), template_name="office/_review_attach.html", orderable=False,
-        exclude_from_export=True, empty_values=(),
-    )  # fmt: skip
+        verbose_name=_l("手工关联"),
+        template_name="office/_review_attach.html",
+        orderable=False,
+        exclude_from_export=True,
+        empty_values=(),
+    )
 
     class Meta(OfficeTable.Meta):
         order_by = ("-id",)

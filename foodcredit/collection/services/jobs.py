@@ -70,12 +70,18 @@ def _job_finish(*, job: ImportJob, result: WriteResult, total: int, errors: list
     job.finished_at = timezone.now()
     job.save()
     audit.record(
-        actor=job.created_by, action="import", object_type="import_job", object_id=job.pk, job_id=job.pk,
+        actor=job.created_by,
+        action="import",
+        object_type="import_job",
+        object_id=job.pk,
+        job_id=job.pk,
         changes={
-            "status": [ImportJob.Status.RUNNING, job.status], "new": [None, result.new],
-            "updated": [None, result.updated], "rejected": [None, job.rejected_count],
+            "status": [ImportJob.Status.RUNNING, job.status],
+            "new": [None, result.new],
+            "updated": [None, result.updated],
+            "rejected": [None, job.rejected_count],
         },
-    )  # fmt: skip
+    )
 
 
 def file_sha256(path: Path) -> str:
@@ -88,9 +94,15 @@ def file_sha256(path: Path) -> str:
 
 
 def job_create(
-    *, kind: str, source_name: str, file_name: str, sha256: str, skip_bad_rows: bool, actor: Any,
+    *,
+    kind: str,
+    source_name: str,
+    file_name: str,
+    sha256: str,
+    skip_bad_rows: bool,
+    actor: Any,
     register_source: bool = False,
-) -> tuple[ImportJob, bool]:  # fmt: skip
+) -> tuple[ImportJob, bool]:
     """A new import job, or the caller's own earlier finished job for the same content (then `created` is False).
 
     The source must be registered for `kind` and usable by the caller (accounts.permissions, checked and audited
@@ -125,12 +137,23 @@ def job_create(
         if earlier is not None:
             return earlier, False
         job = ImportJob.objects.create(
-            kind=kind, source=source, file_name=file_name, file_sha256=sha256, skip_bad_rows=skip_bad_rows,
-            mapping=mapping_current(source=source, kind=kind, actor=actor), created_by=created_by,
+            kind=kind,
+            source=source,
+            file_name=file_name,
+            file_sha256=sha256,
+            skip_bad_rows=skip_bad_rows,
+            mapping=mapping_current(source=source, kind=kind, actor=actor),
+            created_by=created_by,
             notices=[str(n) for n in notices],
-        )  # fmt: skip
-        audit.record(actor=actor, action="create", object_type="import_job", object_id=job.pk, job_id=job.pk,
-                     changes={"kind": [None, kind], "file_name": [None, file_name]})  # fmt: skip
+        )
+        audit.record(
+            actor=actor,
+            action="create",
+            object_type="import_job",
+            object_id=job.pk,
+            job_id=job.pk,
+            changes={"kind": [None, kind], "file_name": [None, file_name]},
+        )
     return job, True
 
 
@@ -156,9 +179,15 @@ def _job_fail(*, job: ImportJob, code: str, errors: list[dict[str, Any]], total:
     job.stage = "failed"
     job.finished_at = timezone.now()
     job.save()
-    audit.record(actor=job.created_by, action="import", object_type="import_job", object_id=job.pk, job_id=job.pk,
-                 changes={"status": [ImportJob.Status.RUNNING, job.status], "error_code": [None, code]},
-                 success=False)  # fmt: skip
+    audit.record(
+        actor=job.created_by,
+        action="import",
+        object_type="import_job",
+        object_id=job.pk,
+        job_id=job.pk,
+        changes={"status": [ImportJob.Status.RUNNING, job.status], "error_code": [None, code]},
+        success=False,
+    )
 
 
 def _job_stage(job: ImportJob, stage: str, percent: int, progress: Progress) -> None:

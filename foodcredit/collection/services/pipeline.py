@@ -48,9 +48,12 @@ def _scope_errors(
     grants = {source.pk: grant}
     errors = []
     for row in frame.select(
-        "_row", "uscc", *([key_field] if key_field != "uscc" else []),
-        *(["street"] if kind == RecordKind.OPERATORS else []), *(["kinds"] if kind == RecordKind.PENALTIES else []),
-    ).iter_rows(named=True):  # fmt: skip
+        "_row",
+        "uscc",
+        *([key_field] if key_field != "uscc" else []),
+        *(["street"] if kind == RecordKind.OPERATORS else []),
+        *(["kinds"] if kind == RecordKind.PENALTIES else []),
+    ).iter_rows(named=True):
         registered = streets.get(row["uscc"])
         if kind == RecordKind.OPERATORS:
             street, moves_to = (registered, row["street"]) if registered is not None else (row["street"], None)
@@ -60,9 +63,14 @@ def _scope_errors(
         key = (street, moves_to, measures, row["uscc"] if rule.scope == "own_operators" else None)
         if key not in decided:
             decided[key] = permissions.write_refusal(
-                user=actor, kind=kind, operator_street=street, operator_uscc=row["uscc"], moves_to=moves_to,
-                measures=measures, source=grant,
-            )  # fmt: skip
+                user=actor,
+                kind=kind,
+                operator_street=street,
+                operator_uscc=row["uscc"],
+                moves_to=moves_to,
+                measures=measures,
+                source=grant,
+            )
         refusal = decided[key]
         holder = holders.get(str(row[key_field]))
         if refusal is None and holder is not None and (holder[1] != row["uscc"] or holder[2] != source.pk):
@@ -81,21 +89,37 @@ def _scope_errors(
         if refusal is not None:
             field = refusal.field or "uscc"
             value = row.get(field) if field != "kinds" else "、".join(measures)
-            errors.append({"file": file_name, "row": row["_row"], "column": columns.get(field), "field": field,
-                           "value": value, "code": refusal.code, "reason": str(refusal.message)})  # fmt: skip
+            errors.append(
+                {
+                    "file": file_name,
+                    "row": row["_row"],
+                    "column": columns.get(field),
+                    "field": field,
+                    "value": value,
+                    "code": refusal.code,
+                    "reason": str(refusal.message),
+                }
+            )
     return errors
 
 
 def _scope_refusal_audit(*, job: ImportJob, actor: Any, errors: list[dict[str, Any]]) -> None:
     """One audit row for the rows refused by the write rules of a job (their rows and codes, the first 50)."""
     audit.record(
-        actor=actor, action="refused", object_type=job.kind, object_id=f"import_job:{job.pk}", job_id=job.pk,
+        actor=actor,
+        action="refused",
+        object_type=job.kind,
+        object_id=f"import_job:{job.pk}",
+        job_id=job.pk,
         changes={
-            "code": [None, sorted({e["code"] for e in errors})], "rows": [None, [e["row"] for e in errors[:50]]],
-            "count": [None, len(errors)], "reason": [None, errors[0]["reason"]], "source": [None, job.source.name],
+            "code": [None, sorted({e["code"] for e in errors})],
+            "rows": [None, [e["row"] for e in errors[:50]]],
+            "count": [None, len(errors)],
+            "reason": [None, errors[0]["reason"]],
+            "source": [None, job.source.name],
         },
         success=False,
-    )  # fmt: skip
+    )
 
 
 def job_run(
@@ -114,13 +138,23 @@ def job_run(
         raw = load()
         _job_stage(job, "validate", 30, progress)
         checked = validate.validate(
-            raw, kind=job.kind, file_name=job.file_name, mapping_columns=mapping.columns,
+            raw,
+            kind=job.kind,
+            file_name=job.file_name,
+            mapping_columns=mapping.columns,
             mapping_values=mapping.values,
             uscc_exceptions=frozenset(UsccException.objects.values_list("uscc", flat=True)),
-        )  # fmt: skip
+        )
     except DomainError as exc:
-        error = {"file": job.file_name, "row": None, "column": exc.context.get("column", ""), "field": "",
-                 "value": exc.context.get("value", ""), "code": exc.code, "reason": str(exc.message)}  # fmt: skip
+        error = {
+            "file": job.file_name,
+            "row": None,
+            "column": exc.context.get("column", ""),
+            "field": "",
+            "value": exc.context.get("value", ""),
+            "code": exc.code,
+            "reason": str(exc.message),
+        }
         _job_fail(job=job, code=exc.code, errors=[error])
         return job
     total = raw.frame.height
@@ -152,16 +186,30 @@ def file_load(job: ImportJob, path: Path, *, max_bytes: int | None = None) -> re
 
 
 def import_file(
-    *, kind: str, source_name: str, path: Path, file_name: str, skip_bad_rows: bool, actor: Any,
-    max_bytes: int | None = None, progress: Progress = _no_progress, register_source: bool = False,
-) -> tuple[ImportJob, bool]:  # fmt: skip
+    *,
+    kind: str,
+    source_name: str,
+    path: Path,
+    file_name: str,
+    skip_bad_rows: bool,
+    actor: Any,
+    max_bytes: int | None = None,
+    progress: Progress = _no_progress,
+    register_source: bool = False,
+) -> tuple[ImportJob, bool]:
     """Import one file; returns (job, ran). A file imported before returns its earlier job without running."""
-    job, created = job_create(kind=kind, source_name=source_name, file_name=file_name, sha256=file_sha256(path),
-                              skip_bad_rows=skip_bad_rows, actor=actor, register_source=register_source)  # fmt: skip
+    job, created = job_create(
+        kind=kind,
+        source_name=source_name,
+        file_name=file_name,
+        sha256=file_sha256(path),
+        skip_bad_rows=skip_bad_rows,
+        actor=actor,
+        register_source=register_source,
+    )
     if not created:
         return job, False
-    job_run(job=job, load=lambda: file_load(job, path, max_bytes=max_bytes), actor=actor,
-            progress=progress)  # fmt: skip
+    job_run(job=job, load=lambda: file_load(job, path, max_bytes=max_bytes), actor=actor, progress=progress)
     return job, True
 
 
@@ -170,8 +218,14 @@ def import_json(
 ) -> tuple[ImportJob, bool]:
     """Import records posted as JSON with the English field names (the API door)."""
     body = json.dumps(records, ensure_ascii=False, sort_keys=True, default=str).encode()
-    job, created = job_create(kind=kind, source_name=source_name, file_name="api", sha256=hashlib.sha256(body).hexdigest(),
-                              skip_bad_rows=skip_bad_rows, actor=actor)  # fmt: skip
+    job, created = job_create(
+        kind=kind,
+        source_name=source_name,
+        file_name="api",
+        sha256=hashlib.sha256(body).hexdigest(),
+        skip_bad_rows=skip_bad_rows,
+        actor=actor,
+    )
     if not created:
         return job, False
     job_run(job=job, load=lambda: readers.read_json_records(records, kind), actor=actor)

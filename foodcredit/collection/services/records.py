@@ -110,9 +110,16 @@ def _queue_pending(*, kind: str, source: Source, rows: list[dict[str, Any]], job
             stale.append(pending)
         else:
             fresh.append(
-                PendingRecord(kind=kind, source=source, record_key=record_key, uscc=row["uscc"], values=row,
-                              reason=reason, job=job)
-            )  # fmt: skip
+                PendingRecord(
+                    kind=kind,
+                    source=source,
+                    record_key=record_key,
+                    uscc=row["uscc"],
+                    values=row,
+                    reason=reason,
+                    job=job,
+                )
+            )
     PendingRecord.objects.bulk_create(fresh, batch_size=2000)
     PendingRecord.objects.bulk_update(stale, ["values", "job", "uscc", "status"], batch_size=2000)
     return len(rows)
@@ -155,9 +162,13 @@ def _attach_pending(*, usccs: list[str], ctx_for: Callable[[Source], BulkContext
             status=PendingRecord.Status.ATTACHED, updated_at=ctx.now
         )
         audit.record(
-            actor=None, action="attach", object_type="pending_record", object_id=",".join(str(p.pk) for p in items[:50]),
-            changes={"count": [None, len(items)], "kind": [None, kind]}, job_id=job.pk,
-        )  # fmt: skip
+            actor=None,
+            action="attach",
+            object_type="pending_record",
+            object_id=",".join(str(p.pk) for p in items[:50]),
+            changes={"count": [None, len(items)], "kind": [None, kind]},
+            job_id=job.pk,
+        )
     return attached
 
 
@@ -195,9 +206,13 @@ def records_write(
         if job is None:
             digest = hashlib.sha256(frame.hash_rows().to_numpy().tobytes()).hexdigest()
             job = ImportJob.objects.create(
-                kind=kind, source=source, file_name=job_label, file_sha256=digest, status=ImportJob.Status.RUNNING,
+                kind=kind,
+                source=source,
+                file_name=job_label,
+                file_sha256=digest,
+                status=ImportJob.Status.RUNNING,
                 created_by=actor if getattr(actor, "pk", None) else None,
-            )  # fmt: skip
+            )
         ctx = _context(source=source, actor=actor, job=job)
         writer = WRITERS[RecordKind(kind)]
         upsert = writer(frame=frame, ctx=ctx)
@@ -248,9 +263,13 @@ def pending_attach(*, pending: PendingRecord, uscc: str, actor: Any) -> WriteRes
     measures = _values_restored(dict(pending.values)).get("kinds") if pending.kind == RecordKind.PENALTIES else ()
     grant = selectors.source_grant(pending.source)
     permissions.record_write_check(
-        user=actor, kind=pending.kind, operator_street=street, operator_uscc=uscc, measures=measures or (),
+        user=actor,
+        kind=pending.kind,
+        operator_street=street,
+        operator_uscc=uscc,
+        measures=measures or (),
         source=grant,
-    )  # fmt: skip
+    )
     holder = _record_holders(kind=pending.kind, source=pending.source, keys=[pending.record_key]).get(
         pending.record_key
     )
@@ -268,12 +287,25 @@ def pending_attach(*, pending: PendingRecord, uscc: str, actor: Any) -> WriteRes
         values = dict(locked.values)
         before = values.get("uscc")
         values["uscc"] = uscc
-        result = records_write(kind=locked.kind, frame=_frame_from_values([values]), source_name=locked.source.name,
-                               actor=actor, job=locked.job)  # fmt: skip
+        result = records_write(
+            kind=locked.kind,
+            frame=_frame_from_values([values]),
+            source_name=locked.source.name,
+            actor=actor,
+            job=locked.job,
+        )
         if result.queued:
-            raise DomainError("pending.unknown_operator", _("统一社会信用代码 %(uscc)s 仍无对应经营主体")
-                              % {"uscc": values["uscc"]}, uscc=values["uscc"])  # fmt: skip
+            raise DomainError(
+                "pending.unknown_operator",
+                _("统一社会信用代码 %(uscc)s 仍无对应经营主体") % {"uscc": values["uscc"]},
+                uscc=values["uscc"],
+            )
         PendingRecord.objects.filter(pk=locked.pk).update(status=PendingRecord.Status.ATTACHED, values=values)
-        audit.record(actor=actor, action="attach", object_type="pending_record", object_id=locked.pk,
-                     changes={"uscc": [before, values["uscc"]], "status": ["waiting", "attached"]})  # fmt: skip
+        audit.record(
+            actor=actor,
+            action="attach",
+            object_type="pending_record",
+            object_id=locked.pk,
+            changes={"uscc": [before, values["uscc"]], "status": ["waiting", "attached"]},
+        )
     return result

@@ -47,9 +47,12 @@ def _registration_kinds_add(*, source: Source, kinds: list[str], actor: Any) -> 
         registration.full_clean()
         registration.save()
         audit.record(
-            actor=actor, action="register", object_type="source", object_id=source.pk,
+            actor=actor,
+            action="register",
+            object_type="source",
+            object_id=source.pk,
             changes={"name": [None, source.name], "kinds": [before, after]},
-        )  # fmt: skip
+        )
     return registration
 
 
@@ -79,17 +82,23 @@ def source_register(*, name: str, kinds: list[str], department_code: str = "", a
             source.full_clean()
             source.save()
             audit.record(
-                actor=actor, action="create", object_type="source", object_id=source.pk,
+                actor=actor,
+                action="create",
+                object_type="source",
+                object_id=source.pk,
                 changes={"name": [None, name], "department_code": [None, source.department_code]},
-            )  # fmt: skip
+            )
         elif department_code.strip() and department_code.strip() != source.department_code:
             before = source.department_code
             source.department_code = department_code.strip()
             source.save(update_fields=["department_code", "updated_at"])
             audit.record(
-                actor=actor, action="update", object_type="source", object_id=source.pk,
+                actor=actor,
+                action="update",
+                object_type="source",
+                object_id=source.pk,
                 changes={"department_code": [before, source.department_code]},
-            )  # fmt: skip
+            )
         _registration_kinds_add(source=source, kinds=kinds, actor=actor)
     return source
 
@@ -100,9 +109,12 @@ def mapping_current(*, source: Source, kind: str, actor: Any) -> SourceMapping:
     if mapping is None:
         mapping = SourceMapping.objects.create(source=source, kind=kind, version=1, columns={}, values={})
         audit.record(
-            actor=actor, action="create", object_type="source_mapping", object_id=mapping.pk,
+            actor=actor,
+            action="create",
+            object_type="source_mapping",
+            object_id=mapping.pk,
             changes={"source": [None, source.name], "kind": [None, kind], "version": [None, 1]},
-        )  # fmt: skip
+        )
     return mapping
 
 
@@ -115,13 +127,20 @@ def mapping_save(
             SourceMapping.objects.select_for_update().filter(source=source, kind=kind).order_by("-version").first()
         )
         mapping = SourceMapping.objects.create(
-            source=source, kind=kind, version=(current.version + 1 if current else 1), columns=columns, values=values,
+            source=source,
+            kind=kind,
+            version=(current.version + 1 if current else 1),
+            columns=columns,
+            values=values,
             created_by=actor if getattr(actor, "pk", None) else None,
-        )  # fmt: skip
+        )
         audit.record(
-            actor=actor, action="create", object_type="source_mapping", object_id=mapping.pk,
+            actor=actor,
+            action="create",
+            object_type="source_mapping",
+            object_id=mapping.pk,
             changes={"version": [current.version if current else None, mapping.version], "columns": [None, columns]},
-        )  # fmt: skip
+        )
     return mapping
 
 

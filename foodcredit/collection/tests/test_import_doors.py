@@ -47,8 +47,10 @@ def test_import_records_command_gbk_file(tmp_path, operators, capsys):
     call_command("import_records", str(path), kind="inspections", source="执法系统", verbosity=0)
     inspection = Inspection.objects.get()
     assert (inspection.result, str(inspection.inspected_on), inspection.findings) == (
-        "nonconform", "2025-03-01", "后厨地面有积水",
-    )  # fmt: skip
+        "nonconform",
+        "2025-03-01",
+        "后厨地面有积水",
+    )
     assert "新增 new 1" in capsys.readouterr().out
 
 
@@ -89,11 +91,13 @@ def test_import_records_command_skip_bad_rows_writes_the_good_rows(tmp_path, ope
 
 def test_import_same_file_again_returns_the_earlier_job_and_changes_nothing(tmp_path, operators):
     path = _csv(tmp_path, f"J1,{operators[0]},2025-03-01,日常检查,符合,,张三\n")
-    first, ran = services.import_file(kind="inspections", source_name="执法系统", path=path, file_name=path.name,
-                                      skip_bad_rows=False, actor=None)  # fmt: skip
+    first, ran = services.import_file(
+        kind="inspections", source_name="执法系统", path=path, file_name=path.name, skip_bad_rows=False, actor=None
+    )
     counts = (Inspection.objects.count(), LedgerEntry.objects.count(), AuditEvent.objects.count())
-    again, ran_again = services.import_file(kind="inspections", source_name="执法系统", path=path, file_name=path.name,
-                                            skip_bad_rows=False, actor=None)  # fmt: skip
+    again, ran_again = services.import_file(
+        kind="inspections", source_name="执法系统", path=path, file_name=path.name, skip_bad_rows=False, actor=None
+    )
     assert (ran, ran_again, again.pk) == (True, False, first.pk)
     assert (Inspection.objects.count(), LedgerEntry.objects.count(), AuditEvent.objects.count()) == counts
 
@@ -118,10 +122,20 @@ def test_import_unknown_operator_is_queued_for_review(tmp_path, operators):
 def test_api_import_201_then_200_for_the_same_records(operators, regulator):
     client = Client()
     client.force_login(regulator)
-    body = {"source": "执法系统", "records": [
-        {"source_id": "A1", "uscc": operators[0], "inspected_on": "2025-03-01", "kind": "日常检查", "result": "符合",
-         "findings": "", "inspectors": "张三"},
-    ]}  # fmt: skip
+    body = {
+        "source": "执法系统",
+        "records": [
+            {
+                "source_id": "A1",
+                "uscc": operators[0],
+                "inspected_on": "2025-03-01",
+                "kind": "日常检查",
+                "result": "符合",
+                "findings": "",
+                "inspectors": "张三",
+            },
+        ],
+    }
     first = client.post("/api/v1/imports/inspections", body, content_type="application/json")
     assert first.status_code == 201, first.content
     assert first.json()["new"] == 1
@@ -133,10 +147,18 @@ def test_api_import_201_then_200_for_the_same_records(operators, regulator):
 def test_api_import_bad_record_400_names_record_field_and_reason(operators, regulator):
     client = Client()
     client.force_login(regulator)
-    body = {"source": "执法系统", "records": [
-        {"source_id": "A1", "uscc": "914403001922038217", "inspected_on": "2025-03-01", "kind": "日常检查",
-         "result": "符合"},
-    ]}  # fmt: skip
+    body = {
+        "source": "执法系统",
+        "records": [
+            {
+                "source_id": "A1",
+                "uscc": "914403001922038217",
+                "inspected_on": "2025-03-01",
+                "kind": "日常检查",
+                "result": "符合",
+            },
+        ],
+    }
     response = client.post("/api/v1/imports/inspections", body, content_type="application/json")
     assert response.status_code == 400
     error = response.json()["errors"][0]
@@ -160,8 +182,9 @@ def test_upload_page_runs_the_job_and_shows_counts(tmp_path, operators, regulato
     client.force_login(regulator)
     path = _csv(tmp_path, f"J1,{operators[0]},2025-03-01,日常检查,符合,,张三\n", encoding="utf-8-sig")
     with path.open("rb") as fh:
-        response = client.post(reverse("office:import_upload"),
-                               {"kind": "inspections", "source": "执法系统", "file": fh})  # fmt: skip
+        response = client.post(
+            reverse("office:import_upload"), {"kind": "inspections", "source": "执法系统", "file": fh}
+        )
     job = ImportJob.objects.get(kind="inspections")
     assert response.status_code == 302 and response.url == reverse("office:import_job", args=[job.pk])
     assert (job.status, job.new_count) == ("committed", 1)
@@ -243,8 +266,9 @@ def test_upload_hostile_file_is_refused_with_its_code_and_nothing_written_or_kep
 def test_import_refused_file_writes_nothing(tmp_path, operators, body, code):
     path = tmp_path / "f.csv"
     path.write_bytes(body)
-    job, _ran = services.import_file(kind="inspections", source_name="执法系统", path=path, file_name="f.csv",
-                                     skip_bad_rows=False, actor=None)  # fmt: skip
+    job, _ran = services.import_file(
+        kind="inspections", source_name="执法系统", path=path, file_name="f.csv", skip_bad_rows=False, actor=None
+    )
     assert (job.status, job.error_code) == ("failed", code)
     assert not Inspection.objects.exists()
 
@@ -256,16 +280,21 @@ def test_import_xlsx_with_merged_title_and_excel_dates(tmp_path, operators):
 
     rows = [hostile.INSPECTION_HEADERS, hostile.inspection_row(1, uscc=operators[0], inspected_on=dt.date(2025, 3, 1))]
     path = hostile.write_xlsx(tmp_path / "i.xlsx", rows, title="2025年江北区监督检查记录")
-    job, _ran = services.import_file(kind="inspections", source_name="执法系统", path=path, file_name="i.xlsx",
-                                     skip_bad_rows=False, actor=None)  # fmt: skip
+    job, _ran = services.import_file(
+        kind="inspections", source_name="执法系统", path=path, file_name="i.xlsx", skip_bad_rows=False, actor=None
+    )
     assert (job.status, job.new_count) == ("committed", 1)
     assert str(Inspection.objects.get().inspected_on) == "2025-03-01"
 
 
 def test_import_with_a_source_mapping_of_headers_and_values(tmp_path, operators):
-    call_command("import_mapping", source="区县执法系统", kind="inspections",
-                 columns=json.dumps({"检查单号": "检查编号", "企业信用代码": "统一社会信用代码"}),
-                 values=json.dumps({"检查结果": {"合格": "符合", "不合格": "不符合"}}))  # fmt: skip
+    call_command(
+        "import_mapping",
+        source="区县执法系统",
+        kind="inspections",
+        columns=json.dumps({"检查单号": "检查编号", "企业信用代码": "统一社会信用代码"}),
+        values=json.dumps({"检查结果": {"合格": "符合", "不合格": "不符合"}}),
+    )
     path = tmp_path / "mapped.csv"
     path.write_text(
         "检查单号,企业信用代码,检查日期,检查类型,检查结果,发现问题,检查人员\n"

@@ -85,9 +85,10 @@ def test_a_reupload_says_it_was_imported_before_and_links_the_job(district, tmp_
     for _ in range(2):
         with _file(tmp_path).open("rb") as fh:
             response = client.post(
-                reverse("office:import_upload"), {"kind": "inspections", "source": "执法系统", "file": fh},
+                reverse("office:import_upload"),
+                {"kind": "inspections", "source": "执法系统", "file": fh},
                 follow=True,
-            )  # fmt: skip
+            )
     job = ImportJob.objects.get(kind="inspections")
     page = response.content.decode()
     assert "此文件已导入过" in page

@@ -52,8 +52,18 @@ def test_import_killed_mid_write_leaves_nothing_and_reruns_cleanly(tmp_path):
     _write_csv(csv_path, usccs)
     ledger_before = LedgerEntry.objects.count()
     env = {**os.environ, "DATABASE_URL": _database_url(), "DJANGO_SETTINGS_MODULE": "config.settings.test"}
-    cmd = [sys.executable, "manage.py", "import_records", "--kind", "inspections", "--source", "执法系统",
-           str(csv_path), "--verbosity", "0"]  # fmt: skip
+    cmd = [
+        sys.executable,
+        "manage.py",
+        "import_records",
+        "--kind",
+        "inspections",
+        "--source",
+        "执法系统",
+        str(csv_path),
+        "--verbosity",
+        "0",
+    ]
     proc = subprocess.Popen(cmd, cwd=settings.BASE_DIR, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
     deadline = time.monotonic() + 120
     while time.monotonic() < deadline:

@@ -54,13 +54,15 @@ def _operator_frame(i: int, street: str) -> pl.DataFrame:
 def world():
     """A district with one operator inside the station's streets and one outside, its sources and nine users."""
     departments = {
-        "samr": Department.objects.create(code="jb-samr", name="区市场监管局", kind=D.MARKET_REGULATION,
-                                          streets=[IN, OTHER_HELD, OUT]),
-        "station": Department.objects.create(code="jb-samr-gyq", name="观音桥所", kind=D.MARKET_REGULATION,
-                                             streets=[IN, OTHER_HELD]),
+        "samr": Department.objects.create(
+            code="jb-samr", name="区市场监管局", kind=D.MARKET_REGULATION, streets=[IN, OTHER_HELD, OUT]
+        ),
+        "station": Department.objects.create(
+            code="jb-samr-gyq", name="观音桥所", kind=D.MARKET_REGULATION, streets=[IN, OTHER_HELD]
+        ),
         "ndrc": Department.objects.create(code="jb-ndrc", name="区发展改革委", kind=D.DEVELOPMENT_REFORM),
         "association": Department.objects.create(code="jb-catering", name="餐饮协会", kind=D.ASSOCIATION),
-    }  # fmt: skip
+    }
     inside, outside = frames.uscc(1), frames.uscc(2)
     services.records_write(kind="operators", frame=_operator_frame(1, IN), source_name=REGISTRY)
     services.records_write(kind="operators", frame=_operator_frame(2, OUT), source_name=REGISTRY)
@@ -70,12 +72,15 @@ def world():
     department_of = {R.STATION_REGULATOR: "station", R.OTHER_DEPARTMENT: "ndrc", R.ASSOCIATION: "association"}
     users = {
         role: User.objects.create_user(
-            username=f"u-{role}", password="Pw-0123456789", role=role,
+            username=f"u-{role}",
+            password="Pw-0123456789",
+            role=role,
             department=departments[department_of.get(role, "samr")],
-            operator_usccs=[inside, outside] if role == R.BUSINESS else [], inspector_cert_no="50010520190001",
+            operator_usccs=[inside, outside] if role == R.BUSINESS else [],
+            inspector_cert_no="50010520190001",
         )
         for role in ROLES
-    }  # fmt: skip
+    }
     return {"users": users, "inside": inside, "outside": outside}
 
 
@@ -83,20 +88,38 @@ def _snapshot() -> tuple:
     """What a refused write must leave as it was: operators (with the fields an import overwrites) and records."""
     operators = sorted(Operator.objects.values_list("uscc", "name", "legal_rep", "address", "street", "phone_index"))
     return (
-        operators, Penalty.objects.count(), Inspection.objects.count(), LedgerEntry.objects.count(),
+        operators,
+        Penalty.objects.count(),
+        Inspection.objects.count(),
+        LedgerEntry.objects.count(),
         sorted(PendingRecord.objects.values_list("record_key", "status")),
-    )  # fmt: skip
+    )
 
 
 def _penalty(uscc: str, *, no: str = "渝江北罚〔2026〕9号", kinds: str = "罚款", amount: str = "500") -> dict:
-    return {"decision_no": no, "uscc": uscc, "decided_on": "2026-01-05", "violation": "经营超过保质期的食品",
-            "legal_basis": "《食品安全法》第一百二十四条", "kinds": kinds, "amount": amount, "procedure": "普通程序",
-            "circumstance": "一般"}  # fmt: skip
+    return {
+        "decision_no": no,
+        "uscc": uscc,
+        "decided_on": "2026-01-05",
+        "violation": "经营超过保质期的食品",
+        "legal_basis": "《食品安全法》第一百二十四条",
+        "kinds": kinds,
+        "amount": amount,
+        "procedure": "普通程序",
+        "circumstance": "一般",
+    }
 
 
 def _inspection(uscc: str) -> dict:
-    return {"source_id": "S-9", "uscc": uscc, "inspected_on": "2026-01-05", "kind": "日常检查", "result": "不符合",
-            "findings": "后厨脏乱", "inspectors": "张三"}  # fmt: skip
+    return {
+        "source_id": "S-9",
+        "uscc": uscc,
+        "inspected_on": "2026-01-05",
+        "kind": "日常检查",
+        "result": "不符合",
+        "findings": "后厨脏乱",
+        "inspectors": "张三",
+    }
 
 
 def _csv(records: list[dict]) -> bytes:
@@ -139,8 +162,9 @@ def test_scope_matrix_api_import(world, role, case):
     client = Client()
     client.force_login(world["users"][role])
     before, refusals = _snapshot(), _refusals()
-    response = client.post(f"/api/v1/imports/{kind}", {"source": source, "records": [record]},
-                           content_type="application/json")  # fmt: skip
+    response = client.post(
+        f"/api/v1/imports/{kind}", {"source": source, "records": [record]}, content_type="application/json"
+    )
     assert response.status_code in (400, 403, 404), response.content
     assert _snapshot() == before
     assert _refusals() > refusals
@@ -207,8 +231,9 @@ def test_district_regulator_writes_both_streets_through_a_registered_source(worl
         _penalty(world["inside"], no="渝江北罚〔2026〕1号"),
         _penalty(world["outside"], no="渝江北罚〔2026〕2号"),
     ]
-    response = client.post("/api/v1/imports/penalties", {"source": ENFORCEMENT, "records": records},
-                           content_type="application/json")  # fmt: skip
+    response = client.post(
+        "/api/v1/imports/penalties", {"source": ENFORCEMENT, "records": records}, content_type="application/json"
+    )
     assert response.status_code == 201, response.content
     assert Penalty.objects.filter(decision_no__startswith="渝江北罚〔2026〕").count() == 2
 
@@ -216,8 +241,11 @@ def test_district_regulator_writes_both_streets_through_a_registered_source(worl
 def test_station_imports_records_of_its_own_streets(world):
     client = Client()
     client.force_login(world["users"][R.STATION_REGULATOR])
-    response = client.post("/api/v1/imports/penalties", {"source": ENFORCEMENT, "records": [_penalty(world["inside"])]},
-                           content_type="application/json")  # fmt: skip
+    response = client.post(
+        "/api/v1/imports/penalties",
+        {"source": ENFORCEMENT, "records": [_penalty(world["inside"])]},
+        content_type="application/json",
+    )
     assert response.status_code == 201, response.content
     assert Penalty.objects.filter(decision_no="渝江北罚〔2026〕9号").exists()
 
@@ -226,14 +254,25 @@ def test_station_imports_records_of_its_own_streets(world):
 
 
 def _operator_record(uscc: str, *, street: str, name: str = "改名后的公司", phone: str = "") -> dict:
-    return {"uscc": uscc, "name": name, "legal_rep": "李四", "address": f"重庆市江北区{street}某路1号",
-            "street": street, "sector": "餐饮", "business_type": "小型餐馆", "registered_on": "2020-01-01",
-            "status": "存续", "new_business_form": "否", "phone": phone}  # fmt: skip
+    return {
+        "uscc": uscc,
+        "name": name,
+        "legal_rep": "李四",
+        "address": f"重庆市江北区{street}某路1号",
+        "street": street,
+        "sector": "餐饮",
+        "business_type": "小型餐馆",
+        "registered_on": "2020-01-01",
+        "status": "存续",
+        "new_business_form": "否",
+        "phone": phone,
+    }
 
 
 def _post(client: Client, kind: str, source: str, records: list[dict]):
-    return client.post(f"/api/v1/imports/{kind}", {"source": source, "records": records},
-                       content_type="application/json")  # fmt: skip
+    return client.post(
+        f"/api/v1/imports/{kind}", {"source": source, "records": records}, content_type="application/json"
+    )
 
 
 def test_station_cannot_overwrite_an_operator_outside_its_streets(world):
@@ -244,8 +283,11 @@ def test_station_cannot_overwrite_an_operator_outside_its_streets(world):
     assert response.status_code in (400, 404)
     after = Operator.objects.get(uscc=world["outside"])
     assert (after.name, after.legal_rep, after.address, after.phone) == (
-        before.name, before.legal_rep, before.address, before.phone,
-    )  # fmt: skip
+        before.name,
+        before.legal_rep,
+        before.address,
+        before.phone,
+    )
     if response.status_code == 400:
         error = response.json()["errors"][0]
         assert (error["row"], error["field"], error["code"]) == (1, "uscc", "scope.out_of_scope")
@@ -398,19 +440,24 @@ def test_api_import_idempotency_is_per_user_across_scopes(world):
 def test_scope_refusal_row_names_the_row_field_and_reason_in_a_file(world, tmp_path, settings):
     settings.VAR_DIR = tmp_path / "var"
     path = tmp_path / "p.csv"
-    path.write_bytes(_csv([_penalty(world["inside"], no="渝江北罚〔2026〕7号"),
-                           _penalty(world["outside"], no="渝江北罚〔2026〕8号")]))  # fmt: skip
+    path.write_bytes(
+        _csv(
+            [_penalty(world["inside"], no="渝江北罚〔2026〕7号"), _penalty(world["outside"], no="渝江北罚〔2026〕8号")]
+        )
+    )
     station = world["users"][R.STATION_REGULATOR]
-    job, _ran = services.import_file(kind="penalties", source_name=ENFORCEMENT, path=path, file_name="p.csv",
-                                     skip_bad_rows=False, actor=station)  # fmt: skip
+    job, _ran = services.import_file(
+        kind="penalties", source_name=ENFORCEMENT, path=path, file_name="p.csv", skip_bad_rows=False, actor=station
+    )
     assert job.status == "failed"
     assert [(e["row"], e["field"], e["code"]) for e in job.errors] == [(3, "uscc", "scope.out_of_scope")]
     assert not Penalty.objects.filter(decision_no__in=["渝江北罚〔2026〕7号", "渝江北罚〔2026〕8号"]).exists()
-    job, _ran = services.import_file(kind="penalties", source_name=ENFORCEMENT, path=path, file_name="p.csv",
-                                     skip_bad_rows=True, actor=station)  # fmt: skip
-    assert list(Penalty.objects.filter(decision_no__startswith="渝江北罚〔2026〕").values_list("decision_no", flat=True)) == [
-        "渝江北罚〔2026〕7号"
-    ]  # fmt: skip
+    job, _ran = services.import_file(
+        kind="penalties", source_name=ENFORCEMENT, path=path, file_name="p.csv", skip_bad_rows=True, actor=station
+    )
+    assert list(
+        Penalty.objects.filter(decision_no__startswith="渝江北罚〔2026〕").values_list("decision_no", flat=True)
+    ) == ["渝江北罚〔2026〕7号"]
     assert date(2026, 1, 5) == Penalty.objects.get(decision_no="渝江北罚〔2026〕7号").decided_on
 
 
@@ -480,8 +527,13 @@ def test_station_writes_every_record_kind_for_its_streets_only(world, kind):
     from .test_validate import complaint, licence, penalty, sampling
 
     services.source_register(name="综合执法系统", kinds=[kind], actor=None)
-    build = {"licences": licence, "sampling": sampling, "penalties": penalty, "complaints": complaint,
-             "inspections": lambda i, **v: {**_inspection(""), "source_id": f"S-{i}", **v}}[kind]  # fmt: skip
+    build = {
+        "licences": licence,
+        "sampling": sampling,
+        "penalties": penalty,
+        "complaints": complaint,
+        "inspections": lambda i, **v: {**_inspection(""), "source_id": f"S-{i}", **v},
+    }[kind]
     client = Client()
     client.force_login(world["users"][R.STATION_REGULATOR])
     before, refusals = _snapshot(), _refusals()

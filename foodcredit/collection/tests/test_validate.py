@@ -18,44 +18,83 @@ HEADERS = hostile.INSPECTION_HEADERS
 
 def operator(i: int = 1, **values):
     return {
-        "uscc": uscc(i), "name": f"重庆江北某某餐饮有限公司{i}", "legal_rep": "张三", "legal_rep_id_no": "",
-        "phone": "13800001111", "address": "重庆市江北区建新北路1号", "street": "观音桥街道", "sector": "餐饮",
-        "business_type": "小型餐馆", "registered_on": "2020-01-01", "status": "存续", "new_business_form": "否",
-    } | values  # fmt: skip
+        "uscc": uscc(i),
+        "name": f"重庆江北某某餐饮有限公司{i}",
+        "legal_rep": "张三",
+        "legal_rep_id_no": "",
+        "phone": "13800001111",
+        "address": "重庆市江北区建新北路1号",
+        "street": "观音桥街道",
+        "sector": "餐饮",
+        "business_type": "小型餐馆",
+        "registered_on": "2020-01-01",
+        "status": "存续",
+        "new_business_form": "否",
+    } | values
 
 
 def licence(i: int = 1, **values):
     return {
-        "number": f"JY1500105{i:06d}1", "uscc": uscc(i), "kind": "食品经营许可证", "scope": "热食类食品制售",
-        "issued_on": "2021-05-01", "valid_until": "2026-04-30", "status": "有效",
-    } | values  # fmt: skip
+        "number": f"JY1500105{i:06d}1",
+        "uscc": uscc(i),
+        "kind": "食品经营许可证",
+        "scope": "热食类食品制售",
+        "issued_on": "2021-05-01",
+        "valid_until": "2026-04-30",
+        "status": "有效",
+    } | values
 
 
 def inspection(i: int = 1, **values):
-    return dict(zip(["source_id", "uscc", "inspected_on", "kind", "result", "findings", "inspectors"],
-                    hostile.inspection_row(i), strict=True)) | values  # fmt: skip
+    return (
+        dict(
+            zip(
+                ["source_id", "uscc", "inspected_on", "kind", "result", "findings", "inspectors"],
+                hostile.inspection_row(i),
+                strict=True,
+            )
+        )
+        | values
+    )
 
 
 def sampling(i: int = 1, **values):
     return {
-        "source_id": f"CJ{i}", "uscc": uscc(i), "sampled_on": "2025-04-01", "product": "散装大米",
-        "food_category": "粮食加工品", "conclusion": "不合格", "failed_items": "镉（以Cd计）", "failure_kind": "重金属",
-    } | values  # fmt: skip
+        "source_id": f"CJ{i}",
+        "uscc": uscc(i),
+        "sampled_on": "2025-04-01",
+        "product": "散装大米",
+        "food_category": "粮食加工品",
+        "conclusion": "不合格",
+        "failed_items": "镉（以Cd计）",
+        "failure_kind": "重金属",
+    } | values
 
 
 def penalty(i: int = 1, **values):
     return {
-        "decision_no": f"渝江北市监罚〔2025〕{i}号", "uscc": uscc(i), "decided_on": "2025-06-01",
-        "violation": "经营超过保质期的食品", "legal_basis": "《食品安全法》第一百二十四条", "kinds": "罚款、没收违法所得",
-        "amount": "5000", "procedure": "普通程序", "circumstance": "从轻",
-    } | values  # fmt: skip
+        "decision_no": f"渝江北市监罚〔2025〕{i}号",
+        "uscc": uscc(i),
+        "decided_on": "2025-06-01",
+        "violation": "经营超过保质期的食品",
+        "legal_basis": "《食品安全法》第一百二十四条",
+        "kinds": "罚款、没收违法所得",
+        "amount": "5000",
+        "procedure": "普通程序",
+        "circumstance": "从轻",
+    } | values
 
 
 def complaint(i: int = 1, **values):
     return {
-        "source_id": f"TS{i}", "uscc": uscc(i), "received_on": "2025-05-01", "channel": "12315", "kind": "投诉",
-        "category": "食品变质", "verification": "属实",
-    } | values  # fmt: skip
+        "source_id": f"TS{i}",
+        "uscc": uscc(i),
+        "received_on": "2025-05-01",
+        "channel": "12315",
+        "kind": "投诉",
+        "category": "食品变质",
+        "verification": "属实",
+    } | values
 
 
 def check(kind, *records, **options):
@@ -102,11 +141,17 @@ def test_validate_good_rows_are_typed_with_english_names(kind):
 def test_validate_stores_choice_values_and_typed_cells():
     good = check("penalties", penalty(amount="5000.5"), penalty(2, amount="", circumstance="")).good
     assert good.row(0, named=True) | {"_row": 0} == {
-        "decision_no": "渝江北市监罚〔2025〕1号", "uscc": uscc(1), "decided_on": dt.date(2025, 6, 1),
-        "violation": "经营超过保质期的食品", "legal_basis": "《食品安全法》第一百二十四条",
-        "kinds": ["罚款", "没收违法所得"], "amount": "5000.50", "procedure": "ordinary", "circumstance": "lighter",
+        "decision_no": "渝江北市监罚〔2025〕1号",
+        "uscc": uscc(1),
+        "decided_on": dt.date(2025, 6, 1),
+        "violation": "经营超过保质期的食品",
+        "legal_basis": "《食品安全法》第一百二十四条",
+        "kinds": ["罚款", "没收违法所得"],
+        "amount": "5000.50",
+        "procedure": "ordinary",
+        "circumstance": "lighter",
         "_row": 0,
-    }  # fmt: skip
+    }
     assert (good["amount"][1], good["circumstance"][1]) == (None, "")
     ops = check("operators", operator(new_business_form="是"), operator(2, new_business_form=None)).good
     assert ops.select("sector", "status", "new_business_form").rows() == [
@@ -162,9 +207,13 @@ def test_validate_csv_file_errors_name_the_row_and_column_a_clerk_sees(tmp_path)
     ]
     path = hostile.write_csv(tmp_path / "检查.csv", rows, encoding="gbk")
     result = validate(
-        read_table(path, file_name="检查.csv"), kind="inspections", file_name="检查.csv",
-        mapping_columns=None, mapping_values=None, uscc_exceptions=frozenset(),
-    )  # fmt: skip
+        read_table(path, file_name="检查.csv"),
+        kind="inspections",
+        file_name="检查.csv",
+        mapping_columns=None,
+        mapping_values=None,
+        uscc_exceptions=frozenset(),
+    )
     assert result.good["_row"].to_list() == [3]
     assert codes(result) == [
         (4, "检查日期", "import.bad_date"),
@@ -189,8 +238,12 @@ def test_validate_xlsx_dates_and_numbers_pass(tmp_path):
     result = validate(read_table(path, file_name="a.xlsx"), kind="inspections", file_name="a.xlsx")
     assert result.errors == []
     assert result.good.select("inspected_on", "result", "findings", "inspectors", "_row").row(0) == (
-        dt.date(2025, 3, 1), "nonconform", '=HYPERLINK("x")', "12345", 3,
-    )  # fmt: skip
+        dt.date(2025, 3, 1),
+        "nonconform",
+        '=HYPERLINK("x")',
+        "12345",
+        3,
+    )
 
 
 def test_validate_keeps_hostile_text_verbatim():

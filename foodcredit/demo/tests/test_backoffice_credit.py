@@ -24,13 +24,30 @@ def test_seed_credit_backoffice_fills_every_state(settings):
     operators = [f.OperatorFactory() for _ in range(100)]
     additive, expired, tableware = (lexicon.VIOLATIONS[i][0] for i in (11, 0, 7))
     for i, operator in enumerate(operators[:6]):  # heavy, listable once mapped: the serious list's candidates
-        penalty_import(operator, on=date(2026, 6, 1 + i), violation=additive, source=SOURCES["penalties"],
-                       load_table=False)  # fmt: skip
+        penalty_import(
+            operator, on=date(2026, 6, 1 + i), violation=additive, source=SOURCES["penalties"], load_table=False
+        )
     for i, operator in enumerate(operators[6:14]):  # ordinary fines over a year old: repairable
-        penalty_import(operator, on=date(2025, 3, 3 + i), violation=expired, kinds=("罚款", "没收违法所得"), amount=Decimal("60000"),
-                       circumstance="一般", source=SOURCES["penalties"], load_table=False)  # fmt: skip
-    penalty_import(operators[14], on=date(2026, 10, 1), violation=tableware, kinds=("罚款",), amount=Decimal("8000"),
-                   circumstance="一般", source=SOURCES["penalties"], load_table=False)  # fmt: skip
+        penalty_import(
+            operator,
+            on=date(2025, 3, 3 + i),
+            violation=expired,
+            kinds=("罚款", "没收违法所得"),
+            amount=Decimal("60000"),
+            circumstance="一般",
+            source=SOURCES["penalties"],
+            load_table=False,
+        )
+    penalty_import(
+        operators[14],
+        on=date(2026, 10, 1),
+        violation=tableware,
+        kinds=("罚款",),
+        amount=Decimal("8000"),
+        circumstance="一般",
+        source=SOURCES["penalties"],
+        load_table=False,
+    )
     district = f.UserFactory(role=User.Role.DISTRICT_REGULATOR)
 
     summary = seed_credit_backoffice(as_of=AS_OF, actor=district)
@@ -41,8 +58,12 @@ def test_seed_credit_backoffice_fills_every_state(settings):
     assert {("serious", s) for s in ("awaiting_approval", "proposed", "listed", "removed", "dropped")} <= statuses
     assert {("abnormal", "listed"), ("abnormal", "removed")} <= statuses
     assert set(RepairApplication.objects.values_list("status", flat=True)) == {
-        "refused", "submitted", "accepted", "granted", "denied",
-    }  # fmt: skip
+        "refused",
+        "submitted",
+        "accepted",
+        "granted",
+        "denied",
+    }
     assert set(Commitment.objects.values_list("verification", flat=True)) == {"pending", "kept", "false"}
     assert set(CaseStudy.objects.values_list("status", flat=True)) == {"published", "withdrawn"}
     assert PersonBan.objects.count() == 2

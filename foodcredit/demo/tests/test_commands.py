@@ -51,9 +51,13 @@ def test_seed_oracle_report_matches_the_frames():
     world = world_generate(operators=300, years=3, seed=42, as_of=date(2026, 11, 25))
     f = world.frames
     expected = oracle_auc(
-        operators=f["operators"], latent=world.latent_risk, inspections=f["inspections"], sampling=f["sampling"],
-        penalties=f["penalties"], as_of=date(2025, 11, 25),
-    )  # fmt: skip
+        operators=f["operators"],
+        latent=world.latent_risk,
+        inspections=f["inspections"],
+        sampling=f["sampling"],
+        penalties=f["penalties"],
+        as_of=date(2025, 11, 25),
+    )
     out = io.StringIO()
     call_command("seed_oracle_report", "--as-of", "2025-11-25", stdout=out)
     assert out.getvalue().startswith(f"oracle AUC {expected.auc:.4f}: {expected.operators} operators")

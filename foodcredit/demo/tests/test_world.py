@@ -67,9 +67,13 @@ def world():
 def oracle(w, as_of=ORACLE_AS_OF):
     f = w.frames
     return oracle_auc(
-        operators=f["operators"], latent=w.latent_risk, inspections=f["inspections"], sampling=f["sampling"],
-        penalties=f["penalties"], as_of=as_of,
-    )  # fmt: skip
+        operators=f["operators"],
+        latent=w.latent_risk,
+        inspections=f["inspections"],
+        sampling=f["sampling"],
+        penalties=f["penalties"],
+        as_of=as_of,
+    )
 
 
 def test_world_generate_same_seed_same_frames():

@@ -94,9 +94,14 @@ def world_generate(
     with _stage("inspections and complaints", progress=progress):
         complaints = complaints_draw(rng=stream(seed, 4), pop=pop, cal=cal, latent=latent, params=params)
         inspections = inspections_draw(
-            rng=stream(seed, 5), pop=pop, cal=cal, latent=latent, params=params, inspectors=inspectors,
+            rng=stream(seed, 5),
+            pop=pop,
+            cal=cal,
+            latent=latent,
+            params=params,
+            inspectors=inspectors,
             complaints=complaints,
-        )  # fmt: skip
+        )
         complaints_out = complaints_frame(
             complaints, rng=stream(seed, 8), pop=pop, cal=cal, latent=latent, params=params, inspections=inspections
         )
@@ -106,9 +111,14 @@ def world_generate(
         sampling_out = sampling_frame(sampling, pop=pop)
     with _stage("penalties", progress=progress):
         penalties_out = penalties_frame(
-            rng=stream(seed, 7), pop=pop, cal=cal, latent=latent, params=params, inspections=inspections,
+            rng=stream(seed, 7),
+            pop=pop,
+            cal=cal,
+            latent=latent,
+            params=params,
+            inspections=inspections,
             sampling=sampling,
-        )  # fmt: skip
+        )
     frames = {
         "operators": pop.operators,
         "licences": pop.licences,

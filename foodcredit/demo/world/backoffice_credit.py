@@ -67,9 +67,11 @@ def seed_credit_backoffice(*, as_of: date, actor: Any) -> CreditBackofficeSummar
     if source is not None:
         for index, code in TEXT_CODES.items():
             summary.penalties_classified += penalty_services.violation_mapping_save(
-                source=source, text=lexicon.VIOLATIONS[index][0], violation_type=ViolationType.objects.get(code=code),
+                source=source,
+                text=lexicon.VIOLATIONS[index][0],
+                violation_type=ViolationType.objects.get(code=code),
                 actor=actor,
-            )  # fmt: skip
+            )
     candidates = list(credit_selectors.serious_list_candidates(for_user=_reader(actor)).filter(occurred_on__lte=as_of))
     heavy = [c for c in candidates if credit_rules.is_heavy_penalty(c.facts)]
     _lists(heavy, as_of=as_of, actor=actor)
@@ -94,18 +96,26 @@ def _count(rows: Any) -> dict[str, int]:
 
 def _propose(penalty: LedgerEntry, *, notice_on: date, actor: Any, no_intent: bool = False) -> ListEntry:
     return credit_services.serious_list_propose(
-        operator=penalty.operator, penalty_entry=penalty, actor=actor, penalty_decision_no=penalty.decision_no,  # type: ignore[attr-defined]
-        serious_reasons="明知故犯，违法行为持续时间长、涉案货值大，社会危害较大", no_intent_proven=no_intent,
-        notice_served_on=notice_on, hearing_requested=False, legal_basis=SERIOUS_BASIS, department=DEPARTMENT,
+        operator=penalty.operator,
+        penalty_entry=penalty,
+        actor=actor,
+        penalty_decision_no=penalty.decision_no,  # type: ignore[attr-defined]
+        serious_reasons="明知故犯，违法行为持续时间长、涉案货值大，社会危害较大",
+        no_intent_proven=no_intent,
+        notice_served_on=notice_on,
+        hearing_requested=False,
+        legal_basis=SERIOUS_BASIS,
+        department=DEPARTMENT,
         restriction_until=None,
-    )  # fmt: skip
+    )
 
 
 def _approve(entry: ListEntry, *, on: date, actor: Any) -> ListEntry:
     if entry.status != L.Status.AWAITING_APPROVAL:
         return entry
-    return credit_services.serious_list_approve(entry=entry, approved_on=on, approved_by="重庆市市场监督管理局",
-                                                actor=actor)  # fmt: skip
+    return credit_services.serious_list_approve(
+        entry=entry, approved_on=on, approved_by="重庆市市场监督管理局", actor=actor
+    )
 
 
 def _lists(heavy: list[LedgerEntry], *, as_of: date, actor: Any) -> None:
@@ -120,8 +130,9 @@ def _lists(heavy: list[LedgerEntry], *, as_of: date, actor: Any) -> None:
         if step == "awaiting":
             continue
         if step == "dropped":
-            credit_services.serious_list_drop(entry=entry, reason="当事人陈述申辩并提交证据，证明其无主观故意",
-                                              no_intent_proven=True, actor=actor)  # fmt: skip
+            credit_services.serious_list_drop(
+                entry=entry, reason="当事人陈述申辩并提交证据，证明其无主观故意", no_intent_proven=True, actor=actor
+            )
             continue
         entry = _approve(entry, on=min(notice + timedelta(days=4), as_of), actor=actor)
         if step == "proposed":
@@ -150,23 +161,34 @@ def _abnormal(*, as_of: date, actor: Any) -> None:
     for i, (operator, cause) in enumerate(zip(_operators(skip=40, count=3), causes, strict=False)):
         decided = as_of - timedelta(days=120 - 30 * i)
         entry = credit_services.abnormal_list_add(
-            operator=operator, cause=cause, legal_basis="《企业信息公示暂行条例》第十七条",
-            decision_no=f"渝江北市监异〔{decided.year}〕{operator.pk}号", decided_on=decided, department=DEPARTMENT,
+            operator=operator,
+            cause=cause,
+            legal_basis="《企业信息公示暂行条例》第十七条",
+            decision_no=f"渝江北市监异〔{decided.year}〕{operator.pk}号",
+            decided_on=decided,
+            department=DEPARTMENT,
             actor=actor,
-        )  # fmt: skip
+        )
         if cause == L.Cause.INSTANT_INFO:
-            credit_services.list_remove(entry=entry, reason=L.RemovalReason.CORRECTED, removed_on=as_of,
-                                        note="已公示即时信息", actor=actor)  # fmt: skip
+            credit_services.list_remove(
+                entry=entry, reason=L.RemovalReason.CORRECTED, removed_on=as_of, note="已公示即时信息", actor=actor
+            )
 
 
 def _eligible_penalties(*, as_of: date, want: int) -> list[LedgerEntry]:
     """Penalties whose repair would be accepted on `as_of`, oldest operators first."""
     found: list[LedgerEntry] = []
-    entries = LedgerEntry.objects.filter(kind=LedgerEntry.Kind.PENALTY, superseded_by__isnull=True,
-                                         occurred_on__lte=as_of - timedelta(days=400)).select_related("operator")  # fmt: skip
+    entries = LedgerEntry.objects.filter(
+        kind=LedgerEntry.Kind.PENALTY, superseded_by__isnull=True, occurred_on__lte=as_of - timedelta(days=400)
+    ).select_related("operator")
     for entry in entries.order_by("operator_id", "pk").iterator():
-        check = credit_services.repair_check(operator=entry.operator, target=A.Target.PENALTY, penalty_entry=entry,
-                                             list_entry=None, as_of=as_of - timedelta(days=30))  # fmt: skip
+        check = credit_services.repair_check(
+            operator=entry.operator,
+            target=A.Target.PENALTY,
+            penalty_entry=entry,
+            list_entry=None,
+            as_of=as_of - timedelta(days=30),
+        )
         if check.eligible and entry.operator_id not in {e.operator_id for e in found}:
             found.append(entry)
         if len(found) == want:
@@ -180,31 +202,45 @@ def _repairs(*, as_of: date, actor: Any) -> None:
     for step, penalty in zip(plan, _eligible_penalties(as_of=as_of, want=len(plan)), strict=False):
         submitted = as_of - timedelta(days=12 if step == "submitted_overdue" else 1 if step == "submitted" else 25)
         application = credit_services.repair_submit(
-            operator=penalty.operator, target=A.Target.PENALTY, penalty_entry=penalty, actor=actor,
-            commitment="本单位承诺今后严格遵守食品安全法律法规，诚信经营。", evidence="罚没款缴纳凭证；整改报告及现场照片",
+            operator=penalty.operator,
+            target=A.Target.PENALTY,
+            penalty_entry=penalty,
+            actor=actor,
+            commitment="本单位承诺今后严格遵守食品安全法律法规，诚信经营。",
+            evidence="罚没款缴纳凭证；整改报告及现场照片",
             submitted_on=submitted,
-        )  # fmt: skip
+        )
         if step.startswith("submitted") or application.status != A.Status.SUBMITTED:
             continue
-        application = credit_services.repair_accept(application=application, accepted_on=submitted + timedelta(days=2),
-                                                    actor=actor)  # fmt: skip
+        application = credit_services.repair_accept(
+            application=application, accepted_on=submitted + timedelta(days=2), actor=actor
+        )
         if step == "accepted":
             continue
         try:
             credit_services.repair_decide(
-                application=application, granted=step == "granted", decided_on=as_of - timedelta(days=5),
-                note="" if step == "granted" else "整改材料不完整，未能证明已消除不良影响", actor=actor,
-            )  # fmt: skip
+                application=application,
+                granted=step == "granted",
+                decided_on=as_of - timedelta(days=5),
+                note="" if step == "granted" else "整改材料不完整，未能证明已消除不良影响",
+                actor=actor,
+            )
         except DomainError:
             continue  # no longer eligible on the decision day: it stays accepted
-    recent = LedgerEntry.objects.filter(kind=LedgerEntry.Kind.PENALTY, superseded_by__isnull=True,
-                                        occurred_on__gt=as_of - timedelta(days=200)).select_related("operator")  # fmt: skip
+    recent = LedgerEntry.objects.filter(
+        kind=LedgerEntry.Kind.PENALTY, superseded_by__isnull=True, occurred_on__gt=as_of - timedelta(days=200)
+    ).select_related("operator")
     young = recent.exclude(operator__in=A.objects.values("operator")).order_by("pk").first()
     if young is not None:  # too early: refused at once, with the date it becomes possible
         credit_services.repair_submit(
-            operator=young.operator, target=A.Target.PENALTY, penalty_entry=young, actor=actor,
-            commitment="本单位承诺整改到位。", evidence="罚款缴纳凭证", submitted_on=as_of,
-        )  # fmt: skip
+            operator=young.operator,
+            target=A.Target.PENALTY,
+            penalty_entry=young,
+            actor=actor,
+            commitment="本单位承诺整改到位。",
+            evidence="罚款缴纳凭证",
+            submitted_on=as_of,
+        )
 
 
 def _commitments(*, as_of: date, actor: Any) -> None:
@@ -222,14 +258,19 @@ def _commitments(*, as_of: date, actor: Any) -> None:
     }
     for i, (operator, (kind, verification)) in enumerate(zip(_operators(skip=60, count=len(plan)), plan, strict=False)):
         made = as_of - timedelta(days=90 - 10 * i)
-        commitment = credit_services.commitment_record(operator=operator, kind=kind, made_on=made, text=texts[kind],
-                                                       actor=actor)  # fmt: skip
+        commitment = credit_services.commitment_record(
+            operator=operator, kind=kind, made_on=made, text=texts[kind], actor=actor
+        )
         if verification is not None:
             credit_services.commitment_verify(
-                commitment=commitment, verification=verification, verified_on=made + timedelta(days=30),
-                note="现场核查：经营场所与承诺不符" if verification == Commitment.Verification.FALSE else "现场核查属实",
+                commitment=commitment,
+                verification=verification,
+                verified_on=made + timedelta(days=30),
+                note="现场核查：经营场所与承诺不符"
+                if verification == Commitment.Verification.FALSE
+                else "现场核查属实",
                 actor=actor,
-            )  # fmt: skip
+            )
 
 
 def _cases(*, as_of: date, actor: Any) -> int:
@@ -248,9 +289,14 @@ def _cases(*, as_of: date, actor: Any) -> int:
             )
         )
     withdrawn = credit_services.case_study_publish(
-        title="食品安全专项整治典型案例（更正前）", operator=None, penalty_decision_no="", published_on=as_of - timedelta(days=30),
-        body="本案例已更正后重新发布。", exposure="", actor=actor,
-    )  # fmt: skip
+        title="食品安全专项整治典型案例（更正前）",
+        operator=None,
+        penalty_decision_no="",
+        published_on=as_of - timedelta(days=30),
+        body="本案例已更正后重新发布。",
+        exposure="",
+        actor=actor,
+    )
     credit_services.case_study_withdraw(case=withdrawn, actor=actor)
     return len(cases) + 1
 
@@ -261,8 +307,13 @@ def _bans(*, as_of: date, actor: Any) -> int:
     bans = [("licence_revoked", "陈某某", "500105198203150012"), ("food_crime", "刘某某", "500112197811230027")]
     for operator, (basis, name, id_number) in zip(operators, bans, strict=False):
         credit_services.person_ban_record(
-            id_number=id_number, name=name, operator=operator, basis=basis,
-            decision_no=f"渝江北市监罚〔{as_of.year}〕禁{operator.pk}号", decided_on=as_of - timedelta(days=60),
-            department=DEPARTMENT, actor=actor,
-        )  # fmt: skip
+            id_number=id_number,
+            name=name,
+            operator=operator,
+            basis=basis,
+            decision_no=f"渝江北市监罚〔{as_of.year}〕禁{operator.pk}号",
+            decided_on=as_of - timedelta(days=60),
+            department=DEPARTMENT,
+            actor=actor,
+        )
     return len(operators)

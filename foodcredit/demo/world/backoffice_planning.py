@@ -144,22 +144,30 @@ def _plans(*, actor: Any, as_of: date, summary: PlanningBackofficeSummary) -> No
     common = {"as_of": as_of, "actor": actor, "scope": {"streets": list(STREETS[:3])}}
     published = planning_services.plan_create(
         name=f"{as_of.year}年第{(as_of.month - 1) // 3 + 1}季度观音桥片区双随机抽查",
-        period_start=quarter_start - timedelta(days=30), period_end=as_of + timedelta(days=35),
-        seed=_seed("published"), **common,
-    )  # fmt: skip
+        period_start=quarter_start - timedelta(days=30),
+        period_end=as_of + timedelta(days=35),
+        seed=_seed("published"),
+        **common,
+    )
     tasks = list(Task.objects.filter(plan=published).order_by("seq"))
     # Results on two fifths of its tasks, at most RESULTS_PER_PLAN (each is an import job of one inspection).
     _results(tasks=tasks[: min(RESULTS_PER_PLAN, len(tasks) * 2 // 5)], actor=actor, as_of=as_of, publish_every=2)
     drawn = planning_services.plan_commit(
-        name=f"{as_of.year}年度大石坝片区餐饮专项抽查", period_start=as_of, period_end=as_of + timedelta(days=60),
-        ratios={"A": 0.02, "B": 0.05, "C": 0.2, "D": 0.5}, seed=_seed("drawn"),
+        name=f"{as_of.year}年度大石坝片区餐饮专项抽查",
+        period_start=as_of,
+        period_end=as_of + timedelta(days=60),
+        ratios={"A": 0.02, "B": 0.05, "C": 0.2, "D": 0.5},
+        seed=_seed("drawn"),
         **{**common, "scope": {"streets": list(STREETS[3:6]), "sectors": ["catering"]}},
-    )  # fmt: skip
+    )
     planning_services.plan_draw(plan=drawn, actor=actor)
     planning_services.plan_commit(
-        name=f"{as_of.year + 1}年第一季度全区双随机抽查", period_start=date(as_of.year + 1, 1, 1),
-        period_end=date(as_of.year + 1, 3, 31), seed=_seed("committed"), **{**common, "scope": {}},
-    )  # fmt: skip
+        name=f"{as_of.year + 1}年第一季度全区双随机抽查",
+        period_start=date(as_of.year + 1, 1, 1),
+        period_end=date(as_of.year + 1, 3, 31),
+        seed=_seed("committed"),
+        **{**common, "scope": {}},
+    )
     summary.plans = {status: Plan.objects.filter(status=status).count() for status in Plan.Status.values}
 
 

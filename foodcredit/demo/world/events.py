@@ -170,9 +170,15 @@ class InspectionDraw:
 
 
 def inspections_draw(
-    *, rng: np.random.Generator, pop: Population, cal: Calendar, latent: Latent, params: Params,
-    inspectors: Inspectors, complaints: ComplaintDraw,
-) -> InspectionDraw:  # fmt: skip
+    *,
+    rng: np.random.Generator,
+    pop: Population,
+    cal: Calendar,
+    latent: Latent,
+    params: Params,
+    inspectors: Inspectors,
+    complaints: ComplaintDraw,
+) -> InspectionDraw:
     """Planned inspections plus complaint verifications; results from the month's risk and the inspectors."""
     p = params["inspections"]
     planned = _expand(rng, rate=inspection_rate(pop=pop, cal=cal, params=params) * latent.alive, pop=pop, cal=cal)

@@ -102,9 +102,15 @@ def sampling_frame(draw: SamplingDraw, *, pop: Population) -> pl.DataFrame:
 
 
 def complaints_frame(
-    draw: ComplaintDraw, *, rng: np.random.Generator, pop: Population, cal: Calendar, latent: Latent,
-    params: Params, inspections: InspectionDraw,
-) -> pl.DataFrame:  # fmt: skip
+    draw: ComplaintDraw,
+    *,
+    rng: np.random.Generator,
+    pop: Population,
+    cal: Calendar,
+    latent: Latent,
+    params: Params,
+    inspections: InspectionDraw,
+) -> pl.DataFrame:
     """The normalized complaints frame; verification follows the on-site result when there was one."""
     p = params["complaints"]
     e = draw.events
@@ -143,9 +149,15 @@ def complaints_frame(
 
 
 def penalties_frame(
-    *, rng: np.random.Generator, pop: Population, cal: Calendar, latent: Latent, params: Params,
-    inspections: InspectionDraw, sampling: SamplingDraw,
-) -> pl.DataFrame:  # fmt: skip
+    *,
+    rng: np.random.Generator,
+    pop: Population,
+    cal: Calendar,
+    latent: Latent,
+    params: Params,
+    inspections: InspectionDraw,
+    sampling: SamplingDraw,
+) -> pl.DataFrame:
     """Penalties following findings (不符合, 基本符合, 不合格), independent ones, and those before revocations."""
     p = params["penalties"]
     classes = p["classes"]
@@ -169,9 +181,14 @@ def penalties_frame(
         [ins.events.day[nc], ins.events.day[bc], smp.events.day[fl], independent.day, pop.exit[revoked]]
     )
     origin = np.concatenate(
-        [np.full(len(nc), 0), np.full(len(bc), 1), np.full(len(fl), 2), np.full(len(independent.op), 3),
-         np.full(len(revoked), 4)]
-    )  # fmt: skip
+        [
+            np.full(len(nc), 0),
+            np.full(len(bc), 1),
+            np.full(len(fl), 2),
+            np.full(len(independent.op), 3),
+            np.full(len(revoked), 4),
+        ]
+    )
     independent_violation = np.array(lexicon.INDEPENDENT_VIOLATIONS)
     violation = np.concatenate(
         [

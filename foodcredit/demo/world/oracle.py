@@ -47,9 +47,15 @@ def serious_usccs(
 
 
 def oracle_table(
-    *, operators: pl.DataFrame, latent: pl.DataFrame, inspections: pl.DataFrame, sampling: pl.DataFrame,
-    penalties: pl.DataFrame, as_of: date, horizon_days: int = 365,
-) -> pl.DataFrame:  # fmt: skip
+    *,
+    operators: pl.DataFrame,
+    latent: pl.DataFrame,
+    inspections: pl.DataFrame,
+    sampling: pl.DataFrame,
+    penalties: pl.DataFrame,
+    as_of: date,
+    horizon_days: int = 365,
+) -> pl.DataFrame:
     """uscc, oracle_score (the mean latent risk over the horizon), label (a serious finding in it), by uscc.
 
     Frames: operators (uscc, registered_on); latent (operator_uscc, month, months, risk); inspections (uscc,

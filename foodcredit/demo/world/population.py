@@ -107,8 +107,38 @@ def _persons(rng: np.random.Generator, n: int, cal: Calendar) -> pl.DataFrame:
     births = as_of - (rng.uniform(22, 66, n) * 365.25).astype(np.int64)
     areas = [a for a, _ in lexicon.ID_AREAS]
     id_no = id_numbers(rng, areas=areas, area_weights=[w for _, w in lexicon.ID_AREAS], births=births)
-    prefix = np.array([130, 131, 132, 133, 135, 136, 137, 138, 139, 150, 151, 152, 155, 158, 159, 166, 177, 180,
-                       181, 182, 183, 185, 186, 187, 188, 189, 191, 199])  # fmt: skip
+    prefix = np.array(
+        [
+            130,
+            131,
+            132,
+            133,
+            135,
+            136,
+            137,
+            138,
+            139,
+            150,
+            151,
+            152,
+            155,
+            158,
+            159,
+            166,
+            177,
+            180,
+            181,
+            182,
+            183,
+            185,
+            186,
+            187,
+            188,
+            189,
+            191,
+            199,
+        ]
+    )
     mobile = prefix[rng.integers(0, len(prefix), n)].astype(np.int64) * 10**8 + rng.integers(0, 10**8, n)
     return pl.DataFrame(
         {
@@ -170,9 +200,17 @@ def _names(rng: np.random.Generator, *, tokens: pl.DataFrame, name_kind: np.ndar
 
 
 def _licences(
-    rng: np.random.Generator, *, types: TypeTable, type_idx: np.ndarray, registered: np.ndarray,
-    exit_: np.ndarray, status_idx: np.ndarray, uscc: pl.Series, cal: Calendar, params: Params,
-) -> pl.DataFrame:  # fmt: skip
+    rng: np.random.Generator,
+    *,
+    types: TypeTable,
+    type_idx: np.ndarray,
+    registered: np.ndarray,
+    exit_: np.ndarray,
+    status_idx: np.ndarray,
+    uscc: pl.Series,
+    cal: Calendar,
+    params: Params,
+) -> pl.DataFrame:
     """The current licence of every licensed operator and, when issued under the JY/SC system, its predecessor."""
     kind_code = np.array(types.licence)[type_idx]
     licensed = kind_code != "none"
@@ -233,11 +271,20 @@ def _licences(
     check = (cycle + (seq * 7 + seq // 10 * 3 + seq // 1000)) % 10
     number = (
         pl.when(pl.col("code").str.starts_with("JY"))
-        .then(pl.concat_str([pl.col("code"), pl.lit("500105"), seq.cast(pl.String).str.zfill(6), check.cast(pl.String)]))
-        .otherwise(
-            pl.concat_str([pl.col("code").str.slice(0, 5), pl.lit("500105"), seq.cast(pl.String).str.zfill(4), check.cast(pl.String)])
+        .then(
+            pl.concat_str([pl.col("code"), pl.lit("500105"), seq.cast(pl.String).str.zfill(6), check.cast(pl.String)])
         )
-    )  # fmt: skip
+        .otherwise(
+            pl.concat_str(
+                [
+                    pl.col("code").str.slice(0, 5),
+                    pl.lit("500105"),
+                    seq.cast(pl.String).str.zfill(4),
+                    check.cast(pl.String),
+                ]
+            )
+        )
+    )
     return licences.select(
         number=number,
         uscc=pl.col("uscc"),
@@ -410,9 +457,16 @@ def population_generate(*, rng: np.random.Generator, n: int, cal: Calendar, para
         _row=pl.int_range(1, pl.len() + 1, dtype=pl.Int64),
     )
     licences = _licences(
-        rng, types=types, type_idx=type_idx, registered=registered, exit_=exit_, status_idx=status_idx,
-        uscc=uscc, cal=cal, params=params,
-    )  # fmt: skip
+        rng,
+        types=types,
+        type_idx=type_idx,
+        registered=registered,
+        exit_=exit_,
+        status_idx=status_idx,
+        uscc=uscc,
+        cal=cal,
+        params=params,
+    )
     return Population(
         types=types,
         type_idx=type_idx,

@@ -24,10 +24,12 @@ pytestmark = pytest.mark.django_db
 def world(db):
     """Two operators registered through the import pipeline; one account per role."""
     collection_services.records_write(kind="operators", frame=frames.operators(2), source_name="登记系统")
-    samr = DepartmentFactory(code="t-samr", name="区市场监管局", kind=Department.Kind.MARKET_REGULATION,
-                             streets=["观音桥街道"])  # fmt: skip
-    station = DepartmentFactory(code="t-gyq", name="观音桥所", kind=Department.Kind.MARKET_REGULATION,
-                                streets=["观音桥街道"])  # fmt: skip
+    samr = DepartmentFactory(
+        code="t-samr", name="区市场监管局", kind=Department.Kind.MARKET_REGULATION, streets=["观音桥街道"]
+    )
+    station = DepartmentFactory(
+        code="t-gyq", name="观音桥所", kind=Department.Kind.MARKET_REGULATION, streets=["观音桥街道"]
+    )
     ndrc = DepartmentFactory(code="t-ndrc", name="发改委", kind=Department.Kind.DEVELOPMENT_REFORM)
     assoc = DepartmentFactory(code="t-assoc", name="餐饮协会", kind=Department.Kind.ASSOCIATION)
     departments = {R.STATION_REGULATOR: station, R.OTHER_DEPARTMENT: ndrc, R.ASSOCIATION: assoc, R.BUSINESS: None}
@@ -46,7 +48,7 @@ def _pages(world):
         legal_rep_name="张1",
         registered=admin_forms.operator_registration(frames.uscc(1)),
         actor=world[R.SYSTEM_ADMIN],
-    )  # fmt: skip — a pending link to aim the confirm page at
+    )  # a pending link to aim the confirm page at
     return {
         ("get", reverse("office:admin_users")): {R.SYSTEM_ADMIN},
         ("get", reverse("office:admin_user_create")): {R.SYSTEM_ADMIN},
@@ -141,8 +143,14 @@ def test_system_administrator_creates_a_business_user_and_links_it_district_regu
     )
     # Pending: the business user (who has set a password of its own first) sees nothing yet.
     client.force_login(new)
-    client.post("/office/password/", {"old_password": "Lao-zhang-2026x", "new_password1": "Own-password-2026!",
-                                      "new_password2": "Own-password-2026!"})  # fmt: skip
+    client.post(
+        "/office/password/",
+        {
+            "old_password": "Lao-zhang-2026x",
+            "new_password1": "Own-password-2026!",
+            "new_password2": "Own-password-2026!",
+        },
+    )
     assert client.get(reverse("office:operator_detail", args=[uscc])).status_code == 404
     # The system administrator cannot confirm its own request; a district regulator does.
     client.force_login(sysadmin)
@@ -183,9 +191,13 @@ def test_a_new_account_must_change_its_initial_password_first(client, world):
     client.force_login(world[R.SYSTEM_ADMIN])
     client.post(
         reverse("office:admin_user_create"),
-        {"username": "xiaoli", "role": R.INSPECTOR, "department": Department.objects.get(code="t-samr").pk,
-         "password": "Xiao-li-2026-abc"},
-    )  # fmt: skip
+        {
+            "username": "xiaoli",
+            "role": R.INSPECTOR,
+            "department": Department.objects.get(code="t-samr").pk,
+            "password": "Xiao-li-2026-abc",
+        },
+    )
     client.logout()
     client.post("/office/login/", {"username": "xiaoli", "password": "Xiao-li-2026-abc"})
     assert client.get("/office/")["Location"].startswith("/office/password/")
@@ -202,8 +214,9 @@ def test_departments_take_streets_from_the_district_list(client, world):
     url = reverse("office:admin_department_create")
     bad = client.post(url, {"code": "t-wld", "name": "五里店所", "kind": "market_regulation", "streets": ["五里"]})
     assert bad.status_code == 400 and not Department.objects.filter(code="t-wld").exists()
-    client.post(url, {"code": "t-wld", "name": "五里店所", "kind": "market_regulation",
-                      "streets": ["五里店街道", "观音桥街道"]})  # fmt: skip
+    client.post(
+        url, {"code": "t-wld", "name": "五里店所", "kind": "market_regulation", "streets": ["五里店街道", "观音桥街道"]}
+    )
     department = Department.objects.get(code="t-wld")
     assert department.streets == ["观音桥街道", "五里店街道"]  # the district's order
     row = AuditEvent.objects.get(action="create", object_type="department", object_id=str(department.pk))
@@ -227,8 +240,10 @@ def test_security_administrator_grants_roles_issues_codes_ends_sessions_and_expi
         secadmin,
         {"role": [R.STATION_REGULATOR, R.DISTRICT_REGULATOR], "department_id": [before, samr.pk]},
     )
-    own = client.post(reverse("office:admin_security_user", args=[secadmin.pk]),
-                      {"action": "grant", "role": R.SYSTEM_ADMIN, "department": samr.pk})  # fmt: skip
+    own = client.post(
+        reverse("office:admin_security_user", args=[secadmin.pk]),
+        {"action": "grant", "role": R.SYSTEM_ADMIN, "department": samr.pk},
+    )
     assert own.status_code == 400 and User.objects.get(pk=secadmin.pk).role == R.SECURITY_ADMIN
 
     issued = client.post(page, {"action": "enrolment_code"})
@@ -294,9 +309,14 @@ def test_audit_administrator_filters_and_exports_the_log(client, world):
     assert len(rows) == 2 and rows[1][1] == world[R.SECURITY_ADMIN].username and rows[1][2] == "password_expire"
     # A diff is shown as text, escaped (a department named with markup).
     account_services.department_save(
-        department=None, code="t-x", name="<script>alert(1)</script>", kind="health", streets=[], district_streets=[],
+        department=None,
+        code="t-x",
+        name="<script>alert(1)</script>",
+        kind="health",
+        streets=[],
+        district_streets=[],
         actor=world[R.SYSTEM_ADMIN],
-    )  # fmt: skip
+    )
     shown = client.get(url, {"object_type": "department"}).content.decode()
     assert "&lt;script&gt;alert(1)&lt;/script&gt;" in shown and "<script>alert(1)" not in shown
     # Read-only: nothing on the page posts.
@@ -352,9 +372,12 @@ def test_security_lists_filter_second_factors_passwords_and_show_live_sessions(c
 def test_a_district_regulator_rejects_a_link_with_its_reason_and_a_department_changes_its_streets(client, world):
     sysadmin, district = world[R.SYSTEM_ADMIN], world[R.DISTRICT_REGULATOR]
     link = account_services.business_link_request(
-        user=world[R.BUSINESS], uscc=frames.uscc(2), legal_rep_name="张2",
-        registered=admin_forms.operator_registration(frames.uscc(2)), actor=sysadmin,
-    )  # fmt: skip
+        user=world[R.BUSINESS],
+        uscc=frames.uscc(2),
+        legal_rep_name="张2",
+        registered=admin_forms.operator_registration(frames.uscc(2)),
+        actor=sysadmin,
+    )
     client.force_login(district)
     decide = reverse("office:admin_business_link_decide", args=[link.pk])
     client.post(decide, {"decision": "reject", "note": ""})  # no reason: refused, still pending
@@ -369,14 +392,18 @@ def test_a_district_regulator_rejects_a_link_with_its_reason_and_a_department_ch
 
     client.force_login(sysadmin)
     station = Department.objects.get(code="t-gyq")
-    client.post(reverse("office:admin_department", args=[station.pk]),
-                {"code": "t-gyq", "name": "观音桥所", "kind": "market_regulation", "streets": ["华新街街道", "观音桥街道"]})  # fmt: skip
+    client.post(
+        reverse("office:admin_department", args=[station.pk]),
+        {"code": "t-gyq", "name": "观音桥所", "kind": "market_regulation", "streets": ["华新街街道", "观音桥街道"]},
+    )
     row = AuditEvent.objects.get(action="update", object_type="department", object_id=str(station.pk))
     assert (row.actor, row.changes) == (sysadmin, {"streets": [["观音桥街道"], ["观音桥街道", "华新街街道"]]})
     assert User.objects.get(pk=world[R.STATION_REGULATOR].pk).streets == ["观音桥街道", "华新街街道"]
     # A station regulator's department keeps at least one street.
-    emptied = client.post(reverse("office:admin_department", args=[station.pk]),
-                          {"code": "t-gyq", "name": "观音桥所", "kind": "market_regulation"})  # fmt: skip
+    emptied = client.post(
+        reverse("office:admin_department", args=[station.pk]),
+        {"code": "t-gyq", "name": "观音桥所", "kind": "market_regulation"},
+    )
     assert emptied.status_code == 400 and Department.objects.get(pk=station.pk).streets
 
 

@@ -21,8 +21,10 @@ class Command(BaseCommand):
     def handle(self, *args: Any, **opts: Any) -> None:
         if opts["columns"] is None and opts["values"] is None:
             for m in SourceMapping.objects.filter(source__name=opts["source"], kind=opts["kind"]).order_by("version"):
-                self.stdout.write(f"v{m.version}: columns={json.dumps(m.columns, ensure_ascii=False)} "
-                                  f"values={json.dumps(m.values, ensure_ascii=False)}")  # fmt: skip
+                self.stdout.write(
+                    f"v{m.version}: columns={json.dumps(m.columns, ensure_ascii=False)} "
+                    f"values={json.dumps(m.values, ensure_ascii=False)}"
+                )
             return
         try:
             columns = json.loads(opts["columns"] or "{}")

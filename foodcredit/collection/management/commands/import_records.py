@@ -19,10 +19,11 @@ class Command(BaseCommand):
         parser.add_argument("file", type=Path)
         parser.add_argument("--kind", required=True, choices=RecordKind.values)
         parser.add_argument(
-            "--source", required=True,
+            "--source",
+            required=True,
             help="source system name (an unknown one is registered on first use for this kind; a registered one "
             "must be registered for the kind: manage.py import_source_register)",
-        )  # fmt: skip
+        )
         parser.add_argument("--skip-bad-rows", action="store_true", help="write all good rows, report the bad ones")
         parser.add_argument("--report", type=Path, help="write a JSON report of the job and every rejected row")
 
@@ -38,9 +39,15 @@ class Command(BaseCommand):
 
         try:
             job, ran = services.import_file(
-                kind=opts["kind"], source_name=opts["source"], path=path, file_name=path.name,
-                skip_bad_rows=opts["skip_bad_rows"], actor=None, progress=progress, register_source=True,
-            )  # fmt: skip
+                kind=opts["kind"],
+                source_name=opts["source"],
+                path=path,
+                file_name=path.name,
+                skip_bad_rows=opts["skip_bad_rows"],
+                actor=None,
+                progress=progress,
+                register_source=True,
+            )
         except DomainError as exc:
             bar.close()
             raise CommandError(f"{exc.code}: {exc.message}") from exc
@@ -70,8 +77,19 @@ class Command(BaseCommand):
 
 def _report(job: ImportJob, errors: list[dict[str, Any]]) -> dict[str, Any]:
     return {
-        "job": job.pk, "kind": job.kind, "source": job.source.name, "file": job.file_name, "status": job.status,
-        "error_code": job.error_code, "total_rows": job.total_rows, "new": job.new_count,
-        "updated": job.updated_count, "unchanged": job.unchanged_count, "rejected": job.rejected_count,
-        "queued": job.queued_count, "attached": job.attached_count, "notices": job.notices, "errors": errors,
-    }  # fmt: skip
+        "job": job.pk,
+        "kind": job.kind,
+        "source": job.source.name,
+        "file": job.file_name,
+        "status": job.status,
+        "error_code": job.error_code,
+        "total_rows": job.total_rows,
+        "new": job.new_count,
+        "updated": job.updated_count,
+        "unchanged": job.unchanged_count,
+        "rejected": job.rejected_count,
+        "queued": job.queued_count,
+        "attached": job.attached_count,
+        "notices": job.notices,
+        "errors": errors,
+    }
