@@ -9,6 +9,7 @@ highest first, given the window's actual inspection dates in chronological order
 days over the inspections that found a problem. Operators without a score are counted and left out.
 """
 
+import io
 from datetime import date
 from pathlib import Path
 from typing import Any
@@ -66,7 +67,8 @@ class Command(BaseCommand):
             options["labels"], schema_overrides={USCC: pl.String, "first_inspection_after_T": pl.Date}
         ).with_columns(pl.col("critical_found_after_T").cast(pl.Int64))
         if options["scores"]:
-            scores = pl.read_csv(options["scores"], schema_overrides={USCC: pl.String, "score": pl.Float64})
+            text = options["scores"].read_bytes().decode("utf-8-sig")  # risk_classify writes a BOM for Excel
+            scores = pl.read_csv(io.StringIO(text), schema_overrides={USCC: pl.String, "score": pl.Float64})
             source = str(options["scores"])
         else:
             run = selectors.run_latest(as_of=options["as_of"])
