@@ -1,8 +1,10 @@
 """Public site views: thin. Only the public view of a credit file, masked, and the class as disclosed (DOMAIN.md
 Part I §4)."""
 
+from urllib.parse import quote
+
 from django.core.paginator import Paginator
-from django.http import Http404, HttpRequest, HttpResponse, HttpResponseBadRequest
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponseBadRequest, StreamingHttpResponse
 from django.shortcuts import render
 from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods
@@ -16,6 +18,7 @@ from foodcredit.operators.models import Operator
 from foodcredit.planning.selectors import public as plan_selectors
 from foodcredit.risk import selectors as risk_selectors
 
+from . import open_data as open_data_sets
 from . import search, services
 from .forms import ReportForm, SearchForm, TrackingForm
 from .models import PublicReport
@@ -151,3 +154,33 @@ def report_status(request: HttpRequest) -> HttpResponse:
     if form.is_bound and form.is_valid():
         found = PublicReport.objects.filter(tracking_no=form.cleaned_data["no"].strip().upper()).first()
     return render(request, "portal/report_status.html", {"form": form, "found": found})
+
+
+@require_GET
+def open_data(request: HttpRequest) -> HttpResponse:
+    """Open data: the downloadable datasets and their data dictionary."""
+    context = {"datasets": list(open_data_sets.DATASETS.values()), "streets": open_data_sets.streets()}
+    return render(request, "portal/open_data.html", context)
+
+
+@require_GET
+def open_data_download(request: HttpRequest, key: str, fmt: str) -> HttpResponse | StreamingHttpResponse:
+    """One dataset as CSV (streamed) or XLSX; operators one street at a time (?street=)."""
+    dataset = open_data_sets.DATASETS.get(key)
+    street = request.GET.get("street", "")
+    if dataset is None or fmt not in ("csv", "xlsx") or (dataset.by_street and street not in open_data_sets.streets()):
+        raise Http404("no such dataset")
+    as_of = timezone.localdate()
+    filename = f"{key}{'-' + street if street else ''}-{as_of.isoformat()}.{fmt}"
+    response: HttpResponse | StreamingHttpResponse
+    if fmt == "csv":
+        response = StreamingHttpResponse(
+            open_data_sets.csv_chunks(dataset, street=street, as_of=as_of), content_type="text/csv; charset=utf-8"
+        )
+    else:
+        response = HttpResponse(
+            open_data_sets.xlsx_bytes(dataset, street=street, as_of=as_of),
+            content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+        )
+    response["Content-Disposition"] = f"attachment; filename*=UTF-8''{quote(filename)}"
+    return response
