@@ -4,7 +4,8 @@ import csv
 import io
 from datetime import date, timedelta
 
-from django.core.management import call_command
+import pytest
+from django.core.management import CommandError, call_command
 
 from foodcredit.alerts.models import Alert
 from foodcredit.credit.tests.factories import complaint_add, make_uscc, operator_register, sampling_add
@@ -34,3 +35,18 @@ def test_alerts_sweep_command_raises_once_and_exports(db, station, tmp_path):
     assert by_detector["complaint_surge_operator"]["统一社会信用代码"] == operator.uscc
     assert by_detector["registration_address"]["统一社会信用代码"] == ""
     assert {r["raised_on"] for r in rows} == {"2026-11-20"}
+
+
+def test_alerts_sweep_refuses_a_bad_parameter_file(db, settings, tmp_path):
+    from foodcredit.alerts.detectors import PARAMS_FILE, params_load
+
+    bad = tmp_path / "params.yaml"
+    bad.write_text(PARAMS_FILE.read_text(encoding="utf-8").replace("alpha: 0.05", "alpha: 5"), encoding="utf-8")
+    settings.ALERTS_PARAMS_FILE = str(bad)
+    params_load.cache_clear()
+    try:
+        with pytest.raises(CommandError, match=r"complaint_surge_street\.alpha：须在 0\.0001 与 0\.5 之间，实为 5"):
+            call_command("alerts_sweep", "--as-of", AS_OF.isoformat(), stdout=io.StringIO())
+    finally:
+        params_load.cache_clear()
+    assert not Alert.objects.exists()
