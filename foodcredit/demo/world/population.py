@@ -4,10 +4,8 @@ Also draws the hidden persistent operator effect (shared in part by operators wi
 representative or the same premises), because who is revoked depends on it.
 """
 
-import re
 from dataclasses import dataclass
 from datetime import date
-from typing import Any
 
 import numpy as np
 import polars as pl
@@ -17,12 +15,11 @@ from foodcredit.operators.models import STREETS
 from . import lexicon
 from .common import Calendar, Params, as_date_series, pick, sigmoid, uniform_days, weighted_choice
 from .ids import id_numbers, uscc_codes
+from .names import operator_names, pick_within, words_flat
 
 SECTORS = ["catering", "circulation", "production"]
 SECTOR_CODES = "crp"  # the letters lexicon uses for sectors
 STATUSES = ["active", "deregistered", "revoked"]
-JY_EPOCH = np.datetime64("2015-10-01")  # JY/SC numbers replaced the old licence formats (DOMAIN.md II §7.2)
-_TOKEN = re.compile(r"\{(\w+)\}")
 
 
 @dataclass(frozen=True)
@@ -107,38 +104,8 @@ def _persons(rng: np.random.Generator, n: int, cal: Calendar) -> pl.DataFrame:
     births = as_of - (rng.uniform(22, 66, n) * 365.25).astype(np.int64)
     areas = [a for a, _ in lexicon.ID_AREAS]
     id_no = id_numbers(rng, areas=areas, area_weights=[w for _, w in lexicon.ID_AREAS], births=births)
-    prefix = np.array(
-        [
-            130,
-            131,
-            132,
-            133,
-            135,
-            136,
-            137,
-            138,
-            139,
-            150,
-            151,
-            152,
-            155,
-            158,
-            159,
-            166,
-            177,
-            180,
-            181,
-            182,
-            183,
-            185,
-            186,
-            187,
-            188,
-            189,
-            191,
-            199,
-        ]
-    )
+    prefix = np.array([130, 131, 132, 133, 135, 136, 137, 138, 139, 150, 151, 152, 155, 158, 159, 166, 177, 180,
+                       181, 182, 183, 185, 186, 187, 188, 189, 191, 199])  # fmt: skip
     mobile = prefix[rng.integers(0, len(prefix), n)].astype(np.int64) * 10**8 + rng.integers(0, 10**8, n)
     return pl.DataFrame(
         {
@@ -150,53 +117,6 @@ def _persons(rng: np.random.Generator, n: int, cal: Calendar) -> pl.DataFrame:
             "brand_idx": rng.integers(0, len(lexicon.BRAND_FIRST) * len(lexicon.BRAND_SECOND), n),
         }
     )
-
-
-def _flat(lists: list[list[str]]) -> tuple[list[str], np.ndarray, np.ndarray]:
-    """Lists laid end to end: the words, each list's offset and length."""
-    lengths = np.array([len(x) for x in lists])
-    offsets = np.concatenate([[0], np.cumsum(lengths)[:-1]])
-    return [w for x in lists for w in x], offsets, lengths
-
-
-def _pick_within(rng: np.random.Generator, lists: list[list[str]], group: np.ndarray) -> pl.Series:
-    """For each row, a uniformly drawn word from the list of its group."""
-    words, offsets, lengths = _flat(lists)
-    idx = offsets[group] + np.floor(rng.random(len(group)) * lengths[group]).astype(np.int64)
-    return pick(words, idx)
-
-
-def _fill(pattern: str) -> pl.Expr:
-    """A name pattern such as "重庆{brand}{industry}" as a string expression over token columns."""
-    parts: list[pl.Expr] = []
-    pos = 0
-    for m in _TOKEN.finditer(pattern):
-        if m.start() > pos:
-            parts.append(pl.lit(pattern[pos : m.start()]))
-        parts.append(pl.col(m.group(1)))
-        pos = m.end()
-    if pos < len(pattern):
-        parts.append(pl.lit(pattern[pos:]))
-    return pl.concat_str(parts)
-
-
-def _names(rng: np.random.Generator, *, tokens: pl.DataFrame, name_kind: np.ndarray) -> pl.Series:
-    """Operator names from the lexicon's patterns; repeated names become numbered branches."""
-    kinds = list(lexicon.NAME_PATTERNS)
-    patterns, offsets, lengths = _flat([lexicon.NAME_PATTERNS[k] for k in kinds])
-    pid = offsets[name_kind] + np.floor(rng.random(len(name_kind)) * lengths[name_kind]).astype(np.int64)
-    expr: Any = pl.when(pl.col("_pid") == 0).then(_fill(patterns[0]))
-    for i, pattern in enumerate(patterns[1:], start=1):
-        expr = expr.when(pl.col("_pid") == i).then(_fill(pattern))
-    named = tokens.with_columns(_pid=pl.Series(pid)).select(name=expr.otherwise(pl.lit("")))
-    return named.select(
-        pl.when(pl.int_range(pl.len()).over("name") == 0)
-        .then(pl.col("name"))
-        .when(pl.col("name").str.ends_with("公司"))
-        .then(pl.format("{}江北第{}分公司", pl.col("name"), pl.int_range(pl.len()).over("name") + 1))
-        .otherwise(pl.format("{}{}号店", pl.col("name"), pl.int_range(pl.len()).over("name") + 1))
-        .alias("name")
-    ).to_series()
 
 
 def _licences(
@@ -231,7 +151,7 @@ def _licences(
             "first": as_date_series(first[idx]),
             "end": as_date_series(end[idx]),
             "status_idx": status_idx[idx],
-            "scope": _pick_within(rng, scopes, type_idx[idx]),
+            "scope": pick_within(rng, scopes, type_idx[idx]),
         }
     )
     periods = pl.col("first").dt.offset_by(pl.format("{}y", pl.col("k") * 5))
@@ -373,7 +293,7 @@ def population_generate(*, rng: np.random.Generator, n: int, cal: Calendar, para
     owner = persons[person_idx]
 
     # Addresses: own premises on a street's road, or the shared premises' address.
-    roads, road_off, road_len = _flat([lexicon.ROADS[s] for s in STREETS])
+    roads, road_off, road_len = words_flat([lexicon.ROADS[s] for s in STREETS])
     street_names = pick(STREETS, street_idx)
     own_road = road_off[street_idx] + np.floor(rng.random(n) * road_len[street_idx]).astype(np.int64)
     own_address = pl.concat_str(
@@ -389,7 +309,7 @@ def population_generate(*, rng: np.random.Generator, n: int, cal: Calendar, para
     v_group = np.repeat(np.arange(len(per_group)), per_group)
     v_street = v_group // 3
     v_road = road_off[v_street] + np.floor(rng.random(n_venues) * road_len[v_street]).astype(np.int64)
-    v_label = _pick_within(rng, [lexicon.VENUE_LABELS[k] for k in lexicon.VENUE_KINDS], v_group % 3)
+    v_label = pick_within(rng, [lexicon.VENUE_LABELS[k] for k in lexicon.VENUE_KINDS], v_group % 3)
     venue_address = pl.select(
         pl.concat_str(
             [
@@ -422,15 +342,15 @@ def population_generate(*, rng: np.random.Generator, n: int, cal: Calendar, para
             "surname": pick(lexicon.SURNAMES, owner["surname_idx"].to_numpy()),
             "given": owner["given"],
             "street_short": street_names.str.replace(r"(街道|镇)$", ""),
-            "shop": _pick_within(rng, [lexicon.SHOP_WORDS[t] for t in types.names], type_idx),
-            "industry": _pick_within(rng, [lexicon.INDUSTRY_WORDS[s] for s in SECTORS], sector_idx),
+            "shop": pick_within(rng, [lexicon.SHOP_WORDS[t] for t in types.names], type_idx),
+            "industry": pick_within(rng, [lexicon.INDUSTRY_WORDS[s] for s in SECTORS], sector_idx),
             "place": pick(lexicon.PLACES, rng.integers(0, len(lexicon.PLACES), n)),
             "school": pick(lexicon.SCHOOLS, rng.integers(0, len(lexicon.SCHOOLS), n)),
             "org_kind": pick(lexicon.ORG_KINDS, rng.integers(0, len(lexicon.ORG_KINDS), n)),
             "coop_product": pick(lexicon.COOP_PRODUCTS, rng.integers(0, len(lexicon.COOP_PRODUCTS), n)),
         }
     )
-    names = _names(rng, tokens=tokens, name_kind=name_kind)
+    names = operator_names(rng, tokens=tokens, name_kind=name_kind)
 
     # Companies list a landline; individual businesses the owner's mobile. Some individuals have no ID on file.
     landline = pl.format("023-{}", pl.Series(rng.integers(6000_0000, 9000_0000, n)).cast(pl.String))
