@@ -45,6 +45,7 @@ PLANS = "plans"  # 双随机 plans: commit, draw, publish, revise (about no sing
 ALERTS = "alerts"
 TASK_RESULTS = "task_results"  # an inspector's result of its own task (谁检查、谁录入)
 RESULT_PUBLICATIONS = "result_publications"  # publish a recorded result (一公开): its inspectors, or a regulator
+TASK_ATTACHMENTS = "task_attachments"  # photos and documents of a task's result: its inspectors, or a regulator
 COMMITMENTS = "commitments"  # a business's 信用承诺
 REPAIR_APPLICATIONS = "repair_applications"
 OBJECTIONS = "objections"
@@ -74,10 +75,10 @@ class WriteRule:
 
 REGULATOR_KINDS = RECORD_KINDS | {
     LIST_ENTRIES, CLASS_OVERRIDES, COMMITMENT_VERIFICATIONS, REPAIR_DECISIONS, TYPICAL_CASES, PERSON_BANS,
-    PENALTY_REVOCATIONS, TASKS, PLANS, ALERTS, RESULT_PUBLICATIONS,
+    PENALTY_REVOCATIONS, TASKS, PLANS, ALERTS, RESULT_PUBLICATIONS, TASK_ATTACHMENTS,
 }  # fmt: skip
 # Verifying a commitment stays with the district, as do the lists and repair decisions it can lead to.
-STATION_KINDS = RECORD_KINDS | {TASKS, ALERTS, RESULT_PUBLICATIONS}
+STATION_KINDS = RECORD_KINDS | {TASKS, ALERTS, RESULT_PUBLICATIONS, TASK_ATTACHMENTS}
 BUSINESS_KINDS = frozenset({COMMITMENTS, REPAIR_APPLICATIONS, OBJECTIONS, ALERT_REPLIES})
 NO_WRITES = frozenset[str]()
 
@@ -85,7 +86,7 @@ NO_WRITES = frozenset[str]()
 WRITE_RULES: dict[str, WriteRule] = {
     R.DISTRICT_REGULATOR: WriteRule("district", frozenset(REGULATOR_KINDS), moves_street=True, reserved_measures=True),
     R.STATION_REGULATOR: WriteRule("streets", frozenset(STATION_KINDS), reserved_measures=True),
-    R.INSPECTOR: WriteRule("related", frozenset({TASK_RESULTS, RESULT_PUBLICATIONS})),
+    R.INSPECTOR: WriteRule("related", frozenset({TASK_RESULTS, RESULT_PUBLICATIONS, TASK_ATTACHMENTS})),
     R.OTHER_DEPARTMENT: WriteRule("district", NO_WRITES),  # kinds: DEPARTMENT_KINDS by the department's kind
     R.ASSOCIATION: WriteRule("related", frozenset({ASSOCIATION_MEASURES})),
     R.BUSINESS: WriteRule("own_operators", BUSINESS_KINDS),

@@ -1,4 +1,6 @@
-"""What each role may see and change (DOMAIN.md Part I §5). Pure, no ORM."""
+"""Which pages and duties each role reaches (DOMAIN.md Part I §5): imports, the review queue, the audit log, the
+three administrators' duties. Pure, no ORM. Which records a role may write about which operator is not decided here:
+that is the rules table of accounts.permissions, the one write check every write service and door calls."""
 
 from django.utils.translation import gettext_noop
 

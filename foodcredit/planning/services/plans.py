@@ -15,6 +15,7 @@ from django.db import connection, transaction
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from foodcredit.accounts import permissions
 from foodcredit.core import audit, crypto
 from foodcredit.core.bulk import stage_frame
 from foodcredit.core.errors import ConflictError, DomainError
@@ -57,6 +58,7 @@ def plan_commit(
     reason: str = "",
 ) -> Plan:
     """Create a plan and commit to its random seed: the seed's SHA-256 is published now, the seed after the draw."""
+    permissions.operator_write_check(user=actor, kind=permissions.PLANS, operator=None)
     if period_end < period_start:
         raise DomainError("planning.bad_period", _("抽查期间结束早于开始"))
     params = rules.DrawParams(
@@ -173,6 +175,7 @@ def plan_draw(*, plan: Plan, actor: Any, snapshot: rules.Snapshot | None = None)
     seed in public, the tasks to their inspectors). A plan is drawn once: a published plan is changed only through
     a new version (plan_revise).
     """
+    permissions.operator_write_check(user=actor, kind=permissions.PLANS, operator=None)
     with transaction.atomic():
         locked = Plan.objects.select_for_update().get(pk=plan.pk)
         if locked.status != Plan.Status.COMMITTED:
@@ -226,6 +229,7 @@ def plan_draw(*, plan: Plan, actor: Any, snapshot: rules.Snapshot | None = None)
 def plan_publish(*, plan: Plan, actor: Any) -> Plan:
     """Publish a drawn plan after review (一公开): the seed is revealed, the drawn objects are public and the tasks
     reach their inspectors."""
+    permissions.operator_write_check(user=actor, kind=permissions.PLANS, operator=None)
     with transaction.atomic():
         locked = Plan.objects.select_for_update().get(pk=plan.pk)
         if locked.status != Plan.Status.DRAWN:
@@ -246,6 +250,7 @@ def plan_publish(*, plan: Plan, actor: Any) -> Plan:
 
 def plan_create(**kwargs: Any) -> Plan:
     """Commit a seed, freeze the snapshot, draw and publish, in one transaction (plan_commit's arguments)."""
+    permissions.operator_write_check(user=kwargs.get("actor"), kind=permissions.PLANS, operator=None)
     with transaction.atomic():
         plan = plan_commit(**kwargs)
         drawn = plan_draw(plan=plan, actor=kwargs.get("actor"))
@@ -254,6 +259,7 @@ def plan_create(**kwargs: Any) -> Plan:
 
 def plan_revise(*, plan: Plan, actor: Any, as_of: date, reason: str, **changes: Any) -> Plan:
     """A new version of a published plan: the old one is superseded and its open tasks cancelled, audited."""
+    permissions.operator_write_check(user=actor, kind=permissions.PLANS, operator=None)
     if not reason.strip():
         raise DomainError("planning.reason_required", _("须说明变更理由"))
     with transaction.atomic():

@@ -11,6 +11,7 @@ from django.core.files.base import ContentFile
 from django.db import transaction
 from django.utils.translation import gettext_lazy as _
 
+from foodcredit.accounts import permissions
 from foodcredit.collection import services as collection_services
 from foodcredit.core import audit
 from foodcredit.core.errors import ConflictError, DomainError
@@ -18,6 +19,7 @@ from foodcredit.inspections.models import Inspection
 
 from .. import rules, selectors
 from ..models import Task, TaskAttachment, TaskInspector
+from ..selectors.permissions import is_task_inspector
 
 INSPECTION_KIND = {Task.Kind.RANDOM: Inspection.Kind.RANDOM, Task.Kind.TARGETED: Inspection.Kind.SPECIAL}
 
@@ -34,6 +36,12 @@ def task_result_record(
 ) -> Task:
     """Record an inspector's result: written as an Inspection through the collection path (so it files a ledger
     entry), with its publication deadline (20 working days). `publish` publishes it at once (谁检查、谁录入、谁公开)."""
+    permissions.operator_write_check(
+        user=actor,
+        kind=permissions.TASK_RESULTS,
+        operator=task.operator,
+        related=is_task_inspector(user=actor, task=task),
+    )
     if result not in Inspection.Result.values:
         raise DomainError(
             "planning.bad_result",
@@ -96,6 +104,12 @@ def task_result_record(
 
 def task_result_publish(*, task: Task, actor: Any, as_of: date) -> Task:
     """Publish a recorded result (一公开) on `as_of`; a publication after the deadline stays flagged overdue."""
+    permissions.operator_write_check(
+        user=actor,
+        kind=permissions.RESULT_PUBLICATIONS,
+        operator=task.operator,
+        related=is_task_inspector(user=actor, task=task),
+    )
     with transaction.atomic():
         locked = Task.objects.select_for_update().get(pk=task.pk)
         if locked.status != Task.Status.RECORDED:
@@ -158,6 +172,12 @@ def _attachment_read(upload: Any, *, limit: int) -> tuple[bytes, str]:
 
 def task_attachment_add(*, task: Task, upload: Any, actor: Any) -> TaskAttachment:
     """Attach a photo or document to a task's result: type from the content, size counted while streaming."""
+    permissions.operator_write_check(
+        user=actor,
+        kind=permissions.TASK_ATTACHMENTS,
+        operator=task.operator,
+        related=is_task_inspector(user=actor, task=task),
+    )
     limit = settings.PLANNING_ATTACHMENT_MAX_BYTES
     content, extension = _attachment_read(upload, limit=limit)
     name = str(getattr(upload, "name", "") or "attachment")[:200]
@@ -185,6 +205,7 @@ def task_assign(*, task: Task, inspector_ids: list[int], actor: Any, reason: str
 
     A reassignment of an assigned task needs a reason (the drawn pair is replaced: audited with both lists).
     """
+    permissions.operator_write_check(user=actor, kind=permissions.TASKS, operator=task.operator)
     chosen = sorted(set(inspector_ids))
     if len(chosen) < rules.MIN_INSPECTORS_PER_TASK:
         raise DomainError("planning.too_few_per_task", _("每户至少须有两名检查人员（总局令第49号第二十三条）"))
@@ -226,6 +247,7 @@ def task_assign(*, task: Task, inspector_ids: list[int], actor: Any, reason: str
 
 def task_close(*, task: Task, reason: str, actor: Any) -> Task:
     """Close a task that will not be carried out (撤销: the operator closed, a duplicate trigger), with the reason."""
+    permissions.operator_write_check(user=actor, kind=permissions.TASKS, operator=task.operator)
     if not reason.strip():
         raise DomainError("planning.reason_required", _("撤销任务须说明理由"))
     with transaction.atomic():
