@@ -1,14 +1,15 @@
 from django.urls import path
 
 from . import views_credit as v
+from . import views_credit_business as business
+from . import views_credit_decisions as decisions
 from . import views_credit_lists as lists
-from . import views_credit_more as more
 from . import views_credit_violations as violations
 
 urlpatterns = [
     path("repairs/", v.repair_queue, name="repairs"),
-    path("repairs/mine/", more.repair_mine, name="repair_mine"),
-    path("repairs/new/", more.repair_apply, name="repair_apply"),
+    path("repairs/mine/", business.repair_mine, name="repair_mine"),
+    path("repairs/new/", business.repair_apply, name="repair_apply"),
     path("repairs/<int:application_id>/<str:action>/", v.repair_act, name="repair_act"),
     # The violation-type code table and the 未分类 queue.
     path("violations/", violations.ViolationTypeListView.as_view(), name="violation_types"),
@@ -24,17 +25,19 @@ urlpatterns = [
     path("lists/<int:pk>/", lists.list_entry, name="list_entry"),
     path("lists/<int:pk>/<str:action>/", lists.list_entry_act, name="list_entry_act"),
     # Class overrides and penalty revocations, from an operator's credit file.
-    path("operators/<str:uscc>/overrides/", more.class_overrides, name="class_overrides"),
-    path("operators/<str:uscc>/overrides/<int:pk>/revoke/", more.class_override_revoke, name="class_override_revoke"),
-    path("operators/<str:uscc>/penalties/", more.penalty_revocations, name="penalty_revocations"),
-    path("operators/<str:uscc>/penalties/<int:entry_id>/revoke/", more.penalty_revoke, name="penalty_revoke"),
+    path("operators/<str:uscc>/overrides/", decisions.class_overrides, name="class_overrides"),
+    path(
+        "operators/<str:uscc>/overrides/<int:pk>/revoke/", decisions.class_override_revoke, name="class_override_revoke"
+    ),
+    path("operators/<str:uscc>/penalties/", decisions.penalty_revocations, name="penalty_revocations"),
+    path("operators/<str:uscc>/penalties/<int:entry_id>/revoke/", decisions.penalty_revoke, name="penalty_revoke"),
     # Commitments, typical cases, person bans.
-    path("commitments/", more.CommitmentListView.as_view(), name="commitments"),
-    path("commitments/new/", more.commitment_new, name="commitment_new"),
-    path("commitments/<int:pk>/", more.commitment, name="commitment"),
-    path("cases/", more.CaseListView.as_view(), name="cases"),
-    path("cases/new/", more.case_new, name="case_new"),
-    path("cases/<int:pk>/withdraw/", more.case_withdraw, name="case_withdraw"),
-    path("bans/", more.BanListView.as_view(), name="bans"),
-    path("bans/new/", more.ban_new, name="ban_new"),
+    path("commitments/", business.CommitmentListView.as_view(), name="commitments"),
+    path("commitments/new/", business.commitment_new, name="commitment_new"),
+    path("commitments/<int:pk>/", business.commitment, name="commitment"),
+    path("cases/", decisions.CaseListView.as_view(), name="cases"),
+    path("cases/new/", decisions.case_new, name="case_new"),
+    path("cases/<int:pk>/withdraw/", decisions.case_withdraw, name="case_withdraw"),
+    path("bans/", decisions.BanListView.as_view(), name="bans"),
+    path("bans/new/", decisions.ban_new, name="ban_new"),
 ]

@@ -22,20 +22,13 @@ from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_POST
 
+from foodcredit.accounts import permissions
 from foodcredit.accounts.models import User
 from foodcredit.core.errors import DomainError
 from foodcredit.credit import selectors, services
 from foodcredit.credit.models import RepairApplication
 
 from .tables import OfficeFilterSet, OfficeListView, OfficeTable, StreetFilter
-
-
-def _decider(request: HttpRequest) -> User:
-    user = request.user
-    if not isinstance(user, User) or user.role != User.Role.DISTRICT_REGULATOR:
-        raise PermissionDenied
-    return user
-
 
 REGULATORS = (User.Role.DISTRICT_REGULATOR, User.Role.STATION_REGULATOR)
 
@@ -48,10 +41,11 @@ def regulator(request: HttpRequest) -> User:
     return user
 
 
-def decider(user: User) -> User:
-    """The district regulator who writes lists, overrides, cases, bans and revocations (DOMAIN.md Part I §5); a
-    station regulator who can read the object is refused (403)."""
-    if user.role != User.Role.DISTRICT_REGULATOR:
+def decider(user: Any, kind: str) -> User:
+    """A page-level 403 for a user who may read the object but whose role writes no `kind` (the rules table of
+    accounts.permissions: lists, overrides, cases, bans, revocations, repair decisions are the district's). The
+    service checks the same table again with the operator, and audits a refusal."""
+    if not isinstance(user, User) or not permissions.can_write_kind(user, kind):
         raise PermissionDenied
     return user
 
@@ -190,7 +184,7 @@ repair_queue = RepairQueueView.as_view()
 @login_required
 def repair_act(request: HttpRequest, application_id: int, action: str) -> HttpResponse:
     """Accept, grant or deny one application today."""
-    user = _decider(request)
+    user = decider(request.user, permissions.REPAIR_DECISIONS)
     application = selectors.repair_application_get(pk=application_id, for_user=user)
     today = timezone.localdate()
     note = request.POST.get("note", "")[:2000]

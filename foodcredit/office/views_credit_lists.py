@@ -25,6 +25,7 @@ from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_POST
 
+from foodcredit.accounts import permissions
 from foodcredit.accounts.models import User
 from foodcredit.core.errors import DomainError
 from foodcredit.core.workdays import add_workdays
@@ -139,7 +140,7 @@ def list_propose(request: HttpRequest, entry_id: int) -> HttpResponse:
     """Record the serious-list judgment on a candidate penalty and the notice of the party's rights."""
     user = regulator(request)
     penalty = selectors.serious_list_candidate_get(pk=entry_id, for_user=user)
-    decider(user)
+    decider(user, permissions.LIST_ENTRIES)
     today = timezone.localdate()
     form = SeriousProposalForm(
         request.POST or None,
@@ -249,7 +250,7 @@ def list_entry_act(request: HttpRequest, pk: int, action: str) -> HttpResponse:
     """Approve, decide, drop or remove one listing (the district regulator)."""
     user = regulator(request)
     entry = selectors.list_entry_get(pk=pk, for_user=user)
-    decider(user)
+    decider(user, permissions.LIST_ENTRIES)
     if action not in ACTIONS:
         raise Http404
     extra: dict[str, Any] = {"list_kind": entry.list_kind} if action == "remove" else {}
@@ -276,7 +277,7 @@ def list_entry_act(request: HttpRequest, pk: int, action: str) -> HttpResponse:
 def abnormal_add(request: HttpRequest) -> HttpResponse:
     """List an operator on the 经营异常名录 for one of the four causes, entered by staff."""
     user = regulator(request)
-    decider(user)
+    decider(user, permissions.LIST_ENTRIES)
     form = AbnormalListForm(
         request.POST or None,
         initial={"decided_on": timezone.localdate(), "department": _user_department(user),

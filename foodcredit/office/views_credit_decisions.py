@@ -1,6 +1,6 @@
-"""The other credit writes in the browser, each calling the service its API operation calls: class overrides (with
-reason and expiry; revoke), penalty revocations, commitments (a business records, a regulator verifies or marks it
-false), typical cases (publish, withdraw), person bans, and a business user's repair application."""
+"""The district's credit decisions in the browser, each calling the service its API operation calls: class overrides
+(with reason and expiry; revoke), penalty revocations, typical cases (publish, withdraw) and person bans. The page
+refuses (403) a reader whose role writes none of the kind (accounts.permissions); the service checks the operator."""
 
 from __future__ import annotations
 
@@ -12,6 +12,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.db.models import QuerySet
 from django.http import Http404, HttpRequest, HttpResponse
+from django.middleware.csrf import get_token
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -20,25 +21,18 @@ from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_POST
 
+from foodcredit.accounts import permissions
 from foodcredit.accounts.models import User
 from foodcredit.core.errors import DomainError
 from foodcredit.credit import selectors, services
-from foodcredit.credit.models import CaseStudy, Commitment, PersonBan, RepairApplication
+from foodcredit.credit.models import CaseStudy, PersonBan
 from foodcredit.operators import selectors as operator_selectors
 from foodcredit.risk import selectors as risk_selectors
 from foodcredit.risk import services as risk_services
 
-from .forms_credit import (
-    CaseStudyForm,
-    CommitmentForm,
-    CommitmentVerifyForm,
-    OverrideForm,
-    PenaltyRevocationForm,
-    PersonBanForm,
-    RepairForm,
-)
-from .tables import OfficeFilterSet, OfficeListView, OfficeTable, StreetFilter
-from .views_credit import REGULATORS, business, decider, domain_error, form_page, regulator
+from .forms_credit import CaseStudyForm, OverrideForm, PenaltyRevocationForm, PersonBanForm
+from .tables import OfficeFilterSet, OfficeListView, OfficeTable
+from .views_credit import REGULATORS, decider, domain_error, form_page, regulator
 
 # --- class override --------------------------------------------------------------------------------------------------
 
@@ -50,7 +44,7 @@ def class_overrides(request: HttpRequest, uscc: str) -> HttpResponse:
     operator = operator_selectors.operator_get(uscc=uscc, for_user=user)
     form = OverrideForm(request.POST or None)
     if request.method == "POST":
-        decider(user)
+        decider(user, permissions.CLASS_OVERRIDES)
         if form.is_valid():
             try:
                 risk_services.class_override(
@@ -76,7 +70,7 @@ def class_override_revoke(request: HttpRequest, uscc: str, pk: int) -> HttpRespo
     user = regulator(request)
     operator = operator_selectors.operator_get(uscc=uscc, for_user=user)
     override = risk_selectors.override_get(operator_id=operator.pk, pk=pk)
-    decider(user)
+    decider(user, permissions.CLASS_OVERRIDES)
     try:
         risk_services.class_override_revoke(override=override, on=timezone.localdate(), actor=user)
     except DomainError as exc:
@@ -110,7 +104,7 @@ def penalty_revoke(request: HttpRequest, uscc: str, entry_id: int) -> HttpRespon
     entry = selectors.penalty_entries(for_user=user, operator=operator).filter(pk=entry_id).first()
     if entry is None:
         raise Http404
-    decider(user)
+    decider(user, permissions.PENALTY_REVOCATIONS)
     form = PenaltyRevocationForm(request.POST, prefix=str(entry.pk))
     if not form.is_valid():
         messages.error(request, gettext("请填写有效的撤销日期。"))
@@ -122,107 +116,6 @@ def penalty_revoke(request: HttpRequest, uscc: str, entry_id: int) -> HttpRespon
         else:
             messages.success(request, gettext("已登记处罚决定撤销。"))
     return redirect("office:penalty_revocations", uscc=operator.uscc)
-
-
-# --- commitments -----------------------------------------------------------------------------------------------------
-
-
-class CommitmentTable(OfficeTable):
-    pk = tables.Column(verbose_name="#", linkify=("office:commitment", [tables.A("pk")]))
-    operator__name = tables.Column(verbose_name=_("经营主体"))
-    operator__uscc = tables.Column(verbose_name=_("统一社会信用代码"), attrs={"td": {"class": "mono"}})
-    kind = tables.Column(verbose_name=_("承诺类型"))
-    made_on = tables.DateColumn(verbose_name=_("承诺日期"), format="Y-m-d")
-    verification = tables.Column(verbose_name=_("核查结果"))
-    verified_on = tables.DateColumn(verbose_name=_("核查日期"), format="Y-m-d")
-
-    def render_kind(self, record: Commitment) -> str:
-        return gettext(record.get_kind_display())
-
-    def render_verification(self, record: Commitment) -> str:
-        return gettext(record.get_verification_display())
-
-
-class CommitmentFilter(OfficeFilterSet):
-    verification = django_filters.ChoiceFilter(
-        label=_("核查结果"), choices=Commitment.Verification.choices, empty_label=_("全部")
-    )
-    kind = django_filters.ChoiceFilter(label=_("承诺类型"), choices=Commitment.Kind.choices, empty_label=_("全部"))
-    street = StreetFilter(field_name="operator__street")
-
-
-class CommitmentListView(OfficeListView):
-    table_class = CommitmentTable
-    filterset_class = CommitmentFilter
-    title = _("信用承诺")
-    export_name = "commitments"
-    template_name = "office/credit_commitments.html"
-
-    def allowed(self, user: Any) -> bool:
-        return getattr(user, "role", None) in (*REGULATORS, User.Role.BUSINESS)
-
-    def rows(self) -> QuerySet[Any]:
-        return selectors.commitments(for_user=self.request.user)
-
-
-@login_required
-def commitment(request: HttpRequest, pk: int) -> HttpResponse:
-    """One commitment; the district regulator records today's verification (kept, or false: filed and disclosed)."""
-    user = request.user
-    if not isinstance(user, User) or user.role not in (*REGULATORS, User.Role.BUSINESS):
-        raise Http404
-    found = selectors.commitment_get(pk=pk, for_user=user)  # a business user reads its own, read-only
-    verifiable = found.verification == Commitment.Verification.PENDING and user.role != User.Role.BUSINESS
-    form = CommitmentVerifyForm(request.POST or None) if verifiable or request.method == "POST" else None
-    if request.method == "POST" and form is not None:
-        decider(user)
-        if form.is_valid():
-            try:
-                services.commitment_verify(
-                    commitment=found, verified_on=timezone.localdate(), actor=user, **form.cleaned_data
-                )
-            except DomainError as exc:
-                domain_error(form, exc)
-            else:
-                messages.success(request, gettext("已记录核查结果。"))
-                return redirect("office:commitment", pk=found.pk)
-    return form_page(
-        request, form=form, title=gettext("信用承诺 #%(pk)s") % {"pk": found.pk}, submit=gettext("记录核查结果"),
-        back=reverse("office:commitments"),
-        facts=[(gettext("经营主体"), f"{found.operator.name}（{found.operator.uscc}）"),
-               (gettext("承诺类型"), gettext(found.get_kind_display())),
-               (gettext("承诺日期"), f"{found.made_on:%Y-%m-%d}"), (gettext("承诺内容"), found.text),
-               (gettext("核查结果"), gettext(found.get_verification_display())),
-               (gettext("核查说明"), found.verification_note)],
-    )  # fmt: skip
-
-
-def _own_operators(user: User) -> list[tuple[str, str]]:
-    return [
-        (o.uscc, f"{o.name}（{o.uscc}）") for o in operator_selectors.operator_scope(for_user=user).order_by("name")
-    ]
-
-
-@login_required
-def commitment_new(request: HttpRequest) -> HttpResponse:
-    """A business user records a commitment for its own operator (shown publicly from today)."""
-    user = business(request)
-    form = CommitmentForm(request.POST or None, operators=_own_operators(user))
-    if request.method == "POST" and form.is_valid():
-        operator = operator_selectors.operator_get(uscc=form.cleaned_data["uscc"], for_user=user)
-        try:
-            services.commitment_record(
-                operator=operator, kind=form.cleaned_data["kind"], made_on=timezone.localdate(),
-                text=form.cleaned_data["text"], actor=user, idempotency_key=form.cleaned_data["idempotency_key"],
-            )  # fmt: skip
-        except DomainError as exc:
-            domain_error(form, exc)
-        else:
-            messages.success(request, gettext("已作出信用承诺。"))
-            return redirect("office:commitments")
-    return form_page(
-        request, form=form, title=gettext("作出信用承诺"), submit=gettext("提交"), back=reverse("office:commitments")
-    )
 
 
 # --- typical cases ---------------------------------------------------------------------------------------------------
@@ -268,8 +161,6 @@ class CaseListView(OfficeListView):
         return selectors.case_studies(for_user=self.request.user)
 
     def get_table(self, **kwargs: Any) -> Any:
-        from django.middleware.csrf import get_token
-
         table = super().get_table(**kwargs)
         table.csrf_token = get_token(self.request)
         return table
@@ -279,7 +170,7 @@ class CaseListView(OfficeListView):
 def case_new(request: HttpRequest) -> HttpResponse:
     """Publish a typical case today."""
     user = regulator(request)
-    decider(user)
+    decider(user, permissions.TYPICAL_CASES)
     form = CaseStudyForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         data = dict(form.cleaned_data)
@@ -302,7 +193,7 @@ def case_new(request: HttpRequest) -> HttpResponse:
 def case_withdraw(request: HttpRequest, pk: int) -> HttpResponse:
     """Withdraw a published case from public view."""
     user = regulator(request)
-    decider(user)
+    decider(user, permissions.TYPICAL_CASES)
     try:
         services.case_study_withdraw(case=selectors.case_study_get(pk=pk), actor=user)
     except DomainError as exc:
@@ -351,7 +242,7 @@ class BanListView(OfficeListView):
 def ban_new(request: HttpRequest) -> HttpResponse:
     """Record a 行业禁入."""
     user = regulator(request)
-    decider(user)
+    decider(user, permissions.PERSON_BANS)
     form = PersonBanForm(request.POST or None, initial={"department": user.department.name if user.department else ""})
     if request.method == "POST" and form.is_valid():
         data = dict(form.cleaned_data)
@@ -367,59 +258,3 @@ def ban_new(request: HttpRequest) -> HttpResponse:
     return form_page(
         request, form=form, title=gettext("记录从业禁止"), submit=gettext("记录"), back=reverse("office:bans")
     )
-
-
-# --- a business user's repair application ----------------------------------------------------------------------------
-
-
-@login_required
-def repair_apply(request: HttpRequest) -> HttpResponse:
-    """A business user applies for credit repair for its own operator; an ineligible one is refused at once with the
-    rule and the date it becomes eligible."""
-    user = business(request)
-    form = RepairForm(request.POST or None, operators=_own_operators(user))
-    if request.method == "POST" and form.is_valid():
-        data = form.cleaned_data
-        operator = operator_selectors.operator_get(uscc=data["uscc"], for_user=user)
-        penalty = list_entry = None
-        if data["target"] == RepairApplication.Target.PENALTY:
-            penalty = selectors.penalty_entry_by_decision_no(operator=operator, decision_no=data["penalty_decision_no"])
-            if penalty is None:
-                form.add_error("penalty_decision_no", gettext("未找到该行政处罚。"))
-        else:
-            list_entry = selectors.list_entry_current(operator=operator, list_kind=data["target"])
-        if not form.errors:
-            try:
-                application = services.repair_submit(
-                    operator=operator, target=data["target"], commitment=data["commitment"],
-                    evidence=data["evidence"], submitted_on=timezone.localdate(), actor=user, penalty_entry=penalty,
-                    list_entry=list_entry, idempotency_key=data["idempotency_key"],
-                )  # fmt: skip
-            except DomainError as exc:
-                domain_error(form, exc)
-            else:
-                if application.status == RepairApplication.Status.REFUSED:
-                    messages.warning(request, selectors.repair_refusal_message(application.refusal_rule))
-                else:
-                    messages.success(request, gettext("已提交信用修复申请。"))
-                return redirect("office:repair_mine")
-    return form_page(
-        request,
-        form=form,
-        title=gettext("申请信用修复"),
-        submit=gettext("提交申请"),
-        back=reverse("office:repair_mine"),
-    )
-
-
-@login_required
-def repair_mine(request: HttpRequest) -> HttpResponse:
-    """A business user's own applications with their status and deadlines."""
-    user = business(request)
-    today = timezone.localdate()
-    rows = [
-        {"application": a, "overdue": selectors.repair_overdue(a, as_of=today),
-         "refusal": selectors.repair_refusal_message(a.refusal_rule)}
-        for a in selectors.repair_applications(for_user=user)[:200]
-    ]  # fmt: skip
-    return render(request, "office/credit_repairs_mine.html", {"rows": rows})
