@@ -46,10 +46,9 @@ def pending_get(*, pending_id: int, for_user: Any) -> PendingRecord:
     return item
 
 
-def job_out(job: ImportJob, *, repeated: bool = False) -> dict[str, Any]:
-    """A job as the API shows it."""
+def job_counts(job: ImportJob) -> dict[str, Any]:
+    """What a job was and what it did, as the API and the command line's report show it."""
     return {
-        "id": job.pk,
         "kind": job.kind,
         "source": job.source.name,
         "status": job.status,
@@ -61,6 +60,14 @@ def job_out(job: ImportJob, *, repeated: bool = False) -> dict[str, Any]:
         "rejected": job.rejected_count,
         "queued": job.queued_count,
         "attached": job.attached_count,
+    }
+
+
+def job_out(job: ImportJob, *, repeated: bool = False) -> dict[str, Any]:
+    """A job as the API shows it."""
+    return {
+        "id": job.pk,
+        **job_counts(job),
         "progress": job.progress,
         "notices": job.notices,
         "errors": job.errors[:1000],

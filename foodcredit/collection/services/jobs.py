@@ -55,18 +55,17 @@ def report_errors(job: ImportJob) -> list[dict[str, Any]]:
     return list(job.errors)
 
 
-def _job_finish(*, job: ImportJob, result: WriteResult, total: int, errors: list[dict[str, Any]]) -> None:
-    job.status = ImportJob.Status.COMMITTED
+def _job_close(
+    *, job: ImportJob, status: str, stage: str, errors: list[dict[str, Any]], changes: dict[str, Any], success: bool
+) -> None:
+    """Close a job with its outcome: the errors kept (the first ERRORS_KEPT_IN_DB in the database, every one in the
+    report file), saved, and audited in the caller's transaction."""
+    job.status = status
     job.progress = 100
-    job.stage = "done"
-    job.total_rows = total
-    job.new_count, job.updated_count, job.unchanged_count = result.new, result.updated, result.unchanged
-    job.queued_count, job.attached_count = result.queued, result.attached
-    job.rejected_count = len({e["row"] for e in errors})
+    job.stage = stage
     job.errors = errors[:ERRORS_KEPT_IN_DB]
     if errors:
         _report_write(job, errors)
-    job.notices = [*job.notices, *(str(n) for n in result.notices)]
     job.finished_at = timezone.now()
     job.save()
     audit.record(
@@ -75,12 +74,24 @@ def _job_finish(*, job: ImportJob, result: WriteResult, total: int, errors: list
         object_type="import_job",
         object_id=job.pk,
         job_id=job.pk,
-        changes={
-            "status": [ImportJob.Status.RUNNING, job.status],
-            "new": [None, result.new],
-            "updated": [None, result.updated],
-            "rejected": [None, job.rejected_count],
-        },
+        changes={"status": [ImportJob.Status.RUNNING, status], **changes},
+        success=success,
+    )
+
+
+def _job_finish(*, job: ImportJob, result: WriteResult, total: int, errors: list[dict[str, Any]]) -> None:
+    job.total_rows = total
+    job.new_count, job.updated_count, job.unchanged_count = result.new, result.updated, result.unchanged
+    job.queued_count, job.attached_count = result.queued, result.attached
+    job.rejected_count = len({e["row"] for e in errors})
+    job.notices = [*job.notices, *(str(n) for n in result.notices)]
+    _job_close(
+        job=job,
+        status=ImportJob.Status.COMMITTED,
+        stage="done",
+        errors=errors,
+        changes={"new": [None, result.new], "updated": [None, result.updated], "rejected": [None, job.rejected_count]},
+        success=True,
     )
 
 
@@ -169,23 +180,15 @@ def import_door_check(*, user: Any, kind: str, source_name: str) -> Source:
 
 
 def _job_fail(*, job: ImportJob, code: str, errors: list[dict[str, Any]], total: int = 0) -> None:
-    job.status = ImportJob.Status.FAILED
     job.error_code = code
-    job.errors = errors[:ERRORS_KEPT_IN_DB]
-    _report_write(job, errors)
     job.total_rows = total
     job.rejected_count = len({e.get("row") for e in errors if e.get("row") is not None})
-    job.progress = 100
-    job.stage = "failed"
-    job.finished_at = timezone.now()
-    job.save()
-    audit.record(
-        actor=job.created_by,
-        action="import",
-        object_type="import_job",
-        object_id=job.pk,
-        job_id=job.pk,
-        changes={"status": [ImportJob.Status.RUNNING, job.status], "error_code": [None, code]},
+    _job_close(
+        job=job,
+        status=ImportJob.Status.FAILED,
+        stage="failed",
+        errors=errors,
+        changes={"error_code": [None, code]},
         success=False,
     )
 

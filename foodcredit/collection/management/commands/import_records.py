@@ -7,7 +7,7 @@ from typing import Any
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 from tqdm import tqdm
 
-from foodcredit.collection import services
+from foodcredit.collection import selectors, services
 from foodcredit.collection.models import ImportJob, RecordKind
 from foodcredit.core.errors import DomainError
 
@@ -78,18 +78,8 @@ class Command(BaseCommand):
 def _report(job: ImportJob, errors: list[dict[str, Any]]) -> dict[str, Any]:
     return {
         "job": job.pk,
-        "kind": job.kind,
-        "source": job.source.name,
         "file": job.file_name,
-        "status": job.status,
-        "error_code": job.error_code,
-        "total_rows": job.total_rows,
-        "new": job.new_count,
-        "updated": job.updated_count,
-        "unchanged": job.unchanged_count,
-        "rejected": job.rejected_count,
-        "queued": job.queued_count,
-        "attached": job.attached_count,
+        **selectors.job_counts(job),
         "notices": job.notices,
         "errors": errors,
     }
