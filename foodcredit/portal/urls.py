@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views
+from . import views, views_staff
 
 app_name = "portal"
 urlpatterns = [
@@ -11,6 +11,8 @@ urlpatterns = [
     path("open-data/<str:key>.<str:fmt>", views.open_data_download, name="open_data_download"),
     path("report/", views.report, name="report"),
     path("report/status/", views.report_status, name="report_status"),
+    path("report/queue/", views_staff.report_queue, name="report_queue"),
+    path("report/queue/<int:pk>/", views_staff.report_detail, name="report_detail"),
     path("plans/", views.plans, name="plans"),
     path("plans/<int:plan_id>/", views.plan_detail, name="plan_detail"),
     path("operators/<str:uscc>/", views.operator_detail, name="operator_detail"),

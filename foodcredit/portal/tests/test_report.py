@@ -104,3 +104,23 @@ def test_report_form_is_throttled_per_client(client, settings):
     statuses = [_post(client).status_code for _ in range(11)]
     assert statuses[:10] == [200] * 10 and statuses[10] == 429
     assert PublicReport.objects.count() == 10
+
+
+def test_staff_queue_shows_the_reporter_to_regulators_only_and_records_the_review(client):
+    number = _tracking(_post(client).content.decode())
+    report = PublicReport.objects.get(tracking_no=number)
+    assert client.get("/report/queue/").status_code == 302  # to the login page
+    client.force_login(f.UserFactory(role=User.Role.BUSINESS, operator_usccs=[]))
+    assert client.get("/report/queue/").status_code == 404
+    assert client.get(f"/report/queue/{report.pk}/").status_code == 404
+    client.force_login(f.UserFactory(role=User.Role.STATION_REGULATOR))
+    assert number in client.get("/report/queue/").content.decode()
+    detail = client.get(f"/report/queue/{report.pk}/").content.decode()
+    assert PHONE in detail and NAME in detail
+    refused = client.post(f"/report/queue/{report.pk}/", {"status": "closed", "reply": "好"})
+    assert refused.status_code == 400 and "report.bad_step" in refused.content.decode()
+    response = client.post(f"/report/queue/{report.pk}/", {"status": "accepted", "reply": "已转街道所核查"})
+    assert response.status_code == 302
+    client.logout()
+    html = client.get("/report/status/", {"no": number}).content.decode()
+    assert "已受理，正在核查" in html and "已转街道所核查" in html

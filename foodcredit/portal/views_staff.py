@@ -1,0 +1,78 @@
+"""Staff pages of the public reports (投诉举报受理): the queue and one report's review. They live with the reports
+(portal) and render in the back office's layout; regulators only, the reporter's contact shown to them alone."""
+
+from django import forms
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.paginator import Paginator
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_GET, require_http_methods
+
+from foodcredit.accounts.models import User
+from foodcredit.core.errors import DomainError
+
+from . import services
+from .models import PublicReport
+
+REVIEWERS = (User.Role.DISTRICT_REGULATOR, User.Role.STATION_REGULATOR)
+R = PublicReport
+
+
+class ReviewForm(forms.Form):
+    """The next step of a report and the reply the reporter reads."""
+
+    status = forms.ChoiceField(
+        label=_("办理"),
+        choices=[
+            (R.Status.ACCEPTED, _("受理并核查")),
+            (R.Status.REJECTED, _("不予受理")),
+            (R.Status.CLOSED, _("办结")),
+        ],
+    )
+    reply = forms.CharField(label=_("答复（投诉举报人可见）"), widget=forms.Textarea(attrs={"rows": 4}), required=False)
+
+
+def _reviewer(request: HttpRequest) -> User:
+    user = request.user
+    if not isinstance(user, User) or user.role not in REVIEWERS:
+        raise Http404
+    return user
+
+
+@never_cache
+@login_required
+@require_GET
+def report_queue(request: HttpRequest) -> HttpResponse:
+    """Reports to review (registered first, oldest first), or all of them with ?all=1."""
+    _reviewer(request)
+    reports = R.objects.order_by("created_at", "pk")
+    if not request.GET.get("all"):
+        reports = reports.filter(status__in=[R.Status.RECEIVED, R.Status.ACCEPTED])
+    page = Paginator(reports, 50).get_page(request.GET.get("page"))
+    return render(request, "portal/staff_report_queue.html", {"page": page})
+
+
+@never_cache
+@login_required
+@require_http_methods(["GET", "POST"])
+def report_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    """One report with the reporter's contact (staff only) and the form moving it on."""
+    user = _reviewer(request)
+    report = R.objects.filter(pk=pk).first()
+    if report is None:
+        raise Http404
+    form = ReviewForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.report_review(report=report, actor=user, **form.cleaned_data)
+        except DomainError as exc:
+            form.add_error(None, f"{exc.message}（{exc.code}）")
+        else:
+            messages.success(request, gettext("已记录办理结果。"))
+            return redirect("portal:report_queue")
+    status = 400 if form.is_bound and form.errors else 200
+    return render(request, "portal/staff_report_detail.html", {"report": report, "form": form}, status=status)
