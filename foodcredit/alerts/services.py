@@ -284,3 +284,17 @@ def alerts_sweep(*, as_of: date, actor: Any = None, only: list[str] | None = Non
     found = detect_all(frames, params, only=only)
     counts = alerts_raise(findings=found, as_of=as_of, params_version=version, actor=actor)
     return {"findings": found.height, **counts}
+
+
+# The detectors that speak of one operator: re-checked for the operators whose new records could change their answer.
+OPERATOR_DETECTORS = ["complaint_surge_operator", "sampling_repeated", "class_jump"]
+
+
+def alerts_check_operators(*, operator_ids: list[int], as_of: date) -> dict[str, int]:
+    """The operator-level detectors for these operators only (on new records, between daily sweeps)."""
+    version, params = params_load()
+    days = max(params["complaint_surge_operator"]["baseline_days"] + 60, params["sampling_repeated"]["window_days"])
+    frames = frames_read(as_of=as_of, history_days=days, operator_ids=operator_ids)
+    found = detect_all(frames, params, only=OPERATOR_DETECTORS)
+    counts = alerts_raise(findings=found, as_of=as_of, params_version=version)
+    return {"findings": found.height, **counts}

@@ -11,3 +11,9 @@ from . import services
 def alerts_sweep(as_of: str) -> dict[str, int]:
     """The daily sweep as of a day (ISO date)."""
     return services.alerts_sweep(as_of=date.fromisoformat(as_of))
+
+
+@shared_task
+def alerts_check_operators(operator_ids: list[int], as_of: str) -> dict[str, int]:
+    """The operator-level detectors for operators with new records, as of a day (ISO date)."""
+    return services.alerts_check_operators(operator_ids=operator_ids, as_of=date.fromisoformat(as_of))

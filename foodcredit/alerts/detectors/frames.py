@@ -59,6 +59,13 @@ class Frames:
 REVOKING = "AND facts->>'kinds' LIKE '%吊销%'"
 
 
+def _ids_clause(column: str, operator_ids: list[int] | None) -> str:
+    """An IN list of whole numbers (never user text), or nothing: the frames of some operators only."""
+    if operator_ids is None:
+        return ""
+    return f"AND {column} IN ({','.join(str(int(i)) for i in operator_ids) or 'NULL'})"
+
+
 def _current(kind: str, since: date, as_of: date, extra: str = "") -> str:
     return (
         f"FROM credit_ledgerentry WHERE kind = '{kind}' AND superseded_by_id IS NULL "
@@ -66,35 +73,40 @@ def _current(kind: str, since: date, as_of: date, extra: str = "") -> str:
     )
 
 
-def frames_read(*, as_of: date, history_days: int) -> Frames:
+def frames_read(*, as_of: date, history_days: int, operator_ids: list[int] | None = None) -> Frames:
     """The detectors' frames from the database: current ledger entries of the last `history_days` days (complaints
-    over the whole history the street detector needs), operators and valid licences."""
+    over the whole history the street detector needs), operators and valid licences — of `operator_ids` only when
+    given (the check of operators with new records)."""
     since = as_of - timedelta(days=history_days)
+    only = _ids_clause("operator_id", operator_ids)
     kind_case = " ".join(f"WHEN {FAIL_FIRST + i} THEN '{k}'" for i, k in enumerate(FAILURE_KINDS))
     return Frames(
         as_of=as_of,
         operators=read_frame(
             "SELECT id AS operator_id, uscc, street, sector, address, legal_rep_person_id AS person_id, "
-            "registered_on, status FROM operators_operator",
+            "registered_on, status FROM operators_operator WHERE 1 = 1 " + _ids_clause("id", operator_ids),
             OPERATORS,
         ),
-        complaints=read_frame(f"SELECT operator_id, occurred_on {_current('complaint', since, as_of)}", EVENTS),
+        complaints=read_frame(f"SELECT operator_id, occurred_on {_current('complaint', since, as_of, only)}", EVENTS),
         failures=read_frame(
             f"SELECT operator_id, occurred_on, facts->>'food_category' AS food_category, "
             f"CASE signal {kind_case} ELSE 'other' END AS failure_kind "
-            + _current("sampling_test", since, as_of, f"AND signal BETWEEN {int(Signal.SAMPLE_FAIL)} AND {FAIL_LAST}"),
+            + _current(
+                "sampling_test", since, as_of, f"AND signal BETWEEN {int(Signal.SAMPLE_FAIL)} AND {FAIL_LAST} {only}"
+            ),
             FAILURES,
         ),
         revocations=read_frame(
-            "SELECT operator_id, occurred_on " + _current("penalty", since, as_of, REVOKING), EVENTS
+            "SELECT operator_id, occurred_on " + _current("penalty", since, as_of, f"{REVOKING} {only}"), EVENTS
         ),
         licences=read_frame(
-            "SELECT id AS licence_id, operator_id, number, valid_until FROM licences_licence WHERE status = 'valid'",
+            "SELECT id AS licence_id, operator_id, number, valid_until FROM licences_licence WHERE status = 'valid' "
+            + only,
             LICENCES,
         ),
         class_changes=read_frame(
             f"SELECT operator_id, occurred_on, facts->>'risk_class' AS risk_class, "
-            f"facts->>'previous_class' AS previous_class {_current('class_change', as_of - timedelta(days=92), as_of)}",
+            f"facts->>'previous_class' AS previous_class {_current('class_change', as_of - timedelta(days=92), as_of, only)}",
             CLASSES,
         ),
     )

@@ -3,6 +3,7 @@
 from datetime import date, timedelta
 
 import pytest
+from django.utils import timezone
 
 from foodcredit.alerts import rules, services
 from foodcredit.alerts.models import Alert
@@ -188,3 +189,18 @@ def test_street_alert_refuses_interview(db, station, district, regulator):
             alert=only("registration_address"), measure="interview", on=AS_OF, actor=regulator
         )
     assert caught.value.code == "alerts.measure_needs_operator"
+
+
+def test_new_complaints_raise_an_alert_before_the_sweep(operator, station, django_capture_on_commit_callbacks):
+    today = timezone.localdate()
+    with django_capture_on_commit_callbacks(execute=True):
+        surge(operator, end=today)
+    alert = only("complaint_surge_operator")
+    assert (alert.operator, alert.raised_on, alert.unit) == (operator, today, station)
+
+
+def test_check_on_record_can_be_switched_off(operator, station, settings, django_capture_on_commit_callbacks):
+    settings.ALERTS_CHECK_ON_RECORD = False
+    with django_capture_on_commit_callbacks(execute=True):
+        surge(operator, end=timezone.localdate())
+    assert not Alert.objects.exists()
