@@ -82,6 +82,9 @@ def _routers() -> None:
     from foodcredit.risk.api import router as risk_router
 
     api.add_router("/risk", risk_router)
+    from foodcredit.alerts.api import router as alerts_router
+
+    api.add_router("/alerts", alerts_router)
     from foodcredit.sharing.api import router as sharing_router
 
     api.add_router("/", sharing_router)

@@ -1,5 +1,6 @@
 """Alert pages: each unit's inbox, the steps of an alert from the page, the chart, the parameters, the credit file."""
 
+import json
 from datetime import date, timedelta
 
 import pytest
@@ -8,6 +9,7 @@ import time_machine
 from foodcredit.accounts.models import User
 from foodcredit.alerts import services
 from foodcredit.alerts.models import Alert
+from foodcredit.core.models import AuditEvent
 from foodcredit.credit.models import LedgerEntry
 from foodcredit.credit.tests import factories as f
 
@@ -105,3 +107,46 @@ def test_workbench_counts_open_alerts_as_the_inbox_does(client, units, raised):
     assert "未办结的预警" in page
     inbox = client.get("/office/alerts/?status=open&notice=false").content.decode()
     assert "共 1 条" in inbox
+
+
+def _actions(run) -> set[tuple[str, str]]:
+    last = AuditEvent.objects.order_by("-pk").values_list("pk", flat=True).first() or 0
+    response = run()
+    assert response.status_code in (200, 302), response.content.decode()[:500]
+    return set(AuditEvent.objects.filter(pk__gt=last, object_type="alert").values_list("action", "object_type"))
+
+
+def _post(client, url, body):
+    return client.post(url, json.dumps(body, ensure_ascii=False), content_type="application/json")
+
+
+def test_api_and_form_steps_audit_the_same(client, units):
+    first, second = _surge(711, "观音桥街道"), _surge(712, "华新街街道")
+    services.alerts_sweep(as_of=AS_OF, only=["complaint_surge_operator"])
+    a, b = Alert.objects.get(operator=first), Alert.objects.get(operator=second)
+    with time_machine.travel(TODAY, tick=False):
+        client.force_login(f.UserFactory(role=User.Role.STATION_REGULATOR, department=units[1]))
+        listed = client.get("/api/v1/alerts").json()
+        assert {row["uscc"] for row in listed["items"]} == {first.uscc, second.uscc}
+        steps = [
+            ("measure", {"measure": "interview"}),
+            ("interview", {"held_on": "2026-11-23", "rectification": "整改"}),
+            ("close", {"outcome": "rectified", "note": ""}),
+        ]
+        for step, body in steps:
+            via_api = _actions(lambda: _post(client, f"/api/v1/alerts/{a.pk}/{step}", body))  # noqa: B023
+            form = {"step": step, **{f"{step}-{k}": v for k, v in body.items()}}
+            via_form = _actions(lambda: client.post(f"/office/alerts/{b.pk}/", form))  # noqa: B023
+            assert via_api == via_form == {("update", "alert")}, step
+        assert _post(client, f"/api/v1/alerts/{a.pk}/reply", {"text": "x"}).status_code == 403
+        refused = _post(client, f"/api/v1/alerts/{a.pk}/close", {"outcome": "rectified"})
+        assert refused.status_code == 400 and refused.json()["code"] == "alerts.already_closed"
+    assert LedgerEntry.objects.filter(kind="interview", superseded_by__isnull=True).count() == 2
+
+
+def test_api_answers_404_outside_scope(client, units, raised):
+    _, theirs = raised
+    alert = Alert.objects.get(operator=theirs)
+    client.force_login(f.UserFactory(role=User.Role.STATION_REGULATOR, department=units[1]))
+    assert client.get(f"/api/v1/alerts/{alert.pk}").status_code == 404
+    assert _post(client, f"/api/v1/alerts/{alert.pk}/measure", {"measure": "reminder"}).status_code == 404
