@@ -82,8 +82,10 @@ def _name_grams(text: str) -> list[str]:
 
 
 def _code_grams(text: str) -> list[str]:
+    """Pieces covering the fragment without overlap (and its last four): enough to narrow, the LIKE decides."""
     upper = text.upper()
-    return sorted({"#" + upper[i : i + CODE_MIN] for i in range(len(upper) - CODE_MIN + 1)})
+    starts = {*range(0, len(upper) - CODE_MIN + 1, CODE_MIN), len(upper) - CODE_MIN}
+    return sorted({"#" + upper[i : i + CODE_MIN] for i in starts})
 
 
 def _lowered(column: str) -> str:
@@ -118,7 +120,10 @@ def text_match_sql(text: str) -> tuple[str, list[str]] | None:
             f"SELECT o.id FROM operators_operator o WHERE o.id IN ({grams_sql}) AND {name} LIKE %s ESCAPE '\\'"
         )
         params += [*grams, _like(text.translate(_ASCII_LOWER))]
-    if len(text) >= CODE_MIN and _CODE.fullmatch(text):
+    if len(text) == CODE_MIN and _CODE.fullmatch(text):  # one piece: its postings are the answer
+        parts.append("SELECT operator_id FROM portal_searchgram WHERE gram = %s")
+        params.append("#" + text.upper())
+    elif len(text) > CODE_MIN and _CODE.fullmatch(text):
         grams_sql, grams = _grams_sql(_code_grams(text))
         fragment = f"%{text.upper()}%"  # letters and digits only: nothing to escape
         parts.append(

@@ -69,6 +69,7 @@ def test_uscc_and_licence_fragments_from_the_middle(world):
     assert names(SearchQuery(text=uscc)) == ["鸿恩小火锅、砂锅店"]
     assert names(SearchQuery(text=uscc[9:15])) == ["鸿恩小火锅、砂锅店"]
     assert names(SearchQuery(text=uscc[11:17].lower())) == ["鸿恩小火锅、砂锅店"]
+    assert names(SearchQuery(text=uscc[10:14])) == ["鸿恩小火锅、砂锅店"]  # four characters: one piece
     assert names(SearchQuery(text="00123")) == ["五里店小面馆"]
     assert names(SearchQuery(text="jy1500105001234")) == ["五里店小面馆"]
     assert names(SearchQuery(text="JY15001050099999")) == []
