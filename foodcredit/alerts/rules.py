@@ -7,6 +7,8 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
+from django.utils.translation import gettext as _
+
 from foodcredit.core.workdays import Deadline, add_workdays
 
 # The measures that ask the business for a reply (a reminder is information only).
@@ -150,28 +152,28 @@ def params_validate(raw: Any) -> tuple[str, dict[str, dict[str, Any]]]:
     """The version and the detectors' parameters of a parameter file, checked against SCHEMA; ParamError names the
     first fault (an unknown or missing detector or key, a wrong type, a value out of bounds)."""
     if not isinstance(raw, dict) or not isinstance(raw.get("version"), str | int):
-        raise ParamError("参数文件须有 version 和 detectors 两项")
+        raise ParamError(_("参数文件须有 version 和 detectors 两项"))
     detectors = raw.get("detectors")
     if not isinstance(detectors, dict):
-        raise ParamError("参数文件须有 version 和 detectors 两项")
+        raise ParamError(_("参数文件须有 version 和 detectors 两项"))
     unknown = sorted(set(detectors) - set(SCHEMA))
     missing = sorted(set(SCHEMA) - set(detectors))
     if unknown:
-        raise ParamError(f"未知的检测器：{', '.join(unknown)}")
+        raise ParamError(_("未知的检测器：%(names)s") % {"names": ", ".join(unknown)})
     if missing:
-        raise ParamError(f"缺少检测器的参数：{', '.join(missing)}")
+        raise ParamError(_("缺少检测器的参数：%(names)s") % {"names": ", ".join(missing)})
     out: dict[str, dict[str, Any]] = {}
     for name, specs in SCHEMA.items():
         given = detectors[name]
         if not isinstance(given, dict):
-            raise ParamError(f"{name}：参数须为键值表")
+            raise ParamError(_("%(detector)s：参数须为键值表") % {"detector": name})
         extra = sorted(set(given) - set(specs))
         if extra:
-            raise ParamError(f"{name}：未知参数 {', '.join(extra)}")
+            raise ParamError(_("%(detector)s：未知参数 %(keys)s") % {"detector": name, "keys": ", ".join(extra)})
         values: dict[str, Any] = {}
         for key, spec in specs.items():
             if key not in given:
-                raise ParamError(f"{name}：缺少参数 {key}")
+                raise ParamError(_("%(detector)s：缺少参数 %(key)s") % {"detector": name, "key": key})
             values[key] = _checked(name, key, given[key], spec)
         out[name] = values
     return str(raw["version"]), out
@@ -182,19 +184,28 @@ def _checked(name: str, key: str, value: Any, spec: Spec) -> Any:
     if spec.kind is list:
         ok = isinstance(value, list) and len(value) == 2 and all(isinstance(v, int | float) for v in value)
         if not ok or value[0] > value[1]:
-            raise ParamError(f"{where}：须为两个递增的分界值，实为 {value!r}")
+            raise ParamError(_("%(where)s：须为两个递增的分界值，实为 %(value)r") % {"where": where, "value": value})
         return [float(v) for v in value]
     if spec.kind is bool:
         if not isinstance(value, bool):
-            raise ParamError(f"{where}：须为 true 或 false，实为 {value!r}")
+            raise ParamError(_("%(where)s：须为 true 或 false，实为 %(value)r") % {"where": where, "value": value})
         return value
     if spec.kind is str:
         if value not in spec.choices:
-            raise ParamError(f"{where}：须为 {' / '.join(spec.choices)} 之一，实为 {value!r}")
+            raise ParamError(
+                _("%(where)s：须为 %(choices)s 之一，实为 %(value)r")
+                % {"where": where, "choices": " / ".join(spec.choices), "value": value}
+            )
         return value
     numeric = isinstance(value, int | float) and not isinstance(value, bool)
     if not numeric or (spec.kind is int and not isinstance(value, int)):
-        raise ParamError(f"{where}：须为{'整数' if spec.kind is int else '数值'}，实为 {value!r}")
+        message = (
+            _("%(where)s：须为整数，实为 %(value)r") if spec.kind is int else _("%(where)s：须为数值，实为 %(value)r")
+        )
+        raise ParamError(message % {"where": where, "value": value})
     if (spec.low is not None and value < spec.low) or (spec.high is not None and value > spec.high):
-        raise ParamError(f"{where}：须在 {spec.low} 与 {spec.high} 之间，实为 {value!r}")
+        raise ParamError(
+            _("%(where)s：须在 %(low)s 与 %(high)s 之间，实为 %(value)r")
+            % {"where": where, "low": spec.low, "high": spec.high, "value": value}
+        )
     return spec.kind(value)

@@ -10,6 +10,7 @@ from typing import Any
 import polars as pl
 import yaml
 from django.conf import settings
+from django.utils.translation import gettext as _
 
 from .. import rules
 from .complaints import complaint_surge_operator, complaint_surge_street
@@ -39,7 +40,7 @@ def params_parse(text: str) -> tuple[str, dict[str, dict[str, Any]]]:
     try:
         raw = yaml.safe_load(text)
     except yaml.YAMLError as exc:
-        raise rules.ParamError(f"YAML 格式错误：{exc}") from exc
+        raise rules.ParamError(_("YAML 格式错误：%(error)s") % {"error": exc}) from exc
     return rules.params_validate(raw)
 
 

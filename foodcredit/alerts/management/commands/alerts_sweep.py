@@ -11,6 +11,7 @@ from pathlib import Path
 from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
+from django.utils.translation import gettext as _
 
 from foodcredit.alerts import rules, selectors, services
 from foodcredit.alerts.detectors import DETECTORS
@@ -29,7 +30,7 @@ class Command(BaseCommand):
         try:
             counts = services.alerts_sweep(as_of=options["as_of"], only=options["detector"])
         except rules.ParamError as exc:
-            raise CommandError(f"检测参数有误：{exc}") from exc
+            raise CommandError(_("检测参数有误：%(fault)s") % {"fault": exc}) from exc
         self.stdout.write(
             f"alerts_sweep: as of {options['as_of']}: {counts['findings']} findings, {counts['raised']} alerts "
             f"raised, {counts['absorbed']} absorbed by open alerts ({time.perf_counter() - started:.1f} s)"
