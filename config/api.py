@@ -88,6 +88,9 @@ def _routers() -> None:
     from foodcredit.sharing.api import router as sharing_router
 
     api.add_router("/", sharing_router)
+    from foodcredit.portal.api import router as portal_router
+
+    api.add_router("/", portal_router)
 
 
 _routers()
