@@ -150,3 +150,16 @@ def test_api_answers_404_outside_scope(client, units, raised):
     client.force_login(f.UserFactory(role=User.Role.STATION_REGULATOR, department=units[1]))
     assert client.get(f"/api/v1/alerts/{alert.pk}").status_code == 404
     assert _post(client, f"/api/v1/alerts/{alert.pk}/measure", {"measure": "reminder"}).status_code == 404
+
+
+def test_reply_through_the_api_and_the_page_audit_the_same(client, units):
+    first, second = _surge(721, "观音桥街道"), _surge(722, "观音桥街道")
+    services.alerts_sweep(as_of=AS_OF, only=["complaint_surge_operator"])
+    a, b = Alert.objects.get(operator=first), Alert.objects.get(operator=second)
+    for alert in (a, b):
+        services.alert_measure_choose(alert=alert, measure="warning", on=AS_OF, actor=None)
+    client.force_login(f.UserFactory(role=User.Role.BUSINESS, operator_usccs=[first.uscc, second.uscc]))
+    via_api = _actions(lambda: _post(client, f"/api/v1/alerts/{a.pk}/reply", {"text": "已整改"}))
+    via_form = _actions(lambda: client.post(f"/office/alerts/{b.pk}/", {"step": "reply", "reply-text": "已整改"}))
+    assert via_api == via_form == {("update", "alert")}
+    assert _post(client, f"/api/v1/alerts/{a.pk}/close", {"outcome": "rectified"}).status_code == 403

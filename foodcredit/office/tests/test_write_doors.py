@@ -15,6 +15,7 @@ from config.api import api
 WRITE_METHODS = {"post", "put", "patch", "delete"}
 CREDIT = "foodcredit.office.tests.test_credit_pages"
 PLANNING = "foodcredit.office.tests.test_planning_pages"
+ALERTS = "foodcredit.office.tests.test_alerts_pages"
 
 # operation id → (the page's URL name, the test comparing the API's audit action with the page's, "module::test").
 PAGES: dict[str, tuple[str, str]] = {
@@ -68,6 +69,10 @@ PAGES: dict[str, tuple[str, str]] = {
         "office:import_upload",
         "foodcredit.office.tests.test_import_doors_audit::test_import_via_api_and_via_upload_audit_the_same",
     ),
+    "alerts_measure": ("office:alert", f"{ALERTS}::test_api_and_form_steps_audit_the_same"),
+    "alerts_interview": ("office:alert", f"{ALERTS}::test_api_and_form_steps_audit_the_same"),
+    "alerts_close": ("office:alert", f"{ALERTS}::test_api_and_form_steps_audit_the_same"),
+    "alerts_reply": ("office:alert", f"{ALERTS}::test_reply_through_the_api_and_the_page_audit_the_same"),
     "eligibility_person": (
         "office:eligibility",
         "foodcredit.office.tests.test_eligibility_page::"
