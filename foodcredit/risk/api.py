@@ -77,7 +77,7 @@ def class_override_revoke(request: HttpRequest, uscc: str, override_id: int) -> 
     auth=None,
     response=PublicClassOut,
     operation_id="risk_class_public",
-    summary="信用风险分类（公示） / An operator's class as the public sees it",
+    summary="信用风险分类（公示）",
 )
 def class_public(request: HttpRequest, uscc: str) -> PublicClassOut:
     """Anyone: the class, its meaning and its date (DOMAIN.md Part I §4), never the score or the explanation; 404 when

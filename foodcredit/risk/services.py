@@ -44,7 +44,7 @@ def model_load(model: RiskModel) -> Any:
     """The estimator of a registered model, after checking its hash."""
     blob = bytes(model.artifact)
     if hashlib.sha256(blob).hexdigest() != model.sha256:
-        raise DomainError("risk.model_tampered", _("模型文件摘要不符 / the model artifact does not match its hash"))
+        raise DomainError("risk.model_tampered", _("模型文件摘要不符"))
     return pickle.loads(blob)
 
 
@@ -55,9 +55,7 @@ def model_register(*, fitted: FittedModel, actor: Any, note: str = "") -> RiskMo
     digest = hashlib.sha256(blob).hexdigest()
     version = f"{fitted.kind}-{fitted.trained_until:%Y%m%d}-{digest[:8]}"
     if RiskModel.objects.filter(version=version).exists():
-        raise ConflictError(
-            "risk.model_registered", _("该模型已登记 / this model is already registered"), version=version
-        )
+        raise ConflictError("risk.model_registered", _("该模型已登记"), version=version)
     model = RiskModel(
         version=version,
         kind=fitted.kind,
@@ -108,14 +106,10 @@ def model_activate(*, model: RiskModel, actor: Any, force_reason: str = "") -> R
         )
         if comparison["worse"] and not force_reason.strip():
             if comparison["basis"] == registry.BASIS_NONE:
-                message = _(
-                    "该模型没有回测结果，须说明理由方可强制启用 / the model has no backtest; give a reason to force it"
-                )
+                message = _("该模型没有回测结果，须说明理由方可强制启用")
             else:
                 message = _(
-                    "该模型的回测结果不如当前模型（AUC %(new)s < %(old)s，%(as_of)s起%(days)s天），须说明理由方可强制启用 / "
-                    "the model's backtest is worse than the active one's (AUC %(new)s < %(old)s, %(days)s days from "
-                    "%(as_of)s); give a reason to force it"
+                    "该模型的回测结果不如当前模型（AUC %(new)s < %(old)s，%(as_of)s起%(days)s天），须说明理由方可强制启用"
                 ) % {
                     "new": comparison["candidate_auc"], "old": comparison["active_auc"],
                     "as_of": comparison["as_of"], "days": comparison["horizon_days"],
@@ -164,7 +158,7 @@ def classification_start(*, as_of: date, actor: Any, model: RiskModel | None = N
     """Open a classification run with the active model (or `model`)."""
     model = model or selectors.model_active()
     if model is None:
-        raise DomainError("risk.no_model", _("尚无启用的风险分类模型 / no risk model is active; run risk_train first"))
+        raise DomainError("risk.no_model", _("尚无启用的风险分类模型"))
     run = ClassificationRun.objects.create(as_of=as_of, model=model)
     audit.record(
         actor=actor,
@@ -366,15 +360,15 @@ def class_override(
     permissions.operator_write_check(user=actor, kind=permissions.CLASS_OVERRIDES, operator=operator)
     with transaction.atomic():
         if risk_class not in RiskClass.values:
-            raise DomainError("risk.bad_class", _("风险类别须为A、B、C或D / the class must be A, B, C or D"))
+            raise DomainError("risk.bad_class", _("风险类别须为A、B、C或D"))
         if not reason.strip():
-            raise DomainError("risk.override_reason", _("人工调整须说明理由 / an override needs a reason"))
+            raise DomainError("risk.override_reason", _("人工调整须说明理由"))
         limit = int(settings.RISK_OVERRIDE_MAX_DAYS)
         days = days or limit
         if not 0 < days <= limit:
             raise DomainError(
                 "risk.override_too_long",
-                _("人工调整有效期不得超过%(days)s天 / an override lasts at most %(days)s days") % {"days": limit},
+                _("人工调整有效期不得超过%(days)s天") % {"days": limit},
             )
         override = ClassOverride(
             operator=operator,

@@ -69,41 +69,39 @@ def _fields(template: str) -> list[str]:
 def indicator_system_parse(data: Any, *, sha256: str = "") -> IndicatorSystem:
     """Validate a parsed YAML document into an IndicatorSystem; DomainError on the first problem found."""
     if not isinstance(data, dict) or not isinstance(data.get("version"), str):
-        raise _invalid(_("指标体系缺少版本号 / the indicator system has no version"))
+        raise _invalid(_("指标体系缺少版本号"))
     limits = data.get("limits") or {"static": 40, "dynamic": 60}
     dimensions = set((data.get("dimensions") or {}).keys())
     tiers = data.get("business_type_tiers") or {}
     if not all(isinstance(v, int) and 1 <= v <= 4 for v in tiers.values()):
-        raise _invalid(_("主体类型档次须为1–4 / business-type tiers must be 1–4"))
+        raise _invalid(_("主体类型档次须为1–4"))
     sectors: dict[str, tuple[Indicator, ...]] = {}
     for sector in SECTORS:
         spec = (data.get("sectors") or {}).get(sector)
         if not isinstance(spec, dict):
-            raise _invalid(_("缺少业态“%(sector)s”的指标 / no indicators for sector %(sector)s") % {"sector": sector})
+            raise _invalid(_("缺少业态“%(sector)s”的指标") % {"sector": sector})
         found = []
         for part in PARTS:
             total = 0.0
             for item in spec.get(part) or []:
                 feature = item.get("feature")
                 if feature not in FEATURES:
-                    raise _invalid(
-                        _("未知指标“%(name)s” / unknown feature %(name)s") % {"name": feature}, feature=feature
-                    )
+                    raise _invalid(_("未知指标“%(name)s”") % {"name": feature}, feature=feature)
                 if dimensions and item.get("dimension") not in dimensions:
-                    raise _invalid(_("未知维度 / unknown dimension"), feature=feature)
+                    raise _invalid(_("未知维度"), feature=feature)
                 bands = item.get("bands") or []
                 if len(bands) < 2 or bands[-1][0] is not None or any(b[0] is None for b in bands[:-1]):
-                    raise _invalid(_("分档须以无上限的一档结尾 / bands must end with an open band"), feature=feature)
+                    raise _invalid(_("分档须以无上限的一档结尾"), feature=feature)
                 bounds = tuple(float(b[0]) for b in bands[:-1])
                 points = tuple(float(b[1]) for b in bands)
                 if any(later <= earlier for earlier, later in pairwise(bounds)):
-                    raise _invalid(_("分档上限须递增 / band bounds must increase"), feature=feature)
+                    raise _invalid(_("分档上限须递增"), feature=feature)
                 if any(p < 0 for p in points):
-                    raise _invalid(_("分值不能为负 / points must not be negative"), feature=feature)
+                    raise _invalid(_("分值不能为负"), feature=feature)
                 source = str(item.get("source") or "").strip()
                 if data.get("require_sources") and (not source or not isinstance(item.get("provisional"), bool)):
                     raise _invalid(
-                        _("每项指标须注明来源及是否为暂定分值 / every indicator needs a source and a provisional flag"),
+                        _("每项指标须注明来源及是否为暂定分值"),
                         feature=feature,
                         sector=sector,
                     )
@@ -115,21 +113,18 @@ def indicator_system_parse(data: Any, *, sha256: str = "") -> IndicatorSystem:
                 )
             if total > float(limits[part]):
                 raise _invalid(
-                    _("%(part)s部分满分超过%(limit)s / the %(part)s part exceeds %(limit)s points")
-                    % {"part": part, "limit": limits[part]},
+                    _("%(part)s部分满分超过%(limit)s") % {"part": part, "limit": limits[part]},
                     sector=sector,
                 )
         sectors[sector] = tuple(found)
     texts = {}
     for feature, item in (data.get("texts") or {}).items():
         if feature not in FEATURES:
-            raise _invalid(_("未知指标“%(name)s” / unknown feature %(name)s") % {"name": feature}, feature=feature)
+            raise _invalid(_("未知指标“%(name)s”") % {"name": feature}, feature=feature)
         template, when = item.get("text", ""), item.get("when", feature)
         for name in [*_fields(template), when.lstrip("!")]:
             if name not in FEATURES and name not in TEXT_COLUMNS:
-                raise _invalid(
-                    _("说明引用了未知字段“%(name)s” / a sentence names unknown field %(name)s") % {"name": name}
-                )
+                raise _invalid(_("说明引用了未知字段“%(name)s”") % {"name": name})
         texts[feature] = Text(template, when)
     return IndicatorSystem(data["version"], sha256, dict(tiers), sectors, texts)
 
