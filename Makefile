@@ -29,6 +29,12 @@ system-deps:
 	    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium fonts-wqy-zenhei >/dev/null; \
 	  else echo "install Debian packages chromium and fonts-wqy-zenhei (sudo apt-get install …) for the browser tests"; fi; \
 	fi
+	@# gettext: the translation test extracts the tree's strings with makemessages (xgettext) to find any without English
+	@if ! command -v xgettext >/dev/null; then \
+	  if [ "$$(id -u)" = 0 ]; then \
+	    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq gettext >/dev/null; \
+	  else echo "install the Debian package gettext (sudo apt-get install gettext) for the translation test"; fi; \
+	fi
 	@# R's surveillance: the reference Farrington Flexible that foodcredit/alerts/tests/test_farrington_r.py compares with
 	@if ! Rscript -e 'library(surveillance)' >/dev/null 2>&1; then \
 	  if [ "$$(id -u)" = 0 ]; then \
