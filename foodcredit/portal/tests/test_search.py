@@ -141,3 +141,11 @@ def test_search_page_shows_count_and_links(client, world):
     assert f"/operators/{world['hotpot'].uscc}/" in html
     fragment = client.get("/", {"q": "火锅", "street": "华新街街道"}, headers={"HX-Request": "true"}).content.decode()
     assert "<html" not in fragment and 'data-count="1"' in fragment
+
+
+def test_two_characters_alone_are_paged_from_the_index(world):
+    first = search.operators_search_public(query=SearchQuery(text="火锅"), as_of=TODAY, per_page=1)
+    second = search.operators_search_public(query=SearchQuery(text="火锅", page=2), as_of=TODAY, per_page=1)
+    assert (first.total, first.pages, [o.name for o in first.operators]) == (2, 2, ["观音桥老火锅店"])
+    assert [o.name for o in second.operators] == ["鸿恩小火锅、砂锅店"]
+    assert names(SearchQuery(text="KF")) == ["KFC肯德基餐厅"]
