@@ -103,13 +103,13 @@ ON CONFLICT DO NOTHING;
 """
 
 PG_BACKWARD = """
-DROP TRIGGER portal_operators_ai ON operators_operator; DROP TRIGGER portal_operators_au ON operators_operator;
-DROP TRIGGER portal_operators_ad ON operators_operator; DROP TRIGGER portal_licences_ai ON licences_licence;
-DROP TRIGGER portal_licences_au ON licences_licence; DROP TRIGGER portal_licences_ad ON licences_licence;
-DROP FUNCTION portal_operators_inserted(); DROP FUNCTION portal_operators_updated();
-DROP FUNCTION portal_operators_deleted(); DROP FUNCTION portal_licences_inserted();
-DROP FUNCTION portal_licences_updated(); DROP FUNCTION portal_licences_deleted();
-DROP FUNCTION portal_codes_rebuild(bigint[]); DROP FUNCTION portal_name_grams(text); DROP FUNCTION portal_code_grams(text);
+DROP TRIGGER IF EXISTS portal_operators_ai ON operators_operator; DROP TRIGGER IF EXISTS portal_operators_au ON operators_operator;
+DROP TRIGGER IF EXISTS portal_operators_ad ON operators_operator; DROP TRIGGER IF EXISTS portal_licences_ai ON licences_licence;
+DROP TRIGGER IF EXISTS portal_licences_au ON licences_licence; DROP TRIGGER IF EXISTS portal_licences_ad ON licences_licence;
+DROP FUNCTION IF EXISTS portal_operators_inserted(); DROP FUNCTION IF EXISTS portal_operators_updated();
+DROP FUNCTION IF EXISTS portal_operators_deleted(); DROP FUNCTION IF EXISTS portal_licences_inserted();
+DROP FUNCTION IF EXISTS portal_licences_updated(); DROP FUNCTION IF EXISTS portal_licences_deleted();
+DROP FUNCTION IF EXISTS portal_codes_rebuild(bigint[]); DROP FUNCTION IF EXISTS portal_name_grams(text); DROP FUNCTION IF EXISTS portal_code_grams(text);
 """
 
 
@@ -173,9 +173,9 @@ SQLITE_FORWARD = [
       FROM licences_licence l, portal_searchposition p WHERE p.n <= length(l.number) - 3""",
 ]
 SQLITE_BACKWARD = [
-    *(f"DROP TRIGGER portal_{t}" for t in ("operators_ai", "operators_au", "operators_ad", "licences_ai",
+    *(f"DROP TRIGGER IF EXISTS portal_{t}" for t in ("operators_ai", "operators_au", "operators_ad", "licences_ai",
                                            "licences_au", "licences_ad")),
-    "DROP TABLE portal_searchposition",
+    "DROP TABLE IF EXISTS portal_searchposition",
 ]  # fmt: skip
 
 

@@ -12,7 +12,7 @@ def drop_sqlite_triggers(apps, schema_editor):  # noqa: ANN001, ARG001
     triggers name the dropped one: they go here and come back, rewritten, in 0004."""
     if schema_editor.connection.vendor == "sqlite":
         for name in TRIGGERS:
-            schema_editor.execute(f"DROP TRIGGER portal_{name}")
+            schema_editor.execute(f"DROP TRIGGER IF EXISTS portal_{name}")
 
 
 class Migration(migrations.Migration):

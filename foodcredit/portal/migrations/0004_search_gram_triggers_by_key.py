@@ -10,13 +10,13 @@ from django.db import migrations
 
 
 PG = """
-DROP TRIGGER portal_operators_ai ON operators_operator; DROP TRIGGER portal_operators_au ON operators_operator;
-DROP TRIGGER portal_operators_ad ON operators_operator; DROP TRIGGER portal_licences_ai ON licences_licence;
-DROP TRIGGER portal_licences_au ON licences_licence; DROP TRIGGER portal_licences_ad ON licences_licence;
-DROP FUNCTION portal_operators_inserted(); DROP FUNCTION portal_operators_updated();
-DROP FUNCTION portal_operators_deleted(); DROP FUNCTION portal_licences_inserted();
-DROP FUNCTION portal_licences_updated(); DROP FUNCTION portal_licences_deleted();
-DROP FUNCTION portal_codes_rebuild(bigint[]);
+DROP TRIGGER IF EXISTS portal_operators_ai ON operators_operator; DROP TRIGGER IF EXISTS portal_operators_au ON operators_operator;
+DROP TRIGGER IF EXISTS portal_operators_ad ON operators_operator; DROP TRIGGER IF EXISTS portal_licences_ai ON licences_licence;
+DROP TRIGGER IF EXISTS portal_licences_au ON licences_licence; DROP TRIGGER IF EXISTS portal_licences_ad ON licences_licence;
+DROP FUNCTION IF EXISTS portal_operators_inserted(); DROP FUNCTION IF EXISTS portal_operators_updated();
+DROP FUNCTION IF EXISTS portal_operators_deleted(); DROP FUNCTION IF EXISTS portal_licences_inserted();
+DROP FUNCTION IF EXISTS portal_licences_updated(); DROP FUNCTION IF EXISTS portal_licences_deleted();
+DROP FUNCTION IF EXISTS portal_codes_rebuild(bigint[]);
 
 -- The postings of operators `ids` from their current USCC and licences (after a deletion of shared pieces).
 CREATE FUNCTION portal_codes_insert(ids bigint[]) RETURNS void LANGUAGE sql AS $$
@@ -183,7 +183,30 @@ def forward(apps, schema_editor):  # noqa: ANN001, ARG001
         raise NotImplementedError(vendor)
 
 
+PG_BACKWARD = """
+DROP TRIGGER IF EXISTS portal_operators_ai ON operators_operator;
+DROP TRIGGER IF EXISTS portal_operators_au ON operators_operator;
+DROP TRIGGER IF EXISTS portal_operators_ad ON operators_operator;
+DROP TRIGGER IF EXISTS portal_licences_ai ON licences_licence;
+DROP TRIGGER IF EXISTS portal_licences_au ON licences_licence;
+DROP TRIGGER IF EXISTS portal_licences_ad ON licences_licence;
+DROP FUNCTION IF EXISTS portal_operators_inserted(); DROP FUNCTION IF EXISTS portal_operators_updated();
+DROP FUNCTION IF EXISTS portal_operators_deleted(); DROP FUNCTION IF EXISTS portal_licences_inserted();
+DROP FUNCTION IF EXISTS portal_licences_changed(); DROP FUNCTION IF EXISTS portal_codes_insert(bigint[]);
+"""
+
+
+def backward(apps, schema_editor):  # noqa: ANN001, ARG001
+    """Back to no triggers (0002's backward then drops the rest); a later forward run rebuilds them all."""
+    if schema_editor.connection.vendor == "postgresql":
+        with schema_editor.connection.cursor() as cursor:
+            cursor.execute(PG_BACKWARD)
+    elif schema_editor.connection.vendor == "sqlite":
+        for name in ("operators_ai", "operators_au", "operators_ad", "licences_ai", "licences_au", "licences_ad"):
+            schema_editor.execute(f"DROP TRIGGER IF EXISTS portal_{name}")
+
+
 class Migration(migrations.Migration):
     dependencies = [("portal", "0003_search_gram_no_operator_index")]
 
-    operations = [migrations.RunPython(forward, migrations.RunPython.noop)]
+    operations = [migrations.RunPython(forward, backward)]
