@@ -26,6 +26,10 @@ FIGURES = {
     "risk_classify.py": [r"= [\d.]+x the baseline", r"classification end to end: [\d.]+ s"],
     "planning.py": [r"draw \+ assignment +[\d.]+ s", r"plan_verify +[\d.]+ s +ok"],
     "alerts_sweep.py": [r"sweep end to end: [\d.]+ s", r"second sweep of the same day: [\d.]+ s"],
+    "portal_search.py": [
+        r"\[postgresql\] all +n= *\d+ +P50 +[\d.]+ ms +P95",
+        r"\[sqlite\] all +n= *\d+ +P50 +[\d.]+ ms",
+    ],
     "risk_worlds.py": [r"worlds: 1; model ≥ 0\.93 × oracle_now on \d, below on \d", r"fast drift +1 +\d+"],
 }
 
