@@ -205,7 +205,7 @@ def _repairs(*, as_of: date, actor: Any) -> None:
             operator=penalty.operator,
             target=A.Target.PENALTY,
             penalty_entry=penalty,
-            actor=actor,
+            actor=None,  # the business applies; the demo's businesses have no logins: the system files it
             commitment="本单位承诺今后严格遵守食品安全法律法规，诚信经营。",
             evidence="罚没款缴纳凭证；整改报告及现场照片",
             submitted_on=submitted,
@@ -236,7 +236,7 @@ def _repairs(*, as_of: date, actor: Any) -> None:
             operator=young.operator,
             target=A.Target.PENALTY,
             penalty_entry=young,
-            actor=actor,
+            actor=None,  # the business applies; the demo's businesses have no logins: the system files it
             commitment="本单位承诺整改到位。",
             evidence="罚款缴纳凭证",
             submitted_on=as_of,
@@ -259,7 +259,11 @@ def _commitments(*, as_of: date, actor: Any) -> None:
     for i, (operator, (kind, verification)) in enumerate(zip(_operators(skip=60, count=len(plan)), plan, strict=False)):
         made = as_of - timedelta(days=90 - 10 * i)
         commitment = credit_services.commitment_record(
-            operator=operator, kind=kind, made_on=made, text=texts[kind], actor=actor
+            operator=operator,
+            kind=kind,
+            made_on=made,
+            text=texts[kind],
+            actor=None,  # the business's (no login)
         )
         if verification is not None:
             credit_services.commitment_verify(

@@ -135,7 +135,8 @@ def _trigger_tasks(*, inspectors: list[Inspector], actor: Any, as_of: date) -> N
             continue
     # Results on every other one handed out to others (the demo inspector's own stay to be done).
     done = [t for t in assigned[1::2] if not t.inspectors.filter(pk=inspectors[0].pk).exists()]
-    _results(tasks=done, actor=actor, as_of=as_of, publish_every=2)
+    # Results are the inspectors' to record (谁检查、谁录入); the demo's inspectors have no logins: the system records.
+    _results(tasks=done, actor=None, as_of=as_of, publish_every=2)
 
 
 def _plans(*, actor: Any, as_of: date, summary: PlanningBackofficeSummary) -> None:
@@ -151,7 +152,7 @@ def _plans(*, actor: Any, as_of: date, summary: PlanningBackofficeSummary) -> No
     )
     tasks = list(Task.objects.filter(plan=published).order_by("seq"))
     # Results on two fifths of its tasks, at most RESULTS_PER_PLAN (each is an import job of one inspection).
-    _results(tasks=tasks[: min(RESULTS_PER_PLAN, len(tasks) * 2 // 5)], actor=actor, as_of=as_of, publish_every=2)
+    _results(tasks=tasks[: min(RESULTS_PER_PLAN, len(tasks) * 2 // 5)], actor=None, as_of=as_of, publish_every=2)
     drawn = planning_services.plan_commit(
         name=f"{as_of.year}年度大石坝片区餐饮专项抽查",
         period_start=as_of,
