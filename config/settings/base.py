@@ -308,7 +308,9 @@ ALERTS_MEASURE_WORKDAYS = 3  # the responsible unit chooses 提醒/警示/约谈
 ALERTS_REPLY_WORKDAYS = 10  # the business answers a 警示 within this
 ALERTS_INTERVIEW_WORKDAYS = 10  # a 约谈 is held within this (食品安全法 Art. 114: 责任约谈)
 ALERTS_INSPECTION_WORKDAYS = 20  # a 检查 ordered by an alert is done within this
-ALERTS_PARAMS_FILE = None  # a deployment's own detector parameters (YAML); None: foodcredit/alerts/detectors/params.yaml
+ALERTS_PARAMS_FILE = (
+    None  # a deployment's own detector parameters (YAML); None: foodcredit/alerts/detectors/params.yaml
+)
 ALERTS_CHECK_ON_RECORD = True  # new complaints/samples/classes re-check their operators at once (besides the sweep)
 
 # Lists and repair -----------------------------------------------------------------------------------------------------

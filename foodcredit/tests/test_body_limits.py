@@ -4,6 +4,7 @@ how many bytes the server read."""
 
 import io
 import json
+from typing import Any
 
 import pytest
 from django.test import Client
@@ -34,7 +35,7 @@ class CountingInput(io.BytesIO):
 
 def _post(client: Client, path: str, body: bytes, content_type: str, *, content_length: int | None) -> tuple:
     stream = CountingInput(body)
-    extra = {
+    extra: dict[str, Any] = {
         "wsgi.input": stream,
         "CONTENT_TYPE": content_type,
         "CONTENT_LENGTH": "" if content_length is None else str(content_length),

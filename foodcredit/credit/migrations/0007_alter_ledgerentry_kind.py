@@ -4,15 +4,31 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('credit', '0006_commitment_idempotency'),
+        ("credit", "0006_commitment_idempotency"),
     ]
 
     operations = [
         migrations.AlterField(
-            model_name='ledgerentry',
-            name='kind',
-            field=models.CharField(choices=[('registration', '登记信息'), ('licence', '许可'), ('inspection', '监督检查'), ('sampling_test', '监督抽检'), ('penalty', '行政处罚'), ('complaint', '投诉举报'), ('list_decision', '名录名单'), ('commitment', '信用承诺'), ('repair', '信用修复'), ('association_measure', '行业自律措施'), ('class_change', '信用风险分类'), ('interview', '责任约谈')], max_length=30, verbose_name='类型'),
+            model_name="ledgerentry",
+            name="kind",
+            field=models.CharField(
+                choices=[
+                    ("registration", "登记信息"),
+                    ("licence", "许可"),
+                    ("inspection", "监督检查"),
+                    ("sampling_test", "监督抽检"),
+                    ("penalty", "行政处罚"),
+                    ("complaint", "投诉举报"),
+                    ("list_decision", "名录名单"),
+                    ("commitment", "信用承诺"),
+                    ("repair", "信用修复"),
+                    ("association_measure", "行业自律措施"),
+                    ("class_change", "信用风险分类"),
+                    ("interview", "责任约谈"),
+                ],
+                max_length=30,
+                verbose_name="类型",
+            ),
         ),
     ]

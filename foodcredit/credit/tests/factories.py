@@ -130,7 +130,7 @@ def source_named(name: str) -> Source:
 
 def record_of(entry: LedgerEntry) -> Any:
     """The record a ledger entry files (for credit's tests, which may not import the record domains above them)."""
-    return KINDS[entry.ref_kind].model.objects.get(pk=entry.ref_id)
+    return KINDS[entry.ref_kind].model._default_manager.get(pk=entry.ref_id)
 
 
 def bulk_context(source: Source, *, now: Any = None) -> BulkContext:
@@ -187,7 +187,7 @@ def _record_add(ref_kind: str, operator: Operator, row: dict[str, Any], *, sourc
     source = source or source_named(k.source_name)
     _write(k.writer, k.kind, source, {"uscc": operator.uscc, **row})
     lookup = {"source": source, "source_ref": row[k.key]} if k.key == "source_id" else {k.key: row[k.key]}
-    record = k.model.objects.get(**lookup)
+    record = k.model._default_manager.get(**lookup)
     return LedgerEntry.objects.get(ref_kind=ref_kind, ref_id=record.pk, superseded_by__isnull=True)
 
 

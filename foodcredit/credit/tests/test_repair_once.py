@@ -21,7 +21,7 @@ A = RepairApplication
 OPEN = [A.Status.SUBMITTED, A.Status.ACCEPTED]
 
 
-def _setup() -> tuple[object, object, str]:
+def _setup():
     operator = f.OperatorFactory()
     entry = f.penalty_add(operator, on=date(2025, 3, 10), amount=Decimal("150000"))
     decision_no = f.record_of(entry).decision_no

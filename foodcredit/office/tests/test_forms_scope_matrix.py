@@ -79,7 +79,7 @@ def _forms(world) -> list[tuple[str, dict[str, str]]]:
 
 
 def _counts() -> list[int]:
-    return [model.objects.count() for model in TABLES]
+    return [model._default_manager.count() for model in TABLES]
 
 
 @pytest.mark.parametrize("role", ROLES)
