@@ -2,9 +2,11 @@
 and every business-facing page of that operator crawled: no ID or phone number of the corpus appears, and the public
 identifiers planted beside them survive (DOMAIN.md Part I §4)."""
 
+import io
 import json
 from typing import Any
 
+import openpyxl
 import pytest
 import time_machine
 from django.test import Client
@@ -14,6 +16,7 @@ from foodcredit.collection import services as collection
 from foodcredit.collection.models import ImportJob
 from foodcredit.core.tests import masking_corpus as corpus
 from foodcredit.credit.tests.factories import make_uscc
+from foodcredit.portal.open_data import DATASETS
 
 pytestmark = pytest.mark.django_db
 
@@ -188,3 +191,34 @@ def test_business_facing_pages_show_no_planted_id_or_phone(planted):
     # The complaint's category is shown to the reported business: masked.
     assert "投诉举报" in "".join(pages)
     _assert_clean(pages, planted)
+
+
+def _download_text(answer: Any) -> str:
+    """A download's text: CSV as it streams, XLSX read cell by cell."""
+    assert answer.status_code == 200, (answer.request, answer.status_code)
+    body = b"".join(answer.streaming_content) if answer.streaming else answer.content
+    if answer["Content-Type"].startswith("text/csv"):
+        return body.decode("utf-8-sig")
+    book = openpyxl.load_workbook(io.BytesIO(body), read_only=True)
+    return "\n".join(str(c) for sheet in book.worksheets for row in sheet.iter_rows(values_only=True) for c in row)
+
+
+def test_rosters_cases_plans_search_and_every_download_show_no_planted_id_or_phone(planted, client):
+    """The portal's other public outputs — both rosters, typical cases, plans, the public search API and each open-data
+    set as CSV and XLSX — carry the same text through the same mask."""
+    pages = [
+        _text(client.get(f"/lists/{kind}/")) for kind in ("serious", "abnormal")
+    ] + [
+        _text(client.get("/cases/")),
+        _text(client.get("/plans/")),
+        _text(client.get("/api/v1/public/search", {"q": NAME})),
+        _text(client.get("/open-data/")),
+    ]  # fmt: skip
+    for key, dataset in DATASETS.items():
+        for fmt in ("csv", "xlsx"):
+            params = {"street": "观音桥街道"} if dataset.by_street else {}
+            pages.append(_download_text(client.get(f"/open-data/{key}.{fmt}", params)))
+    everything = "\n".join(pages)
+    assert "观音桥" in everything and NAME in everything  # the planted operator is in what was read
+    assert [(s.what, s.written) for s in corpus.leaks(everything)] == []
+    assert PHONE not in everything
