@@ -9,7 +9,9 @@ from zoneinfo import ZoneInfo
 import pytest
 import time_machine
 from celery.contrib.testing.worker import start_worker
+from celery.signals import task_postrun
 from django.core.management import call_command
+from django.db import connection
 
 from config.celery import app
 from foodcredit.core.models import AuditEvent
@@ -122,10 +124,17 @@ def test_the_beat_task_eagerly_runs_the_latest_slot_once():
     assert (run.trigger, run.status, run.due_at) == ("beat", "done", at("2026-12-04 01:00"))
 
 
+def _close_connection(**kwargs: object) -> None:
+    connection.close()
+
+
 @pytest.mark.django_db(transaction=True)
 def test_the_beat_task_runs_through_a_celery_worker(settings):
     """The worker path: a message through a broker to a worker thread, which records the run."""
     app.conf.task_always_eager = False
+    # The worker thread's own database connection is closed after its task (as Celery's Django fix-up does in a real
+    # worker); left open it would outlive the test and hold the test database at teardown.
+    task_postrun.connect(_close_connection, weak=False)
     try:
         with start_worker(app, pool="solo", perform_ping_check=False, shutdown_timeout=10):
             tasks.job_run_due.apply_async(args=("lists_daily",))
@@ -136,5 +145,6 @@ def test_the_beat_task_runs_through_a_celery_worker(settings):
                 time.sleep(0.1)
     finally:
         app.conf.task_always_eager = True
+        task_postrun.disconnect(_close_connection)
     assert run is not None, "the worker did not run the job within 30 s"
     assert (run.trigger, run.status) == ("beat", "done")
