@@ -11,11 +11,11 @@ from foodcredit.accounts.models import User
 from foodcredit.collection import services
 from foodcredit.collection.models import ImportJob
 from foodcredit.core.models import AuditEvent
+from foodcredit.core.tests.browser import CHROMIUM, chromium, csp_refusals
 from foodcredit.inspections.models import Inspection
 
 from . import frames
 
-CHROMIUM = Path("/usr/bin/chromium")
 PASSWORD = "Browser-test-2025"
 ARTIFACTS = Path(settings.BASE_DIR) / "var" / "artifacts"
 HEADER = "检查编号,统一社会信用代码,检查日期,检查类型,检查结果,发现问题,检查人员\n"
@@ -38,21 +38,10 @@ def test_district_registers_a_source_uploads_and_is_told_of_a_reupload(live_serv
     ARTIFACTS.mkdir(parents=True, exist_ok=True)
 
     with sync_playwright() as p:
-        browser = p.chromium.launch(
-            executable_path=str(CHROMIUM),
-            args=[
-                "--no-sandbox",
-                "--disable-gpu",
-                "--disable-quic",
-                "--disable-background-networking",
-                "--disable-component-update",
-                "--disable-sync",
-                "--no-first-run",
-            ],
-        )
+        browser = chromium(p)
         page = browser.new_page(locale="zh-CN", extra_http_headers={"Accept-Language": "zh-CN"})
         blocked = []
-        page.on("console", lambda m: blocked.append(m.text) if "Content Security Policy" in m.text else None)
+        csp_refusals(page, blocked)
         page.goto(f"{live_server.url}/office/login/")
         page.fill("input[name=username]", "reg")
         page.fill("input[name=password]", PASSWORD)

@@ -1,7 +1,6 @@
 """The back office in a real browser (Playwright driving Debian's Chromium): log in, find an operator, page its file."""
 
 import datetime as dt
-from pathlib import Path
 
 import polars as pl
 import pytest
@@ -9,8 +8,8 @@ import pytest
 from foodcredit.accounts.models import User
 from foodcredit.collection import services
 from foodcredit.collection.tests import frames
+from foodcredit.core.tests.browser import CHROMIUM, chromium, csp_refusals
 
-CHROMIUM = Path("/usr/bin/chromium")
 PASSWORD = "Browser-test-2025"
 
 pytestmark = [
@@ -39,14 +38,10 @@ def test_regulator_logs_in_finds_an_operator_and_loads_more_of_its_credit_file(
     from playwright.sync_api import expect, sync_playwright
 
     with sync_playwright() as p:
-        browser = p.chromium.launch(
-            executable_path=str(CHROMIUM),
-            args=["--no-sandbox", "--disable-gpu", "--disable-quic", "--disable-background-networking",
-                  "--disable-component-update", "--disable-sync", "--no-first-run"],
-        )  # fmt: skip
+        browser = chromium(p)
         page = browser.new_page(locale="zh-CN", extra_http_headers={"Accept-Language": "zh-CN"})
         blocked = []  # anything the Content-Security-Policy stops (an inline style or script, a foreign asset)
-        page.on("console", lambda m: blocked.append(m.text) if "Content Security Policy" in m.text else None)
+        csp_refusals(page, blocked)
         page.goto(f"{live_server.url}/office/login/")
         page.fill("input[name=username]", "reg")
         page.fill("input[name=password]", PASSWORD)
@@ -104,10 +99,10 @@ def test_staff_set_up_the_second_factor_with_the_qr_code(live_server, district, 
     from playwright.sync_api import expect, sync_playwright
 
     with sync_playwright() as p:
-        browser = p.chromium.launch(executable_path=str(CHROMIUM), args=["--no-sandbox", "--disable-gpu"])
+        browser = chromium(p)
         blocked: list[str] = []
         sec = browser.new_page(locale="zh-CN", extra_http_headers={"Accept-Language": "zh-CN"})
-        sec.on("console", lambda m: blocked.append(m.text) if "Content Security Policy" in m.text else None)
+        csp_refusals(sec, blocked)
         sec.goto(f"{live_server.url}/office/login/")
         sec.fill("input[name=username]", "sec")
         sec.fill("input[name=password]", PASSWORD)
@@ -119,7 +114,7 @@ def test_staff_set_up_the_second_factor_with_the_qr_code(live_server, district, 
         code = sec.locator("#enrolment-code").inner_text().strip()  # read out to the user by phone
 
         page = browser.new_page(locale="zh-CN", extra_http_headers={"Accept-Language": "zh-CN"})
-        page.on("console", lambda m: blocked.append(m.text) if "Content Security Policy" in m.text else None)
+        csp_refusals(page, blocked)
         page.goto(f"{live_server.url}/office/login/")
         page.fill("input[name=username]", "reg")
         page.fill("input[name=password]", PASSWORD)

@@ -11,9 +11,9 @@ from django.conf import settings
 from foodcredit.accounts.models import Department, User
 from foodcredit.collection import services as collection_services
 from foodcredit.collection.tests import frames
+from foodcredit.core.tests.browser import CHROMIUM, chromium, csp_refusals
 from foodcredit.credit.tests.factories import PASSWORD
 
-CHROMIUM = Path("/usr/bin/chromium")
 ARTIFACTS = Path(settings.BASE_DIR) / "var" / "artifacts"
 R = User.Role
 
@@ -40,14 +40,14 @@ def test_three_administrators_each_do_their_part(live_server, bureau, monkeypatc
     ARTIFACTS.mkdir(parents=True, exist_ok=True)
     uscc, other = frames.uscc(1), frames.uscc(2)
     with sync_playwright() as p:
-        browser = p.chromium.launch(executable_path=str(CHROMIUM), args=["--no-sandbox", "--disable-gpu"])
+        browser = chromium(p)
         blocked: list[str] = []
 
         def login(username, password=PASSWORD):
             context = browser.new_context(locale="zh-CN", extra_http_headers={"Accept-Language": "zh-CN"},
                                           viewport={"width": 1280, "height": 900})  # fmt: skip
             page = context.new_page()
-            page.on("console", lambda m: blocked.append(m.text) if "Content Security Policy" in m.text else None)
+            csp_refusals(page, blocked)
             page.goto(f"{live_server.url}/office/login/")
             page.fill("input[name=username]", username)
             page.fill("input[name=password]", password)

@@ -12,9 +12,9 @@ from django.utils import timezone
 from foodcredit.accounts.models import Department, User
 from foodcredit.alerts import services
 from foodcredit.alerts.models import Alert
+from foodcredit.core.tests.browser import CHROMIUM, chromium, csp_refusals
 from foodcredit.credit.tests.factories import PASSWORD, complaint_add, make_uscc, operator_register
 
-CHROMIUM = Path("/usr/bin/chromium")
 ARTIFACTS = Path(settings.BASE_DIR) / "var" / "artifacts"
 
 pytestmark = [
@@ -49,14 +49,10 @@ def test_alert_to_interview_to_credit_file_in_the_browser(live_server, alerted, 
 
     ARTIFACTS.mkdir(parents=True, exist_ok=True)
     with sync_playwright() as p:
-        browser = p.chromium.launch(
-            executable_path=str(CHROMIUM),
-            args=["--no-sandbox", "--disable-gpu", "--disable-quic", "--disable-background-networking",
-                  "--disable-component-update", "--disable-sync", "--no-first-run"],
-        )  # fmt: skip
+        browser = chromium(p)
         page = browser.new_page(locale="zh-CN", extra_http_headers={"Accept-Language": "zh-CN"})
         blocked = []  # anything the Content-Security-Policy stops
-        page.on("console", lambda m: blocked.append(m.text) if "Content Security Policy" in m.text else None)
+        csp_refusals(page, blocked)
 
         def shot(name: str) -> None:
             page.screenshot(path=str(ARTIFACTS / f"alerts-{name}.png"), full_page=True)

@@ -15,9 +15,9 @@ from django.utils import timezone
 from foodcredit.accounts.models import Department, User
 from foodcredit.collection import services
 from foodcredit.collection.tests import frames
+from foodcredit.core.tests.browser import CHROMIUM, chromium, csp_refusals
 from foodcredit.credit.tests.factories import PASSWORD
 
-CHROMIUM = Path("/usr/bin/chromium")
 ARTIFACTS = Path(settings.BASE_DIR) / "var" / "artifacts"
 TEXT = "在火锅底料中添加罂粟壳"
 HEADERS = ["处罚决定书文号", "统一社会信用代码", "处罚决定日期", "违法行为类型", "处罚依据", "处罚种类",
@@ -59,14 +59,10 @@ def test_an_imported_penalty_is_listed_in_the_browser_and_shown_publicly(live_se
 
     ARTIFACTS.mkdir(parents=True, exist_ok=True)
     with sync_playwright() as p:
-        browser = p.chromium.launch(
-            executable_path=str(CHROMIUM),
-            args=["--no-sandbox", "--disable-gpu", "--disable-quic", "--disable-background-networking",
-                  "--disable-component-update", "--disable-sync", "--no-first-run"],
-        )  # fmt: skip
+        browser = chromium(p)
         page = browser.new_page(locale="zh-CN", extra_http_headers={"Accept-Language": "zh-CN"})
         blocked = []  # anything the Content-Security-Policy stops
-        page.on("console", lambda m: blocked.append(m.text) if "Content Security Policy" in m.text else None)
+        csp_refusals(page, blocked)
 
         def shot(name: str) -> None:
             page.screenshot(path=str(ARTIFACTS / f"credit-{name}.png"), full_page=True)

@@ -17,16 +17,14 @@ from django.utils import timezone
 from foodcredit.accounts.models import User
 from foodcredit.collection import services as collection_services
 from foodcredit.collection.tests import frames
+from foodcredit.core.tests.browser import CHROMIUM, chromium, csp_refusals
 from foodcredit.inspections import services as inspection_services
 from foodcredit.operators.models import Operator
 from foodcredit.planning import services as planning_services
 from foodcredit.planning.models import Plan, Task
 
-CHROMIUM = Path("/usr/bin/chromium")
 PASSWORD = "Browser-test-2025"
 ARTIFACTS = Path(settings.BASE_DIR) / "var" / "artifacts"
-ARGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--disable-background-networking",
-        "--disable-component-update", "--disable-sync", "--no-first-run"]  # fmt: skip
 
 pytestmark = [
     pytest.mark.browser,
@@ -80,10 +78,10 @@ def test_plan_wizard_commit_draw_review_publish_and_plan_verify(live_server, dis
 
     today = timezone.localdate()
     with sync_playwright() as p:
-        browser = p.chromium.launch(executable_path=str(CHROMIUM), args=ARGS)
+        browser = chromium(p)
         page = browser.new_page(locale="zh-CN", extra_http_headers={"Accept-Language": "zh-CN"})
         blocked: list[str] = []
-        page.on("console", lambda m: blocked.append(m.text) if "Content Security Policy" in m.text else None)
+        csp_refusals(page, blocked)
         _login(page, live_server.url, "reg")
         page.locator("nav.sidenav").get_by_role("link", name="执法检查人员").click()
         expect(page.locator(".list-count")).to_have_attribute("data-count", "4")
@@ -123,10 +121,10 @@ def test_unassigned_task_assigned_then_the_inspector_enters_the_result_on_a_phon
     task, operator = district["task"], district["operator"]
     first, second = district["inspectors"][:2]
     with sync_playwright() as p:
-        browser = p.chromium.launch(executable_path=str(CHROMIUM), args=ARGS)
+        browser = chromium(p)
         reg = browser.new_page(locale="zh-CN", extra_http_headers={"Accept-Language": "zh-CN"})
         blocked: list[str] = []
-        reg.on("console", lambda m: blocked.append(m.text) if "Content Security Policy" in m.text else None)
+        csp_refusals(reg, blocked)
         _login(reg, live_server.url, "reg")
         reg.goto(f"{live_server.url}/office/planning/tasks/?status=unassigned")
         expect(reg.locator(".list-count")).to_have_attribute("data-count", "1")
@@ -141,7 +139,7 @@ def test_unassigned_task_assigned_then_the_inspector_enters_the_result_on_a_phon
             viewport={"width": 390, "height": 844}, device_scale_factor=2, is_mobile=True, has_touch=True,
             locale="zh-CN", extra_http_headers={"Accept-Language": "zh-CN"},
         ).new_page()  # fmt: skip
-        phone.on("console", lambda m: blocked.append(m.text) if "Content Security Policy" in m.text else None)
+        csp_refusals(phone, blocked)
         _login(phone, live_server.url, "insp")
         phone.goto(f"{live_server.url}/office/planning/tasks/")
         expect(phone.locator(".list-count")).to_have_attribute("data-count", "1")

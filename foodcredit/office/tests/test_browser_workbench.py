@@ -7,11 +7,11 @@ from pathlib import Path
 import pytest
 from django.conf import settings
 
+from foodcredit.core.tests.browser import CHROMIUM, chromium, csp_refusals
 from foodcredit.credit.tests.factories import PASSWORD
 
 from .test_workbench import _users, district  # noqa: F401  (the fixture)
 
-CHROMIUM = Path("/usr/bin/chromium")
 ARTIFACTS = Path(settings.BASE_DIR) / "var" / "artifacts"
 
 pytestmark = [
@@ -28,7 +28,7 @@ def test_every_role_sees_its_workbench(live_server, district, monkeypatch):  # n
     users = _users(district)
     ARTIFACTS.mkdir(parents=True, exist_ok=True)
     with sync_playwright() as p:
-        browser = p.chromium.launch(executable_path=str(CHROMIUM), args=["--no-sandbox", "--disable-gpu"])
+        browser = chromium(p)
         for role, user in users.items():
             for width in (1280, 390) if role in ("district", "inspector") else (1280,):
                 context = browser.new_context(
@@ -36,11 +36,7 @@ def test_every_role_sees_its_workbench(live_server, district, monkeypatch):  # n
                     viewport={"width": width, "height": 900},
                 )  # fmt: skip
                 page = context.new_page()
-                blocked: list[str] = []
-                page.on(
-                    "console",
-                    lambda m, seen=blocked: seen.append(m.text) if "Content Security Policy" in m.text else None,
-                )
+                blocked = csp_refusals(page, [])
                 page.goto(f"{live_server.url}/office/login/")
                 page.fill("input[name=username]", user.username)
                 page.fill("input[name=password]", PASSWORD)

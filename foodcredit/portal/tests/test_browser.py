@@ -9,11 +9,11 @@ import pytest
 from django.conf import settings
 
 from foodcredit.accounts.models import User
+from foodcredit.core.tests.browser import CHROMIUM, chromium, csp_refusals
 from foodcredit.credit import services
 from foodcredit.credit.models import ListEntry
 from foodcredit.credit.tests import factories as f
 
-CHROMIUM = Path("/usr/bin/chromium")
 AXE = Path(settings.BASE_DIR) / "node_modules" / "axe-core" / "axe.min.js"
 ARTIFACTS = Path(settings.BASE_DIR) / "var" / "artifacts"
 PHONE_WIDTH = 390
@@ -62,17 +62,13 @@ def test_search_filter_public_page_and_report_on_a_phone(live_server, district, 
     from playwright.sync_api import expect, sync_playwright
 
     with sync_playwright() as p:
-        browser = p.chromium.launch(
-            executable_path=str(CHROMIUM),
-            args=["--no-sandbox", "--disable-gpu", "--disable-quic", "--disable-background-networking",
-                  "--disable-component-update", "--disable-sync", "--no-first-run"],
-        )  # fmt: skip
+        browser = chromium(p)
         page = browser.new_page(
             locale="zh-CN", extra_http_headers={"Accept-Language": "zh-CN"},
             viewport={"width": PHONE_WIDTH, "height": 844},
         )  # fmt: skip
         blocked: list[str] = []
-        page.on("console", lambda m: blocked.append(m.text) if "Content Security Policy" in m.text else None)
+        csp_refusals(page, blocked)
 
         page.goto(f"{live_server.url}/")
         _check(page, "home", blocked)
