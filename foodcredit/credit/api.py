@@ -12,6 +12,7 @@ from django.utils.translation import gettext
 from ninja import Query, Router, Status
 from ninja.errors import HttpError
 
+from foodcredit.accounts import permissions
 from foodcredit.accounts.models import User
 from foodcredit.core.errors import DomainError
 from foodcredit.core.masking import mask_free_text
@@ -124,10 +125,11 @@ def public_operator_get(request: HttpRequest, uscc: str, cursor: str | None = No
 # --- lists and repair (staff decide; business users apply) ----------------------------------------------------------
 
 
-def _decider(request: HttpRequest) -> User:
-    """The district regulator who lists, removes and decides repairs (DOMAIN.md Part I §5); 403 for anyone else."""
+def _decider(request: HttpRequest, kind: str) -> User:
+    """A user whose role writes `kind` (the rules table of accounts.permissions, DOMAIN.md Part I §5); 403 for anyone
+    else. The service checks the operator's scope too."""
     user = request.user
-    if not isinstance(user, User) or user.role != User.Role.DISTRICT_REGULATOR:
+    if not isinstance(user, User) or not permissions.can_write_kind(user, kind):
         raise HttpError(403, gettext("无权进行此操作。"))
     return user
 
@@ -168,7 +170,7 @@ def list_entry_list(request: HttpRequest, uscc: str | None = None) -> list[ListE
 @router.post("/lists/abnormal", response={201: ListEntryOut}, operation_id="abnormal_list_add")
 def abnormal_list_add(request: HttpRequest, payload: AbnormalListIn) -> Status:
     """List an operator on the 经营异常名录."""
-    actor = _decider(request)
+    actor = _decider(request, permissions.LIST_ENTRIES)
     operator = operator_selectors.operator_get(uscc=payload.uscc, for_user=actor)
     entry = services.abnormal_list_add(operator=operator, actor=actor, **payload.dict(exclude={"uscc"}))
     return Status(201, _list_out(entry))
@@ -177,7 +179,7 @@ def abnormal_list_add(request: HttpRequest, payload: AbnormalListIn) -> Status:
 @router.post("/lists/serious/proposals", response={201: ListEntryOut}, operation_id="serious_list_propose")
 def serious_list_propose(request: HttpRequest, payload: SeriousProposalIn) -> Status:
     """Record the serious-list judgment on a penalty and the notice of the party's rights."""
-    actor = _decider(request)
+    actor = _decider(request, permissions.LIST_ENTRIES)
     operator = operator_selectors.operator_get(uscc=payload.uscc, for_user=actor)
     penalty = selectors.penalty_entry_by_decision_no(operator=operator, decision_no=payload.penalty_decision_no)
     if penalty is None:
@@ -192,7 +194,7 @@ def serious_list_propose(request: HttpRequest, payload: SeriousProposalIn) -> St
 @router.post("/lists/{entry_id}/approve", response=ListEntryOut, operation_id="serious_list_approve")
 def serious_list_approve(request: HttpRequest, entry_id: int, payload: ApprovalIn) -> ListEntryOut:
     """Record the upper level's approval."""
-    actor = _decider(request)
+    actor = _decider(request, permissions.LIST_ENTRIES)
     entry = selectors.list_entry_get(pk=entry_id, for_user=actor)
     return _list_out(services.serious_list_approve(entry=entry, actor=actor, **payload.dict()))
 
@@ -200,7 +202,7 @@ def serious_list_approve(request: HttpRequest, entry_id: int, payload: ApprovalI
 @router.post("/lists/{entry_id}/decide", response=ListEntryOut, operation_id="serious_list_decide")
 def serious_list_decide(request: HttpRequest, entry_id: int, payload: DecisionIn) -> ListEntryOut:
     """Decide a proposed serious listing."""
-    actor = _decider(request)
+    actor = _decider(request, permissions.LIST_ENTRIES)
     entry = selectors.list_entry_get(pk=entry_id, for_user=actor)
     return _list_out(services.serious_list_decide(entry=entry, actor=actor, **payload.dict()))
 
@@ -208,7 +210,7 @@ def serious_list_decide(request: HttpRequest, entry_id: int, payload: DecisionIn
 @router.post("/lists/{entry_id}/drop", response=ListEntryOut, operation_id="serious_list_drop")
 def serious_list_drop(request: HttpRequest, entry_id: int, payload: DropIn) -> ListEntryOut:
     """Drop a proposal: the party is not listed."""
-    actor = _decider(request)
+    actor = _decider(request, permissions.LIST_ENTRIES)
     entry = selectors.list_entry_get(pk=entry_id, for_user=actor)
     return _list_out(services.serious_list_drop(entry=entry, actor=actor, **payload.dict()))
 
@@ -216,7 +218,7 @@ def serious_list_drop(request: HttpRequest, entry_id: int, payload: DropIn) -> L
 @router.post("/lists/{entry_id}/remove", response=ListEntryOut, operation_id="list_remove")
 def list_remove(request: HttpRequest, entry_id: int, payload: RemovalIn) -> ListEntryOut:
     """Remove a listing (repair removes through a repair decision)."""
-    actor = _decider(request)
+    actor = _decider(request, permissions.LIST_ENTRIES)
     entry = selectors.list_entry_get(pk=entry_id, for_user=actor)
     return _list_out(services.list_remove(entry=entry, actor=actor, **payload.dict()))
 
@@ -264,7 +266,7 @@ def repair_get(request: HttpRequest, application_id: int) -> RepairOut:
 @router.post("/repair-applications/{application_id}/accept", response=RepairOut, operation_id="repair_accept")
 def repair_accept(request: HttpRequest, application_id: int) -> RepairOut:
     """Accept an application today."""
-    actor = _decider(request)
+    actor = _decider(request, permissions.REPAIR_DECISIONS)
     application = selectors.repair_application_get(pk=application_id, for_user=actor)
     return _repair_out(services.repair_accept(application=application, accepted_on=timezone.localdate(), actor=actor))
 
@@ -272,7 +274,7 @@ def repair_accept(request: HttpRequest, application_id: int) -> RepairOut:
 @router.post("/repair-applications/{application_id}/decide", response=RepairOut, operation_id="repair_decide")
 def repair_decide(request: HttpRequest, application_id: int, payload: RepairDecisionIn) -> RepairOut:
     """Grant or deny today after review."""
-    actor = _decider(request)
+    actor = _decider(request, permissions.REPAIR_DECISIONS)
     application = selectors.repair_application_get(pk=application_id, for_user=actor)
     decided = services.repair_decide(
         application=application, granted=payload.granted, note=payload.note, decided_on=timezone.localdate(),
@@ -317,7 +319,7 @@ def commitment_list(request: HttpRequest, uscc: str | None = None) -> list[Commi
 @router.post("/commitments/{commitment_id}/verify", response=CommitmentOut, operation_id="commitment_verify")
 def commitment_verify(request: HttpRequest, commitment_id: int, payload: CommitmentVerifyIn) -> CommitmentOut:
     """Record today's verification; a false commitment is filed in the credit file and disclosed."""
-    actor = _decider(request)
+    actor = _decider(request, permissions.COMMITMENT_VERIFICATIONS)
     commitment = selectors.commitment_get(pk=commitment_id, for_user=actor)
     verified = services.commitment_verify(
         commitment=commitment, verification=payload.verification, verified_on=timezone.localdate(),
@@ -329,7 +331,7 @@ def commitment_verify(request: HttpRequest, commitment_id: int, payload: Commitm
 @router.post("/person-bans", response={201: PersonBanOut}, operation_id="person_ban_record")
 def person_ban_record(request: HttpRequest, payload: PersonBanIn) -> Status:
     """Record a 行业禁入; the ID number is hashed and never stored or echoed."""
-    actor = _decider(request)
+    actor = _decider(request, permissions.PERSON_BANS)
     operator = operator_selectors.operator_get(uscc=payload.uscc, for_user=actor) if payload.uscc else None
     ban = services.person_ban_record(operator=operator, actor=actor, **payload.dict(exclude={"uscc"}))
     return Status(
@@ -360,7 +362,7 @@ def case_study_list_public(request: HttpRequest) -> list[CaseStudyOut]:
 @router.post("/cases", response={201: CaseStudyOut}, operation_id="case_study_publish")
 def case_study_publish(request: HttpRequest, payload: CaseStudyIn) -> Status:
     """Publish a typical case today."""
-    actor = _decider(request)
+    actor = _decider(request, permissions.TYPICAL_CASES)
     operator = operator_selectors.operator_get(uscc=payload.uscc, for_user=actor) if payload.uscc else None
     case = services.case_study_publish(
         operator=operator, published_on=timezone.localdate(), actor=actor, **payload.dict(exclude={"uscc"})
@@ -371,14 +373,14 @@ def case_study_publish(request: HttpRequest, payload: CaseStudyIn) -> Status:
 @router.post("/cases/{case_id}/withdraw", response=CaseStudyOut, operation_id="case_study_withdraw")
 def case_study_withdraw(request: HttpRequest, case_id: int) -> CaseStudyOut:
     """Withdraw a published case from public view."""
-    actor = _decider(request)
+    actor = _decider(request, permissions.TYPICAL_CASES)
     return _case_out(services.case_study_withdraw(case=selectors.case_study_get(pk=case_id), actor=actor))
 
 
 @router.post("/penalty-revocations", response=PenaltyRevocationOut, operation_id="penalty_revocation_file")
 def penalty_revocation_file(request: HttpRequest, payload: PenaltyRevocationIn) -> PenaltyRevocationOut:
     """File a revoked penalty decision: it leaves public view and the listings resting on it are reversed."""
-    actor = _decider(request)
+    actor = _decider(request, permissions.PENALTY_REVOCATIONS)
     operator = operator_selectors.operator_get(uscc=payload.uscc, for_user=actor)
     penalty = selectors.penalty_entry_by_decision_no(operator=operator, decision_no=payload.penalty_decision_no)
     if penalty is None:

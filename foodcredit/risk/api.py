@@ -6,6 +6,7 @@ from django.http import Http404, HttpRequest
 from django.utils import timezone
 from ninja import Router
 
+from foodcredit.accounts import permissions
 from foodcredit.accounts.models import User
 from foodcredit.operators import selectors as operator_selectors
 
@@ -46,12 +47,19 @@ def class_history(request: HttpRequest, uscc: str) -> list[ClassHistoryItem]:
     ]  # fmt: skip
 
 
+def _overrider(request: HttpRequest) -> None:
+    """403 unless the caller's role overrides classes (the rules table of accounts.permissions); the service checks
+    the operator's scope too."""
+    user = request.user
+    if not isinstance(user, User) or not permissions.can_write_kind(user, permissions.CLASS_OVERRIDES):
+        raise PermissionDenied
+
+
 @router.post("/operators/{uscc}/override", response=ClassOut)
 def class_override(request: HttpRequest, uscc: str, payload: OverrideIn) -> ClassOut:
     """A district regulator sets the class for a limited time, with a reason (audited)."""
     operator = operator_selectors.operator_get(uscc=uscc, for_user=request.user)
-    if getattr(request.user, "role", None) != User.Role.DISTRICT_REGULATOR:
-        raise PermissionDenied
+    _overrider(request)
     services.class_override(
         operator=operator, risk_class=payload.risk_class, reason=payload.reason, valid_from=timezone.localdate(),
         days=payload.days, actor=request.user,
@@ -66,8 +74,7 @@ def class_override_revoke(request: HttpRequest, uscc: str, override_id: int) -> 
     """A district regulator ends an override today (audited); the class the run gave applies again."""
     operator = operator_selectors.operator_get(uscc=uscc, for_user=request.user)
     override = selectors.override_get(operator_id=operator.pk, pk=override_id)
-    if getattr(request.user, "role", None) != User.Role.DISTRICT_REGULATOR:
-        raise PermissionDenied
+    _overrider(request)
     services.class_override_revoke(override=override, on=timezone.localdate(), actor=request.user)
     return _out(operator.uscc, operator.pk)
 
