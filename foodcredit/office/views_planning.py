@@ -6,6 +6,7 @@ commitment) → draw → review (the draw re-run from the seed: plan_verify) →
 close, the inspector's result form (usable on a phone).
 """
 
+from collections.abc import Callable
 from typing import Any
 
 import django_filters
@@ -159,36 +160,32 @@ def planning_plan(request: HttpRequest, plan_id: int, revise_form: PlanReviseFor
     return render(request, "office/planning_plan.html", context, status=400 if revise_form else 200)
 
 
-@login_required
-@require_POST
-def planning_plan_draw(request: HttpRequest, plan_id: int) -> HttpResponse:
-    """Draw a committed plan (the snapshot is frozen now; the seed was committed before)."""
+def _plan_step(request: HttpRequest, plan_id: int, step: Callable[..., object], done: str) -> HttpResponse:
+    """One step of a plan (draw, publish) by the planning service; a refused step is a message, not an error page."""
     plan = selectors.plan_get(plan_id=plan_id, for_user=request.user)
     if not selectors.can_plan(user=request.user):
         raise PermissionDenied
     try:
-        services.plan_draw(plan=plan, actor=request.user)
+        step(plan=plan, actor=request.user)
     except DomainError as exc:
         messages.error(request, str(exc.message))
     else:
-        messages.success(request, _("已抽取，请复核后公布"))
+        messages.success(request, done)
     return redirect("office:planning_plan", plan_id=plan.pk)
+
+
+@login_required
+@require_POST
+def planning_plan_draw(request: HttpRequest, plan_id: int) -> HttpResponse:
+    """Draw a committed plan (the snapshot is frozen now; the seed was committed before)."""
+    return _plan_step(request, plan_id, services.plan_draw, _("已抽取，请复核后公布"))
 
 
 @login_required
 @require_POST
 def planning_plan_publish(request: HttpRequest, plan_id: int) -> HttpResponse:
     """Publish a drawn plan after review."""
-    plan = selectors.plan_get(plan_id=plan_id, for_user=request.user)
-    if not selectors.can_plan(user=request.user):
-        raise PermissionDenied
-    try:
-        services.plan_publish(plan=plan, actor=request.user)
-    except DomainError as exc:
-        messages.error(request, str(exc.message))
-    else:
-        messages.success(request, _("计划已公布，任务已下达检查人员"))
-    return redirect("office:planning_plan", plan_id=plan.pk)
+    return _plan_step(request, plan_id, services.plan_publish, _("计划已公布，任务已下达检查人员"))
 
 
 @login_required
