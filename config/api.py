@@ -10,6 +10,7 @@ from django.utils.translation import gettext
 from ninja import NinjaAPI
 from ninja.security import django_auth
 
+from foodcredit.core.api_docs import AppSwagger
 from foodcredit.core.errors import DomainError
 from foodcredit.credit.api import router as credit_router
 
@@ -20,6 +21,7 @@ api = NinjaAPI(
     version="1",
     urls_namespace="api-v1",
     auth=django_auth,
+    docs=AppSwagger(),  # Swagger UI from the app's static files: ninja's default page loads it from a CDN
 )
 api.add_router("/", credit_router)
 

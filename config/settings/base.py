@@ -183,6 +183,7 @@ STATIC_ROOT.mkdir(exist_ok=True)  # WhiteNoise serves from here after collectsta
 STATICFILES_DIRS = [
     ("vendor/htmx", BASE_DIR / "node_modules" / "htmx.org" / "dist"),
     ("vendor/echarts", BASE_DIR / "node_modules" / "echarts" / "dist"),
+    ("vendor/swagger-ui", BASE_DIR / "node_modules" / "swagger-ui-dist"),  # the API documentation page
 ]
 MEDIA_ROOT = VAR_DIR / "media"
 
