@@ -365,5 +365,5 @@ def public_objects(request: HttpRequest, plan_id: int) -> object:
 @router.get("/public/results", auth=None, response=list[PublicResultOut], operation_id="planning_public_results")
 @paginate(Page)
 def public_results(request: HttpRequest) -> object:
-    """Published results; findings scrubbed of ID and phone numbers, inspectors' names masked (张*)."""
+    """Published results; findings scrubbed of ID and phone numbers; inspectors by name and 执法证号 (officials in office)."""
     return selectors.results_public()

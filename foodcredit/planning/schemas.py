@@ -7,7 +7,7 @@ from django.utils import timezone
 from ninja import Schema
 from pydantic import Field
 
-from foodcredit.core.masking import mask_free_text, mask_person_name
+from foodcredit.core.masking import mask_free_text
 from foodcredit.inspections.models import Inspector
 
 from . import rules
@@ -266,6 +266,13 @@ class PublicObjectOut(Schema):
         return obj.operator.street
 
 
+class PublicInspectorOut(Schema):
+    """An inspector of a published result: officials acting in office are public by name and 执法证号 (一公开)."""
+
+    name: str
+    cert_no: str
+
+
 class PublicResultOut(Schema):
     uscc: str
     name: str
@@ -274,7 +281,7 @@ class PublicResultOut(Schema):
     inspected_on: date | None
     result: str
     findings: str
-    inspectors: list[str]
+    inspectors: list[PublicInspectorOut]
     published_on: date | None
 
     @staticmethod
@@ -290,8 +297,8 @@ class PublicResultOut(Schema):
         return mask_free_text(obj.findings)
 
     @staticmethod
-    def resolve_inspectors(obj: Task) -> list[str]:
-        return [mask_person_name(i.name) for i in obj.inspectors.all()]
+    def resolve_inspectors(obj: Task) -> list[PublicInspectorOut]:
+        return [PublicInspectorOut(name=i.name, cert_no=i.cert_no or "") for i in obj.inspectors.all()]
 
 
 class FacilitationOut(Schema):
