@@ -35,6 +35,12 @@ system-deps:
 	    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq gettext >/dev/null; \
 	  else echo "install the Debian package gettext (sudo apt-get install gettext) for the translation test"; fi; \
 	fi
+	@# Pango and HarfBuzz's subsetter: WeasyPrint draws the credit reports (PDF) with them and embeds the CJK font above
+	@if ! ldconfig -p | grep -q libpangoft2-1.0 || ! ldconfig -p | grep -q libharfbuzz-subset; then \
+	  if [ "$$(id -u)" = 0 ]; then \
+	    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 >/dev/null; \
+	  else echo "install the Debian packages libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 for the credit-report PDFs"; fi; \
+	fi
 	@# R's surveillance: the reference Farrington Flexible that foodcredit/alerts/tests/test_farrington_r.py compares with
 	@if ! Rscript -e 'library(surveillance)' >/dev/null 2>&1; then \
 	  if [ "$$(id -u)" = 0 ]; then \
