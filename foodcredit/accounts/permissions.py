@@ -40,6 +40,8 @@ REPAIR_DECISIONS = "repair_decisions"  # accept, review, decide a credit repair
 TYPICAL_CASES = "typical_cases"
 PERSON_BANS = "person_bans"
 PENALTY_REVOCATIONS = "penalty_revocations"
+DISCLOSURE_HOLDS = "disclosure_holds"  # 不予公示: mark a record the law keeps from publication, or lift the mark
+OBJECTION_DECISIONS = "objection_decisions"  # 异议申诉: accept for review, correct the record or reject
 TASKS = "tasks"  # 双随机 / trigger tasks: assign, reassign, close
 PLANS = "plans"  # 双随机 plans: commit, draw, publish, revise (about no single operator: district-wide roles)
 ALERTS = "alerts"
@@ -75,9 +77,11 @@ class WriteRule:
 
 REGULATOR_KINDS = RECORD_KINDS | {
     LIST_ENTRIES, CLASS_OVERRIDES, COMMITMENT_VERIFICATIONS, REPAIR_DECISIONS, TYPICAL_CASES, PERSON_BANS,
-    PENALTY_REVOCATIONS, TASKS, PLANS, ALERTS, RESULT_PUBLICATIONS, TASK_ATTACHMENTS,
+    PENALTY_REVOCATIONS, TASKS, PLANS, ALERTS, RESULT_PUBLICATIONS, TASK_ATTACHMENTS, DISCLOSURE_HOLDS,
+    OBJECTION_DECISIONS,
 }  # fmt: skip
-# Verifying a commitment stays with the district, as do the lists and repair decisions it can lead to.
+# Verifying a commitment stays with the district, as do the lists and repair decisions it can lead to, what is kept
+# from publication and the decision on an objection to a record.
 STATION_KINDS = RECORD_KINDS | {TASKS, ALERTS, RESULT_PUBLICATIONS, TASK_ATTACHMENTS}
 BUSINESS_KINDS = frozenset({COMMITMENTS, REPAIR_APPLICATIONS, OBJECTIONS, ALERT_REPLIES})
 NO_WRITES = frozenset[str]()

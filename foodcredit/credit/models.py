@@ -343,3 +343,48 @@ class CaseStudy(BaseModel):
 
     def __str__(self) -> str:
         return self.title
+
+
+class DisclosureHold(BaseModel):
+    """不予公示: a record the law keeps from publication (POLICY 四(三): state or trade secrets, personal privacy,
+    minors), marked by the district with its legal ground. While the mark stands the record is on no public output;
+    the internal file shows it with the mark. The mark names the record (ref_kind, ref_id) as the ledger does, so it
+    holds across the record's corrections; removing it ends it (the row stays, both steps audited)."""
+
+    class Ground(models.TextChoices):
+        STATE_SECRET = "state_secret", "涉及国家秘密"
+        TRADE_SECRET = "trade_secret", "涉及商业秘密"
+        PERSONAL_PRIVACY = "personal_privacy", "涉及个人隐私"
+        MINOR = "minor", "涉及未成年人"
+        OTHER_LAW = "other_law", "法律、行政法规规定不予公开的其他情形"
+
+    operator = models.ForeignKey(Operator, on_delete=models.PROTECT, verbose_name="经营主体")
+    ref_kind = models.CharField("记录类型", max_length=20)
+    ref_id = models.BigIntegerField("记录编号")
+    entry_kind = models.CharField("档案条目类型", max_length=30, choices=LedgerEntry.Kind.choices)
+    ground = models.CharField("不予公示依据", max_length=30, choices=Ground.choices)
+    ground_note = models.TextField("依据说明")
+    set_on = models.DateField("标注日期")
+    set_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+",
+        verbose_name="标注人",
+    )  # fmt: skip
+    removed_on = models.DateField("撤销日期", null=True, blank=True)
+    removed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+",
+        verbose_name="撤销人",
+    )  # fmt: skip
+    removal_note = models.TextField("撤销理由", blank=True)
+
+    class Meta:
+        verbose_name = "不予公示标注"
+        verbose_name_plural = "不予公示标注"
+        indexes = [models.Index(fields=["ref_kind", "ref_id"], name="hold_ref_idx")]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["ref_kind", "ref_id"], condition=models.Q(removed_on__isnull=True), name="hold_one_active"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_ground_display()} {self.ref_kind}:{self.ref_id}"
