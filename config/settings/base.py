@@ -45,6 +45,7 @@ INSTALLED_APPS = [
     "foodcredit.alerts",
     "foodcredit.sharing",
     "foodcredit.schedule",
+    "foodcredit.creditreport",
     "foodcredit.demo",
     "foodcredit.office",
     "foodcredit.portal",
@@ -228,6 +229,9 @@ THROTTLE_RULES = [
     {"name": "static", "path": r"^/static/", "anonymous": None, "user": None},
     # The public report form (its page and its posts): a person reports a few times, a script floods the queue.
     {"name": "public_report", "path": r"^/report/$", "anonymous": "10/h", "user": "30/h"},
+    # A credit report (PDF) is issued and recorded per download, and drawing one costs a second of CPU: a person
+    # downloads a few, a script would fill the issued-report table and the CPU.
+    {"name": "credit_report", "path": r"^/operators/[^/]+/report\.pdf$", "anonymous": "20/h", "user": "120/h"},
     {"name": "public_site", "path": r"^/", "anonymous": "300/m", "user": "600/m"},  # search, credit files
 ]
 RATELIMIT_USE_CACHE = "default"
@@ -243,6 +247,10 @@ CACHES = {
     )
 }
 # End of the request layer ---------------------------------------------------------------------------------------------
+
+# Credit reports (信用报告, foodcredit/creditreport): the timeline printed is the newest this many entries; the report
+# says when more exist and where to read them all.
+CREDIT_REPORT_MAX_ENTRIES = 500
 
 # Celery: with no broker configured, tasks run eagerly in process.
 REDIS_URL = os.environ.get("REDIS_URL", "")
