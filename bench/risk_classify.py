@@ -143,8 +143,9 @@ def main() -> None:
 
         from foodcredit.risk import services, training
         from foodcredit.risk.estimators import LightGBMRiskClassifier
-        from foodcredit.risk.features import FEATURE_NAMES, features_as_of, outcomes_after
+        from foodcredit.risk.features import FEATURE_NAMES, features_as_of
         from foodcredit.risk.frames import Scope, read_frame
+        from foodcredit.risk.outcomes import outcomes_after
 
         t0 = time.perf_counter()
         with connection.cursor() as cursor:

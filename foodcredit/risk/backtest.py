@@ -19,7 +19,8 @@ from django.conf import settings
 from sklearn.metrics import roc_auc_score
 
 from . import rules
-from .features import FEATURE_NAMES, features_as_of, inspections_after
+from .features import FEATURE_NAMES, features_as_of
+from .outcomes import inspections_after
 from .training import FittedModel, labelled_snapshot, model_fit, scores_for
 
 Oracle = Callable[..., pl.DataFrame | None]

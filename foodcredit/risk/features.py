@@ -15,19 +15,14 @@ from datetime import date, timedelta
 from typing import Any
 
 import polars as pl
-from django.conf import settings
 from django.db import connection, transaction
 
-from foodcredit.credit import policy as credit_policy
-from foodcredit.credit import rules as credit_rules
-from foodcredit.credit.ledger_codes import FAIL_LAST, FAILURE_KINDS, Signal
+from foodcredit.credit.ledger_codes import FAILURE_KINDS, Signal
 
-from .frames import Scope, day, is_pg, planner, read_frame, snapshot_siblings
+from .district import district_counts, district_rates, relationships
+from .frames import Scope, day, is_pg, read_frame, snapshot_siblings
 from .ledger_pass import (
     DECAYED_STEMS,
-    FAILED_SQL,
-    INSPECTED_SQL,
-    LEDGER,
     LOOKBACK_DAYS,
     OPERATORS,
     WINDOWS,
@@ -37,6 +32,7 @@ from .ledger_pass import (
     pass_connections,
     pass_plan,
 )
+from .penalties import penalties_frame, penalty_features
 
 S = Signal
 # Penalty entries through their partial index: a bitmap scan reads only the heap pages that hold them.
@@ -96,77 +92,6 @@ RATE_PRIOR = 3.0  # pseudo-events shrinking an operator's own rates towards the 
 FEATURE_NAMES = list(FEATURES)
 
 
-def _penalties_judge(raw: pl.DataFrame) -> pl.DataFrame:
-    """Penalty rows (operator_id, occurred_on, kinds JSON text, amount, circumstance, natural_person text) with their
-    severity by credit.rules, decided once per distinct combination of the facts the rules read, never per row."""
-    raw = raw.with_columns(
-        kinds=pl.col("kinds").fill_null("[]").str.json_decode(pl.List(pl.String())).list.sort(),
-        amount=pl.col("amount").cast(pl.Float64, strict=False).fill_null(0.0),
-        circumstance=pl.col("circumstance").fill_null(""),
-        natural_person=pl.col("natural_person").is_in(["true", "1", "True"]),
-    )
-    policy = credit_policy.disclosure_policy()
-    combos = raw.select("kinds", "amount", "circumstance", "natural_person").unique()
-    kinds, amounts = combos["kinds"].to_list(), combos["amount"].to_list()
-    circumstances, natural = combos["circumstance"].to_list(), combos["natural_person"].to_list()
-    heavy = [
-        credit_rules.is_heavy_penalty({"kinds": k, "circumstance": c})
-        for k, c in zip(kinds, circumstances, strict=True)
-    ]
-    ndrc = [
-        credit_rules.penalty_severity({"kinds": k, "amount": a}, policy, natural_person=n)
-        for k, a, n in zip(kinds, amounts, natural, strict=True)
-    ]
-    judged = combos.with_columns(heavy=pl.Series(heavy, dtype=pl.Boolean), ndrc=pl.Series(ndrc, dtype=pl.String))
-    return raw.join(judged, on=["kinds", "amount", "circumstance", "natural_person"], how="left").with_columns(
-        # A serious finding: a penalty other than a warning only.
-        serious=pl.col("kinds").list.eval(pl.element() != "警告").list.any().fill_null(False),
-    )
-
-
-_PENALTY_SCHEMA = {
-    "operator_id": pl.Int64(),
-    "occurred_on": pl.Date(),
-    "kinds": pl.String(),
-    "amount": pl.String(),
-    "circumstance": pl.String(),
-    "natural_person": pl.String(),
-}
-
-
-def penalties_frame(*, after: date | None, before: date) -> pl.DataFrame:
-    """Current penalty entries dated in [after, before): operator, date, kinds, and their severity by credit.rules."""
-    lower = f"AND occurred_on >= {day(after)}" if after else ""
-    with transaction.atomic(), planner(PENALTY_INDEX):
-        raw = read_frame(
-            f"""SELECT operator_id, occurred_on, facts->>'kinds' AS kinds, facts->>'amount' AS amount,
-                       facts->>'circumstance' AS circumstance, facts->>'natural_person' AS natural_person
-                FROM {LEDGER}
-                WHERE signal = {S.PENALTY} AND superseded_by_id IS NULL AND occurred_on < {day(before)} {lower}""",
-            _PENALTY_SCHEMA,
-        )
-    return _penalties_judge(raw)
-
-
-def _penalty_features(penalties: pl.DataFrame, as_of: date) -> pl.DataFrame:
-    tau = float(settings.RISK_DECAY_DAYS)
-    age = (pl.lit(as_of) - pl.col("occurred_on")).dt.total_days()
-    return (
-        penalties.with_columns(age=age)
-        .group_by("operator_id")
-        .agg(
-            *[(pl.col("age") < d).sum().alias(f"penalties_{w}") for w, d in WINDOWS.items()],
-            *[
-                ((pl.col("age") < d) & pl.col("serious")).sum().alias(f"penalties_serious_{w}")
-                for w, d in WINDOWS.items()
-            ],
-            pl.col("heavy").sum().alias("penalties_heavy_3y"),
-            (pl.col("ndrc") == "serious").sum().alias("penalties_ndrc_serious_3y"),
-            (-pl.col("age") / tau).exp().filter(pl.col("serious")).sum().alias("penalties_decayed"),
-        )
-    )
-
-
 def operators_frame(*, as_of: date, scope: Scope | None = None) -> pl.DataFrame:
     """Operators registered before `as_of`: static attributes and relationship keys."""
     where = scope.sql("id") if scope else "1 = 1"
@@ -187,75 +112,6 @@ def operators_frame(*, as_of: date, scope: Scope | None = None) -> pl.DataFrame:
             "address": pl.String(),
             "status": pl.String(),
         },
-    )
-
-
-def _district_counts(as_of: date) -> pl.DataFrame:
-    """Inspections, samples and serious inspection/sampling findings of the 3 years before `as_of`, all operators."""
-    since = as_of - timedelta(days=LOOKBACK_DAYS)
-    return read_frame(
-        f"""SELECT operator_id,
-                   count(*) FILTER (WHERE {INSPECTED_SQL}) AS inspections_3y,
-                   count(*) FILTER (WHERE c = {S.SAMPLE_PASS} OR {FAILED_SQL}) AS samples_3y,
-                   count(*) FILTER (WHERE c = {S.INSPECTION_BASICALLY}) AS basically_3y,
-                   count(*) FILTER (WHERE {FAILED_SQL}) AS sample_fail_3y,
-                   count(*) FILTER (WHERE c = {S.INSPECTION_NONCONFORM} OR {FAILED_SQL}) AS n
-            FROM (SELECT operator_id, signal AS c FROM {LEDGER}
-                  WHERE superseded_by_id IS NULL AND occurred_on < {day(as_of)} AND occurred_on >= {day(since)}
-                    AND signal BETWEEN {S.INSPECTION_CONFORM} AND {FAIL_LAST}) e
-            GROUP BY operator_id""",
-        {
-            "operator_id": pl.Int64(),
-            "inspections_3y": pl.Int64(),
-            "samples_3y": pl.Int64(),
-            "basically_3y": pl.Int64(),
-            "sample_fail_3y": pl.Int64(),
-            "n": pl.Int64(),
-        },
-    )
-
-
-def _district_rates(operators: pl.DataFrame, district: pl.DataFrame, as_of: date) -> pl.DataFrame:
-    """Per operator, the district's rates over the 3 years before `as_of` for its business type and street:
-    serious findings, inspections and samples per operator-year (how often such operators are visited and found
-    wanting — the exposure a single operator's short history cannot show).
-    """
-    exposure = ((pl.lit(as_of) - pl.col("registered_on")).dt.total_days() / 365.25).clip(0.1, 3.0)
-    frame = operators.select("operator_id", "business_type", "street", exposure.alias("exposure")).join(
-        district, on="operator_id", how="left"
-    )
-    frame = frame.with_columns(pl.col("serious_3y", "inspections_3y", "samples_3y").fill_null(0))
-
-    def rate(col: str, over: str) -> pl.Expr:
-        return pl.col(col).sum().over(over) / pl.col("exposure").sum().over(over)
-
-    return frame.select(
-        "operator_id",
-        type_serious_rate=rate("serious_3y", "business_type"),
-        type_inspection_rate=rate("inspections_3y", "business_type"),
-        type_sample_rate=rate("samples_3y", "business_type"),
-        street_serious_rate=rate("serious_3y", "street"),
-    )
-
-
-def _relationships(operators: pl.DataFrame, serious: pl.DataFrame) -> pl.DataFrame:
-    """Other operators with the same legal representative (person id) or the same address, and their findings."""
-    frame = operators.select("operator_id", "legal_rep_person_id", "address").join(
-        serious.select("operator_id", "serious_3y"), on="operator_id", how="left"
-    )
-    frame = frame.with_columns(pl.col("serious_3y").fill_null(0))
-    person = pl.col("legal_rep_person_id").is_not_null()
-    address = pl.col("address").fill_null("").str.strip_chars() != ""
-    return frame.select(
-        "operator_id",
-        related_person_operators=pl.when(person).then(pl.len().over("legal_rep_person_id") - 1).otherwise(0),
-        related_person_serious_3y=pl.when(person)
-        .then(pl.col("serious_3y").sum().over("legal_rep_person_id") - pl.col("serious_3y"))
-        .otherwise(0),
-        related_address_operators=pl.when(address).then(pl.len().over("address") - 1).otherwise(0),
-        related_address_serious_3y=pl.when(address)
-        .then(pl.col("serious_3y").sum().over("address") - pl.col("serious_3y"))
-        .otherwise(0),
     )
 
 
@@ -304,7 +160,7 @@ def _features(
         )
     ops = everyone.filter(scope.expr()) if not scope.everything else everyone
     # Penalties are few (a few per cent of the ledger): every operator's are read, whatever the partition.
-    district_pen = _penalty_features(penalties, as_of)
+    district_pen = penalty_features(penalties, as_of)
     pen = district_pen.filter(scope.expr()) if not scope.everything else district_pen
     if scope.everything:
         district = ledger.select(
@@ -317,7 +173,7 @@ def _features(
         )
     else:
         # A partition's relationships and shares still need every operator's counts (a lighter pass).
-        district = _district_counts(as_of)
+        district = district_counts(as_of)
     district = district.join(
         district_pen.select("operator_id", "penalties_serious_3y"), on="operator_id", how="full", coalesce=True
     ).select(
@@ -328,8 +184,8 @@ def _features(
     # District-wide shares that shrink an operator's own rates (from every operator, whatever the partition).
     basically_share = float(district["basically_3y"].sum()) / max(float(district["inspections_3y"].sum()), 1.0)
     fail_share = float(district["sample_fail_3y"].sum()) / max(float(district["samples_3y"].sum()), 1.0)
-    related = _relationships(everyone, district)
-    rates = _district_rates(everyone, district, as_of)
+    related = relationships(everyone, district)
+    rates = district_rates(everyone, district, as_of)
     # One lazy plan for the assembly: polars joins and computes the columns in parallel, without wide intermediates.
     frame = (
         ops.lazy()
@@ -388,39 +244,3 @@ def _features(
     ]  # fmt: skip
     # In operator order: the operators are read in id order and every join keeps the left frame's order.
     return frame.select(*identity, *[pl.col(c).cast(pl.Float64) for c in FEATURE_NAMES]).collect()
-
-
-def outcomes_after(*, as_of: date, horizon_days: int) -> pl.DataFrame:
-    """Serious findings dated in (as_of, as_of + horizon]: per operator, whether any and the date of the first.
-
-    A serious finding: an inspection 不符合, a sampling test 不合格, or a penalty other than a warning only.
-    """
-    until = as_of + timedelta(days=horizon_days)
-    records = read_frame(
-        f"""SELECT operator_id, occurred_on FROM {LEDGER}
-            WHERE superseded_by_id IS NULL AND occurred_on > {day(as_of)} AND occurred_on <= {day(until)}
-              AND (signal = {S.INSPECTION_NONCONFORM} OR signal BETWEEN {S.SAMPLE_FAIL} AND {FAIL_LAST})""",
-        {"operator_id": pl.Int64(), "occurred_on": pl.Date()},
-    )
-    penalties = penalties_frame(after=as_of + timedelta(days=1), before=until + timedelta(days=1)).filter(
-        pl.col("serious")
-    )
-    return (
-        pl.concat([records, penalties.select("operator_id", "occurred_on")])
-        .group_by("operator_id")
-        .agg(first_serious_on=pl.col("occurred_on").min(), serious_count=pl.len())
-        .with_columns(serious=pl.lit(1))
-    )
-
-
-def inspections_after(*, as_of: date, horizon_days: int) -> pl.DataFrame:
-    """Inspections dated in (as_of, as_of + horizon]: operator, date, and whether the result was 不符合."""
-    until = as_of + timedelta(days=horizon_days)
-    return read_frame(
-        f"""SELECT operator_id, occurred_on,
-                   CASE WHEN signal = {S.INSPECTION_NONCONFORM} THEN 1 ELSE 0 END AS nonconform
-            FROM {LEDGER}
-            WHERE signal BETWEEN {S.INSPECTION_CONFORM} AND {S.INSPECTION_NONCONFORM} AND superseded_by_id IS NULL
-              AND occurred_on > {day(as_of)} AND occurred_on <= {day(until)}""",
-        {"operator_id": pl.Int64(), "occurred_on": pl.Date(), "nonconform": pl.Int64()},
-    )

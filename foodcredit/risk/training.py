@@ -18,9 +18,10 @@ from sklearn.metrics import roc_auc_score
 
 from . import rules
 from .estimators import LightGBMRiskClassifier, LogisticRiskClassifier, ScorecardClassifier
-from .features import FEATURE_NAMES, features_as_of, outcomes_after
+from .features import FEATURE_NAMES, features_as_of
 from .frames import day, read_frame
 from .ledger_pass import LEDGER
+from .outcomes import outcomes_after
 
 MIN_HISTORY_DAYS = 180  # a snapshot needs at least this much ledger history before it
 

@@ -1,146 +1,39 @@
-"""Writes of the risk domain: registering and activating models, classifying operators, overriding a class.
+"""Writes of the risk domain: classifying operators.
 
 Classification is set-based: features for a partition of operators (an id range) in one pass, the model on the
 whole matrix, results written with COPY (PostgreSQL) or bulk_create, class changes appended to the credit ledger
 and audited with INSERT … SELECT, all in the partition's transaction.
 """
 
-import hashlib
 import io
-import pickle
 from dataclasses import dataclass
-from datetime import date, timedelta
+from datetime import date
 from typing import Any
 
 import numpy as np
 import polars as pl
-from django.conf import settings
 from django.db import connection, transaction
 from django.db.models import Count
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from foodcredit.accounts import permissions
 from foodcredit.core import audit
 from foodcredit.core.bulk import EntriesSQL
-from foodcredit.core.errors import ConflictError, DomainError
+from foodcredit.core.errors import DomainError
 from foodcredit.core.sql import dialect_for
 from foodcredit.credit import services as credit_services
 from foodcredit.credit.models import LedgerEntry
 from foodcredit.credit.services.ledger_bulk import ledger_bulk_writer
 from foodcredit.operators.models import Operator
 
-from . import explain, registry, rules, selectors
-from .features import FEATURE_NAMES, Scope, features_as_of
-from .indicators import indicator_system_load
-from .models import ClassificationRun, ClassOverride, ClassResult, RiskClass, RiskModel
-from .training import FittedModel
+from .. import explain, rules, selectors
+from ..features import FEATURE_NAMES, Scope, features_as_of
+from ..indicators import indicator_system_load
+from ..models import ClassificationRun, ClassResult, RiskModel
+from .models_registry import model_load
 
 RESULT_TABLE = ClassResult._meta.db_table
 BATCH = 5000
-
-
-def model_load(model: RiskModel) -> Any:
-    """The estimator of a registered model, after checking its hash."""
-    blob = bytes(model.artifact)
-    if hashlib.sha256(blob).hexdigest() != model.sha256:
-        raise DomainError("risk.model_tampered", _("模型文件摘要不符"))
-    return pickle.loads(blob)
-
-
-@transaction.atomic
-def model_register(*, fitted: FittedModel, actor: Any, note: str = "") -> RiskModel:
-    """Register a fitted model as a candidate: artifact, window, metrics, features, hash; activate it if none is."""
-    blob = pickle.dumps(fitted.estimator, protocol=pickle.HIGHEST_PROTOCOL)
-    digest = hashlib.sha256(blob).hexdigest()
-    version = f"{fitted.kind}-{fitted.trained_until:%Y%m%d}-{digest[:8]}"
-    if RiskModel.objects.filter(version=version).exists():
-        raise ConflictError("risk.model_registered", _("该模型已登记"), version=version)
-    model = RiskModel(
-        version=version,
-        kind=fitted.kind,
-        trained_from=fitted.trained_from,
-        trained_until=fitted.trained_until,
-        indicators=indicator_system_load().version,
-        features=list(FEATURE_NAMES),
-        metrics={**fitted.metrics, **({"note": note} if note else {})},
-        cutoffs=dict(fitted.estimator.cutoffs_),
-        artifact=blob,
-        sha256=digest,
-    )
-    model.full_clean(exclude=["artifact"])
-    model.save()
-    audit.record(
-        actor=actor,
-        action="register",
-        object_type="risk_model",
-        object_id=model.pk,
-        changes={"version": [None, version], "sha256": [None, digest], "metrics": [None, model.metrics]},
-    )
-    if selectors.model_active() is None and registry.quality_refusal(model) is None:
-        model_activate(model=model, actor=actor)
-    return model
-
-
-def model_activate(*, model: RiskModel, actor: Any, force_reason: str = "") -> RiskModel:
-    """Make `model` the one in use. A model whose backtest is worse than the active one's — both specifications on
-    the same window (registry.backtests_compare) — or that has no backtest is refused unless forced with a reason
-    (recorded on the model); the comparison goes into the audit log either way."""
-    active = selectors.model_active()
-    if active is not None and active.pk == model.pk:
-        return model
-    refusal = registry.quality_refusal(model)
-    if refusal is not None:  # no reason makes a chance-level or one-class model classify anyone
-        code, figures = refusal
-        if code == "risk.model_constant":
-            message: Any = _("该模型将%(share)s的经营主体归入同一类别（上限%(limit)s），不能启用") % {
-                "share": f"{figures['share']:.0%}", "limit": f"{figures['limit']:.0%}",
-            }  # fmt: skip
-        else:
-            message = _("该模型的回测AUC为%(auc)s，低于%(limit)s，不能启用") % figures
-        raise DomainError(code, message, version=model.version, **figures)
-    comparison = None
-    if active is not None:
-        comparison = registry.backtests_compare(
-            candidate=model, candidate_estimator=model_load(model), active=active, active_estimator=model_load(active)
-        )
-        if comparison["worse"] and not force_reason.strip():
-            if comparison["basis"] == registry.BASIS_NONE:
-                message = _("该模型没有回测结果，须说明理由方可强制启用")
-            else:
-                message = _(
-                    "该模型的回测结果不如当前模型（AUC %(new)s < %(old)s，%(as_of)s起%(days)s天），须说明理由方可强制启用"
-                ) % {
-                    "new": comparison["candidate_auc"], "old": comparison["active_auc"],
-                    "as_of": comparison["as_of"], "days": comparison["horizon_days"],
-                }  # fmt: skip
-            raise DomainError("risk.model_worse", message, version=model.version, **comparison)
-    return _activate(model=model, active=active, comparison=comparison, actor=actor, force_reason=force_reason)
-
-
-@transaction.atomic
-def _activate(
-    *, model: RiskModel, active: RiskModel | None, comparison: dict[str, Any] | None, actor: Any, force_reason: str
-) -> RiskModel:
-    if active is not None:
-        RiskModel.objects.filter(pk=active.pk).update(status=RiskModel.Status.RETIRED)
-    model.status = RiskModel.Status.ACTIVE
-    model.activated_at = timezone.now()
-    model.activation_reason = force_reason.strip()
-    model.save(update_fields=["status", "activated_at", "activation_reason", "updated_at"])
-    audit.record(
-        actor=actor,
-        action="activate",
-        object_type="risk_model",
-        object_id=model.pk,
-        changes={
-            "status": [RiskModel.Status.CANDIDATE, RiskModel.Status.ACTIVE],
-            "replaces": [None, active.version if active else None],
-            "force_reason": [None, force_reason.strip() or None],
-            "backtests": [None, comparison],
-        },
-    )
-    return model
 
 
 def partitions_for(*, parts: int) -> list[tuple[int, int]]:
@@ -351,78 +244,3 @@ def classification_finish(*, run: ClassificationRun, actor: Any) -> Classificati
         changes={"distribution": [None, run.distribution], "changed": [None, run.changed]},
     )
     return run
-
-
-def class_override(
-    *, operator: Operator, risk_class: str, reason: str, valid_from: date, days: int | None, actor: Any
-) -> ClassOverride:
-    """A regulator sets an operator's class, with a reason, for a limited time (audited; expires by itself)."""
-    permissions.operator_write_check(user=actor, kind=permissions.CLASS_OVERRIDES, operator=operator)
-    with transaction.atomic():
-        if risk_class not in RiskClass.values:
-            raise DomainError("risk.bad_class", _("风险类别须为A、B、C或D"))
-        if not reason.strip():
-            raise DomainError("risk.override_reason", _("人工调整须说明理由"))
-        limit = int(settings.RISK_OVERRIDE_MAX_DAYS)
-        days = days or limit
-        if not 0 < days <= limit:
-            raise DomainError(
-                "risk.override_too_long",
-                _("人工调整有效期不得超过%(days)s天") % {"days": limit},
-            )
-        override = ClassOverride(
-            operator=operator,
-            risk_class=risk_class,
-            reason=reason.strip(),
-            valid_from=valid_from,
-            valid_until=valid_from + timedelta(days=days),
-            created_by=actor if getattr(actor, "pk", None) else None,
-        )
-        override.full_clean()
-        override.save()
-        audit.record(
-            actor=actor,
-            action="override",
-            object_type="risk_override",
-            object_id=override.pk,
-            changes={
-                "operator": [None, operator.pk],
-                "risk_class": [None, risk_class],
-                "reason": [None, override.reason],
-                "valid_until": [None, override.valid_until.isoformat()],
-            },
-        )
-        current = selectors.class_current(operator.pk, as_of=valid_from)
-        previous = current.risk_class if current and current.rule != rules.RULE_OVERRIDE else None
-        credit_services.entry_append(
-            operator=operator,
-            kind=LedgerEntry.Kind.CLASS_CHANGE,
-            occurred_on=valid_from,
-            ref_kind="risk_override",
-            ref_id=override.pk,
-            facts={"risk_class": risk_class, "previous_class": previous, "rule": rules.RULE_OVERRIDE},
-        )
-        return override
-
-
-def class_override_revoke(*, override: ClassOverride, on: date, actor: Any) -> ClassOverride:
-    """End an override early: from `on` the model's class applies again (audited)."""
-    permissions.operator_write_check(user=actor, kind=permissions.CLASS_OVERRIDES, operator=override.operator)
-    with transaction.atomic():
-        in_force = rules.override_in_force(
-            valid_from=override.valid_from, valid_until=override.valid_until, revoked_on=override.revoked_on, as_of=on
-        )
-        if not in_force:
-            raise DomainError(
-                "risk.override_not_in_force", _("该人工调整在撤销日期不在有效期内或已被撤销"), override=override.pk
-            )
-        override.revoked_on = on
-        override.save(update_fields=["revoked_on", "updated_at"])
-        audit.record(
-            actor=actor,
-            action="revoke",
-            object_type="risk_override",
-            object_id=override.pk,
-            changes={"revoked_on": [None, on.isoformat()]},
-        )
-        return override
