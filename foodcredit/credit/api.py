@@ -33,6 +33,7 @@ from .schemas import (
     CreditFileOut,
     DecisionIn,
     DropIn,
+    EntryOut,
     ListEntryOut,
     OperatorListItemOut,
     OperatorOut,
@@ -82,7 +83,7 @@ def credit_file_get(request: HttpRequest, uscc: str, filters: Query[CreditFileFi
     return CreditFileOut(
         operator=operator_out,
         view=filters.view,
-        entries=page.entries,  # type: ignore[arg-type]  # dataclasses, read by attribute
+        entries=[EntryOut.from_orm(entry) for entry in page.entries],  # the allow-list of each entry (no id)
         next_cursor=page.next_cursor,
     )
 
@@ -116,8 +117,8 @@ def public_operator_get(request: HttpRequest, uscc: str, cursor: str | None = No
     return PublicProfileOut(
         as_of=as_of,
         operator=PublicOperatorOut.from_orm(selectors.credit_file_operator(operator=operator, view="public")),
-        lists=selectors.list_memberships(operator=operator, as_of=as_of, public=True),  # type: ignore[arg-type]
-        entries=page.entries,  # type: ignore[arg-type]
+        lists=selectors.list_memberships(operator=operator, as_of=as_of, public=True),
+        entries=[EntryOut.from_orm(entry) for entry in page.entries],
         next_cursor=page.next_cursor,
     )
 

@@ -6,6 +6,7 @@ from typing import Literal
 from ninja import Field, Schema
 
 from .models import LedgerEntry
+from .selectors.lists import ListMembership  # a listing in force: the selector's shape is the output's
 
 
 class CreditFileFilter(Schema):
@@ -95,26 +96,12 @@ class OperatorListItemOut(Schema):
     status: str
 
 
-class ListMembershipOut(Schema):
-    """A listing in force: which list, why, by whom, until when (null: until removed)."""
-
-    list_kind: str
-    list_label: str
-    cause: str
-    cause_label: str
-    legal_basis: str
-    decision_no: str
-    decided_on: date
-    department: str
-    ends_on: date | None
-
-
 class PublicProfileOut(Schema):
     """What is disclosable about an operator today, masked (DOMAIN.md Part I §4, §6)."""
 
     as_of: date
     operator: PublicOperatorOut
-    lists: list[ListMembershipOut]
+    lists: list[ListMembership]
     entries: list[EntryOut]
     next_cursor: str | None
 

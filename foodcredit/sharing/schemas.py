@@ -4,7 +4,7 @@ from datetime import date
 
 from ninja import Field, Schema
 
-from foodcredit.credit.schemas import ListMembershipOut
+from foodcredit.credit.selectors import ListMembership
 
 
 class MeasureOut(Schema):
@@ -39,7 +39,7 @@ class EligibilityOut(Schema):
     uscc: str
     name: str
     as_of: date
-    lists: list[ListMembershipOut]
+    lists: list[ListMembership]
     restrictions: list[MeasureOut]
     facilitations: list[MeasureOut]
     legal_rep_bans: list[MeasureOut]

@@ -2,9 +2,10 @@
 
 from dataclasses import dataclass
 from datetime import date
+from typing import Any
 
-from django.apps import apps
 from django.conf import settings
+from django.core.exceptions import ImproperlyConfigured
 from django.db.models import Exists, OuterRef, Q, QuerySet, Subquery
 from django.http import Http404
 from django.utils.translation import gettext, gettext_noop
@@ -15,7 +16,7 @@ from foodcredit.operators.models import Operator
 from foodcredit.operators.selectors import Reader
 
 from .. import policy as credit_policy
-from .. import rules
+from .. import records, rules
 from ..models import CaseStudy, Commitment, LedgerEntry, ListEntry, PersonBan, RepairApplication
 
 L = ListEntry
@@ -238,13 +239,19 @@ def repair_refusal_message(rule: str) -> str:
     return str(REPAIR_RULE_MESSAGES.get(rule, rule)) if rule else ""
 
 
+def _penalties() -> QuerySet[Any]:
+    """Every penalty record: penalties sits above credit and registers its model (credit.records) rather than
+    being imported here."""
+    registered = records.record_model(LedgerEntry.Kind.PENALTY)
+    if registered is None:
+        raise ImproperlyConfigured("foodcredit.penalties is not installed: no model records penalty entries")
+    return registered.model._default_manager.all()
+
+
 def penalty_entry_by_decision_no(*, operator: Operator, decision_no: str) -> LedgerEntry | None:
     """The current ledger entry of the operator's penalty with this 处罚决定书文号, or None."""
-    penalty_model = apps.get_model("penalties", "Penalty")
     penalty_id = (
-        penalty_model._default_manager.filter(operator=operator, decision_no=decision_no.strip())
-        .values_list("pk", flat=True)
-        .first()
+        _penalties().filter(operator=operator, decision_no=decision_no.strip()).values_list("pk", flat=True).first()
     )
     if penalty_id is None:
         return None
@@ -315,8 +322,7 @@ def serious_list_candidates(*, for_user: Reader) -> QuerySet[LedgerEntry]:
     """Listing candidates (列入候选): current, unrevoked penalty entries of a listable violation type in the reader's
     scope on which no listing was proposed yet (a dropped proposal counts: it was judged). Newest first, with the
     penalty's decision number and violation text as `decision_no` and `violation`."""
-    penalty_model = apps.get_model("penalties", "Penalty")
-    penalty = penalty_model._default_manager.filter(pk=OuterRef("ref_id"))
+    penalty = _penalties().filter(pk=OuterRef("ref_id"))
     proposed = L.objects.filter(penalty_ref_id=OuterRef("ref_id"), operator_id=OuterRef("operator_id"))
     return (
         LedgerEntry.objects.filter(
@@ -366,8 +372,7 @@ def case_studies(*, for_user: Reader) -> QuerySet[CaseStudy]:
 
 def penalty_entries(*, for_user: Reader, operator: Operator) -> QuerySet[LedgerEntry]:
     """The operator's current penalty entries (for revocation), with `decision_no`; the operator is in scope."""
-    penalty_model = apps.get_model("penalties", "Penalty")
-    penalty = penalty_model._default_manager.filter(pk=OuterRef("ref_id"))
+    penalty = _penalties().filter(pk=OuterRef("ref_id"))
     operator_selectors.operator_get(uscc=operator.uscc, for_user=for_user)
     return (
         LedgerEntry.objects.filter(
