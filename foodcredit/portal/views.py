@@ -19,9 +19,8 @@ from foodcredit.planning.selectors import public as plan_selectors
 from foodcredit.risk import selectors as risk_selectors
 
 from . import open_data as open_data_sets
-from . import search, services
+from . import search, selectors, services
 from .forms import ReportForm, SearchForm, TrackingForm
-from .models import PublicReport
 
 CURSOR_MAX = 200
 HOME_ITEMS = 5
@@ -152,8 +151,13 @@ def report_status(request: HttpRequest) -> HttpResponse:
     form = TrackingForm(request.GET or None)
     found = None
     if form.is_bound and form.is_valid():
-        found = PublicReport.objects.filter(tracking_no=form.cleaned_data["no"].strip().upper()).first()
-    return render(request, "portal/report_status.html", {"form": form, "found": found})
+        found = selectors.report_by_tracking(tracking_no=form.cleaned_data["no"])
+    verification = ""  # the result of the check, once staff closed an accepted report (nothing about the reporter)
+    complaint = selectors.report_complaint(report=found, source_name=services.PORTAL_SOURCE) if found else None
+    if complaint is not None and complaint.verification != complaint.Verification.PENDING:
+        verification = complaint.get_verification_display()
+    context = {"form": form, "found": found, "verification": verification}
+    return render(request, "portal/report_status.html", context)
 
 
 @require_GET

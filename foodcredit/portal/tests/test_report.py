@@ -6,11 +6,18 @@ import re
 import pytest
 from django.conf import settings as django_settings
 from django.core.cache import caches
+from django.utils import timezone
 
 from foodcredit.accounts.models import User
+from foodcredit.accounts.permissions import WriteRefusedError
+from foodcredit.collection.models import ImportJob
+from foodcredit.complaints.models import Complaint
 from foodcredit.core.errors import DomainError
+from foodcredit.core.events import ledger_entry_appended
 from foodcredit.core.models import AuditEvent
+from foodcredit.credit.models import LedgerEntry
 from foodcredit.credit.tests import factories as f
+from foodcredit.operators.models import Operator
 from foodcredit.portal import services
 from foodcredit.portal.models import PublicReport
 
@@ -79,22 +86,103 @@ def test_injection_strings_are_inert_in_every_report_field(client, text):
 
 def test_staff_review_moves_the_report_on_with_a_reply(client):
     officer = f.UserFactory(role=User.Role.DISTRICT_REGULATOR)
+    operator = f.operator_register(uscc=f.make_uscc(5), name="观音桥老火锅店")
     number = _tracking(_post(client).content.decode())
     report = PublicReport.objects.get(tracking_no=number)
     with pytest.raises(DomainError) as refused:
         services.report_review(report=report, status="closed", reply="已处理", actor=officer)
     assert refused.value.code == "report.bad_step"
-    services.report_review(report=report, status="accepted", reply="", actor=officer)
+    with pytest.raises(DomainError) as refused:
+        services.report_review(report=report, status="accepted", reply="", actor=officer)
+    assert refused.value.code == "report.operator_required"
+    services.report_review(report=report, status="accepted", reply="", actor=officer, operator=operator)
     assert "已受理，正在核查" in client.get("/report/status/", {"no": number}).content.decode()
     with pytest.raises(DomainError) as refused:
-        services.report_review(report=report, status="closed", reply=" ", actor=officer)
+        services.report_review(report=report, status="closed", reply=" ", actor=officer, verification="true")
     assert refused.value.code == "report.reply_required"
-    services.report_review(report=report, status="closed", reply="经核查属实，已立案处理。", actor=officer)
+    with pytest.raises(DomainError) as refused:
+        services.report_review(report=report, status="closed", reply="已处理", actor=officer)
+    assert refused.value.code == "report.verification_required"
+    services.report_review(
+        report=report, status="closed", reply="经核查属实，已立案处理。", actor=officer, verification="true"
+    )
     html = client.get("/report/status/", {"no": number}).content.decode()
-    assert "已办结" in html and "经核查属实，已立案处理。" in html
-    assert list(AuditEvent.objects.filter(object_type="public_report").values_list("action", flat=True)) == [
-        "create", "review", "review",
+    assert "已办结" in html and "经核查属实，已立案处理。" in html and 'id="report-verification">属实<' in html
+    reviews = AuditEvent.objects.filter(object_type="public_report").order_by("pk")
+    assert [(e.action, e.changes) for e in reviews] == [
+        ("create", reviews[0].changes),
+        ("review", {"status": ["received", "accepted"], "complaint": [None, f"{operator.uscc}/门户网站投诉举报/{number}"]}),
+        ("review", {"status": ["accepted", "closed"], "verification": ["pending", "true"]}),
     ]  # fmt: skip
+
+
+def test_rejected_report_files_nothing_and_the_reporter_reads_the_reason(client):
+    officer = f.UserFactory(role=User.Role.DISTRICT_REGULATOR)
+    number = _tracking(_post(client).content.decode())
+    report = PublicReport.objects.get(tracking_no=number)
+    with pytest.raises(DomainError) as refused:
+        services.report_review(report=report, status="rejected", reply="", actor=officer)
+    assert refused.value.code == "report.reply_required"
+    services.report_review(report=report, status="rejected", reply="不属于市场监管部门职责范围。", actor=officer)
+    html = client.get("/report/status/", {"no": number}).content.decode()
+    assert "不予受理" in html and "不属于市场监管部门职责范围。" in html
+    assert not Complaint.objects.exists() and not LedgerEntry.objects.filter(kind="complaint").exists()
+
+
+def test_accepted_report_is_a_complaint_on_the_file_as_an_import_writes_it(client, django_capture_on_commit_callbacks):
+    """Accepting files the complaint through the import writer: the record, its ledger entry (with the facts the
+    detectors read), the record's own audit row and an import job naming the tracking number."""
+    officer = f.UserFactory(role=User.Role.DISTRICT_REGULATOR)
+    operator = f.operator_register(uscc=f.make_uscc(6), name="观音桥老火锅店")
+    number = _tracking(_post(client, kind="report", category="hygiene").content.decode())
+    report = PublicReport.objects.get(tracking_no=number)
+    announced: list[dict] = []
+    ledger_entry_appended.connect(receiver := lambda **kw: announced.append(kw), weak=False)
+    try:
+        with django_capture_on_commit_callbacks(execute=True):
+            services.report_review(report=report, status="accepted", reply="", actor=officer, operator=operator)
+    finally:
+        ledger_entry_appended.disconnect(receiver)
+    assert [(a["operator_ids"], a["kinds"]) for a in announced] == [([operator.pk], ["complaints"])]  # alerts hear it
+    complaint = Complaint.objects.get(source_ref=number)
+    assert (complaint.operator, complaint.source.name, complaint.channel) == (operator, "门户网站投诉举报", "online")
+    assert (complaint.kind, complaint.category, complaint.verification) == ("report", "经营场所卫生条件差", "pending")
+    assert complaint.received_on == timezone.localtime(report.created_at).date()
+    entry = LedgerEntry.objects.get(ref_kind="complaint", ref_id=complaint.pk, superseded_by__isnull=True)
+    assert entry.operator_id == operator.pk and entry.facts["verification"] == "pending"
+    assert AuditEvent.objects.filter(object_type="complaint", object_id=str(complaint.pk), actor=officer).exists()
+    assert ImportJob.objects.get(file_name=number).created_by == officer
+    services.report_review(
+        report=report, status="closed", reply="部分属实，已责令整改。", actor=officer, verification="partly_true"
+    )
+    current = LedgerEntry.objects.get(ref_kind="complaint", ref_id=complaint.pk, superseded_by__isnull=True)
+    assert current.pk != entry.pk and current.facts["verification"] == "partly_true"
+
+
+def test_station_regulator_files_reports_only_on_operators_of_its_streets(client):
+    """Per-object scope: a station regulator cannot accept a report onto an operator outside its streets; the page
+    answers as if the code were unknown, and nothing is filed."""
+    f.operator_register(uscc=f.make_uscc(7), name="华新街面馆", street="华新街街道")
+    inside = f.operator_register(uscc=f.make_uscc(8), name="观音桥老火锅店", street="观音桥街道")
+    station = f.UserFactory(role=User.Role.STATION_REGULATOR, department=f.DepartmentFactory(streets=["观音桥街道"]))
+    number = _tracking(_post(client).content.decode())
+    report = PublicReport.objects.get(tracking_no=number)
+    client.force_login(station)
+    outside_post = {"status": "accepted", "operator_uscc": f.make_uscc(7), "reply": ""}
+    response = client.post(f"/report/queue/{report.pk}/", outside_post)
+    assert response.status_code == 400 and "您的辖区内没有统一社会信用代码为" in response.content.decode()
+    assert not Complaint.objects.exists()
+    with pytest.raises(WriteRefusedError):
+        services.report_review(
+            report=report,
+            status="accepted",
+            reply="",
+            actor=station,
+            operator=Operator.objects.get(uscc=f.make_uscc(7)),
+        )
+    assert not Complaint.objects.exists()
+    response = client.post(f"/report/queue/{report.pk}/", {**outside_post, "operator_uscc": inside.uscc.lower()})
+    assert response.status_code == 302 and Complaint.objects.get().operator == inside
 
 
 def test_report_form_is_throttled_per_client(client, settings):
@@ -113,13 +201,17 @@ def test_staff_queue_shows_the_reporter_to_regulators_only_and_records_the_revie
     client.force_login(f.UserFactory(role=User.Role.BUSINESS, operator_usccs=[]))
     assert client.get("/report/queue/").status_code == 404
     assert client.get(f"/report/queue/{report.pk}/").status_code == 404
-    client.force_login(f.UserFactory(role=User.Role.STATION_REGULATOR))
+    client.force_login(
+        f.UserFactory(role=User.Role.STATION_REGULATOR, department=f.DepartmentFactory(streets=["观音桥街道"]))
+    )
     assert number in client.get("/report/queue/").content.decode()
     detail = client.get(f"/report/queue/{report.pk}/").content.decode()
     assert PHONE in detail and NAME in detail
     refused = client.post(f"/report/queue/{report.pk}/", {"status": "closed", "reply": "好"})
     assert refused.status_code == 400 and "report.bad_step" in refused.content.decode()
-    response = client.post(f"/report/queue/{report.pk}/", {"status": "accepted", "reply": "已转街道所核查"})
+    operator = f.operator_register(uscc=f.make_uscc(9), name="观音桥老火锅店", street="观音桥街道")
+    accept = {"status": "accepted", "operator_uscc": operator.uscc, "reply": "已转街道所核查"}
+    response = client.post(f"/report/queue/{report.pk}/", accept)
     assert response.status_code == 302
     client.logout()
     html = client.get("/report/status/", {"no": number}).content.decode()
