@@ -7,10 +7,12 @@ import polars as pl
 from django.utils.translation import gettext_lazy as _
 
 from foodcredit.core.errors import DomainError
+from foodcredit.operators.models import Operator
+from foodcredit.risk.rules import CLASSES
 
 ALGORITHM = "fc-draw-v2"
-CLASSES = ("A", "B", "C", "D")
-SECTORS = ("production", "circulation", "catering")
+# The classes and sectors are risk's and operators' own (the draw's order: A…D; production, circulation, catering).
+SECTORS: tuple[str, ...] = tuple(Operator.Sector.values)
 MIN_INSPECTORS_PER_TASK = 2  # 总局令第49号 Art. 23
 
 OBJECT_SCHEMA = {
