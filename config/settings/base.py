@@ -39,6 +39,7 @@ INSTALLED_APPS = [
     "foodcredit.sampling",
     "foodcredit.penalties",
     "foodcredit.complaints",
+    "foodcredit.objections",
     "foodcredit.collection",
     "foodcredit.risk",
     "foodcredit.planning",
@@ -340,6 +341,13 @@ PENALTY_REPAIR_MIN_DISCLOSURE_FOOD = relativedelta(years=1)  # 总局令第45号
 REPAIR_ACCEPT_WITHIN_WORKDAYS = 2  # 国市监信规〔2021〕3号 [M] (DOMAIN.md II §2.6)
 REPAIR_DECIDE_WITHIN_WORKDAYS = 15  # 国市监信规〔2021〕3号 [M]
 # 国市监信规〔2021〕3号 [M] also gives 3 working days to stop disclosure after approval: here the grant stops it at once.
+# Objections to a credit-file record (异议申诉). Provisional: DOMAIN.md gives no period for them; acceptance as the
+# issue's provisional 3 working days, the decision by analogy with 企业信息公示暂行条例's 20 working days to check a
+# report of false information (DOMAIN.md II §12). Attachments fit the 10 MB form body (REQUEST_BODY_MAX_BYTES).
+OBJECTION_ACCEPT_WITHIN_WORKDAYS = 3
+OBJECTION_DECIDE_WITHIN_WORKDAYS = 20
+OBJECTION_ATTACHMENT_MAX_BYTES = 3 * 1024 * 1024
+OBJECTION_ATTACHMENTS_MAX = 3
 INDUSTRY_BAN_AFTER_REVOCATION = relativedelta(years=5)  # 食品安全法 Art. 135: 5 years from the penalty decision
 COMMITMENT_FALSE_DISCLOSURE_PERIOD = relativedelta(years=3)  # 国办发〔2019〕35号 closes the loop; the period is local
 # End of lists and repair ----------------------------------------------------------------------------------------------

@@ -1,4 +1,4 @@
-from django.urls import path
+from django.urls import include, path
 
 from . import views_credit as v
 from . import views_credit_business as business
@@ -40,4 +40,6 @@ urlpatterns = [
     path("cases/<int:pk>/withdraw/", decisions.case_withdraw, name="case_withdraw"),
     path("bans/", decisions.BanListView.as_view(), name="bans"),
     path("bans/new/", decisions.ban_new, name="ban_new"),
+    # 不予公示 and objections (views_disclosure.py, views_objections.py: urls_objections.py).
+    path("", include("foodcredit.office.urls_objections")),
 ]

@@ -32,6 +32,7 @@ from .. import rules
 from ..models import LedgerEntry
 from ..records import record_model
 from .credit_file_text import Audience, WindowDisplay, choice_label, entry_text, entry_windows
+from .disclosure import HoldMark, hold_marks, unheld
 
 View = Literal["internal", "public"]
 Reader = User | AnonymousUser | None
@@ -55,6 +56,8 @@ class CreditFileEntry:
     detail: str
     source: str | None
     windows: list[WindowDisplay] | None
+    # The record's 不予公示 mark, shown on the internal file (a held record is never on the public one).
+    hold: HoldMark | None = None
 
 
 @dataclass(frozen=True)
@@ -153,22 +156,27 @@ def cursor_decode(cursor: str) -> tuple[date, int]:
 
 
 def _public_prefilter(*, as_of: date, policy: rules.DisclosurePolicy) -> Q:
-    """The rows that can be public on the district portal on `as_of`: a superset of `rules.disclosed_on`.
+    """The rows that can be public on the district portal on `as_of`: a superset of `rules.disclosed_on`, less the
+    records marked 不予公示 (the mark is exact here: no row it excludes is public).
 
     Kinds with no portal window never reach Python. A window [occurred_on, occurred_on + period) is open on as_of
     only if occurred_on > as_of - period (relativedelta clamps month ends downwards, so this never drops an open
     window). Penalties with a restriction period may stay public longer; the exact rule runs in Python.
     """
     penalty_cutoff = min(as_of - policy.penalty_long, as_of - policy.penalty_short)
-    return Q(occurred_on__lte=as_of) & (
-        Q(kind__in=[K.REGISTRATION, K.LICENCE])
-        | Q(kind=K.LIST_DECISION, facts__status__in=["listed", "removed"])
-        | Q(kind=K.COMMITMENT)
-        | Q(kind=K.INSPECTION, occurred_on__gt=as_of - policy.inspection_period)
-        | Q(kind=K.SAMPLING_TEST, occurred_on__gt=as_of - policy.sampling_period)
-        | (
-            Q(kind=K.PENALTY, facts__procedure="ordinary")
-            & (Q(occurred_on__gt=penalty_cutoff) | Q(facts__has_key="restriction_until"))
+    return (
+        Q(occurred_on__lte=as_of)
+        & unheld()
+        & (
+            Q(kind__in=[K.REGISTRATION, K.LICENCE])
+            | Q(kind=K.LIST_DECISION, facts__status__in=["listed", "removed"])
+            | Q(kind=K.COMMITMENT)
+            | Q(kind=K.INSPECTION, occurred_on__gt=as_of - policy.inspection_period)
+            | Q(kind=K.SAMPLING_TEST, occurred_on__gt=as_of - policy.sampling_period)
+            | (
+                Q(kind=K.PENALTY, facts__procedure="ordinary")
+                & (Q(occurred_on__gt=penalty_cutoff) | Q(facts__has_key="restriction_until"))
+            )
         )
     )
 
@@ -305,9 +313,10 @@ def credit_file_operator(*, operator: Operator, view: View) -> OperatorCard:
         address = masking.mask_free_text(address)
     registered = record_model(K.LICENCE)
     licence_model = registered.model if registered else None
-    found: list[Any] = (
-        list(licence_model._default_manager.filter(operator=operator).order_by("-issued_on")) if licence_model else []
-    )
+    found_licences = licence_model._default_manager.filter(operator=operator) if licence_model else None
+    if found_licences is not None and public:
+        found_licences = found_licences.filter(unheld(ref_kind="licence", ref_id_field="pk"))
+    found: list[Any] = list(found_licences.order_by("-issued_on")) if found_licences is not None else []
     licences = [
         LicenceCard(
             number=licence.number,
@@ -362,6 +371,7 @@ def _display(
     page: list[LedgerEntry], *, audience: Audience, as_of: date, policy: rules.DisclosurePolicy
 ) -> list[CreditFileEntry]:
     records = _records(page, audience=audience)
+    marks = hold_marks(page) if audience != "public" else {}
     shown = []
     for entry in page:
         summary, detail = entry_text(entry, records.get((entry.kind, entry.ref_id)), audience)
@@ -378,6 +388,7 @@ def _display(
                 if entry.source and (audience == "staff" or entry.kind != K.COMPLAINT)
                 else None,
                 windows=None if audience == "public" else entry_windows(entry, as_of=as_of, policy=policy),
+                hold=marks.get((entry.ref_kind, entry.ref_id)),
             )
         )
     return shown

@@ -235,9 +235,22 @@ def entry_text(entry: LedgerEntry, record: Any, audience: Audience) -> tuple[str
     """(summary, detail) of one entry for `audience`; `record` is the record it refers to, or None (facts only)."""
     facts = entry.facts if isinstance(entry.facts, dict) else {}
     describe = _DESCRIBE_RECORD.get(entry.kind)
-    if describe is not None:
-        return describe(facts, record, audience)
-    return _describe_other(entry.kind, facts, audience)
+    summary, detail = describe(facts, record, audience) if describe else _describe_other(entry.kind, facts, audience)
+    correction = facts.get("correction")
+    if isinstance(correction, dict) and correction.get("note"):
+        return summary, "；".join(part for part in (detail, _correction_text(correction, audience)) if part)
+    return summary, detail
+
+
+def _correction_text(correction: dict[str, Any], audience: Audience) -> str:
+    """The statement of a correction made on an objection (异议申诉), on every view of the file."""
+    text = gettext("已更正（%(day)s，异议申诉）：%(note)s") % {
+        "day": correction.get("on", ""),
+        "note": _free_text(str(correction["note"]), audience),
+    }
+    if correction.get("occurred_on_was"):
+        text += gettext("（原记录日期 %(day)s）") % {"day": correction["occurred_on_was"]}
+    return text
 
 
 @dataclass(frozen=True)

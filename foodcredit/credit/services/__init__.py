@@ -7,6 +7,7 @@ from .commitments import (
     commitment_verify,
     person_ban_record,
 )
+from .holds import disclosure_hold_remove, disclosure_hold_set
 from .ledger import entries_announce, entries_supersede_many, entry_append
 from .lists import (
     abnormal_escalation_notices,
@@ -30,6 +31,8 @@ __all__ = [
     "case_study_withdraw",
     "commitment_record",
     "commitment_verify",
+    "disclosure_hold_remove",
+    "disclosure_hold_set",
     "entries_announce",
     "entries_supersede_many",
     "entry_append",
