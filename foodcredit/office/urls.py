@@ -1,5 +1,7 @@
 from django.urls import include, path
 
+from foodcredit.creditreport import views as report_views
+
 from . import views, views_auth, views_eligibility, views_risk, views_schedule
 
 app_name = "office"
@@ -12,6 +14,8 @@ urlpatterns = [
     path("operators/", views.operator_search, name="operator_search"),
     path("operators/<str:uscc>/", views.operator_detail, name="operator_detail"),
     path("operators/<str:uscc>/timeline/", views.operator_timeline, name="operator_timeline"),
+    # The internal credit report (PDF) of the reader's view of the file (foodcredit/creditreport).
+    path("operators/<str:uscc>/report.pdf", report_views.report_internal, name="report_pdf"),
     # Credit-risk classes (office/views_risk.py).
     path("risk/", views_risk.risk_dashboard, name="risk_dashboard"),
     path("schedule/", views_schedule.schedule, name="schedule"),

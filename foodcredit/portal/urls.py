@@ -1,5 +1,7 @@
 from django.urls import path
 
+from foodcredit.creditreport import views as report_views
+
 from . import views, views_staff
 
 app_name = "portal"
@@ -17,4 +19,7 @@ urlpatterns = [
     path("plans/<int:plan_id>/", views.plan_detail, name="plan_detail"),
     path("operators/<str:uscc>/", views.operator_detail, name="operator_detail"),
     path("operators/<str:uscc>/timeline/", views.operator_timeline, name="operator_timeline"),
+    # Credit reports (foodcredit/creditreport): the public variant as a PDF, and the verification of a report's code.
+    path("operators/<str:uscc>/report.pdf", report_views.report_public, name="report_pdf"),
+    path("verify/", report_views.verify, name="report_verify"),
 ]
