@@ -10,6 +10,7 @@ Target (issue 14): ≤ 60 s at 1,000,000 operators on PostgreSQL.
 
 import argparse
 import datetime as dt
+import statistics
 import time
 
 from common import bench_database, parse_sizes
@@ -67,7 +68,8 @@ def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--operators", type=int, default=1_000_000)
     parser.add_argument("--complaints-per-year", type=float, default=1.6, dest="per_year")
-    args = parse_sizes(parser, smoke={"operators": 3000})
+    parser.add_argument("--runs", type=int, default=3, help="sweeps timed (the median is reported)")
+    args = parse_sizes(parser, smoke={"operators": 3000, "runs": 1})
     with bench_database("fc_bench_alerts"):
         from django.db import connection
 
@@ -93,10 +95,17 @@ def main() -> None:
         t_detect = time.perf_counter() - t0
         print(f"frames read: {t_read:.1f} s ({frames.complaints.height:,} complaints); detectors: {t_detect:.1f} s")
 
-        t0 = time.perf_counter()
-        first = services.alerts_sweep(as_of=AS_OF)
-        sweep = time.perf_counter() - t0
-        print(f"sweep end to end: {sweep:.1f} s — {first} (target ≤ 60 s at 1,000,000 operators)")
+        sweeps = []
+        for run in range(args.runs):
+            Alert.objects.all().delete()  # each run raises the day's alerts afresh (audit rows stay)
+            t0 = time.perf_counter()
+            first = services.alerts_sweep(as_of=AS_OF)
+            sweeps.append(time.perf_counter() - t0)
+            print(f"sweep {run + 1}: {sweeps[-1]:.1f} s — {first}")
+        print(
+            f"sweep end to end: median {statistics.median(sweeps):.1f} s of {args.runs} runs "
+            f"(min {min(sweeps):.1f}, max {max(sweeps):.1f}; target ≤ 60 s at 1,000,000 operators)"
+        )
         t0 = time.perf_counter()
         again = services.alerts_sweep(as_of=AS_OF)
         print(f"second sweep of the same day: {time.perf_counter() - t0:.1f} s — {again}")

@@ -18,6 +18,7 @@ class Alert(BaseModel):
     class Detector(models.TextChoices):
         COMPLAINT_SURGE_OPERATOR = "complaint_surge_operator", "经营主体投诉举报激增"
         COMPLAINT_SURGE_STREET = "complaint_surge_street", "街道业态投诉举报激增"
+        SPACETIME_SCAN = "spacetime_scan", "跨街道投诉举报时空聚集"
         REGISTRATION_ADDRESS = "registration_address", "同一住所集中登记"
         REGISTRATION_CHURN = "registration_churn", "法定代表人反复登记注销"
         REGISTRATION_AFTER_REVOCATION = "registration_after_revocation", "吊销后重新登记"
@@ -61,6 +62,11 @@ class Alert(BaseModel):
     level = models.CharField("等级", max_length=10, choices=Level.choices)
     unit = models.ForeignKey(
         Department, null=True, blank=True, on_delete=models.PROTECT, related_name="+", verbose_name="责任单位"
+    )
+    # The department that issued the record the alert speaks of, when not the bureau: it gets a copy for its records
+    # (DOMAIN.md II §12) — it reads the alert, the responsible unit acts on it.
+    copy_unit = models.ForeignKey(
+        Department, null=True, blank=True, on_delete=models.PROTECT, related_name="+", verbose_name="抄送部门"
     )
     raised_on = models.DateField("预警日期")
     last_seen_on = models.DateField("最近一次发现")

@@ -116,6 +116,19 @@ SCHEMA: dict[str, dict[str, Spec]] = {
         "ewma_threshold": Spec(float, 1, 10),
         "level_cuts": Spec(list),
     },
+    "spacetime_scan": {
+        "method": Spec(str, choices=("space_time_permutation",)),
+        "study_days": Spec(int, 56, 1095),
+        "min_window_days": Spec(int, 1, 90),
+        "max_window_days": Spec(int, 1, 90),
+        "max_streets": Spec(int, 1, 12),
+        "max_radius_km": Spec(float, 0, 100),
+        "replicates": Spec(int, 99, 9999),
+        "seed": Spec(int, 0, 2**31),
+        "min_recurrence_days": Spec(float, 1, 10000),
+        "min_cases": Spec(int, 1, 1000),
+        "level_cuts": Spec(list),
+    },
     "registration_address": {
         "window_days": Spec(int, 1, 365),
         "min_operators": Spec(int, 2, 100),
@@ -176,6 +189,12 @@ def params_validate(raw: Any) -> tuple[str, dict[str, dict[str, Any]]]:
                 raise ParamError(_("%(detector)s：缺少参数 %(key)s") % {"detector": name, "key": key})
             values[key] = _checked(name, key, given[key], spec)
         out[name] = values
+    scan = out["spacetime_scan"]
+    if not scan["min_window_days"] <= scan["max_window_days"] <= scan["study_days"]:
+        raise ParamError(
+            _("spacetime_scan：须 min_window_days ≤ max_window_days ≤ study_days，实为 %(values)s")
+            % {"values": f"{scan['min_window_days']} / {scan['max_window_days']} / {scan['study_days']}"}
+        )
     return str(raw["version"]), out
 
 

@@ -1,5 +1,6 @@
 """Reads of alerts, scoped per role (DOMAIN.md Part I §5): a district regulator sees every alert, a station the
-alerts routed to it or about its streets, a business user the alerts about its own operators."""
+alerts routed to it or about its streets, another department the copies of alerts about records it issued, a business
+user the alerts about its own operators."""
 
 from __future__ import annotations
 
@@ -24,13 +25,16 @@ R = User.Role
 
 def alert_scope(*, for_user: Reader) -> QuerySet[Alert]:
     """The alerts `for_user` may read."""
-    alerts = Alert.objects.select_related("operator", "unit")
+    alerts = Alert.objects.select_related("operator", "unit", "copy_unit")
     if not isinstance(for_user, User) or not for_user.is_authenticated or not for_user.is_active:
         return alerts.none()
     if for_user.role == R.DISTRICT_REGULATOR:
         return alerts
     if for_user.role == R.STATION_REGULATOR:
         return alerts.filter(Q(unit_id=for_user.department_id) | Q(street__in=for_user.streets))
+    if for_user.role == R.OTHER_DEPARTMENT:
+        # The copy for its records: alerts about records the department issued (read only; the unit acts).
+        return alerts.filter(copy_unit_id=for_user.department_id) if for_user.department_id else alerts.none()
     if for_user.role == R.BUSINESS:
         own = operator_selectors.operator_scope(for_user=for_user).values("pk")
         return alerts.filter(operator_id__in=own)
@@ -87,3 +91,15 @@ def alerts_by_month(*, for_user: Reader, field: str) -> list[dict[str, object]]:
         .annotate(n=Count("pk"))
         .order_by("month", field)
     )
+
+
+def alerts_for_business(*, for_user: Reader) -> dict[str, list[Alert]]:
+    """A business user's alert page: the measures about its operators waiting for its reply (警示, 约谈), those it
+    answered (newest first), and the open notices addressed to it."""
+    own = alert_scope(for_user=for_user)
+    asking = own.filter(measure__in=rules.MEASURES_ASKING_REPLY)
+    return {
+        "waiting": list(asking.filter(status=Alert.Status.MEASURED).order_by("action_due", "pk")),
+        "answered": list(asking.filter(replied_on__isnull=False).order_by("-replied_on", "-pk")[:50]),
+        "notices": list(own.filter(is_notice=True).exclude(status=Alert.Status.CLOSED).order_by("raised_on", "pk")),
+    }

@@ -40,6 +40,18 @@ def _units() -> list[rules.Unit]:
     ]
 
 
+def _copy_units() -> dict[str, int]:
+    """Departments other than market regulation, by code: the issuers an alert is copied to."""
+    return dict(
+        Department.objects.exclude(kind=Department.Kind.MARKET_REGULATION).values_list("code", "pk").order_by("code")
+    )
+
+
+def _copy_unit(evidence: dict[str, Any], departments: dict[str, int]) -> int | None:
+    """The first issuing department of the alert's records that is another department (none for the bureau's own)."""
+    return next((departments[c] for c in evidence.get("issuers") or [] if c in departments), None)
+
+
 def _days() -> dict[str, int]:
     return {
         "measure": int(settings.ALERTS_MEASURE_WORKDAYS),
@@ -96,7 +108,7 @@ def alerts_raise(*, findings: pl.DataFrame, as_of: date, params_version: str, ac
         alert.repeats += 1
     Alert.objects.bulk_update(absorbed, ["last_seen_on", "repeats", "updated_at"], batch_size=BATCH)
     _bulk_audit(actor=actor, action="update", rows=[(a.pk, {"repeats": [a.repeats - 1, a.repeats]}) for a in absorbed])
-    units = _units()
+    units, departments = _units(), _copy_units()
     deadline = rules.measure_deadline(raised_on=as_of, days=_days()["measure"])
     new = [
         Alert(
@@ -110,7 +122,8 @@ def alerts_raise(*, findings: pl.DataFrame, as_of: date, params_version: str, ac
             unit_id=rules.route(street=r["street"], street_level=r["operator_id"] is None, units=units),
             raised_on=as_of,
             last_seen_on=as_of,
-            evidence=json.loads(r["evidence"]),
+            evidence=(evidence := json.loads(r["evidence"])),
+            copy_unit_id=_copy_unit(evidence, departments),
             params_version=params_version,
             measure_due=deadline.due,
             deadline_estimated=deadline.estimated,
@@ -132,6 +145,7 @@ def alerts_raise(*, findings: pl.DataFrame, as_of: date, params_version: str, ac
                     "subject": [None, a.subject],
                     "level": [None, a.level],
                     "unit": [None, a.unit_id],
+                    "copy_unit": [None, a.copy_unit_id],
                     "status": [None, a.status],
                 },
             )
@@ -177,6 +191,9 @@ def _file_interview(alert: Alert) -> None:
             "detector": alert.detector,
             "rectification": alert.rectification,
             "outcome": alert.outcome or None,
+            # What the credit file's timeline shows after the kind (责任约谈：…): the rectification ordered, in the
+            # regulator's own words; internal only (the disclosure rules publish no interview).
+            "summary": alert.rectification,
         },
     )
 

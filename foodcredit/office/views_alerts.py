@@ -35,6 +35,8 @@ from .tables import OfficeFilterSet, OfficeListView, OfficeTable, StreetFilter
 
 R = User.Role
 REGULATORS = (R.DISTRICT_REGULATOR, R.STATION_REGULATOR)
+# Who opens alert pages: the units acting on them, another department reading its copies, the business answering.
+READERS = (*REGULATORS, R.OTHER_DEPARTMENT, R.BUSINESS)
 
 
 class AlertTable(OfficeTable):
@@ -141,7 +143,12 @@ class AlertInboxView(OfficeListView):
     export_name = "alerts"
 
     def allowed(self, user: Any) -> bool:
-        return getattr(user, "role", None) in (*REGULATORS, R.BUSINESS)
+        return getattr(user, "role", None) in READERS
+
+    def dispatch(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        if getattr(request.user, "role", None) == R.BUSINESS:  # the business's own page: what asks it for a reply
+            return redirect("office:alerts_replies")
+        return super().dispatch(request, *args, **kwargs)
 
     def rows(self) -> QuerySet[Any]:
         return selectors.alert_scope(for_user=self.request.user).order_by("-raised_on", "-pk")
@@ -215,7 +222,7 @@ def _apply(step: str, alert: Alert, data: dict[str, Any], user: User) -> None:
 def alert_detail(request: HttpRequest, pk: int) -> HttpResponse:
     """One alert: what was found, its deadlines, its trail, and the form of its next step."""
     user = request.user
-    if not isinstance(user, User) or user.role not in (*REGULATORS, R.BUSINESS):
+    if not isinstance(user, User) or user.role not in READERS:
         raise Http404
     alert = selectors.alert_get(pk=pk, for_user=user)
     steps = _steps(alert, user)

@@ -18,12 +18,14 @@ from .findings import FINDINGS
 from .frames import Frames
 from .records import class_jump, licence_expiry, sampling_cluster, sampling_repeated
 from .registration import registration_address, registration_after_revocation, registration_churn
+from .spacetime import spacetime_scan
 
 Detector = Callable[[Frames, dict[str, Any]], pl.DataFrame]
 
 DETECTORS: dict[str, Detector] = {
     "complaint_surge_operator": complaint_surge_operator,
     "complaint_surge_street": complaint_surge_street,
+    "spacetime_scan": spacetime_scan,
     "registration_address": registration_address,
     "registration_churn": registration_churn,
     "registration_after_revocation": registration_after_revocation,
@@ -58,6 +60,7 @@ def history_days(params: dict[str, dict[str, Any]]) -> int:
         7 * (52 * street["b"] + street["w"] + 1),
         params["complaint_surge_operator"]["baseline_days"] + 60,
         params["sampling_repeated"]["window_days"],
+        params["spacetime_scan"]["study_days"],
         365 * params["registration_after_revocation"]["ban_years"],
     )
 

@@ -66,6 +66,18 @@ def _ids_clause(column: str, operator_ids: list[int] | None) -> str:
     return f"AND {column} IN ({','.join(str(int(i)) for i in operator_ids) or 'NULL'})"
 
 
+# The department whose system the record came from (its source's department code; '' for the bureau's own): an
+# alert about another department's record is also copied to that department (DOMAIN.md II §12).
+ISSUER = "COALESCE((SELECT department_code FROM core_source s WHERE s.id = source_id), '') AS issuer"
+
+
+def issuers(frame: pl.DataFrame) -> pl.Expr:
+    """The distinct non-empty issuing departments of a group's records (an empty list where frames carry none)."""
+    if "issuer" not in frame.columns:
+        return pl.lit([], dtype=pl.List(pl.String)).alias("issuers")
+    return pl.col("issuer").filter(pl.col("issuer") != "").unique().sort().alias("issuers")
+
+
 def _current(kind: str, since: date, as_of: date, extra: str = "") -> str:
     return (
         f"FROM credit_ledgerentry WHERE kind = '{kind}' AND superseded_by_id IS NULL "
@@ -90,14 +102,15 @@ def frames_read(*, as_of: date, history_days: int, operator_ids: list[int] | Non
         complaints=read_frame(f"SELECT operator_id, occurred_on {_current('complaint', since, as_of, only)}", EVENTS),
         failures=read_frame(
             f"SELECT operator_id, occurred_on, facts->>'food_category' AS food_category, "
-            f"CASE signal {kind_case} ELSE 'other' END AS failure_kind "
+            f"CASE signal {kind_case} ELSE 'other' END AS failure_kind, {ISSUER} "
             + _current(
                 "sampling_test", since, as_of, f"AND signal BETWEEN {int(Signal.SAMPLE_FAIL)} AND {FAIL_LAST} {only}"
             ),
-            FAILURES,
+            {**FAILURES, "issuer": pl.String()},
         ),
         revocations=read_frame(
-            "SELECT operator_id, occurred_on " + _current("penalty", since, as_of, f"{REVOKING} {only}"), EVENTS
+            f"SELECT operator_id, occurred_on, {ISSUER} " + _current("penalty", since, as_of, f"{REVOKING} {only}"),
+            {**EVENTS, "issuer": pl.String()},
         ),
         licences=read_frame(
             "SELECT id AS licence_id, operator_id, number, valid_until FROM licences_licence WHERE status = 'valid' "

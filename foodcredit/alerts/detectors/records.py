@@ -9,7 +9,7 @@ from typing import Any
 import polars as pl
 
 from .findings import findings
-from .frames import Frames
+from .frames import Frames, issuers
 
 CLASS_ORDER = {"A": 0, "B": 1, "C": 2, "D": 3}
 
@@ -39,7 +39,11 @@ def sampling_repeated(frames: Frames, p: dict[str, Any]) -> pl.DataFrame:
     repeated = (
         frames.failures.filter(pl.col("occurred_on").is_between(since, frames.as_of))
         .group_by("operator_id")
-        .agg(pl.len().alias("failures"), pl.col("occurred_on").max().alias("last_failed_on"))
+        .agg(
+            pl.len().alias("failures"),
+            pl.col("occurred_on").max().alias("last_failed_on"),
+            issuers(frames.failures),
+        )
         .filter(pl.col("failures") >= p["min_failures"])
         .join(frames.operators.select("operator_id", "uscc", "street", "sector"), on="operator_id")
         .select(
@@ -50,6 +54,7 @@ def sampling_repeated(frames: Frames, p: dict[str, Any]) -> pl.DataFrame:
             pl.col("failures").cast(pl.Float64).alias("score"),
             "failures",
             "last_failed_on",
+            "issuers",
         )
     )
     return findings("sampling_repeated", repeated, cuts=p["level_cuts"])
@@ -64,7 +69,7 @@ def sampling_cluster(frames: Frames, p: dict[str, Any]) -> pl.DataFrame:
         .join(frames.operators.select("operator_id", "street"), on="operator_id")
         .with_columns(pl.col("food_category").fill_null(""))
         .group_by("street", "food_category", "failure_kind")
-        .agg(pl.len().alias("failures"), pl.col("operator_id").n_unique().alias("operators"))
+        .agg(pl.len().alias("failures"), pl.col("operator_id").n_unique().alias("operators"), issuers(frames.failures))
         .filter((pl.col("failures") >= p["min_failures"]) & (pl.col("operators") >= p["min_operators"]))
         .select(
             pl.concat_str(
@@ -77,6 +82,7 @@ def sampling_cluster(frames: Frames, p: dict[str, Any]) -> pl.DataFrame:
             "failure_kind",
             "failures",
             "operators",
+            "issuers",
         )
     )
     return findings("sampling_cluster", clusters, cuts=p["level_cuts"])

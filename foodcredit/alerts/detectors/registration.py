@@ -9,7 +9,7 @@ from typing import Any
 import polars as pl
 
 from .findings import findings
-from .frames import Frames
+from .frames import Frames, issuers
 
 
 def _normalised_address() -> pl.Expr:
@@ -88,7 +88,11 @@ def registration_after_revocation(frames: Frames, p: dict[str, Any]) -> pl.DataF
         .join(frames.operators.select("operator_id", "person_id"), on="operator_id")
         .filter(pl.col("person_id").is_not_null())
         .group_by("person_id")
-        .agg(pl.col("occurred_on").max().alias("revoked_on"), pl.col("operator_id").first().alias("revoked_operator"))
+        .agg(
+            pl.col("occurred_on").max().alias("revoked_on"),
+            pl.col("operator_id").first().alias("revoked_operator"),
+            issuers(frames.revocations),
+        )
     )
     since = frames.as_of - timedelta(days=p["window_days"] - 1)
     new = (
@@ -104,6 +108,7 @@ def registration_after_revocation(frames: Frames, p: dict[str, Any]) -> pl.DataF
             "sector",
             pl.lit(1.0).alias("score"),
             "revoked_on",
+            "issuers",
         )
     )
     return findings("registration_after_revocation", new, cuts=p["level_cuts"])

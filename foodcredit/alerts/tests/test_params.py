@@ -26,6 +26,8 @@ def test_shipped_parameters_load():
         ("complaint_surge_operator", "window_days", "7", "complaint_surge_operator.window_days：须为整数"),
         ("complaint_surge_street", "reweighting", "yes", "须为 true 或 false"),
         ("sampling_cluster", "level_cuts", [9, 3], "须为两个递增的分界值"),
+        ("spacetime_scan", "max_window_days", 3, "spacetime_scan：须 min_window_days ≤ max_window_days ≤ study_days"),
+        ("spacetime_scan", "replicates", 10, "spacetime_scan.replicates：须在 99 与 9999 之间"),
     ],
 )
 def test_bad_parameter_refused_with_its_name(detector, key, value, fault):
