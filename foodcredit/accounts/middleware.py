@@ -38,9 +38,12 @@ class TwoFactorMiddleware:
         )
         if pending and not request.path.startswith(TWO_FACTOR_PATHS):
             return _settle_first(
-                request, page="office:otp", status=401, code="accounts.two_factor_required",
+                request,
+                page="office:otp",
+                status=401,
+                code="accounts.two_factor_required",
                 detail=gettext("请先输入动态验证码"),
-            )  # fmt: skip
+            )
         return self.get_response(request)
 
 
@@ -53,7 +56,10 @@ class PasswordExpiryMiddleware:
         blocked = isinstance(user, User) and user.password_expired()
         if blocked and not request.path.startswith(OPEN_PATHS):
             return _settle_first(
-                request, page="office:password_change", status=403, code="accounts.password_expired",
+                request,
+                page="office:password_change",
+                status=403,
+                code="accounts.password_expired",
                 detail=gettext("密码已过期，请先修改密码"),
-            )  # fmt: skip
+            )
         return self.get_response(request)

@@ -29,8 +29,13 @@ D = Department.Kind
 
 # The six record kinds of the exchange format (collection.models.RecordKind; spelled out: accounts is below it).
 OPERATORS, LICENCES, INSPECTIONS, SAMPLING, PENALTIES, COMPLAINTS = (
-    "operators", "licences", "inspections", "sampling", "penalties", "complaints",
-)  # fmt: skip
+    "operators",
+    "licences",
+    "inspections",
+    "sampling",
+    "penalties",
+    "complaints",
+)
 RECORD_KINDS = frozenset({OPERATORS, LICENCES, INSPECTIONS, SAMPLING, PENALTIES, COMPLAINTS})
 # Other writes about an operator (DOMAIN.md Part I §5 and Part II), by the roles that make them.
 LIST_ENTRIES = "list_entries"  # 经营异常名录 / 严重违法失信名单: propose, approve, decide, remove
@@ -76,10 +81,21 @@ class WriteRule:
 
 
 REGULATOR_KINDS = RECORD_KINDS | {
-    LIST_ENTRIES, CLASS_OVERRIDES, COMMITMENT_VERIFICATIONS, REPAIR_DECISIONS, TYPICAL_CASES, PERSON_BANS,
-    PENALTY_REVOCATIONS, TASKS, PLANS, ALERTS, RESULT_PUBLICATIONS, TASK_ATTACHMENTS, DISCLOSURE_HOLDS,
+    LIST_ENTRIES,
+    CLASS_OVERRIDES,
+    COMMITMENT_VERIFICATIONS,
+    REPAIR_DECISIONS,
+    TYPICAL_CASES,
+    PERSON_BANS,
+    PENALTY_REVOCATIONS,
+    TASKS,
+    PLANS,
+    ALERTS,
+    RESULT_PUBLICATIONS,
+    TASK_ATTACHMENTS,
+    DISCLOSURE_HOLDS,
     OBJECTION_DECISIONS,
-}  # fmt: skip
+}
 # Verifying a commitment stays with the district, as do the lists and repair decisions it can lead to, what is kept
 # from publication and the decision on an objection to a record.
 STATION_KINDS = RECORD_KINDS | {TASKS, ALERTS, RESULT_PUBLICATIONS, TASK_ATTACHMENTS}
@@ -286,9 +302,16 @@ def record_write_check(
     raised inside it would roll the audit row back with it).
     """
     refusal = write_refusal(
-        user=user, kind=kind, operator_street=operator_street, operator_uscc=operator_uscc, moves_to=moves_to,
-        measures=measures, source=source, related=related, rows_follow=rows_follow,
-    )  # fmt: skip
+        user=user,
+        kind=kind,
+        operator_street=operator_street,
+        operator_uscc=operator_uscc,
+        moves_to=moves_to,
+        measures=measures,
+        source=source,
+        related=related,
+        rows_follow=rows_follow,
+    )
     if refusal is None:
         return
     extra = {"source": source.name} if source is not None else {}

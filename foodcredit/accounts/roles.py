@@ -48,7 +48,13 @@ def sees_internal_records(user: User) -> bool:
 # Role labels are plain Chinese strings in models.py; templates translate them when displayed. Marking them here
 # keeps them in locale/*/django.po when makemessages runs.
 ROLE_LABELS = (
-    gettext_noop("系统管理员"), gettext_noop("安全管理员"), gettext_noop("审计管理员"), gettext_noop("区级监管人员"),
-    gettext_noop("所级监管人员"), gettext_noop("执法检查人员"), gettext_noop("其他部门人员"), gettext_noop("行业协会"),
+    gettext_noop("系统管理员"),
+    gettext_noop("安全管理员"),
+    gettext_noop("审计管理员"),
+    gettext_noop("区级监管人员"),
+    gettext_noop("所级监管人员"),
+    gettext_noop("执法检查人员"),
+    gettext_noop("其他部门人员"),
+    gettext_noop("行业协会"),
     gettext_noop("企业用户"),
-)  # fmt: skip
+)

@@ -132,9 +132,11 @@ def sessions_of(*, user: User, now: datetime | None = None) -> list[tuple[str, L
         started = data.get(LOGIN_STARTED)
         started_at = datetime.fromtimestamp(float(started), tz=timezone.get_current_timezone()) if started else None
         found.append(
-            (row.session_key, LoginSession(ref=session_ref(row.session_key), started_at=started_at,
-                                           expires_at=row.expire_date))
-        )  # fmt: skip
+            (
+                row.session_key,
+                LoginSession(ref=session_ref(row.session_key), started_at=started_at, expires_at=row.expire_date),
+            )
+        )
     return found
 
 
@@ -168,9 +170,11 @@ def sessions_live(*, for_user: User) -> list[LiveSession]:
         started = data.get(LOGIN_STARTED)
         started_at = datetime.fromtimestamp(float(started), tz=timezone.get_current_timezone()) if started else None
         found.append(
-            (int(user_id), LoginSession(ref=session_ref(row.session_key), started_at=started_at,
-                                        expires_at=row.expire_date))
-        )  # fmt: skip
+            (
+                int(user_id),
+                LoginSession(ref=session_ref(row.session_key), started_at=started_at, expires_at=row.expire_date),
+            )
+        )
     names = dict(User.objects.filter(pk__in={uid for uid, _s in found}).values_list("pk", "username"))
     rows = [LiveSession(user_id=uid, username=names[uid], session=s) for uid, s in found if uid in names]
     return sorted(rows, key=lambda r: r.session.expires_at, reverse=True)

@@ -10,9 +10,24 @@ from django.utils.translation import gettext_lazy as _
 
 # The bureau's own words and their pinyin, which dictionary attacks on a regulator's accounts try first.
 CONTEXT_WORDS = (
-    "市场监管", "市监", "食安", "食品安全", "信用", "江北", "重庆", "监管局",
-    "shichangjianguan", "shijian", "shian", "shipinanquan", "xinyong", "jiangbei", "chongqing", "foodcredit", "samr",
-)  # fmt: skip
+    "市场监管",
+    "市监",
+    "食安",
+    "食品安全",
+    "信用",
+    "江北",
+    "重庆",
+    "监管局",
+    "shichangjianguan",
+    "shijian",
+    "shian",
+    "shipinanquan",
+    "xinyong",
+    "jiangbei",
+    "chongqing",
+    "foodcredit",
+    "samr",
+)
 EXTERNAL_ROLES = ("business", "association")  # not staff: the class rule is for the bureau's and departments' people
 
 
@@ -69,7 +84,7 @@ class StaffCharacterKindsValidator:
                 _("工作人员密码须含以下%(n)s类以上字符：小写字母、大写字母、数字、符号、汉字等其他文字"),
                 code="password_too_plain",
                 params={"n": self.min_kinds},
-            )  # fmt: skip
+            )
 
     def get_help_text(self) -> str:
         return str(_("工作人员密码须含小写字母、大写字母、数字、符号、汉字等其他文字中的至少三类。"))

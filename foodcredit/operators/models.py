@@ -9,9 +9,19 @@ PHONE_MAX_LENGTH = 40  # a phone as imported (联系电话), before encryption
 
 # Jiangbei District's nine streets and three towns (DOMAIN.md Part I §2).
 STREETS = [
-    "观音桥街道", "华新街街道", "五里店街道", "江北城街道", "石马河街道", "大石坝街道",
-    "寸滩街道", "铁山坪街道", "郭家沱街道", "鱼嘴镇", "复盛镇", "五宝镇",
-]  # fmt: skip
+    "观音桥街道",
+    "华新街街道",
+    "五里店街道",
+    "江北城街道",
+    "石马河街道",
+    "大石坝街道",
+    "寸滩街道",
+    "铁山坪街道",
+    "郭家沱街道",
+    "鱼嘴镇",
+    "复盛镇",
+    "五宝镇",
+]
 
 
 class Person(BaseModel):

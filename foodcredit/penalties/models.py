@@ -61,9 +61,18 @@ class Penalty(BaseModel):
         HEAVIER = "heavier", "从重"
 
     KINDS = [
-        "警告", "通报批评", "罚款", "没收违法所得", "没收非法财物", "责令停产停业", "限制开展生产经营活动",
-        "限制从业", "降低资质等级", "吊销许可证件", "吊销营业执照",
-    ]  # fmt: skip
+        "警告",
+        "通报批评",
+        "罚款",
+        "没收违法所得",
+        "没收非法财物",
+        "责令停产停业",
+        "限制开展生产经营活动",
+        "限制从业",
+        "降低资质等级",
+        "吊销许可证件",
+        "吊销营业执照",
+    ]
 
     decision_no = models.CharField("处罚决定书文号", max_length=100, unique=True)
     # Written only by the bulk engine, which takes operator_id from a join with operators (and operators are never

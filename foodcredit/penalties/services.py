@@ -123,9 +123,12 @@ def violation_type_define(
             type_code=code,
         )
     values = {
-        "name": name, "legal_basis": legal_basis.strip(), "listable_serious": listable_serious,
-        "listing_basis": listing_basis.strip() if listable_serious else "", "provisional": provisional,
-    }  # fmt: skip
+        "name": name,
+        "legal_basis": legal_basis.strip(),
+        "listable_serious": listable_serious,
+        "listing_basis": listing_basis.strip() if listable_serious else "",
+        "provisional": provisional,
+    }
     vt = ViolationType.objects.select_for_update().filter(code=code).first()
     if vt is None:
         vt = ViolationType(code=code, **values)
@@ -166,9 +169,12 @@ def violation_mapping_save(*, source: Source, text: str, violation_type: Violati
     mapping.save()
     if before != violation_type.code:
         audit.record(
-            actor=actor, action="map", object_type="violation_mapping", object_id=mapping.pk,
+            actor=actor,
+            action="map",
+            object_type="violation_mapping",
+            object_id=mapping.pk,
             changes={"source": [None, source.name], "text": [None, text], "code": [before, violation_type.code]},
-        )  # fmt: skip
+        )
     changed = Penalty.objects.filter(source=source, violation=text).exclude(violation_type=violation_type)
     return _penalties_refile(changed, violation_type=violation_type, actor=actor)
 
@@ -198,8 +204,9 @@ def _penalties_refile(penalties: Any, *, actor: Any, violation_type: ViolationTy
         facts = dict(entry.facts) if entry is not None else {}
         old = (types[type_id].code, facts.get("listable_serious"))
         if entry is not None and (facts.get("violation_code"), facts.get("listable_serious")) != (
-            vt.code, vt.listable_serious,
-        ):  # fmt: skip
+            vt.code,
+            vt.listable_serious,
+        ):
             corrections.append(
                 LedgerEntry(
                     operator_id=entry.operator_id,
@@ -213,9 +220,12 @@ def _penalties_refile(penalties: Any, *, actor: Any, violation_type: ViolationTy
                 )
             )
         audit.record(
-            actor=actor, action="classify", object_type="penalty", object_id=pk,
+            actor=actor,
+            action="classify",
+            object_type="penalty",
+            object_id=pk,
             changes={"violation_code": [old[0], vt.code], "listable_serious": [old[1], vt.listable_serious]},
-        )  # fmt: skip
+        )
     credit_services.entries_supersede_many(corrections=corrections)
     return len(rows)
 

@@ -51,9 +51,14 @@ class TaskResultForm(OfficeForm):
     def save(self, *, task: Task, actor: Any, as_of: date) -> Task:
         data = self.cleaned_data
         task = services.task_result_record(
-            task=task, result=data["result"], findings=data["findings"], inspected_on=data["inspected_on"],
-            actor=actor, as_of=as_of, publish=data["publish"],
-        )  # fmt: skip
+            task=task,
+            result=data["result"],
+            findings=data["findings"],
+            inspected_on=data["inspected_on"],
+            actor=actor,
+            as_of=as_of,
+            publish=data["publish"],
+        )
         if data["attachment"] is not None:
             services.task_attachment_add(task=task, upload=data["attachment"], actor=actor)
         return task
@@ -192,17 +197,23 @@ class PlanForm(OfficeForm):
     ratio_c = _ratio_field("C")
     ratio_d = _ratio_field("D")
     exclude_inspected_within_days = forms.IntegerField(
-        label=_("排除近期已检查（天）"), min_value=0, max_value=3650,
+        label=_("排除近期已检查（天）"),
+        min_value=0,
+        max_value=3650,
         initial=settings.PLANNING_EXCLUDE_INSPECTED_WITHIN_DAYS,
-    )  # fmt: skip
+    )
     observation_months = forms.IntegerField(
-        label=_("新业态观察期（月）"), min_value=0, max_value=120,
+        label=_("新业态观察期（月）"),
+        min_value=0,
+        max_value=120,
         initial=settings.PLANNING_OBSERVATION_PERIOD.months + 12 * settings.PLANNING_OBSERVATION_PERIOD.years,
-    )  # fmt: skip
+    )
     inspectors_per_task = forms.IntegerField(
-        label=_("每户检查人员数"), min_value=rules.MIN_INSPECTORS_PER_TASK, max_value=20,
+        label=_("每户检查人员数"),
+        min_value=rules.MIN_INSPECTORS_PER_TASK,
+        max_value=20,
         initial=settings.PLANNING_INSPECTORS_PER_TASK,
-    )  # fmt: skip
+    )
     inspector_cap = forms.IntegerField(
         label=_("每名检查人员任务上限"), min_value=1, max_value=1_000_000, initial=settings.PLANNING_INSPECTOR_CAP
     )
@@ -211,9 +222,11 @@ class PlanForm(OfficeForm):
         (_("第一步：名称与期间"), ("name", "period_start", "period_end")),
         (_("第二步：抽查范围"), ("streets", "sectors")),
         (_("第三步：按信用风险分类分层的抽查比例"), ("ratio_a", "ratio_b", "ratio_c", "ratio_d")),
-        (_("第四步：排除与检查人员"), ("exclude_inspected_within_days", "observation_months", "inspectors_per_task",
-                                   "inspector_cap")),
-    )  # fmt: skip
+        (
+            _("第四步：排除与检查人员"),
+            ("exclude_inspected_within_days", "observation_months", "inspectors_per_task", "inspector_cap"),
+        ),
+    )
 
     def sections(self) -> list[tuple[Any, list[forms.BoundField]]]:
         return [(title, [self[name] for name in names]) for title, names in self.SECTIONS]
@@ -253,9 +266,13 @@ class PlanReviseForm(OfficeForm):
     def save(self, *, plan: Plan, actor: Any, as_of: date) -> Plan:
         data = self.cleaned_data
         return services.plan_revise(
-            plan=plan, actor=actor, as_of=as_of, reason=data["reason"],
-            ratios={c: data[f"ratio_{c.lower()}"] for c in rules.CLASSES}, inspector_cap=data["inspector_cap"],
-        )  # fmt: skip
+            plan=plan,
+            actor=actor,
+            as_of=as_of,
+            reason=data["reason"],
+            ratios={c: data[f"ratio_{c.lower()}"] for c in rules.CLASSES},
+            inspector_cap=data["inspector_cap"],
+        )
 
 
 # ── tasks ─────────────────────────────────────────────────────────────────────────────────────────────────────

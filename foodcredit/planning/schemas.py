@@ -165,9 +165,11 @@ class PlanOut(Schema):
     @staticmethod
     def resolve_frequency_shortfall(obj: Plan) -> dict[str, float]:
         return rules.frequency_shortfall(
-            ratios=obj.ratios, min_frequency=obj.min_frequency, period_start=obj.period_start,
+            ratios=obj.ratios,
+            min_frequency=obj.min_frequency,
+            period_start=obj.period_start,
             period_end=obj.period_end,
-        )  # fmt: skip
+        )
 
     @staticmethod
     def resolve_seed(obj: Plan) -> str | None:

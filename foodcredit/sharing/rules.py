@@ -10,7 +10,7 @@ CLASS_MEASURE_BASIS = {
     "no_lenient_acceptance": "国市监信发〔2022〕6号（企业信用风险分类管理）；本区信用风险分类管理措施：D类（信用风险高）不予容缺受理",
     "no_notify_commit": "国市监信发〔2022〕6号（企业信用风险分类管理）；本区信用风险分类管理措施：D类（信用风险高）不适用告知承诺制，"
     "参照《市场监督管理严重违法失信名单管理办法》（总局令第44号）",
-}  # fmt: skip
+}
 # A restriction that closes a facilitation (credit.rules.operator_facilitations already applies the first).
 BARS = {"no_notify_commit": "notify_commit", "no_lenient_acceptance": "lenient_acceptance"}
 
@@ -19,10 +19,12 @@ def class_measures(facilitation: Facilitation) -> tuple[list[Measure], list[Meas
     """Restrictions and facilitations the class implies, in force while the class lasts (`until` None)."""
     restrictions = [
         Measure(code, None, CLASS_MEASURE_BASIS[code])
-        for code, allowed in (("no_lenient_acceptance", facilitation.lenient_acceptance),
-                              ("no_notify_commit", facilitation.notify_commit))
+        for code, allowed in (
+            ("no_lenient_acceptance", facilitation.lenient_acceptance),
+            ("no_notify_commit", facilitation.notify_commit),
+        )
         if not allowed
-    ]  # fmt: skip
+    ]
     facilitations = (
         [Measure("green_channel", None, CLASS_MEASURE_BASIS["green_channel"])] if facilitation.green_channel else []
     )

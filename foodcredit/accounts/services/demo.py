@@ -179,14 +179,22 @@ def demo_admin_workload_ensure(*, pending_link: OperatorRegistration | None) -> 
         )
     with transaction.atomic():
         business = _user_ensure(
-            username=DEMO_PENDING_BUSINESS, role=R.BUSINESS, department=None, password=settings.DEMO_PASSWORD,
-            operator_usccs=None, inspector_cert_no="",
-        )  # fmt: skip
+            username=DEMO_PENDING_BUSINESS,
+            role=R.BUSINESS,
+            department=None,
+            password=settings.DEMO_PASSWORD,
+            operator_usccs=None,
+            inspector_cert_no="",
+        )
         station = Department.objects.get(code="jb-samr-gyq")
         _user_ensure(
-            username=DEMO_LOCKED, role=R.STATION_REGULATOR, department=station, password=settings.DEMO_PASSWORD,
-            operator_usccs=[], inspector_cert_no="",
-        )  # fmt: skip
+            username=DEMO_LOCKED,
+            role=R.STATION_REGULATOR,
+            department=station,
+            password=settings.DEMO_PASSWORD,
+            operator_usccs=[],
+            inspector_cert_no="",
+        )
     note = ""
     if pending_link is not None:
         live = BusinessLink.objects.filter(
@@ -197,9 +205,12 @@ def demo_admin_workload_ensure(*, pending_link: OperatorRegistration | None) -> 
         if live is None:
             sysadmin = User.objects.get(username="sysadmin")
             live = business_link_request(
-                user=business, uscc=pending_link.uscc, legal_rep_name=pending_link.legal_rep,
-                registered=pending_link, actor=sysadmin,
-            )  # fmt: skip
+                user=business,
+                uscc=pending_link.uscc,
+                legal_rep_name=pending_link.legal_rep,
+                registered=pending_link,
+                actor=sysadmin,
+            )
         note = f"{pending_link.uscc} ({live.get_status_display()})"
     if not any(x.username == DEMO_LOCKED for x in selectors.lockouts_current(for_user=None)):
         axes_log = logging.getLogger("axes")  # its per-failure warnings would clutter `make run`'s login table
@@ -215,8 +226,14 @@ def demo_admin_workload_ensure(*, pending_link: OperatorRegistration | None) -> 
         finally:
             axes_log.setLevel(level)
     return [
-        DemoLogin(username=DEMO_PENDING_BUSINESS, role=R.BUSINESS, role_label=str(R.BUSINESS.label), department="",
-                  note=note),
-        DemoLogin(username=DEMO_LOCKED, role=R.STATION_REGULATOR, role_label=str(R.STATION_REGULATOR.label),
-                  department=station.name, note="locked: 5 wrong passwords"),
-    ]  # fmt: skip
+        DemoLogin(
+            username=DEMO_PENDING_BUSINESS, role=R.BUSINESS, role_label=str(R.BUSINESS.label), department="", note=note
+        ),
+        DemoLogin(
+            username=DEMO_LOCKED,
+            role=R.STATION_REGULATOR,
+            role_label=str(R.STATION_REGULATOR.label),
+            department=station.name,
+            note="locked: 5 wrong passwords",
+        ),
+    ]

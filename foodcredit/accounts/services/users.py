@@ -261,8 +261,10 @@ def users_dormant_disable(*, as_of: datetime, idle_days: int) -> list[User]:
             object_type="user",
             object_id=user.pk,
             changes={
-                "is_active": [True, False], "reason": [None, "dormant"], "last_used": [None, last],
+                "is_active": [True, False],
+                "reason": [None, "dormant"],
+                "last_used": [None, last],
                 **({"sessions_ended": [0, ended]} if ended else {}),
             },
-        )  # fmt: skip
+        )
     return dormant

@@ -62,9 +62,12 @@ def test_enrolment_codes_are_typed_back_in_any_case_and_spacing():
 def people(db):
     samr = Department.objects.create(code="s", name="局", kind=D.MARKET_REGULATION)
     roles = {
-        "sys": R.SYSTEM_ADMIN, "sec": R.SECURITY_ADMIN, "district": R.DISTRICT_REGULATOR,
-        "district2": R.DISTRICT_REGULATOR, "business": R.BUSINESS,
-    }  # fmt: skip
+        "sys": R.SYSTEM_ADMIN,
+        "sec": R.SECURITY_ADMIN,
+        "district": R.DISTRICT_REGULATOR,
+        "district2": R.DISTRICT_REGULATOR,
+        "business": R.BUSINESS,
+    }
     return {
         name: User.objects.create_user(
             username=name, password="Test-password-2025", role=role, department=None if role == R.BUSINESS else samr
@@ -75,9 +78,12 @@ def people(db):
 
 def test_a_link_is_asked_once_and_confirmed_against_the_registration_as_it_is_then(people):
     link = account_services.business_link_request(
-        user=people["business"], uscc=USCC.lower(), legal_rep_name="艾力•买买提", registered=REGISTERED,
+        user=people["business"],
+        uscc=USCC.lower(),
+        legal_rep_name="艾力•买买提",
+        registered=REGISTERED,
         actor=people["sys"],
-    )  # fmt: skip
+    )
     assert (link.uscc, link.status, link.operator_name) == (USCC, "pending", "重庆测试餐饮有限公司1")
     with pytest.raises(ConflictError) as refused:
         account_services.business_link_request(
@@ -85,26 +91,31 @@ def test_a_link_is_asked_once_and_confirmed_against_the_registration_as_it_is_th
         )
     assert refused.value.code == "accounts.link_exists"
     with pytest.raises(DomainError) as exc:  # a rejection needs its reason
-        account_services.business_link_decide(link=link, confirm=False, registered=REGISTERED, note=" ",
-                                              actor=people["district"])  # fmt: skip
+        account_services.business_link_decide(
+            link=link, confirm=False, registered=REGISTERED, note=" ", actor=people["district"]
+        )
     assert exc.value.code == "accounts.reason_required"
     changed = account_services.OperatorRegistration(uscc=USCC, name=REGISTERED.name, legal_rep="王五")
     with pytest.raises(DomainError) as exc:  # the legal representative changed since the request
-        account_services.business_link_decide(link=link, confirm=True, registered=changed, note="",
-                                              actor=people["district"])  # fmt: skip
+        account_services.business_link_decide(
+            link=link, confirm=True, registered=changed, note="", actor=people["district"]
+        )
     assert exc.value.code == "accounts.link_legal_rep_mismatch"
     refused = AuditEvent.objects.filter(action="business_link_confirm", success=False).get()
     assert (refused.actor, refused.object_id) == (people["district"], str(link.pk))
     with pytest.raises(PermissionDenied):
-        account_services.business_link_decide(link=link, confirm=True, registered=REGISTERED, note="",
-                                              actor=people["sys"])  # fmt: skip
-    account_services.business_link_decide(link=link, confirm=True, registered=REGISTERED, note="",
-                                          actor=people["district"])  # fmt: skip
+        account_services.business_link_decide(
+            link=link, confirm=True, registered=REGISTERED, note="", actor=people["sys"]
+        )
+    account_services.business_link_decide(
+        link=link, confirm=True, registered=REGISTERED, note="", actor=people["district"]
+    )
     people["business"].refresh_from_db()
     assert people["business"].operator_usccs == [USCC]
     with pytest.raises(ConflictError) as refused:  # decided once
-        account_services.business_link_decide(link=link, confirm=False, registered=REGISTERED, note="迟到",
-                                              actor=people["district2"])  # fmt: skip
+        account_services.business_link_decide(
+            link=link, confirm=False, registered=REGISTERED, note="迟到", actor=people["district2"]
+        )
     assert refused.value.code == "accounts.link_decided"
     assert BusinessLink.objects.get().status == BusinessLink.Status.CONFIRMED
 
@@ -126,23 +137,27 @@ def test_only_business_users_are_linked_and_to_operators_that_exist(people):
 def test_each_administrator_holds_its_own_powers_only(people):
     business, district = people["business"], people["district"]
     with pytest.raises(PermissionDenied):
-        account_services.user_grant(user=district, role=R.SYSTEM_ADMIN, department=district.department,
-                                    actor=people["sys"])  # fmt: skip
+        account_services.user_grant(
+            user=district, role=R.SYSTEM_ADMIN, department=district.department, actor=people["sys"]
+        )
     with pytest.raises(PermissionDenied):
-        account_services.user_create(username="x", role=R.BUSINESS, department=None, password="Long-enough-2026",
-                                     actor=people["sec"])  # fmt: skip
+        account_services.user_create(
+            username="x", role=R.BUSINESS, department=None, password="Long-enough-2026", actor=people["sec"]
+        )
     with pytest.raises(PermissionDenied):
         account_services.enrolment_code_issue(user=district, actor=people["sys"])
     with pytest.raises(PermissionDenied):
         account_services.lockout_reset(username="x", actor=people["sys"])
     with pytest.raises(PermissionDenied):
-        account_services.business_link_request(user=business, uscc=USCC, legal_rep_name="艾力·买买提",
-                                               registered=REGISTERED, actor=people["district"])  # fmt: skip
+        account_services.business_link_request(
+            user=business, uscc=USCC, legal_rep_name="艾力·买买提", registered=REGISTERED, actor=people["district"]
+        )
     with pytest.raises(DomainError) as exc:  # a linked business user keeps the business role until unlinked
         business.operator_usccs = [USCC]
         business.save()
-        account_services.user_grant(user=business, role=R.INSPECTOR, department=district.department,
-                                    actor=people["sec"])  # fmt: skip
+        account_services.user_grant(
+            user=business, role=R.INSPECTOR, department=district.department, actor=people["sec"]
+        )
     assert exc.value.code == "accounts.business_links_remain"
     assert not AuditEvent.objects.filter(action__in=["role_grant", "create", "enrolment_code_issue"]).exists()
 
@@ -175,8 +190,9 @@ def test_a_security_administrator_does_not_enrol_or_reset_its_own_second_factor(
 @pytest.mark.parametrize("name", ["admin", "Root", " test ", "ＡＤＭＩＮ", "superuser"])
 def test_no_default_account_name_is_created(people, name):
     with pytest.raises(DomainError) as exc:
-        account_services.user_create(username=name, role=R.BUSINESS, department=None, password="Long-enough-2026x",
-                                     actor=people["sys"])  # fmt: skip
+        account_services.user_create(
+            username=name, role=R.BUSINESS, department=None, password="Long-enough-2026x", actor=people["sys"]
+        )
     assert exc.value.code == "accounts.username_reserved"
 
 

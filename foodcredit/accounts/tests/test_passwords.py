@@ -77,9 +77,14 @@ def test_a_staff_password_expires_after_ninety_days_and_is_changed_with_an_audit
         assert client.get("/api/v1/planning/tasks").json()["code"] == "accounts.password_expired"
         page = client.get("/office/password/").content.decode()
         assert "密码已超过 90 天未修改" in page
-        refused = client.post("/office/password/", {
-            "old_password": PASSWORD, "new_password1": "Jiangbei-2026-new", "new_password2": "Jiangbei-2026-new",
-        })  # fmt: skip
+        refused = client.post(
+            "/office/password/",
+            {
+                "old_password": PASSWORD,
+                "new_password1": "Jiangbei-2026-new",
+                "new_password2": "Jiangbei-2026-new",
+            },
+        )
         assert refused.status_code == 200 and not AuditEvent.objects.filter(action="password_change").exists()
         new = "Correct-horse-battery-42"
         done = client.post(

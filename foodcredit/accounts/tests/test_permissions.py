@@ -80,8 +80,12 @@ def test_a_source_writes_only_its_registered_kinds_and_a_department_only_through
     assert _code(None, kind="inspections", source=inspections_only) is None
     ndrc = _user(R.OTHER_DEPARTMENT, D.DEVELOPMENT_REFORM, code="jb-ndrc")
     bureau_system = p.SourceGrant(name="执法办案系统", kinds=frozenset({"penalties"}))
-    own = p.SourceGrant(name="发改信用系统", kinds=frozenset({"penalties"}), department_code="jb-ndrc",
-                        department_kind=D.DEVELOPMENT_REFORM)  # fmt: skip
+    own = p.SourceGrant(
+        name="发改信用系统",
+        kinds=frozenset({"penalties"}),
+        department_code="jb-ndrc",
+        department_kind=D.DEVELOPMENT_REFORM,
+    )
     assert _code(ndrc, kind="penalties", source=bureau_system) == "scope.source_not_own"
     assert _code(ndrc, kind="penalties", source=own) is None
     assert _code(_user(R.DISTRICT_REGULATOR), kind="penalties", source=own) == "scope.source_not_own"

@@ -26,8 +26,13 @@ def test_demo_accounts_ensure_creates_one_user_per_role():
     assert district.streets == STREETS
     assert Department.objects.get(name="观音桥市场监管所").streets == ["观音桥街道", "华新街街道"]
     assert set(Department.objects.values_list("name", flat=True)) == {
-        "区市场监管局", "观音桥市场监管所", "区发展改革委", "区农业农村委", "区卫生健康委", "江北区餐饮行业协会",
-    }  # fmt: skip
+        "区市场监管局",
+        "观音桥市场监管所",
+        "区发展改革委",
+        "区农业农村委",
+        "区卫生健康委",
+        "江北区餐饮行业协会",
+    }
     business = User.objects.get(username="business")
     assert business.operator_usccs == ["91500105000000001M"]
     assert User.objects.get(username="inspector").inspector_cert_no == "C123456"

@@ -35,9 +35,16 @@ IN, OTHER_HELD, OUT = "观音桥街道", "华新街街道", "五里店街道"
 REGISTRY, ENFORCEMENT, CHECKS, NDRC_SYSTEM = "登记系统", "执法办案系统", "检查系统", "发改信用系统"
 UNKNOWN = frames.uscc(77)  # a USCC no operator has: its records wait in the review queue
 ROLES = [
-    R.DISTRICT_REGULATOR, R.STATION_REGULATOR, R.INSPECTOR, R.OTHER_DEPARTMENT, R.ASSOCIATION, R.BUSINESS,
-    R.SYSTEM_ADMIN, R.SECURITY_ADMIN, R.AUDIT_ADMIN,
-]  # fmt: skip
+    R.DISTRICT_REGULATOR,
+    R.STATION_REGULATOR,
+    R.INSPECTOR,
+    R.OTHER_DEPARTMENT,
+    R.ASSOCIATION,
+    R.BUSINESS,
+    R.SYSTEM_ADMIN,
+    R.SECURITY_ADMIN,
+    R.AUDIT_ADMIN,
+]
 PENALTY_HEADER = (
     "处罚决定书文号,统一社会信用代码,处罚决定日期,违法行为类型,处罚依据,处罚种类,罚没金额（元）,程序类型,情节\n"
 )

@@ -113,20 +113,72 @@ def codes(result):
 
 S, D, B, L = pl.String, pl.Date, pl.Boolean, pl.List(pl.String)
 GOOD_SCHEMAS = {
-    "operators": (operator, {"uscc": S, "name": S, "legal_rep": S, "legal_rep_id_no": S, "phone": S, "address": S,
-                             "street": S, "sector": S, "business_type": S, "registered_on": D, "status": S,
-                             "new_business_form": B}),
-    "licences": (licence, {"number": S, "uscc": S, "kind": S, "scope": S, "issued_on": D, "valid_until": D,
-                           "status": S, "legacy_format": B}),
-    "inspections": (inspection, {"source_id": S, "uscc": S, "inspected_on": D, "kind": S, "result": S,
-                                 "findings": S, "inspectors": S}),
-    "sampling": (sampling, {"source_id": S, "uscc": S, "sampled_on": D, "product": S, "food_category": S,
-                            "conclusion": S, "failed_items": S, "failure_kind": S}),
-    "penalties": (penalty, {"decision_no": S, "uscc": S, "decided_on": D, "violation": S, "legal_basis": S,
-                            "kinds": L, "amount": S, "procedure": S, "circumstance": S}),
-    "complaints": (complaint, {"source_id": S, "uscc": S, "received_on": D, "channel": S, "kind": S, "category": S,
-                               "verification": S}),
-}  # fmt: skip
+    "operators": (
+        operator,
+        {
+            "uscc": S,
+            "name": S,
+            "legal_rep": S,
+            "legal_rep_id_no": S,
+            "phone": S,
+            "address": S,
+            "street": S,
+            "sector": S,
+            "business_type": S,
+            "registered_on": D,
+            "status": S,
+            "new_business_form": B,
+        },
+    ),
+    "licences": (
+        licence,
+        {
+            "number": S,
+            "uscc": S,
+            "kind": S,
+            "scope": S,
+            "issued_on": D,
+            "valid_until": D,
+            "status": S,
+            "legacy_format": B,
+        },
+    ),
+    "inspections": (
+        inspection,
+        {"source_id": S, "uscc": S, "inspected_on": D, "kind": S, "result": S, "findings": S, "inspectors": S},
+    ),
+    "sampling": (
+        sampling,
+        {
+            "source_id": S,
+            "uscc": S,
+            "sampled_on": D,
+            "product": S,
+            "food_category": S,
+            "conclusion": S,
+            "failed_items": S,
+            "failure_kind": S,
+        },
+    ),
+    "penalties": (
+        penalty,
+        {
+            "decision_no": S,
+            "uscc": S,
+            "decided_on": D,
+            "violation": S,
+            "legal_basis": S,
+            "kinds": L,
+            "amount": S,
+            "procedure": S,
+            "circumstance": S,
+        },
+    ),
+    "complaints": (
+        complaint,
+        {"source_id": S, "uscc": S, "received_on": D, "channel": S, "kind": S, "category": S, "verification": S},
+    ),
+}
 
 
 @pytest.mark.parametrize("kind", GOOD_SCHEMAS)

@@ -74,8 +74,10 @@ def test_every_string_in_the_tree_has_its_english(tmp_path):
     shutil.copy(ROOT / "manage.py", tmp_path / "manage.py")
     subprocess.run(
         [sys.executable, "manage.py", "makemessages", "-l", "en", "--no-location", "-v", "0"],
-        cwd=tmp_path, check=True, env={"DJANGO_SETTINGS_MODULE": "config.settings.test", "PATH": "/usr/bin:/bin"},
-    )  # fmt: skip
+        cwd=tmp_path,
+        check=True,
+        env={"DJANGO_SETTINGS_MODULE": "config.settings.test", "PATH": "/usr/bin:/bin"},
+    )
     extracted = polib.pofile(str(tmp_path / "locale" / "en" / "LC_MESSAGES" / "django.po"))
     missing = [e.msgid for e in extracted.untranslated_entries()] + [e.msgid for e in extracted.fuzzy_entries()]
     assert missing == []

@@ -26,33 +26,81 @@ S, D, B, I64 = pl.String(), pl.Date(), pl.Boolean(), pl.Int64()
 # The normalized frames collection's bulk path takes (the brief's contract, written out independently).
 EXPECTED_SCHEMAS = {
     "operators": {
-        "uscc": S, "name": S, "legal_rep": S, "legal_rep_id_no": S, "phone": S, "address": S, "street": S,
-        "sector": S, "business_type": S, "registered_on": D, "status": S, "new_business_form": B, "_row": I64,
+        "uscc": S,
+        "name": S,
+        "legal_rep": S,
+        "legal_rep_id_no": S,
+        "phone": S,
+        "address": S,
+        "street": S,
+        "sector": S,
+        "business_type": S,
+        "registered_on": D,
+        "status": S,
+        "new_business_form": B,
+        "_row": I64,
     },
     "licences": {
-        "number": S, "uscc": S, "kind": S, "scope": S, "issued_on": D, "valid_until": D, "status": S,
-        "legacy_format": B, "_row": I64,
+        "number": S,
+        "uscc": S,
+        "kind": S,
+        "scope": S,
+        "issued_on": D,
+        "valid_until": D,
+        "status": S,
+        "legacy_format": B,
+        "_row": I64,
     },
     "inspections": {
-        "source_id": S, "uscc": S, "inspected_on": D, "kind": S, "result": S, "findings": S, "inspectors": S,
+        "source_id": S,
+        "uscc": S,
+        "inspected_on": D,
+        "kind": S,
+        "result": S,
+        "findings": S,
+        "inspectors": S,
         "_row": I64,
     },
     "sampling": {
-        "source_id": S, "uscc": S, "sampled_on": D, "product": S, "food_category": S, "conclusion": S,
-        "failed_items": S, "failure_kind": S, "_row": I64,
-    },
-    "penalties": {
-        "decision_no": S, "uscc": S, "decided_on": D, "violation": S, "legal_basis": S, "kinds": pl.List(S),
-        "amount": S, "procedure": S, "circumstance": S, "_row": I64,
-    },
-    "complaints": {
-        "source_id": S, "uscc": S, "received_on": D, "channel": S, "kind": S, "category": S, "verification": S,
+        "source_id": S,
+        "uscc": S,
+        "sampled_on": D,
+        "product": S,
+        "food_category": S,
+        "conclusion": S,
+        "failed_items": S,
+        "failure_kind": S,
         "_row": I64,
     },
-}  # fmt: skip
+    "penalties": {
+        "decision_no": S,
+        "uscc": S,
+        "decided_on": D,
+        "violation": S,
+        "legal_basis": S,
+        "kinds": pl.List(S),
+        "amount": S,
+        "procedure": S,
+        "circumstance": S,
+        "_row": I64,
+    },
+    "complaints": {
+        "source_id": S,
+        "uscc": S,
+        "received_on": D,
+        "channel": S,
+        "kind": S,
+        "category": S,
+        "verification": S,
+        "_row": I64,
+    },
+}
 DATE_COLUMNS = {
-    "inspections": "inspected_on", "sampling": "sampled_on", "penalties": "decided_on", "complaints": "received_on",
-}  # fmt: skip
+    "inspections": "inspected_on",
+    "sampling": "sampled_on",
+    "penalties": "decided_on",
+    "complaints": "received_on",
+}
 
 
 def values(choices: type) -> set[str]:

@@ -32,10 +32,18 @@ SERIOUS_BASIS = "《市场监督管理严重违法失信名单管理办法》第
 
 # The demo's penalty texts (lexicon.VIOLATIONS, by index) → codes of the seed table; index 7 stays 未分类.
 TEXT_CODES = {
-    0: "FSL124-EXPIRED", 1: "FSL124-CONTAMINANT-LIMITS", 2: "FSL124-ADDITIVE-OVERUSE", 3: "FSL124-SPOILED",
-    4: "FSL125-QUALITY", 5: "FSL125-LABEL", 6: "FSL126-PURCHASE-CHECK", 8: "FSL126-HEALTH-CERTIFICATE",
-    9: "FSL132-STORAGE", 10: "FSL122-NO-LICENCE", 11: "FSL123-NON-FOOD-SUBSTANCE",
-}  # fmt: skip
+    0: "FSL124-EXPIRED",
+    1: "FSL124-CONTAMINANT-LIMITS",
+    2: "FSL124-ADDITIVE-OVERUSE",
+    3: "FSL124-SPOILED",
+    4: "FSL125-QUALITY",
+    5: "FSL125-LABEL",
+    6: "FSL126-PURCHASE-CHECK",
+    8: "FSL126-HEALTH-CERTIFICATE",
+    9: "FSL132-STORAGE",
+    10: "FSL122-NO-LICENCE",
+    11: "FSL123-NON-FOOD-SUBSTANCE",
+}
 
 
 @dataclass
@@ -246,11 +254,12 @@ def _repairs(*, as_of: date, actor: Any) -> None:
 def _commitments(*, as_of: date, actor: Any) -> None:
     """Commitments pending, kept and false."""
     plan = [
-        (Commitment.Kind.NOTIFY_COMMIT, None), (Commitment.Kind.REGISTRATION, None),
+        (Commitment.Kind.NOTIFY_COMMIT, None),
+        (Commitment.Kind.REGISTRATION, None),
         (Commitment.Kind.SAFE_FOOD_SUPERMARKET, Commitment.Verification.KEPT),
         (Commitment.Kind.NOTIFY_COMMIT, Commitment.Verification.KEPT),
         (Commitment.Kind.NOTIFY_COMMIT, Commitment.Verification.FALSE),
-    ]  # fmt: skip
+    ]
     texts = {
         Commitment.Kind.NOTIFY_COMMIT: "本单位承诺已具备食品经营许可条件，所提交材料真实有效。",
         Commitment.Kind.REGISTRATION: "本单位承诺登记注册信息真实、合法、有效。",

@@ -104,8 +104,38 @@ def _persons(rng: np.random.Generator, n: int, cal: Calendar) -> pl.DataFrame:
     births = as_of - (rng.uniform(22, 66, n) * 365.25).astype(np.int64)
     areas = [a for a, _ in lexicon.ID_AREAS]
     id_no = id_numbers(rng, areas=areas, area_weights=[w for _, w in lexicon.ID_AREAS], births=births)
-    prefix = np.array([130, 131, 132, 133, 135, 136, 137, 138, 139, 150, 151, 152, 155, 158, 159, 166, 177, 180,
-                       181, 182, 183, 185, 186, 187, 188, 189, 191, 199])  # fmt: skip
+    prefix = np.array(
+        [
+            130,
+            131,
+            132,
+            133,
+            135,
+            136,
+            137,
+            138,
+            139,
+            150,
+            151,
+            152,
+            155,
+            158,
+            159,
+            166,
+            177,
+            180,
+            181,
+            182,
+            183,
+            185,
+            186,
+            187,
+            188,
+            189,
+            191,
+            199,
+        ]
+    )
     mobile = prefix[rng.integers(0, len(prefix), n)].astype(np.int64) * 10**8 + rng.integers(0, 10**8, n)
     return pl.DataFrame(
         {

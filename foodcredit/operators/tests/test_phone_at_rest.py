@@ -54,9 +54,14 @@ def _write(frame: pl.DataFrame):
     """The operators' bulk writer, as every import door calls it (collection is a layer above these tests)."""
     source = Source.objects.get_or_create(name="登记系统")[0]
     ctx = BulkContext(
-        source_id=source.pk, source_precedence=source.precedence, actor_id=None, actor_label="system", job_id=None,
-        request_id="", now=timezone.now(),
-    )  # fmt: skip
+        source_id=source.pk,
+        source_precedence=source.precedence,
+        actor_id=None,
+        actor_label="system",
+        job_id=None,
+        request_id="",
+        now=timezone.now(),
+    )
     with transaction.atomic():
         return operator_bulk_upsert(frame=frame, ctx=ctx)
 

@@ -22,8 +22,16 @@ def test_phone_migration_encrypts_existing_rows_and_reverses():
     try:
         old = _migrate(BEFORE)
         source = old.get_model("core", "Source").objects.create(name="登记系统")
-        fields = {"legal_rep": "张三", "address": "观音桥街道1号", "street": "观音桥街道", "sector": "catering",
-                  "business_type": "小型餐馆", "registered_on": "2020-01-01", "status": "active", "source": source}  # fmt: skip
+        fields = {
+            "legal_rep": "张三",
+            "address": "观音桥街道1号",
+            "street": "观音桥街道",
+            "sector": "catering",
+            "business_type": "小型餐馆",
+            "registered_on": "2020-01-01",
+            "status": "active",
+            "source": source,
+        }
         operator = old.get_model("operators", "Operator")
         operator.objects.create(uscc="915001050000000101", name="甲", phone="13812345678", **fields)
         operator.objects.create(uscc="915001050000000102", name="乙", phone="", **fields)

@@ -71,8 +71,9 @@ def _scope(user) -> set[str]:
 
 
 def test_operator_scope_per_role(operators):
-    station = Department.objects.create(code="gyq", name="观音桥市场监管所", kind="market_regulation",
-                                        streets=["观音桥街道", "华新街街道"])  # fmt: skip
+    station = Department.objects.create(
+        code="gyq", name="观音桥市场监管所", kind="market_regulation", streets=["观音桥街道", "华新街街道"]
+    )
     _inspected_by(operators["wld"], "50010520250001")
     assert _scope(_user(R.DISTRICT_REGULATOR)) == {"观音桥街道", "华新街街道", "五里店街道"}
     assert _scope(_user(R.STATION_REGULATOR, department=station)) == {"观音桥街道", "华新街街道"}
@@ -89,9 +90,13 @@ def test_operator_scope_per_role(operators):
 def test_operator_scope_inspector_counts_each_operator_once(operators):
     _inspected_by(operators["gyq"], "50010520250001")
     second = apps.get_model("inspections", "Inspection").objects.create(
-        source=operators["gyq"].source, source_ref="JC-again", operator=operators["gyq"],
-        inspected_on=date(2025, 2, 1), kind="routine", result="conform",
-    )  # fmt: skip
+        source=operators["gyq"].source,
+        source_ref="JC-again",
+        operator=operators["gyq"],
+        inspected_on=date(2025, 2, 1),
+        kind="routine",
+        result="conform",
+    )
     second.inspectors.add(apps.get_model("inspections", "Inspector").objects.get(cert_no="50010520250001"))
     inspector = _user(R.INSPECTOR, inspector_cert_no="50010520250001")
     assert list(operator_scope(for_user=inspector)) == [operators["gyq"]]

@@ -56,16 +56,19 @@ def test_mapping_a_queued_text_classifies_its_imported_penalties():
     assert changed == 2 and list(selectors.unclassified_queue(for_user=officer)) == []
     current = LedgerEntry.objects.get(pk=first.pk).superseded_by
     assert current is not None and (current.facts["violation_code"], current.facts["listable_serious"]) == (
-        "FSL123-NON-FOOD-SUBSTANCE", True,
-    )  # fmt: skip
+        "FSL123-NON-FOOD-SUBSTANCE",
+        True,
+    )
     assert current.facts["kinds"] == first.facts["kinds"]  # the rest of the record's facts are kept
     assert {c.operator_id for c in credit_selectors.serious_list_candidates(for_user=officer)} == {
-        operator.pk, other.pk,
-    }  # fmt: skip
+        operator.pk,
+        other.pk,
+    }
     assert AuditEvent.objects.filter(object_type="penalty", action="classify").count() == 2
     assert AuditEvent.objects.get(object_type="violation_mapping").changes["code"] == [
-        None, "FSL123-NON-FOOD-SUBSTANCE",
-    ]  # fmt: skip
+        None,
+        "FSL123-NON-FOOD-SUBSTANCE",
+    ]
     # A later import of the same text from that source is classified on arrival.
     later = penalty_import(operator, on=date(2025, 6, 1), violation=text)
     assert later.facts["listable_serious"] is True and later.superseded_by_id is None

@@ -370,8 +370,12 @@ def _tasks_audit(*, plan_id: int, action: str, status: str, actor: Any) -> None:
     with connection.cursor() as cur:
         cur.execute(
             audit.bulk_insert_sql(
-                d=d, action="%(action)s", object_type="'planning_task'", object_id=d.to_text("t.id"), changes=changes,
+                d=d,
+                action="%(action)s",
+                object_type="'planning_task'",
+                object_id=d.to_text("t.id"),
+                changes=changes,
                 source=f"FROM {TASK_TABLE} t WHERE t.plan_id = %(plan)s AND t.status = %(status)s ORDER BY t.id",
             ),
             params,
-        )  # fmt: skip
+        )

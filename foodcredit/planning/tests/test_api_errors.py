@@ -22,7 +22,7 @@ def test_a_nul_character_in_a_query_is_a_400(client_in):
 
 
 def test_a_nul_character_in_a_json_body_is_a_400_but_an_escaped_backslash_is_not(client_in):
-    nul = '{"uscc": "x", "cause": "annual_report", "legal_basis": "a\\u0000", "decision_no": "1", "decided_on": "2025-01-01", "department": "d"}'  # fmt: skip
+    nul = '{"uscc": "x", "cause": "annual_report", "legal_basis": "a\\u0000", "decision_no": "1", "decided_on": "2025-01-01", "department": "d"}'
     response = client_in.post("/api/v1/lists/abnormal", nul, content_type="application/json")
     assert response.status_code == 400 and response.json()["context"] == {"where": "body"}
     text = nul.replace("a\\u0000", "a\\\\u0000")  # a backslash, then the letters u0000: ordinary text

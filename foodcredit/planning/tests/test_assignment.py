@@ -27,9 +27,14 @@ def waiting(operators, inspectors):
     for inspector in inspectors:
         services.inspector_profile_set(inspector=inspector, sectors=sectors, available=False, actor=None)
     trigger = services.trigger_create(
-        operator=operators[0], kind="complaint", occurred_on=timezone.localdate(), ref_kind="t", ref_id=1,
-        actor=None, as_of=timezone.localdate(),
-    )  # fmt: skip
+        operator=operators[0],
+        kind="complaint",
+        occurred_on=timezone.localdate(),
+        ref_kind="t",
+        ref_id=1,
+        actor=None,
+        as_of=timezone.localdate(),
+    )
     for inspector in inspectors:
         services.inspector_profile_set(inspector=inspector, sectors=sectors, available=True, actor=None)
     return trigger.task
@@ -99,12 +104,18 @@ def test_inspector_add_completes_an_imported_entry_and_refuses_a_taken_number(op
         cert_no="50010520190001", name="吴六", department_code="jb", actor=None
     )
     assert completed.pk == imported.pk and completed.name == "吴六" and not completed.verified
-    assert codes(lambda: inspection_services.inspector_add(
-        cert_no="50010520190001", name="别人", department_code="", actor=None
-    )) == "inspections.cert_no_taken"  # fmt: skip
-    assert codes(lambda: inspection_services.inspector_add(
-        cert_no="ab-1", name="x", department_code="", actor=None
-    )) == "inspections.bad_cert_no"  # fmt: skip
+    assert (
+        codes(
+            lambda: inspection_services.inspector_add(
+                cert_no="50010520190001", name="别人", department_code="", actor=None
+            )
+        )
+        == "inspections.cert_no_taken"
+    )
+    assert (
+        codes(lambda: inspection_services.inspector_add(cert_no="ab-1", name="x", department_code="", actor=None))
+        == "inspections.bad_cert_no"
+    )
 
 
 def test_api_codes_and_scope(client, waiting, inspectors, operators, regulator):

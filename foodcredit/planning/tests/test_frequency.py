@@ -18,8 +18,11 @@ BASE = "/api/v1/planning"
 
 def test_intervals_follow_the_minimum_frequencies():
     assert rules.frequency_interval_days({"A": 0.5, "B": 1.0, "C": 2.0, "D": 3.0, "E": 0}) == {
-        "A": 730, "B": 365, "C": 183, "D": 122,
-    }  # fmt: skip
+        "A": 730,
+        "B": 365,
+        "C": 183,
+        "D": 122,
+    }
 
 
 @pytest.fixture
@@ -33,10 +36,17 @@ def district(db):
         "c_closed": OperatorFactory(status=Operator.Status.DEREGISTERED),
         "unclassified": OperatorFactory(street="五里店街道", registered_on=AS_OF - timedelta(days=30)),
     }
-    run_make(AS_OF - timedelta(days=10), [
-        (ops["b_recent"], "B"), (ops["b_late"], "B"), (ops["d_late"], "D"), (ops["a_never"], "A"),
-        (ops["a_observed"], "A"), (ops["c_closed"], "C"),
-    ])  # fmt: skip
+    run_make(
+        AS_OF - timedelta(days=10),
+        [
+            (ops["b_recent"], "B"),
+            (ops["b_late"], "B"),
+            (ops["d_late"], "D"),
+            (ops["a_never"], "A"),
+            (ops["a_observed"], "A"),
+            (ops["c_closed"], "C"),
+        ],
+    )
     inspection_add(ops["b_recent"], on=AS_OF - timedelta(days=500))
     inspection_add(ops["b_recent"], on=AS_OF - timedelta(days=100))  # the latest counts
     inspection_add(ops["b_late"], on=AS_OF - timedelta(days=400), kind="special")
@@ -56,8 +66,13 @@ def test_due_days_run_from_the_last_inspection_or_the_registration(district):
     rows = _rows(due)
     ops = district
     assert ops["a_observed"].uscc not in rows and ops["c_closed"].uscc not in rows  # observation period; closed
-    expect = {"b_late": ("B", 35), "d_late": ("D", 8), "a_never": ("A", 365), "b_recent": ("B", -265),
-              "unclassified": ("B", -335)}  # fmt: skip
+    expect = {
+        "b_late": ("B", 35),
+        "d_late": ("D", 8),
+        "a_never": ("A", 365),
+        "b_recent": ("B", -265),
+        "unclassified": ("B", -335),
+    }
     assert {k: (rows[ops[k].uscc]["risk_class"], rows[ops[k].uscc]["overdue_days"]) for k in expect} == expect
     assert rows[ops["d_late"].uscc]["last_inspected_on"] == AS_OF - timedelta(days=130)
     assert rows[ops["a_never"].uscc]["last_inspected_on"] is None

@@ -21,9 +21,14 @@ def test_published_findings_show_no_planted_id_or_phone(client, operators, inspe
     inspector = UserFactory(role=User.Role.INSPECTOR, inspector_cert_no=task.inspectors.first().cert_no)
     planted = [s.written for s in corpus.SECRETS] + corpus.PUBLIC
     services.task_result_record(
-        task=task, result="nonconform", findings=corpus.planted_text(planted), inspected_on=timezone.localdate(),
-        actor=inspector, as_of=timezone.localdate(), publish=True,
-    )  # fmt: skip
+        task=task,
+        result="nonconform",
+        findings=corpus.planted_text(planted),
+        inspected_on=timezone.localdate(),
+        actor=inspector,
+        as_of=timezone.localdate(),
+        publish=True,
+    )
     client.logout()
     findings = client.get("/api/v1/planning/public/results").json()["items"][0]["findings"]
     assert (corpus.leaks(findings), corpus.false_masks(findings)) == ([], [])

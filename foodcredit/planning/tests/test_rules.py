@@ -197,18 +197,30 @@ def test_inspectors_shared_by_two_sectors_are_kept_for_the_one_that_needs_them()
     qualified = np.array([[1, 1, 0], [1, 1, 0], [0, 1, 0], [0, 1, 0], [0, 1, 0]], dtype=bool)
     for keys in ([0, 1, 2, 3, 4], [4, 3, 2, 1, 0], [2, 0, 4, 1, 3]):  # whatever the draw's inspector order
         out = rules.inspectors_assign(
-            task_sectors=sectors, task_objects=np.arange(5), qualified=qualified, conflicts=set(), per_task=2, cap=2,
-            task_keys=np.arange(5), inspector_keys=np.array(keys),
-        )  # fmt: skip
+            task_sectors=sectors,
+            task_objects=np.arange(5),
+            qualified=qualified,
+            conflicts=set(),
+            per_task=2,
+            cap=2,
+            task_keys=np.arange(5),
+            inspector_keys=np.array(keys),
+        )
         assert (out >= 0).all() and all(len(set(row)) == 2 for row in out.tolist())
         assert all(qualified[i, s] for row, s in zip(out.tolist(), sectors, strict=True) for i in row)
         assert np.bincount(out.ravel(), minlength=5).max() <= 2
         assert set(out[0].tolist()) == {0, 1}
     with pytest.raises(DomainError) as err:  # one slot a head: truly too few
         rules.inspectors_assign(
-            task_sectors=sectors, task_objects=np.arange(5), qualified=qualified, conflicts=set(), per_task=2, cap=1,
-            task_keys=np.arange(5), inspector_keys=np.arange(5),
-        )  # fmt: skip
+            task_sectors=sectors,
+            task_objects=np.arange(5),
+            qualified=qualified,
+            conflicts=set(),
+            per_task=2,
+            cap=1,
+            task_keys=np.arange(5),
+            inspector_keys=np.arange(5),
+        )
     assert err.value.code == "planning.cap_exceeded"
     assert (err.value.context["slots"], err.value.context["capacity"]) == (10, 5)
 

@@ -46,10 +46,17 @@ def users(db):
 def serious(operator, officer, *, decided_on=date(2025, 3, 20)):
     penalty = imported.penalty_import(operator, on=date(2025, 3, 10), kinds=("罚款",), amount=Decimal("300000"))
     entry = credit_services.serious_list_propose(
-        operator=operator, penalty_entry=penalty, serious_reasons="情节严重", no_intent_proven=False,
-        notice_served_on=date(2025, 3, 12), hearing_requested=False, legal_basis="总局令第44号",
-        department="江北区市场监管局", restriction_until=None, actor=officer,
-    )  # fmt: skip
+        operator=operator,
+        penalty_entry=penalty,
+        serious_reasons="情节严重",
+        no_intent_proven=False,
+        notice_served_on=date(2025, 3, 12),
+        hearing_requested=False,
+        legal_basis="总局令第44号",
+        department="江北区市场监管局",
+        restriction_until=None,
+        actor=officer,
+    )
     entry = credit_services.serious_list_approve(
         entry=entry, approved_on=date(2025, 3, 18), approved_by="市局", actor=officer
     )
@@ -59,10 +66,16 @@ def serious(operator, officer, *, decided_on=date(2025, 3, 20)):
 @pytest.mark.parametrize(
     ("who", "status", "internal"),
     [
-        (None, 401, None), ("business", 403, None), ("inspector", 403, None), ("association", 403, None),
-        ("sysadmin", 403, None), ("district", 200, True), ("health", 200, False), ("ndrc", 200, True),
+        (None, 401, None),
+        ("business", 403, None),
+        ("inspector", 403, None),
+        ("association", 403, None),
+        ("sysadmin", 403, None),
+        ("district", 200, True),
+        ("health", 200, False),
+        ("ndrc", 200, True),
     ],
-)  # fmt: skip
+)
 @time_machine.travel("2025-06-30 10:00 +0800", tick=False)
 def test_eligibility_role_table_and_internal_data(client, operator, users, who, status, internal):
     serious(operator, users["district"])
@@ -79,8 +92,11 @@ def test_eligibility_role_table_and_internal_data(client, operator, users, who, 
     assert "green_channel" not in {m["code"] for m in body["facilitations"]}
     event = AuditEvent.objects.get(action="eligibility_check")
     assert (event.actor, event.object_type, event.object_id, event.changes["internal"]) == (
-        users[who], "operator", str(operator.pk), [None, internal],
-    )  # fmt: skip
+        users[who],
+        "operator",
+        str(operator.pk),
+        [None, internal],
+    )
 
 
 @pytest.mark.parametrize(("day", "listed"), [("2028-03-19", True), ("2028-03-20", False), ("2028-03-21", False)])
@@ -140,18 +156,25 @@ def test_false_commitment_ends_notify_commit(client, operator, users):
 )
 def test_person_ban_by_hashed_id_number_in_the_body(client, operator, users, basis, day, banned, until):
     ban = credit_services.person_ban_record(
-        id_number=ID_NUMBER, name="王某", operator=operator, basis=basis, decision_no="判1",
-        decided_on=date(2025, 6, 1), department="江北区市场监管局", actor=users["district"],
-    )  # fmt: skip
+        id_number=ID_NUMBER,
+        name="王某",
+        operator=operator,
+        basis=basis,
+        decision_no="判1",
+        decided_on=date(2025, 6, 1),
+        department="江北区市场监管局",
+        actor=users["district"],
+    )
     assert ban.id_hash == person_hmac(ID_NUMBER) and ID_NUMBER not in json.dumps(
         [list(r) for r in type(ban).objects.values_list()], default=str
     )
     with time_machine.travel(f"{day} 10:00 +0800", tick=False):
         client.force_login(users["health"])
         response = client.post(
-            "/api/v1/eligibility/persons", data=json.dumps({"id_number": ID_NUMBER.lower()}),
+            "/api/v1/eligibility/persons",
+            data=json.dumps({"id_number": ID_NUMBER.lower()}),
             content_type="application/json",
-        )  # fmt: skip
+        )
     bans = response.json()["bans"]
     assert [(b["code"], b["until"]) for b in bans] == ([("industry_ban", until)] if banned else [])
     event = AuditEvent.objects.get(action="eligibility_check")
@@ -171,10 +194,17 @@ def test_pending_proposal_is_internal_only(client, operator, users):
         operator, on=date(2025, 6, 1), kinds=("责令停产停业",), amount=None, circumstance=""
     )
     credit_services.serious_list_propose(
-        operator=operator, penalty_entry=penalty, serious_reasons="情节严重", no_intent_proven=False,
-        notice_served_on=date(2025, 6, 3), hearing_requested=True, legal_basis="总局令第44号",
-        department="江北区市场监管局", restriction_until=None, actor=users["district"],
-    )  # fmt: skip
+        operator=operator,
+        penalty_entry=penalty,
+        serious_reasons="情节严重",
+        no_intent_proven=False,
+        notice_served_on=date(2025, 6, 3),
+        hearing_requested=True,
+        legal_basis="总局令第44号",
+        department="江北区市场监管局",
+        restriction_until=None,
+        actor=users["district"],
+    )
     client.force_login(users["ndrc"])
     internal = client.get(f"/api/v1/eligibility/{operator.uscc}").json()
     assert internal["internal"]["pending_proposals"] == [
@@ -232,10 +262,17 @@ def test_station_gets_internal_data_only_for_operators_of_its_streets(client, us
             operator, on=date(2025, 6, 1), kinds=("责令停产停业",), amount=None, extra_facts={"listable_serious": True}
         )
         credit_services.serious_list_propose(
-            operator=operator, penalty_entry=penalty, serious_reasons="情节严重", no_intent_proven=False,
-            notice_served_on=date(2025, 6, 3), hearing_requested=True, legal_basis="总局令第44号",
-            department="江北区市场监管局", restriction_until=None, actor=users["district"],
-        )  # fmt: skip
+            operator=operator,
+            penalty_entry=penalty,
+            serious_reasons="情节严重",
+            no_intent_proven=False,
+            notice_served_on=date(2025, 6, 3),
+            hearing_requested=True,
+            legal_basis="总局令第44号",
+            department="江北区市场监管局",
+            restriction_until=None,
+            actor=users["district"],
+        )
     station_department = f.DepartmentFactory(code="gyq", kind="market_regulation", streets=["观音桥街道"])
     station = f.UserFactory(role=R.STATION_REGULATOR, department=station_department)
     client.force_login(station)
