@@ -18,6 +18,7 @@ from foodcredit.operators.selectors import Reader
 from .. import policy as credit_policy
 from .. import records, rules
 from ..models import CaseStudy, Commitment, LedgerEntry, ListEntry, PersonBan, RepairApplication
+from .disclosure import unheld
 
 L = ListEntry
 
@@ -83,8 +84,11 @@ def list_memberships(*, operator: Operator, as_of: date, public: bool) -> list[L
 
 
 def _in_force(entries: QuerySet[ListEntry], *, as_of: date, public: bool) -> list[tuple[ListEntry, ListMembership]]:
-    """The listings of `entries` in force on `as_of` (and disclosed on the district portal that day if `public`)."""
+    """The listings of `entries` in force on `as_of` (and disclosed on the district portal that day if `public`: a
+    listing marked 不予公示 never is)."""
     policy = credit_policy.disclosure_policy()
+    if public:
+        entries = entries.filter(unheld(ref_kind="list_entry", ref_id_field="pk"))
     found = []
     for entry in entries:
         membership = _membership(entry)
@@ -274,8 +278,13 @@ def commitments(*, for_user: Reader, operator: Operator | None = None) -> QueryS
 
 
 def commitments_public(*, operator: Operator) -> QuerySet[Commitment]:
-    """An operator's commitments as the public sees them (they are made to be published), newest first."""
-    return Commitment.objects.filter(operator=operator).order_by("-made_on", "-pk")
+    """An operator's commitments as the public sees them (they are made to be published; not one marked 不予公示),
+    newest first."""
+    return (
+        Commitment.objects.filter(operator=operator)
+        .filter(unheld(ref_kind="commitment", ref_id_field="pk"))
+        .order_by("-made_on", "-pk")
+    )
 
 
 def commitment_get(*, pk: int, for_user: Reader) -> Commitment:
@@ -287,9 +296,15 @@ def commitment_get(*, pk: int, for_user: Reader) -> Commitment:
 
 
 def case_studies_public() -> QuerySet[CaseStudy]:
-    """Published typical cases, newest first."""
+    """Published typical cases, newest first; a case about a penalty marked 不予公示 is not public."""
+    held_penalty = _penalties().filter(
+        ~unheld(ref_kind="penalty", ref_id_field="pk"),
+        operator=OuterRef("operator"),
+        decision_no=OuterRef("penalty_decision_no"),
+    )
     return (
         CaseStudy.objects.filter(status=CaseStudy.Status.PUBLISHED)
+        .exclude(Exists(held_penalty))
         .select_related("operator")
         .order_by("-published_on", "-pk")
     )

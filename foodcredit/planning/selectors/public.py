@@ -4,8 +4,10 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from django.db.models import QuerySet
+from django.db.models import BooleanField, ExpressionWrapper, QuerySet
 from django.http import Http404
+
+from foodcredit.credit import selectors as credit_selectors
 
 from .. import rules
 from ..models import Plan, Task, TaskInspector
@@ -27,13 +29,24 @@ def plan_objects_public(*, plan: Plan) -> QuerySet[Task]:
     """The drawn objects of a plan — only once the draw is published (not while it waits for review)."""
     if plan.status not in (Plan.Status.PUBLISHED, Plan.Status.SUPERSEDED):
         return Task.objects.none()
-    return Task.objects.filter(plan=plan).select_related("operator").order_by("seq")
+    # A result whose inspection record is marked 不予公示 is not shown (`result_public` False); the draw itself is.
+    return (
+        Task.objects.filter(plan=plan)
+        .annotate(
+            result_public=ExpressionWrapper(
+                credit_selectors.unheld(ref_kind="inspection", ref_id_field="inspection_id"), BooleanField()
+            )
+        )
+        .select_related("operator")
+        .order_by("seq")
+    )
 
 
 def results_public() -> QuerySet[Task]:
-    """Published results of random and targeted inspections."""
+    """Published results of random and targeted inspections, less those whose inspection is marked 不予公示."""
     return (
         Task.objects.filter(status=Task.Status.PUBLISHED)
+        .filter(credit_selectors.unheld(ref_kind="inspection", ref_id_field="inspection_id"))
         .select_related("operator", "plan")
         .prefetch_related("inspectors")
         .order_by("-published_on", "-pk")
