@@ -8,6 +8,8 @@ from decimal import Decimal
 
 import pytest
 import time_machine
+from django.conf import settings as django_settings
+from django.core.cache import caches
 from django.test import Client
 
 from foodcredit.accounts.models import User
@@ -203,3 +205,17 @@ def test_verify_shows_an_internal_report_genuine_without_its_content(client, ope
 def test_report_of_unknown_operator_is_404(client):
     assert client.post("/operators/91500105MA0000000X/report.pdf").status_code == 404
     assert client.get(f"/operators/{f.make_uscc(1)}/report.pdf").status_code == 405  # issuing is a POST
+
+
+def test_anonymous_issuing_is_throttled_per_client(client, operator, settings):
+    """The deployed rule's path, at a rate of 2 an hour so that the test draws 2 PDFs, not 20: the third anonymous
+    download is refused (429) and issues nothing; reading the public page is not counted by it."""
+    [rule] = [r for r in django_settings.THROTTLE_RULES if r["name"] == "credit_report"]
+    assert rule["anonymous"]  # anonymous issuing is limited in the deployed settings
+    settings.THROTTLE_ENABLED = True
+    settings.THROTTLE_RULES = [{**rule, "anonymous": "2/h"}]
+    caches[getattr(settings, "RATELIMIT_USE_CACHE", "default")].clear()
+    url = f"/operators/{operator.uscc}/report.pdf"
+    assert [client.post(url).status_code for _ in range(3)] == [200, 200, 429]
+    assert client.get(f"/operators/{operator.uscc}/").status_code == 200
+    assert CreditReport.objects.count() == 2

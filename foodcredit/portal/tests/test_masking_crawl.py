@@ -16,6 +16,7 @@ from foodcredit.collection import services as collection
 from foodcredit.collection.models import ImportJob
 from foodcredit.core.tests import masking_corpus as corpus
 from foodcredit.credit.tests.factories import make_uscc
+from foodcredit.creditreport.tests.pdf_reading import pdf_attachment, pdf_text
 from foodcredit.portal.open_data import DATASETS
 
 pytestmark = pytest.mark.django_db
@@ -149,6 +150,13 @@ def _api_pages(client: Client, url: str, params: dict[str, str]) -> list[str]:
     return pages
 
 
+def _report_pdf(client: Client, url: str) -> list[str]:
+    """A credit report (PDF) as its reader extracts it: the text of its pages and the content it carries."""
+    answer = client.post(url)
+    assert answer.status_code == 200, (url, answer.status_code)
+    return [pdf_text(answer.content), pdf_attachment(answer.content).decode()]
+
+
 def _assert_clean(pages: list[str], planted: list[str]) -> None:
     everything = "\n".join(pages)
     leaked = [(s.what, s.written) for s in corpus.leaks(everything)]
@@ -167,6 +175,9 @@ def test_public_pages_and_api_show_no_planted_id_or_phone(planted, client):
         _text(client.get("/api/v1/public/cases")),
         _text(client.get("/api/v1/planning/public/results")),
     ]
+    report = _report_pdf(client, f"/operators/{USCC}/report.pdf")
+    _assert_clean(report, planted)  # the report alone carries the planted text, masked like the page
+    pages += report
     # Inspections, sampling, penalties and cases are disclosed: their text is on these pages.
     assert "样品" in "".join(pages) and "发现问题" in "".join(pages)
     _assert_clean(pages, planted)
@@ -188,6 +199,9 @@ def test_business_facing_pages_show_no_planted_id_or_phone(planted):
         _text(client.get("/office/repairs/new/")),
         _text(client.get("/office/commitments/")),
     ]
+    report = _report_pdf(client, f"/office/operators/{USCC}/report.pdf")
+    _assert_clean(report, planted)
+    pages += report
     # The complaint's category is shown to the reported business: masked.
     assert "投诉举报" in "".join(pages)
     _assert_clean(pages, planted)
