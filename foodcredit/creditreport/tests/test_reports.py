@@ -151,7 +151,7 @@ def test_verify_genuine_forged_and_unknown_codes(client, operator):
     assert 'data-verdict="report.code_unknown"' in answer and NAME not in answer
 
 
-def test_verify_in_english(client, operator):
+def test_verify_verdict_code_is_the_same_in_english(client, operator):
     code = pdf_code(_public_pdf(client, operator.uscc))
     answer = client.get("/verify/", {"code": code[:-1] + ("2" if code[-1] != "2" else "3")}, HTTP_ACCEPT_LANGUAGE="en")
     assert 'data-verdict="report.code_forged"' in answer.content.decode()

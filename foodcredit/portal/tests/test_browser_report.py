@@ -7,9 +7,9 @@ from pathlib import Path
 
 from foodcredit.core.tests.browser import chromium, csp_refusals
 from foodcredit.creditreport.models import CreditReport
-from foodcredit.portal.tests.test_browser import ARTIFACTS, PHONE_WIDTH, _check, district, pytestmark  # noqa: F401
+from foodcredit.creditreport.tests.pdf_reading import pdf_code, pdf_content, pdf_text
 
-from .pdf_reading import pdf_code, pdf_content, pdf_text
+from .test_browser import ARTIFACTS, PHONE_WIDTH, _check, district, pytestmark  # noqa: F401
 
 
 def test_search_public_page_download_report_and_verify_its_code(live_server, district, monkeypatch):  # noqa: F811
