@@ -19,6 +19,7 @@ from typing import Any
 import numpy as np
 import polars as pl
 
+from . import evaluation_spacetime as st
 from .detectors import DETECTORS
 from .detectors.frames import CLASSES, EVENTS, FAILURES, LICENCES, OPERATORS, Frames
 
@@ -33,9 +34,11 @@ CATEGORIES = ["粮食加工品", "肉制品", "乳制品", "饮料", "糕点", "
 FAILURE_KINDS = ["microbial", "pesticide", "vet_drug", "additive", "heavy_metal", "mycotoxin", "quality", "other"]
 SIZES = (2, 3, 5)
 RISK_DETECTORS = [
-    "complaint_surge_operator", "complaint_surge_street", "registration_address", "registration_churn",
+    "complaint_surge_operator", "complaint_surge_street", "spacetime_scan", "registration_address", "registration_churn",
     "registration_after_revocation", "sampling_repeated", "sampling_cluster",
 ]  # fmt: skip
+SURGES = ("complaint_surge_operator", "complaint_surge_street", "spacetime_scan")  # evaluated at SIZES
+SCAN_CLUSTERS, SCAN_RUNS = 6, 3  # clusters across streets: six a run (apart in place and time), three runs a size
 MATCH_DAYS = 28  # an alarm up to four weeks after an anomaly's start counts as its detection
 ABSORB_DAYS = 30  # alarms of one subject closer than this are one alert (an open alert absorbs repeats)
 
@@ -57,6 +60,7 @@ class Truth:
     detector: str
     subject: str
     start: date
+    also: tuple[str, ...] = ()  # other subjects whose alarm finds it (a cluster across streets: any of its streets)
 
 
 def _season(day_numbers: np.ndarray) -> np.ndarray:
@@ -285,10 +289,11 @@ def score(
         by_subject.setdefault(subject, []).append(day)
     for t in truths:
         window_end = t.start + timedelta(days=MATCH_DAYS)
-        hits = [d for d in by_subject.get(t.subject, []) if t.start <= d <= window_end]
+        subjects = {t.subject, *t.also}
+        hits = [d for s in subjects for d in by_subject.get(s, []) if t.start <= d <= window_end]
         if hits:
             delays.append((min(hits) - t.start).days)
-            matched.update(a for a in alerts if a[0] == t.subject and a[1] <= window_end)
+            matched.update(a for a in alerts if a[0] in subjects and t.start <= a[1] <= window_end)
     net = [a for a in alerts if a not in baseline]
     return {
         "injected": len(truths),
@@ -317,9 +322,15 @@ def evaluate(
         per_detector: dict[str, Any] = {}
         rng = np.random.default_rng(seed + 1000)
         for detector in RISK_DETECTORS:
-            sizes = SIZES if detector.startswith("complaint") else (None,)
+            sizes = SIZES if detector in SURGES else (None,)
             per_detector[detector] = {}
             for size in sizes:
+                if detector == "spacetime_scan":
+                    key = f"{size}x"
+                    per_detector[detector][key] = _scan_score(
+                        world, params, size or 1, rng, days, base_alerts[detector]
+                    )
+                    continue
                 frames, truths = inject(world, detector, size or 1, rng, count)
                 alarms = alarms_daily(frames, params, detector, days)
                 key = f"{size}x" if size else "injected"
@@ -330,3 +341,24 @@ def evaluate(
             "undisturbed_total_per_1000_per_month": round(sum(rate.values()), 2),
         }
     return report
+
+
+def _scan_score(
+    world: World, params: dict[str, Any], size: int, rng: np.random.Generator, days: list[date], base: list[Any]
+) -> dict[str, Any]:
+    """The space-time scan on SCAN_RUNS copies of the district, each with SCAN_CLUSTERS clusters across streets;
+    the runs pooled into one score (subjects tagged by run)."""
+    truths: list[Truth] = []
+    alarms, alerts, baseline = [], [], set()
+    for run in range(SCAN_RUNS):
+        tag = str(run)
+        frames, clusters = st.inject_clusters(world, size, rng, SCAN_CLUSTERS)
+        found = alarms_daily(frames, params, "spacetime_scan", days)
+        alarms.append(st.prefixed(tag, found))
+        alerts += st.tag_alerts(tag, alerts_of(found))
+        baseline |= set(st.tag_alerts(tag, base))
+        truths += [
+            Truth("spacetime_scan", f"{tag}|{c.subjects[0]}", c.start, tuple(f"{tag}|{x}" for x in c.subjects[1:]))
+            for c in clusters
+        ]
+    return score(truths, pl.concat(alarms), alerts, baseline)

@@ -121,6 +121,7 @@ SCHEMA: dict[str, dict[str, Spec]] = {
         "study_days": Spec(int, 56, 1095),
         "min_window_days": Spec(int, 1, 90),
         "max_window_days": Spec(int, 1, 90),
+        "window_step_days": Spec(int, 1, 90),
         "max_streets": Spec(int, 1, 12),
         "max_radius_km": Spec(float, 0, 100),
         "replicates": Spec(int, 99, 9999),

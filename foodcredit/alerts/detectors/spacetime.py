@@ -9,10 +9,10 @@ is the Poisson generalised likelihood ratio of the cylinder with the most excess
 replicates of the data with the days of the cases permuted (margins kept), and the recurrence interval is
 RI = 1 / (p · analyses per day) days — one analysis a day, as NYC's daily SaTScan reports. Cylinders: each street
 with its 0…max_streets−1 nearest neighbours (street centroids in streets.yaml, within max_radius_km), windows ending
-on the sweep day of min_window_days…max_window_days days. An alert when RI ≥ min_recurrence_days.
+on the sweep day of min_window_days, + window_step_days, … max_window_days days. An alert when RI ≥ min_recurrence_days.
 
-Permuting the days of the cases is drawing each recent day's cases from the streets' remaining cases without
-replacement; only the last max_window_days days matter, so the replicates draw those days' street counts
+Permuting the days of the cases is drawing each window's cases from the streets' cases without replacement; only
+the streets' counts within the windows matter, so a replicate draws them block by block back from the sweep day
 (sequential hypergeometric draws, vectorised over the replicates) instead of permuting every case.
 """
 
@@ -73,13 +73,15 @@ def cylinders(streets: list[str], *, max_streets: int, max_radius_km: float) -> 
 def llr(observed: np.ndarray, expected: np.ndarray, total: float) -> np.ndarray:
     """Poisson GLR of cylinders (Kulldorff 2005 eq. 2), 0 where the cylinder has no excess."""
     c = np.asarray(observed, dtype=float)
-    mu = np.asarray(expected, dtype=float)
+    mu = np.broadcast_to(np.asarray(expected, dtype=float), c.shape)
+    out = np.zeros(c.shape)
+    excess = (c > mu) & (mu > 0)
+    c, mu = c[excess], mu[excess]
+    rest = total - c
     with np.errstate(divide="ignore", invalid="ignore"):
-        inside = np.where(c > 0, c * np.log(c / mu), 0.0)
-        rest = total - c
-        outside = np.where(rest > 0, rest * np.log(rest / (total - mu)), 0.0)
-        value = inside + outside
-    return np.where((c > mu) & (mu > 0), value, 0.0)
+        value = c * np.log(c / mu) + np.where(rest > 0, rest * np.log(rest / (total - mu)), 0.0)
+    out[excess] = value
+    return out
 
 
 @dataclass(frozen=True)
@@ -106,7 +108,7 @@ def scan(table: np.ndarray, streets: list[str], p: dict[str, Any], seed: int) ->
     total = int(table.sum())
     by_street, by_day = table.sum(axis=1), table.sum(axis=0)
     span = min(int(p["max_window_days"]), table.shape[1])
-    windows = np.arange(int(p["min_window_days"]), span + 1)
+    windows = np.arange(int(p["min_window_days"]), span + 1, int(p["window_step_days"]))
     bases = cylinders(streets, max_streets=int(p["max_streets"]), max_radius_km=float(p["max_radius_km"]))
     member = np.zeros((len(bases), len(streets)))
     for b, (_, idx) in enumerate(bases):
@@ -117,39 +119,46 @@ def scan(table: np.ndarray, streets: list[str], p: dict[str, Any], seed: int) ->
     recent = np.cumsum(table[:, ::-1][:, :span], axis=1)[:, windows - 1]  # streets × windows
     observed = member @ recent
     statistic = llr(observed, expected, total)
-    maxima = _replicate_maxima(by_street, recent_days, member, windows, expected, total, p, seed)
+    maxima = _replicate_maxima(by_street, np.diff(in_window, prepend=0), member, expected, total, p, seed)
     return Scan(streets, bases, windows, observed, expected, statistic, maxima, total)
 
 
 def _replicate_maxima(
     by_street: np.ndarray,
-    recent_days: np.ndarray,
+    block_cases: np.ndarray,
     member: np.ndarray,
-    windows: np.ndarray,
     expected: np.ndarray,
     total: int,
     p: dict[str, Any],
     seed: int,
 ) -> np.ndarray:
-    """The largest statistic of each replicate: the recent days' street counts drawn with both margins kept."""
+    """The largest statistic of each replicate. A replicate permutes the days of the cases; only the counts of each
+    street within the windows matter, so it draws, block by block back from the sweep day (the first window, then
+    each window's extra days), how many of the block's cases fall in each street — sequential hypergeometric draws
+    from the streets' cases not yet drawn, vectorised over the replicates."""
     reps = int(p["replicates"])
     if total == 0:
         return np.zeros(reps)
     rng = np.random.default_rng(seed)
-    pool = np.tile(by_street.astype(np.int64), (reps, 1))  # replicates × streets
-    drawn = np.zeros((reps, len(by_street), recent_days.size), dtype=np.int64)
-    for d, n_day in enumerate(recent_days):
-        left = np.full(reps, int(n_day), dtype=np.int64)
-        rest = pool.sum(axis=1)
-        for z in range(len(by_street)):
-            rest = rest - pool[:, z]
-            x = rng.hypergeometric(pool[:, z], rest, left) if n_day else np.zeros(reps, dtype=np.int64)
-            drawn[:, z, d] = x
+    streets = len(by_street)
+    pool = np.tile(by_street.astype(np.int64)[:, None], (1, reps))  # streets × replicates
+    drawn = np.zeros((block_cases.size, streets, reps), dtype=np.int64)  # blocks × streets × replicates
+    for b, n_block in enumerate(block_cases):
+        if not n_block:
+            continue
+        left = np.full(reps, int(n_block), dtype=np.int64)
+        rest = pool.sum(axis=0)
+        for z in range(streets - 1):
+            rest -= pool[z]
+            x = rng.hypergeometric(pool[z], rest, left)
+            drawn[b, z] = x
             left -= x
-            pool[:, z] -= x
-    cum = np.cumsum(drawn, axis=2)[:, :, windows - 1]  # replicates × streets × windows
-    observed = np.einsum("bz,rzw->rbw", member, cum)
-    return llr(observed, expected[None, :, :], total).reshape(reps, -1).max(axis=1)
+            pool[z] -= x
+        drawn[b, streets - 1] = left  # the last street holds the rest of the block's cases
+        pool[streets - 1] -= left
+    cum = np.cumsum(drawn, axis=0)  # windows × streets × replicates
+    observed = np.matmul(member, cum)  # windows × bases × replicates
+    return llr(observed, expected.T[:, :, None], total).max(axis=(0, 1))
 
 
 def spacetime_scan(frames: Frames, p: dict[str, Any]) -> pl.DataFrame:

@@ -6,9 +6,10 @@ from datetime import date, timedelta
 import numpy as np
 import pytest
 
-from foodcredit.alerts import services
+from foodcredit.alerts import evaluation, services
 from foodcredit.alerts.detectors import params_load
 from foodcredit.alerts.detectors.spacetime import cylinders, llr, scan
+from foodcredit.alerts.evaluation_spacetime import inject_clusters
 from foodcredit.alerts.models import Alert
 from foodcredit.credit.tests.factories import complaint_add, make_uscc, operator_register
 
@@ -23,7 +24,12 @@ def p():
 def test_expected_count_and_statistic_by_hand(p):
     # Two streets far apart (no neighbours within 0 km), four days; windows of 1 and 2 days.
     table = np.array([[1, 2, 0, 6], [3, 1, 2, 1]])
-    result = scan(table, ["甲", "乙"], {**p, "min_window_days": 1, "max_window_days": 2, "replicates": 99}, seed=1)
+    result = scan(
+        table,
+        ["甲", "乙"],
+        {**p, "min_window_days": 1, "max_window_days": 2, "window_step_days": 1, "replicates": 99},
+        seed=1,
+    )
     # C = 16; N(甲) = 9, N(乙) = 7; last day: 7 cases, last two days: 9.
     # μ(甲, 1 day) = 9·7/16 = 3.9375; μ(甲, 2 days) = 9·9/16 = 5.0625; μ(乙, 1 day) = 7·7/16 = 3.0625.
     assert result.bases == [(0, (0,)), (1, (1,))]
@@ -76,8 +82,8 @@ def test_sweep_raises_a_cross_street_cluster(db, district):
     }
     rng = np.random.default_rng(3)
     for members in ops.values():
-        for back in range(0, 120, 3):  # background: a complaint every three days per street over four months
-            complaint_add(members[int(rng.integers(3))], on=as_of - timedelta(days=back + int(rng.integers(3))))
+        for back in range(0, 120, 6):  # background: a complaint every six days per street over four months
+            complaint_add(members[int(rng.integers(3))], on=as_of - timedelta(days=back + int(rng.integers(6))))
     for back in range(6):  # the cluster: 观音桥 and 华新街, three a day each for the last six days
         for street in ("观音桥街道", "华新街街道"):
             for k in range(3):
@@ -88,3 +94,14 @@ def test_sweep_raises_a_cross_street_cluster(db, district):
     assert set(alert.evidence["streets"].split("、")) == {"观音桥街道", "华新街街道"}
     assert alert.evidence["recurrence_days"] >= 100 and alert.unit == district
     assert alert.operator is None
+
+
+def test_injected_clusters_across_streets_are_found(p):
+    world = evaluation.world_simulate(seed=7, operators=2000, years=2, end=date(2026, 6, 30))
+    frames, clusters = inject_clusters(world, 3, np.random.default_rng(2), 3)
+    assert all(len(set(c.streets)) == 2 for c in clusters)
+    days = evaluation._days_between(clusters[0].start, world.end)
+    alarms = evaluation.alarms_daily(frames, {"spacetime_scan": p}, "spacetime_scan", days)
+    truths = [evaluation.Truth("spacetime_scan", c.subjects[0], c.start, c.subjects[1:]) for c in clusters]
+    figures = evaluation.score(truths, alarms, evaluation.alerts_of(alarms), set())
+    assert figures["pod"] == 1.0 and figures["median_days"] <= 7
