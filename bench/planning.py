@@ -20,27 +20,14 @@ import polars as pl
 from common import bench_database, parse_sizes
 from import_inspections import load_operators, valid_usccs
 
-STREETS = [
-    "观音桥街道",
-    "华新街街道",
-    "五里店街道",
-    "江北城街道",
-    "石马河街道",
-    "大石坝街道",
-    "寸滩街道",
-    "铁山坪街道",
-    "郭家沱街道",
-    "鱼嘴镇",
-    "复盛镇",
-    "五宝镇",
-]
-
 
 def load_directory(cursor, *, inspectors: int, conflicts: int, seed: int = 5) -> None:
     """Set-up, not measured: varied streets and sectors, inspectors with profiles, declared conflicts."""
+    from foodcredit.operators.models import STREETS  # Django is set up by now (bench_database)
+
     streets = "ARRAY[" + ",".join(f"'{s}'" for s in STREETS) + "]"
     cursor.execute(
-        f"""UPDATE operators_operator SET street = ({streets})[id % 12 + 1],
+        f"""UPDATE operators_operator SET street = ({streets})[id % {len(STREETS)} + 1],
                    sector = (ARRAY['production','circulation','catering'])[id % 3 + 1],
                    new_business_form = (id % 50 = 0), registered_on = DATE '2024-06-01' + (id % 900)::int"""
     )

@@ -181,9 +181,9 @@ class TaskOut(Schema):
     plan_id: int | None
     kind: str
     status: str
-    uscc: str
-    operator_name: str
-    street: str
+    uscc: str = Field(alias="operator.uscc")
+    operator_name: str = Field(alias="operator.name")
+    street: str = Field(alias="operator.street")
     risk_class: str
     inspector_ids: list[int]
     trigger_kind: str | None
@@ -194,18 +194,6 @@ class TaskOut(Schema):
     publish_due_estimated: bool
     published_on: date | None
     overdue: bool
-
-    @staticmethod
-    def resolve_uscc(obj: Task) -> str:
-        return obj.operator.uscc
-
-    @staticmethod
-    def resolve_operator_name(obj: Task) -> str:
-        return obj.operator.name
-
-    @staticmethod
-    def resolve_street(obj: Task) -> str:
-        return obj.operator.street
 
     @staticmethod
     def resolve_inspector_ids(obj: Task) -> list[int]:
@@ -251,21 +239,9 @@ class PublicPlanOut(Schema):
 class PublicObjectOut(Schema):
     """A drawn object: registration data only (public)."""
 
-    uscc: str
-    name: str
-    street: str
-
-    @staticmethod
-    def resolve_uscc(obj: Task) -> str:
-        return obj.operator.uscc
-
-    @staticmethod
-    def resolve_name(obj: Task) -> str:
-        return obj.operator.name
-
-    @staticmethod
-    def resolve_street(obj: Task) -> str:
-        return obj.operator.street
+    uscc: str = Field(alias="operator.uscc")
+    name: str = Field(alias="operator.name")
+    street: str = Field(alias="operator.street")
 
 
 class PublicInspectorOut(Schema):
@@ -276,8 +252,8 @@ class PublicInspectorOut(Schema):
 
 
 class PublicResultOut(Schema):
-    uscc: str
-    name: str
+    uscc: str = Field(alias="operator.uscc")
+    name: str = Field(alias="operator.name")
     plan_id: int | None
     kind: str
     inspected_on: date | None
@@ -285,14 +261,6 @@ class PublicResultOut(Schema):
     findings: str
     inspectors: list[PublicInspectorOut]
     published_on: date | None
-
-    @staticmethod
-    def resolve_uscc(obj: Task) -> str:
-        return obj.operator.uscc
-
-    @staticmethod
-    def resolve_name(obj: Task) -> str:
-        return obj.operator.name
 
     @staticmethod
     def resolve_findings(obj: Task) -> str:
