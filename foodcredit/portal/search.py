@@ -1,21 +1,24 @@
-"""The public search (公示查询): name substring, USCC or licence-number fragment, filters, count, pages, sorting.
+"""The public search (公示查询): name substring, USCC or licence-number fragment, filters, count, pages and sorting.
 
-Every text match goes through portal_searchgram (SearchGram): a name query of two or more characters takes the
-operators holding all its bigrams, then keeps those whose name really contains it; a code fragment of four or more
-letters and digits does the same with four-character pieces of USCCs and licence numbers. A two-character query is
-its own bigram, so its postings are the answer with no second look — the common case in Chinese, which trigram
-indexes (pg_trgm, SQLite FTS5) cannot serve. A one-character query reads every name: rare, and still right.
+Texts are matched through portal_searchgram, read as `search_index` describes: a two-character query (the common
+case in Chinese, which trigram indexes cannot serve) is one posting list, longer ones the intersection of their
+bigrams read from the rarest, checked against the name; code fragments likewise with four-character pieces.
+
+The count is exact up to COUNT_MAX matches, and beyond it whenever one list or the filters alone are the answer
+(their index counts them); otherwise the page says "more than COUNT_MAX" — a bound, never a guess — because an exact
+figure would mean checking every one of up to a million rows, and no reader pages past PAGES_MAX pages.
 """
 
 import math
-import re
 from dataclasses import dataclass
 from datetime import date
+from typing import Any
 
 from django.conf import settings
 from django.core.cache import cache
+from django.core.exceptions import EmptyResultSet
 from django.db import connection
-from django.db.models import Count, QuerySet
+from django.db.models import Count
 from django.db.models.expressions import RawSQL
 
 from foodcredit.credit.models import ListEntry
@@ -23,14 +26,14 @@ from foodcredit.credit.selectors import lists as list_selectors
 from foodcredit.operators.models import Operator
 from foodcredit.risk import selectors as risk_selectors
 
+from . import search_index as index
 from .models import SearchGram
 
 QUERY_MAX = 100
-CODE_MIN = 4  # a fragment of a USCC or licence number: at least four characters (issue 15)
+CODE_MIN = index.CODE_MIN
 PER_PAGE = 20
 PAGES_MAX = 50  # deeper pages cost an ever larger OFFSET; past 1,000 results the reader narrows the search
-_CODE = re.compile(r"[0-9A-Za-z]+")
-_ASCII_LOWER = str.maketrans("ABCDEFGHIJKLMNOPQRSTUVWXYZ", "abcdefghijklmnopqrstuvwxyz")
+COUNT_MAX = 10_000  # counted one by one up to here; beyond, exact only when an index holds the figure
 
 SORTS = {
     "": ("pk",),
@@ -63,117 +66,98 @@ class SearchQuery:
 
 @dataclass(frozen=True)
 class SearchResult:
-    """One page of matching operators and the total count."""
+    """One page of matching operators and the count: exact, or (`exact` False) a lower bound — more than `total`."""
 
     operators: list[Operator]
     total: int
     page: int
     pages: int
     capped: bool  # more matches than PAGES_MAX pages show
+    exact: bool = True
 
 
-def _grams_sql(grams: list[str]) -> tuple[str, list[str]]:
-    """Operators holding every gram: one index-only scan per gram, intersected."""
-    one = "SELECT operator_id FROM portal_searchgram WHERE gram = %s"
-    return " INTERSECT ".join([one] * len(grams)), grams
-
-
-def _name_grams(text: str) -> list[str]:
-    lowered = text.translate(_ASCII_LOWER)
-    return sorted({lowered[i : i + 2] for i in range(len(lowered) - 1)})
-
-
-def _code_grams(text: str) -> list[str]:
-    """Pieces covering the fragment without overlap (and its last four): enough to narrow, the LIKE decides."""
-    upper = text.upper()
-    starts = {*range(0, len(upper) - CODE_MIN + 1, CODE_MIN), len(upper) - CODE_MIN}
-    return sorted({"#" + upper[i : i + CODE_MIN] for i in starts})
-
-
-def _lowered(column: str) -> str:
-    """The column lower-cased in ASCII only, as the trigger that wrote the bigrams did."""
-    if connection.vendor == "postgresql":
-        return f"translate({column}, 'ABCDEFGHIJKLMNOPQRSTUVWXYZ', 'abcdefghijklmnopqrstuvwxyz')"
-    return f"lower({column})"
-
-
-def _like(text: str) -> str:
-    escaped = text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
-    return f"%{escaped}%"
-
-
-def text_match_sql(text: str) -> tuple[str, list[str]] | None:
-    """SQL selecting the ids of operators whose name contains `text` (ASCII case ignored), or whose USCC or a
-    licence number contains it when it is a code fragment; None for an empty text."""
-    if not text:
-        return None
+def _filters_sql(query: SearchQuery, *, as_of: date) -> tuple[str, tuple[Any, ...]]:
+    """The filters as one SQL condition on the operator `o` ("" for none)."""
     parts: list[str] = []
-    params: list[str] = []
-    name = _lowered("o.name")
-    if len(text) == 1:
-        parts.append(f"SELECT o.id FROM operators_operator o WHERE {name} LIKE %s ESCAPE '\\'")
-        params.append(_like(text.translate(_ASCII_LOWER)))
-    elif len(text) == 2:  # a bigram is its own posting list: no second look
-        parts.append("SELECT operator_id FROM portal_searchgram WHERE gram = %s")
-        params.append(text.translate(_ASCII_LOWER))
-    else:
-        grams_sql, grams = _grams_sql(_name_grams(text))
-        parts.append(
-            f"SELECT o.id FROM operators_operator o WHERE o.id IN ({grams_sql}) AND {name} LIKE %s ESCAPE '\\'"
-        )
-        params += [*grams, _like(text.translate(_ASCII_LOWER))]
-    if len(text) == CODE_MIN and _CODE.fullmatch(text):  # one piece: its postings are the answer
-        parts.append("SELECT operator_id FROM portal_searchgram WHERE gram = %s")
-        params.append("#" + text.upper())
-    elif len(text) > CODE_MIN and _CODE.fullmatch(text):
-        grams_sql, grams = _grams_sql(_code_grams(text))
-        fragment = f"%{text.upper()}%"  # letters and digits only: nothing to escape
-        parts.append(
-            f"SELECT o.id FROM operators_operator o WHERE o.id IN ({grams_sql}) AND (upper(o.uscc) LIKE %s OR EXISTS ("
-            "SELECT 1 FROM licences_licence l WHERE l.operator_id = o.id AND upper(l.number) LIKE %s))"
-        )
-        params += [*grams, fragment, fragment]
-    return " UNION ".join(parts), params
-
-
-def _filtered(query: SearchQuery, *, as_of: date) -> QuerySet[Operator]:
-    operators = Operator.objects.all()
-    match = text_match_sql(query.text)
-    if match is not None:
-        operators = operators.filter(pk__in=RawSQL(*match))
-    if query.street:
-        operators = operators.filter(street=query.street)
-    if query.sector:
-        operators = operators.filter(sector=query.sector)
-    if query.business_type:
-        operators = operators.filter(business_type=query.business_type)
+    params: list[Any] = []
+    for column, value in (("street", query.street), ("sector", query.sector), ("business_type", query.business_type)):
+        if value:
+            parts.append(f"o.{column} = %s")
+            params.append(value)
+    chosen = Operator.objects.none()
     if query.list_kind == "serious":
-        operators = operators.filter(pk__in=sorted(list_selectors.serious_listed_operator_ids(as_of=as_of)))
+        chosen = Operator.objects.filter(pk__in=sorted(list_selectors.serious_listed_operator_ids(as_of=as_of)))
     elif query.list_kind == "abnormal":
         # Read, not written, from credit: an abnormal listing has no period, it lasts until removed.
         listed = ListEntry.objects.filter(
             list_kind=ListEntry.ListKind.ABNORMAL, status=ListEntry.Status.LISTED, decided_on__lte=as_of
         )
-        operators = operators.filter(pk__in=listed.values("operator_id"))
+        chosen = Operator.objects.filter(pk__in=listed.values("operator_id"))
     if query.risk_class and settings.DISCLOSE_RISK_CLASS:
-        operators = risk_selectors.operators_of_class(
-            operators=operators, risk_class=query.risk_class, as_of=as_of, default=""
+        chosen = risk_selectors.operators_of_class(
+            operators=chosen if query.list_kind else Operator.objects.all(),
+            risk_class=query.risk_class,
+            as_of=as_of,
+            default="",
         )
-    return operators
+    if query.list_kind or (query.risk_class and settings.DISCLOSE_RISK_CLASS):
+        try:
+            sql, chosen_params = chosen.values("pk").query.sql_with_params()
+        except EmptyResultSet:  # nobody on the list
+            sql, chosen_params = "SELECT NULL WHERE 1 = 0", ()
+        parts.append(f"o.id IN ({sql})")
+        params += chosen_params
+    return " AND ".join(parts), tuple(params)
 
 
-def _one_posting_list(query: SearchQuery, *, per_page: int) -> SearchResult:
-    """Two characters, no filter, default order — the commonest search: its bigram's postings are the answer, so the
-    count and the page are read from the index alone (no join with a million operators)."""
-    postings = SearchGram.objects.filter(gram=query.text.translate(_ASCII_LOWER))
-    total = postings.count()
-    pages = min(math.ceil(total / per_page), PAGES_MAX)
-    page = max(1, min(query.page, pages or 1))
-    start = (page - 1) * per_page
-    ids = list(postings.order_by("operator_id").values_list("operator_id", flat=True)[start : start + per_page])
-    found = Operator.objects.in_bulk(ids)
-    rows = [found[i] for i in ids if i in found]
-    return SearchResult(operators=rows, total=total, page=page, pages=pages, capped=total > PAGES_MAX * per_page)
+@dataclass(frozen=True)
+class _Matches:
+    """What the index answered: the count (exact or a lower bound), matching ids in ascending order — one page
+    (`ids_are_page`) or every id up to past the last reachable page — and the SQL of all matching ids."""
+
+    total: int
+    exact: bool
+    ids: list[int]
+    ids_are_page: bool
+    sql: str
+    params: list[Any]
+
+
+def _page_start(total: int, page: int, per_page: int) -> int:
+    return (max(1, min(page, math.ceil(total / per_page), PAGES_MAX)) - 1) * per_page
+
+
+def _count(sql: str, params: list[Any]) -> int:
+    with connection.cursor() as cursor:
+        cursor.execute(f"SELECT count(*) FROM ({sql}) AS m", params)
+        return int(cursor.fetchone()[0])
+
+
+def _matches(query: SearchQuery, *, as_of: date, per_page: int) -> _Matches:
+    where, params = _filters_sql(query, as_of=as_of)
+    found = index.branches(query.text) or [index.Branch(grams=())]  # filters alone: every operator, filtered
+    sqls = [index.branch_sql(branch, where=where, params=params) for branch in found]
+    every_sql = " UNION ".join(f"SELECT id FROM ({sql}) AS b{i}" for i, (sql, _) in enumerate(sqls))
+    every_params = [p for _, ps in sqls for p in ps]
+    if len(found) == 1 and found[0].is_one_list and not where:  # the commonest search: one list, from the index
+        postings = SearchGram.objects.filter(gram=found[0].grams[0])
+        total = postings.count()
+        start = _page_start(total, query.page, per_page)
+        ids = list(postings.order_by("operator_id").values_list("operator_id", flat=True)[start : start + per_page])
+        return _Matches(total, True, ids, True, every_sql, every_params)
+    lists = [index.ids_up_to(sql, ps, COUNT_MAX + 1) for sql, ps in sqls]
+    ids = sorted(set().union(*lists))
+    cut = [len(branch_ids) > COUNT_MAX for branch_ids in lists]
+    if not any(cut):
+        return _Matches(len(ids), True, ids, False, every_sql, every_params)
+    last = min(branch_ids[-1] for branch_ids, was_cut in zip(lists, cut, strict=True) if was_cut)
+    ids = [i for i in ids if i <= last]  # past a cut list's last id, the union is not all read
+    answering = [branch for branch, branch_ids in zip(found, lists, strict=True) if branch_ids]
+    if len(answering) == 1 and answering[0].is_one_list and not where:
+        return _Matches(index.postings_count(answering[0].grams[0]), True, ids, False, every_sql, every_params)
+    if not query.text:  # the filters alone: their indexes count them
+        return _Matches(_count(every_sql, every_params), True, ids, False, every_sql, every_params)
+    return _Matches(COUNT_MAX, False, ids, False, every_sql, every_params)
 
 
 @dataclass(frozen=True)
@@ -213,12 +197,16 @@ def operators_search_public(*, query: SearchQuery, as_of: date, per_page: int = 
     nothing for an empty query."""
     if query.is_empty:
         return SearchResult(operators=[], total=0, page=1, pages=0, capped=False)
-    if len(query.text) == 2 and query == SearchQuery(text=query.text, page=query.page):
-        return _one_posting_list(query, per_page=per_page)
-    operators = _filtered(query, as_of=as_of)
-    total = operators.count()
-    pages = min(math.ceil(total / per_page), PAGES_MAX)
+    found = _matches(query, as_of=as_of, per_page=per_page)
+    pages = min(math.ceil(found.total / per_page), PAGES_MAX)
     page = max(1, min(query.page, pages or 1))
-    start = (page - 1) * per_page
-    rows = list(operators.order_by(*SORTS.get(query.sort, SORTS[""]))[start : start + per_page])
-    return SearchResult(operators=rows, total=total, page=page, pages=pages, capped=total > PAGES_MAX * per_page)
+    start = _page_start(found.total, query.page, per_page)
+    if query.sort in SORTS and query.sort:
+        matching = Operator.objects.filter(pk__in=RawSQL(found.sql, found.params))
+        rows = list(matching.order_by(*SORTS[query.sort])[start : start + per_page])
+    else:
+        shown = found.ids if found.ids_are_page else found.ids[start : start + per_page]
+        in_bulk = Operator.objects.in_bulk(shown)
+        rows = [in_bulk[i] for i in shown if i in in_bulk]
+    capped = found.total > PAGES_MAX * per_page
+    return SearchResult(operators=rows, total=found.total, page=page, pages=pages, capped=capped, exact=found.exact)

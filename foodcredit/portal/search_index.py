@@ -1,0 +1,139 @@
+"""How the public search reads its index (portal_searchgram, kept by triggers: see SearchGram).
+
+A text is matched by one or two *branches*: its name branch (the operators whose name contains it) and, for a code
+fragment of four or more letters and digits, its code branch (those whose USCC or a licence number contains it).
+A branch is a set of posting lists to intersect — the name's bigrams, or four-character pieces of the code — and,
+when the postings alone cannot prove the match, a check on the operator's row (the substring itself, by LIKE).
+
+The branch is read from its rarest posting list (counted first, each count stopped at a bound), in operator order,
+probing the next rarest lists for each posting, and only then the operator's row: the work follows the rarest list,
+not the sum of them, and a page in the default order is the next ids of that one list.
+"""
+
+import re
+from dataclasses import dataclass
+from typing import Any
+
+from django.db import connection
+
+CODE_MIN = 4  # a fragment of a USCC or licence number: at least four characters (issue 15)
+PROBES_MAX = 2  # posting lists probed after the rarest; the row check decides the rest
+RAREST_BOUNDS = (1_000, 100_000)  # a list's count stops here: enough to tell the rarest apart
+_CODE = re.compile(r"[0-9A-Za-z]+")
+_ASCII_LOWER = str.maketrans("ABCDEFGHIJKLMNOPQRSTUVWXYZ", "abcdefghijklmnopqrstuvwxyz")
+
+
+@dataclass(frozen=True)
+class Branch:
+    """Operators holding every gram of `grams` (none: every operator) whose row passes `check` (SQL on `o`)."""
+
+    grams: tuple[str, ...]
+    check: str = ""
+    params: tuple[str, ...] = ()
+
+    @property
+    def is_one_list(self) -> bool:
+        """Its postings are the answer: one list, no row check."""
+        return len(self.grams) == 1 and not self.check
+
+
+def name_grams(text: str) -> list[str]:
+    lowered = text.translate(_ASCII_LOWER)
+    return sorted({lowered[i : i + 2] for i in range(len(lowered) - 1)})
+
+
+def code_grams(text: str) -> list[str]:
+    """Pieces covering the fragment without overlap (and its last four): enough to narrow, the LIKE decides."""
+    upper = text.upper()
+    starts = {*range(0, len(upper) - CODE_MIN + 1, CODE_MIN), len(upper) - CODE_MIN}
+    return sorted({"#" + upper[i : i + CODE_MIN] for i in starts})
+
+
+def _lowered(column: str) -> str:
+    """The column lower-cased in ASCII only, as the trigger that wrote the bigrams did."""
+    if connection.vendor == "postgresql":
+        return f"translate({column}, 'ABCDEFGHIJKLMNOPQRSTUVWXYZ', 'abcdefghijklmnopqrstuvwxyz')"
+    return f"lower({column})"
+
+
+def _like(text: str) -> str:
+    escaped = text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+    return f"%{escaped}%"
+
+
+def branches(text: str) -> list[Branch]:
+    """The branches of a text: its name branch, and its code branch when it is a code fragment."""
+    if not text:
+        return []
+    lowered = text.translate(_ASCII_LOWER)
+    name_like = f"{_lowered('o.name')} LIKE %s ESCAPE '\\'"
+    if len(text) == 1:
+        found = [Branch(grams=(), check=name_like, params=(_like(lowered),))]
+    elif len(text) == 2:  # a bigram is its own posting list: no second look
+        found = [Branch(grams=(lowered,))]
+    else:
+        found = [Branch(grams=tuple(name_grams(text)), check=name_like, params=(_like(lowered),))]
+    if len(text) >= CODE_MIN and _CODE.fullmatch(text):
+        if len(text) == CODE_MIN:  # one piece: its postings are the answer
+            found.append(Branch(grams=("#" + text.upper(),)))
+        else:
+            fragment = f"%{text.upper()}%"  # letters and digits only: nothing to escape
+            check = ("(upper(o.uscc) LIKE %s OR EXISTS (SELECT 1 FROM licences_licence l"
+                     " WHERE l.operator_id = o.id AND upper(l.number) LIKE %s))")  # fmt: skip
+            found.append(Branch(grams=tuple(code_grams(text)), check=check, params=(fragment, fragment)))
+    return found
+
+
+def rarest_first(grams: tuple[str, ...]) -> list[str]:
+    """The grams ordered by the size of their posting lists, each counted up to a bound (a tie at the bound stays in
+    the text's order): one round trip per bound, the larger bound only when every list reached the smaller."""
+    if len(grams) < 2:
+        return list(grams)
+    sizes: list[int] = []
+    for bound in RAREST_BOUNDS:
+        one = "SELECT count(*) FROM (SELECT 1 FROM portal_searchgram WHERE gram = %s LIMIT {b}) AS g{i}"
+        sql = "SELECT " + ", ".join(f"({one.format(b=bound, i=i)})" for i in range(len(grams)))
+        with connection.cursor() as cursor:
+            cursor.execute(sql, list(grams))
+            sizes = list(cursor.fetchone())
+        if min(sizes) < bound:
+            break
+    return [g for _, _, g in sorted(zip(sizes, range(len(grams)), grams, strict=True))]
+
+
+def branch_sql(branch: Branch, *, where: str = "", params: tuple[Any, ...] = ()) -> tuple[str, list[Any]]:
+    """SQL of the branch's operator ids (column `id`) in ascending order, with `where` (SQL on `o`) ANDed."""
+    conditions = [c for c in (branch.check, where) if c]
+    args: list[Any] = []
+    if not branch.grams:
+        sql = "SELECT o.id AS id FROM operators_operator o"
+        if conditions:
+            sql += " WHERE " + " AND ".join(conditions)
+        return sql + " ORDER BY o.id", [*branch.params, *params]
+    first, *others = rarest_first(branch.grams)
+    sql = "SELECT d.operator_id AS id FROM portal_searchgram d"
+    if conditions:
+        sql += " JOIN operators_operator o ON o.id = d.operator_id"
+    sql += " WHERE d.gram = %s"
+    args.append(first)
+    for i, gram in enumerate(others[:PROBES_MAX]):
+        sql += (f" AND EXISTS (SELECT 1 FROM portal_searchgram x{i}"
+                f" WHERE x{i}.gram = %s AND x{i}.operator_id = d.operator_id)")  # fmt: skip
+        args.append(gram)
+    for condition in conditions:
+        sql += f" AND {condition}"
+    return sql + " ORDER BY d.operator_id", [*args, *branch.params, *params]
+
+
+def ids_up_to(sql: str, params: list[Any], limit: int) -> list[int]:
+    """The first `limit` ids of an ordered id query."""
+    with connection.cursor() as cursor:
+        cursor.execute(f"{sql} LIMIT {int(limit)}", params)
+        return [row[0] for row in cursor.fetchall()]
+
+
+def postings_count(gram: str) -> int:
+    """The exact size of one posting list (read from the index alone)."""
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT count(*) FROM portal_searchgram WHERE gram = %s", [gram])
+        return int(cursor.fetchone()[0])
