@@ -188,6 +188,13 @@ REPAIRS_OVERDUE = Spec(
     _("逾期的信用修复申请"), "office:repairs", {"overdue": "1"}, _repairs_overdue, _("已超过受理或决定期限"),
     urgent=True,
 )  # fmt: skip
+OBJECTIONS_OPEN = Spec(
+    _("待处理的异议申诉"), "office:objections", {"status": "open"}, None, _("受理与办结均有工作日期限"),
+)  # fmt: skip
+OBJECTIONS_OVERDUE = Spec(
+    _("逾期的异议申诉"), "office:objections", {"overdue": "1"}, None, _("已超过受理或办结期限"), urgent=True,
+)  # fmt: skip
+MY_OBJECTIONS = Spec(_("我的异议申诉"), "office:objections", {}, None, _("在信用档案的记录上提出，查看办理结果"))
 IMPORTS_REJECTED = Spec(
     _("有拒收行的导入任务"), "office:imports", {"rejected": "1"}, _imports_rejected, _("下载错误报告，修正后重新导入"),
 )  # fmt: skip
@@ -229,7 +236,8 @@ ROLE_TILES: dict[str, list[Spec]] = {
     R.DISTRICT_REGULATOR: [
         ALERTS_OVERDUE, ALERTS_OPEN,
         TASKS_UNASSIGNED, TASKS_OVERDUE, FREQUENCY_OVERDUE, FREQUENCY_NEVER, VIOLATION_QUEUE, LIST_CANDIDATES,
-        LIST_AWAITING_APPROVAL, LIST_PROPOSED, REPAIRS_OVERDUE, REPAIRS_OPEN, COMMITMENTS_PENDING, LINKS_PENDING,
+        LIST_AWAITING_APPROVAL, LIST_PROPOSED, REPAIRS_OVERDUE, REPAIRS_OPEN, OBJECTIONS_OVERDUE, OBJECTIONS_OPEN,
+        COMMITMENTS_PENDING, LINKS_PENDING,
         REVIEW_QUEUE, IMPORTS_REJECTED, TASKS_TO_PUBLISH,
     ],
     R.STATION_REGULATOR: [
@@ -240,7 +248,7 @@ ROLE_TILES: dict[str, list[Spec]] = {
     R.INSPECTOR: [TASKS_TO_INSPECT, TASKS_OVERDUE, TASKS_TO_PUBLISH],
     R.OTHER_DEPARTMENT: [IMPORTS_REJECTED],
     R.ASSOCIATION: [],
-    R.BUSINESS: [MY_OPERATORS, MY_COMMITMENTS],
+    R.BUSINESS: [MY_OPERATORS, MY_COMMITMENTS, MY_OBJECTIONS],
     R.SYSTEM_ADMIN: [LINKS_PENDING, USERS_ACTIVE],
     R.SECURITY_ADMIN: [USERS_SECURITY],
     R.AUDIT_ADMIN: [AUDIT_TODAY],
@@ -253,6 +261,7 @@ ROLE_LINKS: dict[str, list[tuple[str | Promise, str]]] = {
         (_("检查人员"), "office:planning_inspectors"), (_("名录名单"), "office:lists"),
         (_("违法行为类型"), "office:violation_types"), (_("典型案例"), "office:cases"),
         (_("从业禁止"), "office:bans"), (_("信用风险分类"), "office:risk_dashboard"), (_("数据归集"), "office:imports"),
+        (_("不予公示标注"), "office:disclosure_holds"),
     ],
     R.STATION_REGULATOR: [
         (_("检查人员"), "office:planning_inspectors"), (_("抽查计划"), "office:planning_plans"),
