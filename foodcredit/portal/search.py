@@ -21,6 +21,7 @@ from django.db import connection
 from django.db.models import Count
 from django.db.models.expressions import RawSQL
 
+from foodcredit.credit import selectors as credit_selectors
 from foodcredit.credit.models import ListEntry
 from foodcredit.credit.selectors import lists as list_selectors
 from foodcredit.operators.models import Operator
@@ -85,14 +86,10 @@ def _filters_sql(query: SearchQuery, *, as_of: date) -> tuple[str, tuple[Any, ..
             parts.append(f"o.{column} = %s")
             params.append(value)
     chosen = Operator.objects.none()
-    if query.list_kind == "serious":
-        chosen = Operator.objects.filter(pk__in=sorted(list_selectors.serious_listed_operator_ids(as_of=as_of)))
-    elif query.list_kind == "abnormal":
-        # Read, not written, from credit: an abnormal listing has no period, it lasts until removed.
-        listed = ListEntry.objects.filter(
-            list_kind=ListEntry.ListKind.ABNORMAL, status=ListEntry.Status.LISTED, decided_on__lte=as_of
-        )
-        chosen = Operator.objects.filter(pk__in=listed.values("operator_id"))
+    if query.list_kind in LIST_KINDS:
+        # As the public roster shows it: in force, disclosed, and not marked 不予公示 (credit decides).
+        listed = credit_selectors.listed_operator_ids_public(list_kind=query.list_kind, as_of=as_of)
+        chosen = Operator.objects.filter(pk__in=sorted(listed))
     if query.risk_class and settings.DISCLOSE_RISK_CLASS:
         chosen = risk_selectors.operators_of_class(
             operators=chosen if query.list_kind else Operator.objects.all(),
