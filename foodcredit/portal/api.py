@@ -8,7 +8,7 @@ from datetime import date
 from django.http import HttpRequest, HttpResponse
 from django.utils import timezone
 from django.utils.http import http_date
-from ninja import Router, Schema, Status
+from ninja import Field, Router, Schema, Status
 from ninja.errors import HttpError
 
 from . import search
@@ -29,6 +29,7 @@ class SearchItemOut(Schema):
 
 class SearchPageOut(Schema):
     count: int
+    count_exact: bool = Field(description="false: more than `count` match (counted one by one up to that bound)")
     page: int
     pages: int
     items: list[SearchItemOut]
@@ -61,7 +62,9 @@ def public_search(
                       status=o.status, registered_on=o.registered_on)
         for o in result.operators
     ]  # fmt: skip
-    body = SearchPageOut(count=result.total, page=result.page, pages=result.pages, items=items)
+    body = SearchPageOut(
+        count=result.total, count_exact=result.exact, page=result.page, pages=result.pages, items=items
+    )
     etag = '"' + hashlib.sha256(body.model_dump_json().encode()).hexdigest()[:32] + '"'
     response["ETag"] = etag
     if result.operators:

@@ -143,3 +143,16 @@ def test_other_orders_show_the_same_matches_sorted(world):
     truth = sorted((o.registered_on, o.pk) for o in world if o.pk in set(expected(world, query)))
     _, ids = all_pages(query, per_page=5)
     assert ids == [pk for _, pk in truth]
+
+
+def test_page_and_api_say_more_than_when_the_count_is_a_bound(client, world, monkeypatch):
+    monkeypatch.setattr(search, "COUNT_MAX", 2)
+    monkeypatch.setattr(search, "PAGES_MAX", 1)
+    common = max({o.name[i : i + 3] for o in world for i in range(len(o.name) - 2)},
+                 key=lambda t: len(expected(world, SearchQuery(text=t))))  # fmt: skip
+    html = client.get("/", {"q": common}).content.decode()
+    assert 'data-count="2" data-count-exact="false"' in html and "找到超过 2 个经营主体" in html
+    body = client.get("/api/v1/public/search", {"q": common}).json()
+    assert (body["count"], body["count_exact"]) == (2, False)
+    exact = client.get("/api/v1/public/search", {"q": "火锅"}).json()
+    assert (exact["count"], exact["count_exact"]) == (len(expected(world, SearchQuery(text="火锅"))), True)
