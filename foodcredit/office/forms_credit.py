@@ -7,6 +7,7 @@ from typing import Any
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from foodcredit.core.choice_labels import translated_choices
 from foodcredit.credit.models import Commitment, ListEntry, PersonBan, RepairApplication
 from foodcredit.risk import rules as risk_rules
 
@@ -92,9 +93,9 @@ class DropForm(forms.Form):
     no_intent_proven = forms.BooleanField(label=_("当事人已证明无主观故意"), required=False)
 
 
-REMOVAL_REASONS = [
+REMOVAL_REASONS = translated_choices(
     (c.value, c.label) for c in L.RemovalReason if c.value in ("corrected", "expired", "reversed", "deregistered")
-]
+)
 
 
 class RemovalForm(forms.Form):
@@ -123,7 +124,9 @@ class AbnormalListForm(forms.Form):
     """List an operator on the 经营异常名录 for one of its four causes (AbnormalListIn)."""
 
     uscc = _text(_("统一社会信用代码"), max_length=18)
-    cause = forms.ChoiceField(label=_("列入事由"), choices=[(c.value, c.label) for c in ABNORMAL_CAUSES])
+    cause = forms.ChoiceField(
+        label=_("列入事由"), choices=translated_choices((c.value, c.label) for c in ABNORMAL_CAUSES)
+    )
     legal_basis = _text(_("法律依据"), max_length=300)
     decision_no = _text(_("决定书文号"), max_length=100)
     decided_on = _date(_("列入日期"))
@@ -148,7 +151,7 @@ class CommitmentForm(forms.Form):
 
     idempotency_key = _once()
     uscc = forms.ChoiceField(label=_("经营主体"))
-    kind = forms.ChoiceField(label=_("承诺类型"), choices=Commitment.Kind.choices)
+    kind = forms.ChoiceField(label=_("承诺类型"), choices=translated_choices(Commitment.Kind.choices))
     text = _text(_("承诺内容"), max_length=5000, rows=4)
 
     def __init__(self, *args: Any, operators: list[tuple[str, str]], **kwargs: Any) -> None:
@@ -184,7 +187,7 @@ class PersonBanForm(forms.Form):
     id_number = forms.CharField(label=_("身份证件号码"), min_length=15, max_length=18, widget=forms.PasswordInput)
     name = _text(_("姓名"), max_length=100)
     uscc = _text(_("所在经营主体（统一社会信用代码，可空）"), max_length=18, required=False)
-    basis = forms.ChoiceField(label=_("禁入事由"), choices=PersonBan.Basis.choices)
+    basis = forms.ChoiceField(label=_("禁入事由"), choices=translated_choices(PersonBan.Basis.choices))
     decision_no = _text(_("决定书或判决书文号"), max_length=100)
     decided_on = _date(_("决定（判决）日期"))
     department = _text(_("作出决定部门"), max_length=100)
@@ -201,7 +204,7 @@ class RepairForm(forms.Form):
 
     idempotency_key = _once()
     uscc = forms.ChoiceField(label=_("经营主体"))
-    target = forms.ChoiceField(label=_("修复事项"), choices=RepairApplication.Target.choices)
+    target = forms.ChoiceField(label=_("修复事项"), choices=translated_choices(RepairApplication.Target.choices))
     penalty_decision_no = _text(_("处罚决定书文号（修复行政处罚信息时）"), max_length=100, required=False)
     commitment = _text(_("守信承诺书"), max_length=5000, rows=4)
     evidence = _text(_("履行义务、纠正违法行为的证明"), max_length=5000, rows=4)

@@ -6,12 +6,13 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from foodcredit.collection.models import RecordKind
+from foodcredit.core.choice_labels import translated_choices
 
 
 class ImportUploadForm(forms.Form):
     """One file of one record kind from a registered source system (DOMAIN.md Part I §3)."""
 
-    kind = forms.ChoiceField(label=_("记录类型"), choices=RecordKind.choices)
+    kind = forms.ChoiceField(label=_("记录类型"), choices=translated_choices(RecordKind.choices))
     source = forms.ChoiceField(label=_("来源系统"), help_text=_("从已登记的来源系统中选择"))
     file = forms.FileField(label=_("文件"))
     skip_bad_rows = forms.BooleanField(label=_("跳过错误行"), required=False)
@@ -26,7 +27,7 @@ class SourceRegisterForm(forms.Form):
 
     name = forms.CharField(label=_("来源系统名称"), max_length=100)
     kinds = forms.MultipleChoiceField(
-        label=_("可报送的记录类型"), choices=RecordKind.choices, widget=forms.CheckboxSelectMultiple
+        label=_("可报送的记录类型"), choices=translated_choices(RecordKind.choices), widget=forms.CheckboxSelectMultiple
     )
     department_code = forms.CharField(
         label=_("所属部门编码"),

@@ -35,6 +35,7 @@ from django_tables2.views import SingleTableMixin
 from tablib import Dataset
 
 from foodcredit.accounts.models import User
+from foodcredit.core.choice_labels import translated_choices
 from foodcredit.operators.models import STREETS
 
 # django-tables2 inspects the signature of a column's render/value method for every cell it renders or exports
@@ -138,17 +139,19 @@ class StreetFilter(django_filters.ChoiceFilter):
 
 
 class OfficeFilterSet(django_filters.FilterSet):
-    """Base of every back-office filter set: a `StreetFilter` is narrowed to the caller's streets, and each field
-    submits the form on change (htmx; a button without JavaScript)."""
+    """Base of every back-office filter set: a `StreetFilter` is narrowed to the caller's streets, other choices
+    show in the reader's language, and each field submits the form on change (htmx; a button without JavaScript)."""
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         user = getattr(self.request, "user", None)
         for name, flt in self.filters.items():
-            if isinstance(flt, StreetFilter):
-                field = self.form.fields[name]
-                if isinstance(field, forms.ChoiceField):
-                    field.choices = [("", flt.extra.get("empty_label", "---------")), *street_choices(user)]
+            field = self.form.fields[name]
+            if isinstance(flt, StreetFilter) and isinstance(field, forms.ChoiceField):
+                field.choices = [("", flt.extra.get("empty_label", "---------")), *street_choices(user)]
+            elif isinstance(field, forms.ChoiceField) and not isinstance(field, forms.ModelChoiceField):
+                # a model's choices (not rows of a table): their labels in the reader's language
+                field.choices = translated_choices(field.choices)  # type: ignore[arg-type]
 
 
 class OfficeListView(ExportMixin, SingleTableMixin, FilterView):

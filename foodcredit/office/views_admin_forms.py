@@ -12,6 +12,7 @@ from django.utils.translation import gettext_lazy as _
 from foodcredit.accounts import rules as account_rules
 from foodcredit.accounts import services as account_services
 from foodcredit.accounts.models import BusinessLink, Department, User
+from foodcredit.core.choice_labels import translated_choices
 from foodcredit.operators import selectors as operator_selectors
 from foodcredit.operators.models import STREETS
 
@@ -66,7 +67,7 @@ class DepartmentForm(forms.Form):
 
     code = forms.SlugField(label=_("编码"), max_length=40)
     name = forms.CharField(label=_("名称"), max_length=100)
-    kind = forms.ChoiceField(label=_("类别"), choices=Department.Kind.choices)
+    kind = forms.ChoiceField(label=_("类别"), choices=translated_choices(Department.Kind.choices))
     streets = forms.MultipleChoiceField(
         label=_("辖区街道"), choices=[(s, s) for s in STREETS], required=False, widget=forms.CheckboxSelectMultiple
     )
@@ -130,7 +131,7 @@ class LinkDecisionForm(forms.Form):
 class RoleGrantForm(forms.Form):
     """The security administrator's grant: a role and a department (the scope)."""
 
-    role = forms.ChoiceField(label=_("角色"), choices=R.choices)
+    role = forms.ChoiceField(label=_("角色"), choices=translated_choices(R.choices))
     department = forms.ModelChoiceField(
         label=_("所属部门"), queryset=Department.objects.order_by("kind", "code"), required=False
     )

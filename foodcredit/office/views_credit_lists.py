@@ -27,6 +27,7 @@ from django.views.decorators.http import require_POST
 
 from foodcredit.accounts import permissions
 from foodcredit.accounts.models import User
+from foodcredit.core.choice_labels import label
 from foodcredit.core.errors import DomainError
 from foodcredit.core.workdays import add_workdays
 from foodcredit.credit import rules as credit_rules
@@ -169,7 +170,7 @@ def list_propose(request: HttpRequest, entry_id: int) -> HttpResponse:
             (gettext("处罚决定书文号"), penalty.decision_no),  # type: ignore[attr-defined]
             (gettext("处罚决定日期"), f"{penalty.occurred_on:%Y-%m-%d}"),
             (gettext("违法行为"), penalty.violation),  # type: ignore[attr-defined]
-            (gettext("处罚种类"), "、".join(facts.get("kinds") or [])),
+            (gettext("处罚种类"), "、".join(label(k) for k in facts.get("kinds") or [])),
             (gettext("罚没金额（元）"), facts.get("amount")),
             (gettext("较重行政处罚"), gettext("是") if credit_rules.is_heavy_penalty(facts) else gettext("否")),
             (gettext("上一级批准"), gettext("需要") if settings.SERIOUS_LIST_UPPER_APPROVAL_REQUIRED else gettext("不需要")),

@@ -16,6 +16,7 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from foodcredit.core.choice_labels import label
 from foodcredit.core.errors import DomainError
 from foodcredit.inspections.models import Inspector
 from foodcredit.operators import selectors as operator_selectors
@@ -60,7 +61,7 @@ class InspectorTable(OfficeTable):
 
     def render_sectors(self, value: list[str]) -> str:
         labels = dict(Operator.Sector.choices)
-        return "、".join(str(labels.get(s, s)) for s in value or [])
+        return "、".join(label(labels.get(s, s)) for s in value or [])
 
     def value_sectors(self, value: list[str]) -> str:
         return self.render_sectors(value)

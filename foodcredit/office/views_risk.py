@@ -11,6 +11,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 
 from foodcredit.accounts.models import User
+from foodcredit.core.choice_labels import label
 from foodcredit.operators.models import Operator
 from foodcredit.risk import selectors as risk_selectors
 from foodcredit.risk.models import RiskClass
@@ -27,9 +28,9 @@ def _chart(groups: dict[str, dict[str, int]], *, param: str = "") -> dict[str, o
     names = list(groups)
     codes = {str(label): code for code, label in Operator.Sector.choices} if param == "sector" else {}
     chart: dict[str, object] = {
-        "years": names,
+        "years": [label(g) for g in names],  # a sector's label in the reader's language (streets are names)
         "series": [
-            {"name": f"{c} {RiskClass(c).label}", "data": [groups[g].get(c, 0) for g in names]} for c in CLASSES
+            {"name": f"{c} {label(RiskClass(c).label)}", "data": [groups[g].get(c, 0) for g in names]} for c in CLASSES
         ],
     }
     if param:

@@ -6,8 +6,11 @@ from typing import Any
 
 from django import forms
 from django.conf import settings
+from django.utils.functional import lazy
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
+from foodcredit.core.choice_labels import translated_choices
 from foodcredit.inspections import services as inspection_services
 from foodcredit.inspections.models import Inspection, Inspector
 from foodcredit.operators.models import STREETS, Operator
@@ -141,7 +144,7 @@ class ConflictDeclareForm(OfficeForm):
     """A conflict of interest (回避) with an operator, named by its USCC."""
 
     uscc = forms.CharField(label=_("统一社会信用代码"), max_length=18, min_length=18)
-    kind = forms.ChoiceField(label=_("回避事由"), choices=InspectorConflict.Kind.choices)
+    kind = forms.ChoiceField(label=_("回避事由"), choices=translated_choices(InspectorConflict.Kind.choices))
     note = forms.CharField(label=_("说明"), max_length=200, required=False)
 
     def save(self, *, inspector: Inspector, operator: Operator, actor: Any) -> InspectorConflict:
@@ -160,9 +163,16 @@ class ReasonForm(OfficeForm):
 # ── plans ─────────────────────────────────────────────────────────────────────────────────────────────────────
 
 
+def _ratio_text(cls: str) -> str:
+    return gettext("%(cls)s类抽查比例") % {"cls": cls}
+
+
+_ratio_label = lazy(_ratio_text, str)
+
+
 def _ratio_field(cls: str) -> forms.FloatField:
     return forms.FloatField(
-        label=_("%(cls)s类抽查比例") % {"cls": cls},
+        label=_ratio_label(cls),  # translated when the form renders, not at import
         min_value=0.0,
         max_value=1.0,
         initial=settings.PLANNING_SAMPLING_RATIOS.get(cls, 0.0),
