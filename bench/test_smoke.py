@@ -30,6 +30,11 @@ FIGURES = {
         r"\[postgresql\] all +n= *\d+ +P50 +[\d.]+ ms +P95",
         r"\[sqlite\] all +n= *\d+ +P50 +[\d.]+ ms",
     ],
+    "audit_log.py": [
+        r"one staff member +[\d.]+ ms +[\d.]+ ms +[\d.]+x",
+        r"form choices \(distinct\) +[\d.]+ ms",
+        r"insert [\d,]+ audit rows \(one statement\): before [\d.]+ s, after [\d.]+ s",
+    ],
     "risk_worlds.py": [r"worlds: 1; model ≥ 0\.93 × oracle_now on \d, below on \d", r"fast drift +1 +\d+"],
 }
 

@@ -25,8 +25,7 @@ from .tables import OfficeFilterSet, OfficeListView, OfficeTable
 
 def _distinct(field: str) -> Callable[[], list[tuple[str, str]]]:
     def choices() -> list[tuple[str, str]]:
-        values = AuditEvent.objects.order_by(field).values_list(field, flat=True).distinct()
-        return [(v, v) for v in values]
+        return [(v, v) for v in account_selectors.audit_field_values(field=field)]
 
     return choices
 
