@@ -27,6 +27,7 @@ from foodcredit.accounts.models import User
 from foodcredit.alerts import selectors, services
 from foodcredit.alerts.detectors import params_load
 from foodcredit.alerts.models import Alert
+from foodcredit.core.choice_labels import label, translated_choices
 from foodcredit.core.errors import DomainError
 from foodcredit.core.models import AuditEvent
 from foodcredit.operators import selectors as operator_selectors
@@ -155,7 +156,7 @@ class AlertInboxView(OfficeListView):
 
 
 class MeasureForm(forms.Form):
-    measure = forms.ChoiceField(label=_("处置措施"), choices=Alert.Measure.choices)
+    measure = forms.ChoiceField(label=_("处置措施"), choices=translated_choices(Alert.Measure.choices))
     note = forms.CharField(label=_("措施说明"), required=False, widget=forms.Textarea(attrs={"rows": 3}))
 
 
@@ -169,7 +170,7 @@ class ReplyForm(forms.Form):
 
 
 class CloseForm(forms.Form):
-    outcome = forms.ChoiceField(label=_("办结结果"), choices=Alert.Outcome.choices)
+    outcome = forms.ChoiceField(label=_("办结结果"), choices=translated_choices(Alert.Outcome.choices))
     note = forms.CharField(label=_("办结说明"), required=False, widget=forms.Textarea(attrs={"rows": 3}))
 
 
@@ -280,7 +281,7 @@ def alerts_chart(request: HttpRequest) -> HttpResponse:
     counts = {(f"{r['month']:%Y-%m}", str(r[by] or "")): int(str(r["n"])) for r in rows}
     chart = {
         "years": months,
-        "series": [{"name": str(labels.get(g, g)), "data": [counts.get((m, g), 0) for m in months]} for g in groups],
+        "series": [{"name": label(labels.get(g, g)), "data": [counts.get((m, g), 0) for m in months]} for g in groups],
     }
     return render(
         request,

@@ -129,7 +129,10 @@ class InspectorProfileForm(OfficeForm):
     """Qualified sectors and availability for draws."""
 
     sectors = forms.MultipleChoiceField(
-        label=_("可检查业态"), choices=Operator.Sector.choices, required=False, widget=forms.CheckboxSelectMultiple
+        label=_("可检查业态"),
+        choices=translated_choices(Operator.Sector.choices),
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
     )
     available = forms.BooleanField(label=_("可参加抽查"), required=False)
 
@@ -198,7 +201,7 @@ class PlanForm(OfficeForm):
     )
     sectors = forms.MultipleChoiceField(
         label=_("业态（不选为全部）"),
-        choices=Operator.Sector.choices,
+        choices=translated_choices(Operator.Sector.choices),
         required=False,
         widget=forms.CheckboxSelectMultiple,
     )
