@@ -97,6 +97,9 @@ class ObjectionTable(OfficeTable):
             text += gettext("（已逾期）")
         return text
 
+    def render_deadline(self, record: Objection) -> str:
+        return self.value_deadline(record)
+
 
 class ObjectionFilter(OfficeFilterSet):
     status = django_filters.ChoiceFilter(
