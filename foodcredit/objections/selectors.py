@@ -7,6 +7,7 @@ from django.db.models import Q, QuerySet
 from django.http import Http404
 from django.utils.translation import gettext_noop
 
+from foodcredit.core.models import AuditEvent
 from foodcredit.operators import selectors as operator_selectors
 from foodcredit.operators.selectors import Reader
 
@@ -63,3 +64,10 @@ def objection_attachment_get(*, pk: int, objection: Objection) -> ObjectionAttac
     if found is None:
         raise Http404("attachment not found")
     return found
+
+
+def objection_trail(objection: Objection, *, limit: int = 50) -> QuerySet[AuditEvent]:
+    """The objection's audit rows, newest first (shown to staff on its page)."""
+    return AuditEvent.objects.filter(object_type="objection", object_id=str(objection.pk)).order_by(
+        "-occurred_at", "-pk"
+    )[:limit]

@@ -164,6 +164,8 @@ def objection(request: HttpRequest, pk: int) -> HttpResponse:
         "form": form,
         "overdue": selectors.objection_overdue(found, as_of=timezone.localdate()),
         "can_accept": user.role == User.Role.DISTRICT_REGULATOR and found.status == Objection.Status.SUBMITTED,
+        # Staff read who did what; the business user reads the status and outcome above.
+        "trail": selectors.objection_trail(found) if user.role == User.Role.DISTRICT_REGULATOR else None,
     }
     return render(request, "office/objection.html", context, status=400 if form is not None and form.errors else 200)
 

@@ -28,12 +28,12 @@ def entry(operator) -> LedgerEntry:
 
 
 @pytest.fixture
-def owner(operator) -> User:
+def owner(operator):
     return f.UserFactory(role=User.Role.BUSINESS, operator_usccs=[operator.uscc])
 
 
 @pytest.fixture
-def district() -> User:
+def district():
     return f.UserFactory(role=User.Role.DISTRICT_REGULATOR)
 
 

@@ -44,7 +44,7 @@ def entry(operator) -> LedgerEntry:
     return f.inspection_add(operator, on=date(2025, 6, 1), result="nonconform", findings="后厨冷藏温度超标")
 
 
-def _login(role: str, **fields) -> Client:
+def _login(role, **fields):
     client = Client()
     client.force_login(f.UserFactory(role=role, **fields))
     return client
