@@ -7,6 +7,7 @@ from django.http import Http404
 
 from foodcredit.accounts import permissions, roles
 from foodcredit.accounts.models import Department
+from foodcredit.core.choice_labels import label
 from foodcredit.core.models import Source
 
 from .formats import FORMATS, Column
@@ -114,7 +115,7 @@ def source_list() -> list[dict[str, Any]]:
     return [
         {
             "name": r.source.name,
-            "kinds": [str(labels.get(k, k)) for k in r.kinds],
+            "kinds": [label(labels.get(k, k)) for k in r.kinds],  # in the reader's language
             "department_code": r.source.department_code,
         }
         for r in SourceRegistration.objects.select_related("source").order_by("source__name")

@@ -28,7 +28,7 @@ SKIPPED_TAGS = {"style", "textarea"}  # a textarea holds what the reader typed
 # the search index's two-character grams — which would take any label out of any text).
 CONTROLLED = {
     ("penalties.penalty", "kinds"), ("collection.importjob", "notices"), ("risk.classresult", "explanation"),
-    ("core.auditevent", "changes"), ("credit.ledgerentry", "facts"), ("portal.searchgram", "gram"),
+    ("credit.ledgerentry", "facts"), ("portal.searchgram", "gram"),
 }  # fmt: skip
 SKIPPED_APPS = {"auth", "contenttypes", "sessions", "admin", "axes", "otp_totp", "otp_static", "django_otp", "demo"}
 
@@ -38,17 +38,23 @@ class _Texts(HTMLParser):
         super().__init__(convert_charrefs=True)
         self.texts: list[str] = []
         self._stack: list[tuple[str, bool]] = []  # (tag, skipped)
+        self._page_lang = ""
 
     def _skipped(self) -> bool:
         return any(skipped for _tag, skipped in self._stack)
 
     def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
         values = dict(attrs)
-        # Language names in their own language (the switcher's 简体中文) are right in every language.
-        # aria-hidden: the brand's mark (信), a logo glyph rather than a label.
+        if tag == "html":
+            self._page_lang = values.get("lang") or ""
+            return
+        # Text marked as Chinese on a page in another language is Chinese on purpose: a language's name in its own
+        # language (the switcher's 简体中文), the import format's column names. aria-hidden: the brand's mark (信), a
+        # logo glyph rather than a label.
+        lang = values.get("lang") or ""
         skipped = (
             tag in SKIPPED_TAGS
-            or (values.get("lang") or "en").startswith("zh")
+            or (lang.startswith("zh") and not self._page_lang.startswith("zh"))
             or values.get("aria-hidden") == "true"
             or (tag == "script" and values.get("type") != "application/json")
         )
@@ -92,8 +98,9 @@ def visible_texts(html: str) -> list[str]:
     return parser.texts
 
 
-def data_strings() -> set[str]:
-    """Every Chinese value of the database's text columns that have no choices (data), CONTROLLED aside."""
+def data_strings(*, labels: Iterable[str] = ()) -> set[str]:
+    """Every Chinese value of the database's text columns that have no choices (data), CONTROLLED aside, and none of
+    `labels` (the application's labels: an audit diff, a JSON column may hold them beside data)."""
     found: set[str] = set()
     for model in apps.get_models():
         if model._meta.app_label in SKIPPED_APPS:
@@ -111,7 +118,7 @@ def data_strings() -> set[str]:
     masked = {
         mask(s) for s in found for mask in (masking.mask_person_name, masking.mask_address, masking.mask_free_text)
     }
-    return found | {s for s in masked if HAN.search(s)}
+    return (found | {s for s in masked if HAN.search(s)}) - set(labels)
 
 
 def leftover_cjk(html: str, data: Iterable[str]) -> list[str]:
