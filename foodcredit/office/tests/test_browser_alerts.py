@@ -1,6 +1,7 @@
 """Early warning in a real browser (Playwright, Debian's Chromium): complaints recorded → an alert raised →
-the station's inbox → 约谈 chosen, held with its rectification → closed as rectified → the credit file shows the alert
-and the interview in the timeline. Screenshots in var/artifacts/alerts-*.png."""
+the station's inbox → 约谈 chosen, held with its rectification → the business answers on its own page → closed as
+rectified → the credit file shows the alert and the interview with its rectification in the timeline. Screenshots in
+var/artifacts/alerts-*.png."""
 
 from datetime import timedelta
 from pathlib import Path
@@ -33,6 +34,9 @@ def alerted():
                                         streets=["观音桥街道", "华新街街道"])  # fmt: skip
     User.objects.create_user(username="suo", password=PASSWORD, role=User.Role.STATION_REGULATOR, department=station)
     operator = operator_register(uscc=make_uscc(901), street="观音桥街道")
+    User.objects.create_user(
+        username="qiye", password=PASSWORD, role=User.Role.BUSINESS, operator_usccs=[operator.uscc]
+    )
     today = timezone.localdate()
     for d in range(4):
         complaint_add(operator, on=today - timedelta(days=d))
@@ -57,10 +61,14 @@ def test_alert_to_interview_to_credit_file_in_the_browser(live_server, alerted, 
         def shot(name: str) -> None:
             page.screenshot(path=str(ARTIFACTS / f"alerts-{name}.png"), full_page=True)
 
-        page.goto(f"{live_server.url}/office/login/")
-        page.fill("input[name=username]", "suo")
-        page.fill("input[name=password]", PASSWORD)
-        page.click("button[type=submit]")
+        def login(username: str) -> None:
+            page.context.clear_cookies()
+            page.goto(f"{live_server.url}/office/login/")
+            page.fill("input[name=username]", username)
+            page.fill("input[name=password]", PASSWORD)
+            page.click("button[type=submit]")
+
+        login("suo")
         page.goto(f"{live_server.url}/office/")
         page.click("text=未办结的预警")
         expect(page.locator("#list-table")).to_contain_text(alerted.uscc)
@@ -76,6 +84,21 @@ def test_alert_to_interview_to_credit_file_in_the_browser(live_server, alerted, 
         page.click("button:has-text('记录约谈')")
         expect(page.locator("body")).to_contain_text("已记录约谈")
         shot("2-interview")
+        alert_url = page.url
+        # The business: 监测预警 opens its own page — the interview's rectification, answered in place.
+        login("qiye")
+        page.goto(f"{live_server.url}/office/")
+        page.click("nav >> text=监测预警")
+        expect(page.locator("h1")).to_contain_text("待答复的监管措施")
+        expect(page.locator("body")).to_contain_text("三日内完成后厨清洁消毒")
+        page.fill("textarea[name$=-text]", "已完成清洁消毒，进货查验台账已建立")
+        page.click("button:has-text('提交答复')")
+        expect(page.locator("body")).to_contain_text("已提交答复")
+        expect(page.locator("#answered")).to_contain_text("已完成清洁消毒")
+        shot("3-business-reply")
+        login("suo")
+        page.goto(alert_url)
+        expect(page.locator("dl.facts").first).to_contain_text("已完成清洁消毒")
         page.select_option("select[name=close-outcome]", "rectified")
         page.fill("textarea[name=close-note]", "复查整改到位")
         page.click("button:has-text('办结')")
@@ -83,7 +106,7 @@ def test_alert_to_interview_to_credit_file_in_the_browser(live_server, alerted, 
         expect(page.locator("dl.facts").first).to_contain_text("已整改")
         page.click(f"text={alerted.name}")
         expect(page.locator("#operator-alerts")).to_contain_text("已整改")
-        expect(page.locator("body")).to_contain_text("责任约谈")
-        shot("3-credit-file")
+        expect(page.locator("body")).to_contain_text("责任约谈：三日内完成后厨清洁消毒，建立进货查验记录")
+        shot("4-credit-file")
         browser.close()
     assert blocked == []
