@@ -35,6 +35,7 @@ FIGURES = {
         r"form choices \(distinct\) +[\d.]+ ms",
         r"insert [\d,]+ audit rows \(one statement\): before [\d.]+ s, after [\d.]+ s",
     ],
+    "credit_report.py": [r"100 +public +\d+ +\d+ +\d+ .* +[\d.]+x", r"100 +internal", r"issued reports recorded: \d+"],
     "risk_worlds.py": [r"worlds: 1; model ≥ 0\.93 × oracle_now on \d, below on \d", r"fast drift +1 +\d+"],
 }
 
