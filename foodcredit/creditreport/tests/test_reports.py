@@ -219,3 +219,19 @@ def test_anonymous_issuing_is_throttled_per_client(client, operator, settings):
     assert [client.post(url).status_code for _ in range(3)] == [200, 200, 429]
     assert client.get(f"/operators/{operator.uscc}/").status_code == 200
     assert CreditReport.objects.count() == 2
+
+
+def test_the_pages_offer_the_download(client, operator):
+    """The public operator page offers the public report and the verification page; the office credit file offers
+    the internal report to whoever may read it (a district regulator, the operator's own business user)."""
+    page = client.get(f"/operators/{operator.uscc}/").content.decode()
+    assert f'action="/operators/{operator.uscc}/report.pdf"' in page and "下载信用报告 (PDF)" in page
+    assert 'href="/verify/"' in page
+    for user in (
+        f.UserFactory(role=User.Role.DISTRICT_REGULATOR),
+        f.UserFactory(role=User.Role.BUSINESS, operator_usccs=[operator.uscc]),
+    ):
+        office = Client()
+        office.force_login(user)
+        html = office.get(f"/office/operators/{operator.uscc}/").content.decode()
+        assert f'action="/office/operators/{operator.uscc}/report.pdf"' in html, user.role
