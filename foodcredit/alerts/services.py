@@ -297,7 +297,7 @@ def alert_close(*, alert: Alert, outcome: str, note: str = "", on: date, actor: 
 def alerts_sweep(*, as_of: date, actor: Any = None, only: list[str] | None = None) -> dict[str, int]:
     """The daily sweep: every detector on the frames as of `as_of`, its findings raised (idempotent when re-run)."""
     version, params = params_load()
-    frames = frames_read(as_of=as_of, history_days=history_days(params))
+    frames = frames_read(as_of=as_of, history_days=history_days(params), surge=params["complaint_surge_operator"])
     found = detect_all(frames, params, only=only)
     counts = alerts_raise(findings=found, as_of=as_of, params_version=version, actor=actor)
     return {"findings": found.height, **counts}
@@ -311,7 +311,9 @@ def alerts_check_operators(*, operator_ids: list[int], as_of: date) -> dict[str,
     """The operator-level detectors for these operators only (on new records, between daily sweeps)."""
     version, params = params_load()
     days = max(params["complaint_surge_operator"]["baseline_days"] + 60, params["sampling_repeated"]["window_days"])
-    frames = frames_read(as_of=as_of, history_days=days, operator_ids=operator_ids)
+    frames = frames_read(
+        as_of=as_of, history_days=days, operator_ids=operator_ids, surge=params["complaint_surge_operator"]
+    )
     found = detect_all(frames, params, only=OPERATOR_DETECTORS)
     counts = alerts_raise(findings=found, as_of=as_of, params_version=version)
     return {"findings": found.height, **counts}

@@ -15,7 +15,7 @@ import statsmodels.api as sm
 from scipy import stats
 
 from .findings import findings
-from .frames import Frames
+from .frames import Frames, complaint_counts
 
 WEEKS_PER_YEAR = 52
 MIN_YEARS = 3  # Noufaily et al.: Farrington with a trend needs three years; with fewer, EWMA
@@ -76,12 +76,12 @@ def complaint_surge_operator(frames: Frames, p: dict[str, Any]) -> pl.DataFrame:
 def weekly_counts(frames: Frames, weeks: int) -> pl.DataFrame:
     """Complaints per street, sector and week, weeks counted back from as_of (week 0 = the last seven days), every
     (street, sector) with complaints filled over `weeks` weeks with zeros."""
-    c = frames.complaints.join(frames.operators.select("operator_id", "street", "sector"), on="operator_id")
-    c = c.filter(pl.col("occurred_on") <= frames.as_of)
-    c = c.with_columns(((pl.lit(frames.as_of) - pl.col("occurred_on")).dt.total_days() // 7).alias("week")).filter(
-        pl.col("week") < weeks
+    c = (
+        complaint_counts(frames)
+        .with_columns(((pl.lit(frames.as_of) - pl.col("occurred_on")).dt.total_days() // 7).alias("week"))
+        .filter(pl.col("week") < weeks)
     )
-    counted = c.group_by("street", "sector", "week").agg(pl.len().cast(pl.Int64).alias("n"))
+    counted = c.group_by("street", "sector", "week").agg(pl.col("n").sum().cast(pl.Int64))
     grid = c.select("street", "sector").unique().join(pl.DataFrame({"week": list(range(weeks))}), how="cross")
     return grid.join(counted, on=["street", "sector", "week"], how="left").with_columns(pl.col("n").fill_null(0))
 
@@ -189,7 +189,8 @@ def complaint_surge_street(frames: Frames, p: dict[str, Any]) -> pl.DataFrame:
     p['b']); with fewer than three years, EWMA."""
     weeks = WEEKS_PER_YEAR * p["b"] + p["w"] + 1
     counts = weekly_counts(frames, weeks)
-    first = frames.complaints["occurred_on"].min() if frames.complaints.height else None
+    daily = complaint_counts(frames)
+    first = daily["occurred_on"].min() if daily.height else None
     history = frames.as_of - first if isinstance(first, date) else timedelta(0)
     years = min(p["b"], max(0, (history.days // 7 - p["w"]) // WEEKS_PER_YEAR))
     rows = []

@@ -30,7 +30,7 @@ import polars as pl
 import yaml
 
 from .findings import findings
-from .frames import Frames
+from .frames import Frames, complaint_counts
 
 STREETS_FILE = Path(__file__).with_name("streets.yaml")
 EARTH_KM = 6371.0
@@ -168,10 +168,10 @@ def spacetime_scan(frames: Frames, p: dict[str, Any]) -> pl.DataFrame:
     as_of = frames.as_of
     since = as_of - timedelta(days=int(p["study_days"]) - 1)
     cases = (
-        frames.complaints.filter(pl.col("occurred_on").is_between(since, as_of))
-        .join(frames.operators.select("operator_id", "street"), on="operator_id")
+        complaint_counts(frames)
+        .filter(pl.col("occurred_on").is_between(since, as_of))
         .group_by("street", "occurred_on")
-        .agg(pl.len().alias("n"))
+        .agg(pl.col("n").sum())
     )
     if cases.is_empty():
         return findings("spacetime_scan", pl.DataFrame(), cuts=p["level_cuts"])
