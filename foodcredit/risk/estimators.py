@@ -24,8 +24,22 @@ from .indicators import IndicatorSystem, indicator_system_load
 SECTOR_COLUMN = FEATURE_NAMES.index("sector_code")
 
 
+def district_scale(X: np.ndarray) -> np.ndarray:
+    """Per feature, the mean absolute value over a population (1 where it is 0): the district's level at a date."""
+    scale = np.abs(np.asarray(X, dtype=np.float64)).mean(axis=0) if len(X) else np.ones(np.shape(X)[1])
+    return np.where(scale > 0, scale, 1.0)
+
+
 class _CutoffMixin:
-    """Class cut-offs fitted on the training scores: quantile shares, or fixed score bands."""
+    """Class cut-offs fitted on the training scores: quantile shares, or fixed score bands.
+
+    With `relative`, a learning model sees every feature relative to the district's level at its date (the
+    feature over its mean absolute value among the operators of that snapshot): a training snapshot one or two
+    years back has less history behind it than the date classified (a young ledger), and inspection intensity
+    changes from year to year — in absolute counts the model would learn levels that no longer hold. At fit time
+    each snapshot is scaled by its own level; `scale_` is then the level of the population being scored, set by
+    `rescale` (cutoffs_refit does it with the population at the training date, stored with the model).
+    """
 
     cutoff_mode: str
     shares: dict[str, float] | None
@@ -41,8 +55,32 @@ class _CutoffMixin:
             self.cutoffs_ = rules.quantile_cutoffs(scores, self.shares or {"A": 0.65, "B": 0.25, "C": 0.08, "D": 0.02})
 
     def cutoffs_refit(self, X: np.ndarray) -> None:
-        """Quantile cut-offs over the population `X` is to classify (bands stay as they are)."""
+        """The district's level and quantile cut-offs from the population `X` is to classify (bands stay)."""
+        self.rescale(X)
         self._fit_cutoffs(self.risk_score(X))
+
+    def rescale(self, X: np.ndarray) -> None:
+        """Score relative to the level of the population `X` (its features at one date) from now on."""
+        if getattr(self, "relative", False):
+            self.scale_ = district_scale(X)
+
+    def _relative_fit(self, X: np.ndarray, snapshots: np.ndarray | None) -> np.ndarray:
+        """The training matrix with each snapshot's rows over that snapshot's level; scale_ = the latest's."""
+        X = np.asarray(X, dtype=np.float64)
+        if not getattr(self, "relative", False):
+            return X
+        dates = np.zeros(len(X)) if snapshots is None else np.asarray(snapshots)
+        out = np.empty_like(X)
+        for when in np.unique(dates):
+            rows = dates == when
+            out[rows] = X[rows] / district_scale(X[rows])
+        self.scale_ = district_scale(X[dates == dates.max()]) if len(X) else np.ones(X.shape[1])
+        return out
+
+    def _relative(self, X: np.ndarray) -> np.ndarray:
+        X = np.asarray(X, dtype=np.float64)
+        scale = getattr(self, "scale_", None)
+        return X / scale if getattr(self, "relative", False) and scale is not None else X
 
     def risk_score(self, X: np.ndarray) -> np.ndarray:
         raise NotImplementedError
@@ -128,6 +166,7 @@ class LightGBMRiskClassifier(_CutoffMixin, ClassifierMixin, BaseEstimator):
         monotone: bool = True,
         calibration: str = "sigmoid",
         calibration_share: float = 0.25,
+        relative: bool = True,
         cutoff_mode: str = "quantile",
         shares: dict[str, float] | None = None,
         bands: dict[str, float] | None = None,
@@ -140,13 +179,16 @@ class LightGBMRiskClassifier(_CutoffMixin, ClassifierMixin, BaseEstimator):
         self.monotone = monotone
         self.calibration = calibration
         self.calibration_share = calibration_share
+        self.relative = relative
         self.cutoff_mode = cutoff_mode
         self.shares = shares
         self.bands = bands
         self.random_state = random_state
 
-    def fit(self, X: np.ndarray, y: np.ndarray, groups: np.ndarray | None = None) -> "LightGBMRiskClassifier":
-        X = np.asarray(X, dtype=np.float64)
+    def fit(
+        self, X: np.ndarray, y: np.ndarray, groups: np.ndarray | None = None, snapshots: np.ndarray | None = None
+    ) -> "LightGBMRiskClassifier":
+        X = self._relative_fit(X, snapshots)
         y = np.asarray(y).astype(int)
         keys = np.asarray(groups) if groups is not None else np.arange(len(y))
         held_out = (keys * 2654435761 % 1000) < self.calibration_share * 1000
@@ -174,11 +216,11 @@ class LightGBMRiskClassifier(_CutoffMixin, ClassifierMixin, BaseEstimator):
         )
         self.classes_ = np.array([0, 1])
         self.feature_names_in_ = np.asarray(FEATURE_NAMES, dtype=object)
-        self._fit_cutoffs(self.risk_score(X))
+        self._fit_cutoffs(self.calibrated_.predict_proba(X)[:, 1] * 100.0)  # X is already relative
         return self
 
     def predict_proba(self, X: np.ndarray) -> np.ndarray:
-        return self.calibrated_.predict_proba(np.asarray(X, dtype=np.float64))
+        return self.calibrated_.predict_proba(self._relative(X))
 
     def predict(self, X: np.ndarray) -> np.ndarray:
         return (self.predict_proba(X)[:, 1] >= 0.5).astype(int)
@@ -188,7 +230,7 @@ class LightGBMRiskClassifier(_CutoffMixin, ClassifierMixin, BaseEstimator):
 
     def contributions(self, X: np.ndarray) -> np.ndarray:
         """Per-feature contributions to the booster's log-odds (TreeSHAP, pred_contrib), without the bias column."""
-        contrib = self.booster_.booster_.predict(np.asarray(X, dtype=np.float64), pred_contrib=True)
+        contrib = self.booster_.booster_.predict(self._relative(X), pred_contrib=True)
         return np.asarray(contrib)[:, :-1]
 
 
@@ -208,30 +250,33 @@ class LogisticRiskClassifier(_CutoffMixin, ClassifierMixin, BaseEstimator):
     def __init__(
         self,
         C: float = 0.1,
+        relative: bool = True,
         cutoff_mode: str = "quantile",
         shares: dict[str, float] | None = None,
         bands: dict[str, float] | None = None,
     ) -> None:
         self.C = C
+        self.relative = relative
         self.cutoff_mode = cutoff_mode
         self.shares = shares
         self.bands = bands
 
-    def fit(self, X: np.ndarray, y: np.ndarray) -> "LogisticRiskClassifier":
+    def fit(self, X: np.ndarray, y: np.ndarray, snapshots: np.ndarray | None = None) -> "LogisticRiskClassifier":
+        X = self._relative_fit(X, snapshots)
         self.pipeline_ = Pipeline(
             [
                 ("log", FunctionTransformer(signed_log1p)),
                 ("scale", StandardScaler()),
                 ("logit", LogisticRegression(C=self.C, max_iter=2000)),
             ]
-        ).fit(np.asarray(X, dtype=np.float64), np.asarray(y).astype(int))
+        ).fit(X, np.asarray(y).astype(int))
         self.classes_ = np.array([0, 1])
         self.feature_names_in_ = np.asarray(FEATURE_NAMES, dtype=object)
-        self._fit_cutoffs(self.risk_score(X))
+        self._fit_cutoffs(self.pipeline_.predict_proba(X)[:, 1] * 100.0)  # X is already relative
         return self
 
     def predict_proba(self, X: np.ndarray) -> np.ndarray:
-        return self.pipeline_.predict_proba(np.asarray(X, dtype=np.float64))
+        return self.pipeline_.predict_proba(self._relative(X))
 
     def predict(self, X: np.ndarray) -> np.ndarray:
         return (self.predict_proba(X)[:, 1] >= 0.5).astype(int)
@@ -241,5 +286,5 @@ class LogisticRiskClassifier(_CutoffMixin, ClassifierMixin, BaseEstimator):
 
     def contributions(self, X: np.ndarray) -> np.ndarray:
         """Per-feature contributions to the log-odds: coefficient × standardised (signed-log) value."""
-        z = self.pipeline_[:-1].transform(np.asarray(X, dtype=np.float64))
+        z = self.pipeline_[:-1].transform(self._relative(X))
         return np.asarray(z * self.pipeline_[-1].coef_[0])

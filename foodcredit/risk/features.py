@@ -63,6 +63,8 @@ FEATURES: dict[str, int] = {
     "nonconform_adj_decayed": 1,
     "inspector_strictness_3y": 0,
     "days_since_inspection": 0,
+    "last_inspection_result": 1,
+    "inspections_180d": 0,
     **{f"penalties_{w}": 1 for w in WINDOWS},
     **{f"penalties_serious_{w}": 1 for w in WINDOWS},
     "penalties_heavy_3y": 1,
@@ -74,6 +76,10 @@ FEATURES: dict[str, int] = {
     "serious_decayed": 1,
     "serious_180d": 1,
     "nonconform_rate": 1,
+    "nonconform_rate_1y": 1,
+    "nonconform_rate_decayed": 1,
+    "findings_3y": 1,
+    "findings_rate": 1,
     "basically_rate": 1,
     "sample_fail_rate": 1,
     "complaints_per_year": 1,
@@ -228,7 +234,20 @@ def _features(
         # Shrunk rates: an operator's findings per visit, whatever its history's length (new operators included).
         nonconform_rate=(pl.col("nonconform_3y") - pl.col("excess_3y") + RATE_PRIOR * pl.col("district_rate"))
         / (pl.col("inspections_3y") + RATE_PRIOR),
+        # The same, over the last year and recency-weighted (recent visits count more).
+        nonconform_rate_1y=(pl.col("nonconform_1y") - pl.col("excess_1y") + RATE_PRIOR * pl.col("district_rate"))
+        / (pl.col("inspections_1y") + RATE_PRIOR),
+        nonconform_rate_decayed=(
+            pl.col("nonconform_decayed") - pl.col("excess_decayed") + RATE_PRIOR * pl.col("district_rate")
+        )
+        / (pl.col("inspections_decayed") + RATE_PRIOR),
         basically_rate=(pl.col("basically_3y") + RATE_PRIOR * basically_share)
+        / (pl.col("inspections_3y") + RATE_PRIOR),
+        # Inspections that found anything (不符合 or 基本符合): how many, and their shrunk share of the visits.
+        findings_3y=pl.col("nonconform_3y") + pl.col("basically_3y"),
+        findings_rate=(
+            pl.col("nonconform_3y") + pl.col("basically_3y") + RATE_PRIOR * (pl.col("district_rate") + basically_share)
+        )
         / (pl.col("inspections_3y") + RATE_PRIOR),
         sample_fail_rate=(pl.col("sample_fail_3y") + RATE_PRIOR * fail_share) / (pl.col("samples_3y") + RATE_PRIOR),
         complaints_per_year=pl.col("complaints_3y") / years.clip(0.25, 3.0),

@@ -1,5 +1,5 @@
 """The feature pass over the credit ledger: per operator, counts by window, decayed counts, kinds of failure, last
-inspection, the inspectors' expected excess of findings and the latest licence expiry, in one aggregate that reads
+inspection (its age and result), inspections of the last 180 days, the inspectors' expected excess of findings and the latest licence expiry, in one aggregate that reads
 the ledger's timeline index alone (typed columns, credit.ledger_codes); and each inspector's strictness."""
 
 import itertools
@@ -92,7 +92,7 @@ def ledger_aggregate(
     as_of: date, scope: Scope, rates: dict[int, float], *, plan: "PassPlan | None" = None, raws: Sequence[Any] = ()
 ) -> pl.DataFrame:
     """One pass over the ledger's timeline index (typed columns only, no facts): counts per window, decayed counts,
-    failure kinds, last inspection, the inspectors' expected excess of findings and the latest licence expiry.
+    failure kinds, last inspection (its age and result), inspections of the last 180 days, the inspectors' expected excess of findings and the latest licence expiry.
     `plan` (pass_plan(scope, len(raws), ledger_size=…), made beforehand on Django's connection) and `raws` (snapshot siblings) let it
     run on other connections, from another thread: one operator range on each when the plan has one per sibling.
     """
@@ -123,7 +123,11 @@ def ledger_aggregate(
     add(f"CAST(count(*) FILTER (WHERE (c = {S.INSPECTION_NONCONFORM} OR {FAILED_SQL}) AND a < 180) AS BIGINT)",
         "serious_180d", pl.Int64())  # fmt: skip
     add(f"CAST(count(*) FILTER (WHERE {_COMPLAINED} AND a < 90) AS BIGINT)", "complaints_90d", pl.Int64())
-    add(f"CAST(coalesce(min(a) FILTER (WHERE {INSPECTED_SQL}), -1) AS BIGINT)", "days_since_inspection", pl.Int64())
+    # The last inspection's age and result in one aggregate: min(age × 4 + 3 − signal) is the latest inspection and,
+    # among several that day, the worst result (signals 1–3: 符合, 基本符合, 不符合); decoded in ledger_aggregate.
+    add(f"CAST(coalesce(min(a * 4 + {S.INSPECTION_NONCONFORM} - c) FILTER (WHERE {INSPECTED_SQL}), -1) AS BIGINT)",
+        "last_inspection", pl.Int64())  # fmt: skip
+    add(f"CAST(count(*) FILTER (WHERE {INSPECTED_SQL} AND a < 180) AS BIGINT)", "inspections_180d", pl.Int64())
     add(f"coalesce(sum(ex) FILTER (WHERE {INSPECTED_SQL} AND a < 365), {double(0)})", "excess_1y", pl.Float64())
     add(f"coalesce(sum(ex) FILTER (WHERE {INSPECTED_SQL}), {double(0)})", "excess_3y", pl.Float64())
     add(f"coalesce(sum(ex * w) FILTER (WHERE {INSPECTED_SQL}), {double(0)})", "excess_decayed", pl.Float64())
@@ -167,12 +171,16 @@ def ledger_aggregate(
     return (
         counts_unpack(frame)
         .with_columns(
-            days_since_inspection=pl.when(pl.col("days_since_inspection") >= 0).then(pl.col("days_since_inspection")),
+            days_since_inspection=pl.when(pl.col("last_inspection") >= 0).then(pl.col("last_inspection") // 4),
+            # 0 符合, 1 基本符合, 2 不符合 (the worst of the latest day); 0 without any inspection
+            last_inspection_result=pl.when(pl.col("last_inspection") >= 0)
+            .then(2 - pl.col("last_inspection") % 4)
+            .otherwise(0),
             licence_valid_until=pl.when(pl.col("licence_ymd") > 0)
             .then(pl.col("licence_ymd").cast(pl.String))
             .str.to_date("%Y%m%d", strict=False),
         )
-        .drop("licence_ymd")
+        .drop("licence_ymd", "last_inspection")
     )
 
 

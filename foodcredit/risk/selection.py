@@ -24,6 +24,7 @@ from django.conf import settings
 from sklearn.base import clone
 
 from .estimators import LightGBMRiskClassifier, LogisticRiskClassifier
+from .features import FEATURE_NAMES
 from .training import (
     MIN_HISTORY_DAYS,
     FittedModel,
@@ -53,7 +54,7 @@ def candidates(*, rows: int) -> list[Candidate]:
     """The candidates for a training frame of `rows` rows (operators × snapshots), simplest first."""
     common = cutoff_settings()
     out = [Candidate("scorecard", "scorecard", estimator_build("scorecard"))]
-    out += [Candidate(f"logistic C={c}", "logistic", LogisticRiskClassifier(C=c, **common)) for c in (0.03, 0.3)]
+    out += [Candidate(f"logistic C={c}", "logistic", LogisticRiskClassifier(C=c, **common)) for c in (0.01, 0.03, 0.3)]
     # The booster learns on 3/4 of the rows (the rest calibrates): leaves of about 1/40 and 1/10 of them, never
     # fewer than 5 rows nor more than 150 (the setting tuned on the 5,000-operator demo district).
     # With tens of thousands of rows, deeper trees (15 leaves) join the grid: enough rows to fill them.
@@ -80,6 +81,8 @@ def _fold_auc(candidate: Candidate, *, origin: date, horizon: int) -> float | No
     if test.height == 0 or len(np.unique(labels)) < 2:
         return None
     estimator = _fit(clone(candidate.estimator), frame)
+    if hasattr(estimator, "rescale"):  # the district's level at the origin: features at it, no labels
+        estimator.rescale(test.select(FEATURE_NAMES).to_numpy())
     return float(roc_auc_score(labels, scores_for(estimator, test)))
 
 
@@ -97,6 +100,8 @@ def _cv_aucs(candidate: Candidate, frame: pl.DataFrame, k: int = 3) -> list[floa
             out.append(None)
             continue
         estimator = _fit(clone(candidate.estimator), train)
+        if hasattr(estimator, "rescale"):
+            estimator.rescale(frame.filter(pl.Series(latest)).select(FEATURE_NAMES).to_numpy())
         out.append(float(roc_auc_score(labels, scores_for(estimator, test))))
     return out
 

@@ -143,8 +143,11 @@ def estimator_build(kind: str) -> Any:
 def _fit(estimator: Any, frame: pl.DataFrame) -> Any:
     X = frame.select(FEATURE_NAMES).to_numpy()
     y = frame.get_column("label").to_numpy()
+    snapshots = frame.get_column("snapshot").to_numpy() if "snapshot" in frame.columns else None
     if isinstance(estimator, LightGBMRiskClassifier):
-        return estimator.fit(X, y, groups=frame.get_column("operator_id").to_numpy())
+        return estimator.fit(X, y, groups=frame.get_column("operator_id").to_numpy(), snapshots=snapshots)
+    if isinstance(estimator, LogisticRiskClassifier):
+        return estimator.fit(X, y, snapshots=snapshots)
     return estimator.fit(X, y)
 
 
@@ -166,6 +169,8 @@ def model_fit(
     latest = frame.get_column("snapshot") == frame.get_column("snapshot").max()
     train, test = frame.filter(pl.Series(~held)), frame.filter(pl.Series(held) & latest)
     probe = _fit(estimator_new(), train)
+    if hasattr(probe, "rescale"):  # scored relative to the held-out operators' own level at their date
+        probe.rescale(test.select(FEATURE_NAMES).to_numpy())
     auc = float(
         roc_auc_score(test.get_column("label").to_numpy(), probe.risk_score(test.select(FEATURE_NAMES).to_numpy()))
     )
