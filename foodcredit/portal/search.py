@@ -17,7 +17,6 @@ from typing import Any
 from django.conf import settings
 from django.core.cache import cache
 from django.core.exceptions import EmptyResultSet
-from django.db import connection
 from django.db.models import Count
 from django.db.models.expressions import RawSQL
 
@@ -34,7 +33,7 @@ QUERY_MAX = 100
 CODE_MIN = index.CODE_MIN
 PER_PAGE = 20
 PAGES_MAX = 50  # deeper pages cost an ever larger OFFSET; past 1,000 results the reader narrows the search
-COUNT_MAX = 10_000  # counted one by one up to here; beyond, exact only when an index holds the figure
+COUNT_MAX = 1_000  # counted one by one up to here (all the pages can show); beyond, exact when one list answers
 
 SORTS = {
     "": ("pk",),
@@ -116,45 +115,41 @@ class _Matches:
     exact: bool
     ids: list[int]
     ids_are_page: bool
-    sql: str
-    params: list[Any]
 
 
 def _page_start(total: int, page: int, per_page: int) -> int:
     return (max(1, min(page, math.ceil(total / per_page), PAGES_MAX)) - 1) * per_page
 
 
-def _count(sql: str, params: list[Any]) -> int:
-    with connection.cursor() as cursor:
-        cursor.execute(f"SELECT count(*) FROM ({sql}) AS m", params)
-        return int(cursor.fetchone()[0])
+def _every_id(query: SearchQuery, *, as_of: date) -> tuple[str, list[Any]]:
+    """SQL of every matching id (for the other orders, which sort the whole match)."""
+    where, params = _filters_sql(query, as_of=as_of)
+    sqls = [index.branch_sql(b, where=where, params=params) for b in index.branches(query.text) or [index.Branch(())]]
+    return " UNION ".join(f"SELECT id FROM ({sql}) AS b{i}" for i, (sql, _) in enumerate(sqls)), [
+        p for _, ps in sqls for p in ps
+    ]
 
 
 def _matches(query: SearchQuery, *, as_of: date, per_page: int) -> _Matches:
     where, params = _filters_sql(query, as_of=as_of)
     found = index.branches(query.text) or [index.Branch(grams=())]  # filters alone: every operator, filtered
-    sqls = [index.branch_sql(branch, where=where, params=params) for branch in found]
-    every_sql = " UNION ".join(f"SELECT id FROM ({sql}) AS b{i}" for i, (sql, _) in enumerate(sqls))
-    every_params = [p for _, ps in sqls for p in ps]
     if len(found) == 1 and found[0].is_one_list and not where:  # the commonest search: one list, from the index
         postings = SearchGram.objects.filter(gram=found[0].grams[0])
         total = postings.count()
         start = _page_start(total, query.page, per_page)
         ids = list(postings.order_by("operator_id").values_list("operator_id", flat=True)[start : start + per_page])
-        return _Matches(total, True, ids, True, every_sql, every_params)
-    lists = [index.ids_up_to(sql, ps, COUNT_MAX + 1) for sql, ps in sqls]
+        return _Matches(total, True, ids, True)
+    lists = [index.branch_ids(branch, limit=COUNT_MAX + 1, where=where, params=params) for branch in found]
     ids = sorted(set().union(*lists))
     cut = [len(branch_ids) > COUNT_MAX for branch_ids in lists]
     if not any(cut):
-        return _Matches(len(ids), True, ids, False, every_sql, every_params)
+        return _Matches(len(ids), True, ids, False)
     last = min(branch_ids[-1] for branch_ids, was_cut in zip(lists, cut, strict=True) if was_cut)
     ids = [i for i in ids if i <= last]  # past a cut list's last id, the union is not all read
     answering = [branch for branch, branch_ids in zip(found, lists, strict=True) if branch_ids]
     if len(answering) == 1 and answering[0].is_one_list and not where:
-        return _Matches(index.postings_count(answering[0].grams[0]), True, ids, False, every_sql, every_params)
-    if not query.text:  # the filters alone: their indexes count them
-        return _Matches(_count(every_sql, every_params), True, ids, False, every_sql, every_params)
-    return _Matches(COUNT_MAX, False, ids, False, every_sql, every_params)
+        return _Matches(index.postings_count(answering[0].grams[0]), True, ids, False)
+    return _Matches(COUNT_MAX, False, ids, False)
 
 
 @dataclass(frozen=True)
@@ -199,7 +194,7 @@ def operators_search_public(*, query: SearchQuery, as_of: date, per_page: int = 
     page = max(1, min(query.page, pages or 1))
     start = _page_start(found.total, query.page, per_page)
     if query.sort in SORTS and query.sort:
-        matching = Operator.objects.filter(pk__in=RawSQL(found.sql, found.params))
+        matching = Operator.objects.filter(pk__in=RawSQL(*_every_id(query, as_of=as_of)))
         rows = list(matching.order_by(*SORTS[query.sort])[start : start + per_page])
     else:
         shown = found.ids if found.ids_are_page else found.ids[start : start + per_page]

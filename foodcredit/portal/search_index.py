@@ -18,7 +18,11 @@ from django.db import connection
 
 CODE_MIN = 4  # a fragment of a USCC or licence number: at least four characters (issue 15)
 PROBES_MAX = 2  # posting lists probed after the rarest; the row check decides the rest
-RAREST_BOUNDS = (1_000, 100_000)  # a list's count stops here: enough to tell the rarest apart
+RAREST_BOUNDS = (1_000, 100_000)
+CHUNK_FIRST, CHUNK_MAX = (
+    500,
+    16_000,
+)  # postings read per round trip: doubling from the first  # a list's count stops here: enough to tell the rarest apart
 _CODE = re.compile(r"[0-9A-Za-z]+")
 _ASCII_LOWER = str.maketrans("ABCDEFGHIJKLMNOPQRSTUVWXYZ", "abcdefghijklmnopqrstuvwxyz")
 
@@ -39,14 +43,14 @@ class Branch:
 
 def name_grams(text: str) -> list[str]:
     lowered = text.translate(_ASCII_LOWER)
-    return sorted({lowered[i : i + 2] for i in range(len(lowered) - 1)})
+    return list(dict.fromkeys(lowered[i : i + 2] for i in range(len(lowered) - 1)))  # in the text's order
 
 
 def code_grams(text: str) -> list[str]:
     """Pieces covering the fragment without overlap (and its last four): enough to narrow, the LIKE decides."""
     upper = text.upper()
-    starts = {*range(0, len(upper) - CODE_MIN + 1, CODE_MIN), len(upper) - CODE_MIN}
-    return sorted({"#" + upper[i : i + CODE_MIN] for i in starts})
+    starts = sorted({*range(0, len(upper) - CODE_MIN + 1, CODE_MIN), len(upper) - CODE_MIN})
+    return list(dict.fromkeys("#" + upper[i : i + CODE_MIN] for i in starts))  # in the fragment's order
 
 
 def _lowered(column: str) -> str:
@@ -78,15 +82,17 @@ def branches(text: str) -> list[Branch]:
             found.append(Branch(grams=("#" + text.upper(),)))
         else:
             fragment = f"%{text.upper()}%"  # letters and digits only: nothing to escape
-            check = ("(upper(o.uscc) LIKE %s OR EXISTS (SELECT 1 FROM licences_licence l"
-                     " WHERE l.operator_id = o.id AND upper(l.number) LIKE %s))")  # fmt: skip
+            check = ("(upper(o.uscc) LIKE %s OR (SELECT 1 FROM licences_licence l"
+                     " WHERE l.operator_id = o.id AND upper(l.number) LIKE %s LIMIT 1) IS NOT NULL)")  # fmt: skip
             found.append(Branch(grams=tuple(code_grams(text)), check=check, params=(fragment, fragment)))
     return found
 
 
 def rarest_first(grams: tuple[str, ...]) -> list[str]:
-    """The grams ordered by the size of their posting lists, each counted up to a bound (a tie at the bound stays in
-    the text's order): one round trip per bound, the larger bound only when every list reached the smaller."""
+    """The grams ordered by the size of their posting lists, each counted up to a bound: one round trip per bound,
+    the larger bound only when every list reached the smaller. A tie at the bound puts the text's later grams first:
+    codes run from the region to the serial, names from place and owner to the trade and suffix, and their ends
+    are the rarer."""
     if len(grams) < 2:
         return list(grams)
     sizes: list[int] = []
@@ -98,7 +104,7 @@ def rarest_first(grams: tuple[str, ...]) -> list[str]:
             sizes = list(cursor.fetchone())
         if min(sizes) < bound:
             break
-    return [g for _, _, g in sorted(zip(sizes, range(len(grams)), grams, strict=True))]
+    return [g for _, _, g in sorted(zip(sizes, range(len(grams), 0, -1), grams, strict=True))]
 
 
 def branch_sql(branch: Branch, *, where: str = "", params: tuple[Any, ...] = ()) -> tuple[str, list[Any]]:
@@ -125,11 +131,44 @@ def branch_sql(branch: Branch, *, where: str = "", params: tuple[Any, ...] = ())
     return sql + " ORDER BY d.operator_id", [*args, *branch.params, *params]
 
 
-def ids_up_to(sql: str, params: list[Any], limit: int) -> list[int]:
-    """The first `limit` ids of an ordered id query."""
-    with connection.cursor() as cursor:
-        cursor.execute(f"{sql} LIMIT {int(limit)}", params)
-        return [row[0] for row in cursor.fetchall()]
+def branch_ids(branch: Branch, *, limit: int, where: str = "", params: tuple[Any, ...] = ()) -> list[int]:
+    """The first `limit` ids of the branch (ascending), with `where` (SQL on `o`) ANDed.
+
+    Read in chunks of the driving list (its rarest, or the operators themselves), each chunk a bounded index range
+    after the last id read: the planner cannot turn it into a join of whole lists — it would, misjudging how many
+    rows pass a LIKE — and the work stops as soon as `limit` ids are found. Each posting is probed in the other lists
+    before its operator row is read for the checks. The probes are scalar subqueries (at most one row each: the
+    keys are unique), not EXISTS, which PostgreSQL would answer by hashing the whole list again at every chunk."""
+    ordered = rarest_first(branch.grams)
+    first, others = (ordered[0], ordered[1:]) if ordered else ("", [])
+    probes = [
+        f"(SELECT 1 FROM portal_searchgram x{i} WHERE x{i}.gram = %s AND x{i}.operator_id = c.id) IS NOT NULL"
+        for i in range(len(others[:PROBES_MAX]))
+    ]
+    conditions = [c for c in (branch.check, where) if c]
+    if conditions:
+        probes.append(
+            f"EXISTS (SELECT 1 FROM operators_operator o WHERE o.id = c.id AND {' AND '.join(conditions)} LIMIT 1)"
+        )
+    hit = "CASE WHEN " + " THEN CASE WHEN ".join(probes) + " THEN 1 ELSE 0 END" + " ELSE 0 END" * (len(probes) - 1)
+    if branch.grams:
+        driver = ("SELECT d.operator_id AS id FROM portal_searchgram d WHERE d.gram = %s AND d.operator_id > %s"
+                  " ORDER BY d.operator_id LIMIT %s")  # fmt: skip
+    else:
+        driver = "SELECT o.id AS id FROM operators_operator o WHERE o.id > %s ORDER BY o.id LIMIT %s"
+    sql = f"SELECT c.id, {hit if probes else 1} FROM ({driver}) AS c ORDER BY c.id"
+    head = [*others[:PROBES_MAX], *branch.params, *params] if probes else []
+    found: list[int] = []
+    last, chunk = 0, CHUNK_FIRST
+    while len(found) < limit:
+        with connection.cursor() as cursor:
+            cursor.execute(sql, [*head, *([first] if branch.grams else []), last, chunk])
+            rows = cursor.fetchall()
+        found += [row[0] for row in rows if row[1]]
+        if len(rows) < chunk:
+            break
+        last, chunk = rows[-1][0], min(chunk * 2, CHUNK_MAX)
+    return found[:limit]
 
 
 def postings_count(gram: str) -> int:

@@ -122,15 +122,17 @@ def test_past_the_counting_bound_the_count_is_exact_or_a_lower_bound_and_pages_s
         else:
             bounds += 1
             assert result.total == 6 < len(truth), query
-    assert bounds and exact  # both kinds happened: two-character texts and filters alone are counted exactly
+    assert bounds and exact  # both kinds happened: two-character texts are counted exactly past the bound
 
 
-def test_single_lists_and_filters_alone_are_counted_exactly_past_the_bound(world, monkeypatch):
+def test_single_lists_are_counted_exactly_past_the_bound_and_the_rest_bounded(world, monkeypatch):
     monkeypatch.setattr(search, "COUNT_MAX", 2)
     monkeypatch.setattr(search, "PAGES_MAX", 1)
-    for query in (SearchQuery(text="火锅"), SearchQuery(street=STREETS[0]), SearchQuery(text="9150")):
+    for query in (SearchQuery(text="火锅"), SearchQuery(text="9150")):
         result = search.operators_search_public(query=query, as_of=TODAY, per_page=2)
         assert (result.total, result.exact) == (len(expected(world, query)), True), query
+    streets = search.operators_search_public(query=SearchQuery(street=STREETS[0]), as_of=TODAY, per_page=2)
+    assert (streets.total, streets.exact) == (2, False)
     common = max({o.name[i : i + 3] for o in world for i in range(len(o.name) - 2)},
                  key=lambda t: len(expected(world, SearchQuery(text=t))))  # fmt: skip
     assert len(expected(world, SearchQuery(text=common))) > 2
