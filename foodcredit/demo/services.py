@@ -17,6 +17,7 @@ from foodcredit.core import audit
 from .models import InspectorEffect, LatentRisk, SeedRun
 from .world import World, world_generate
 from .world.backoffice_credit import seed_credit_backoffice
+from .world.backoffice_objections import seed_objections
 from .world.backoffice_planning import seed_planning_backoffice
 from .world.common import Params
 
@@ -123,10 +124,12 @@ def demo_seed(
     return summary
 
 
-def backoffice_seed(*, as_of: date) -> tuple[Any, Any]:
+def backoffice_seed(*, as_of: date) -> tuple[Any, Any, Any]:
     """The back office's work in progress on the seeded district, as the system (no acting user): the violation code
     table with the demo's penalty texts mapped, list entries, repairs and commitments in every state, typical cases
-    and bans (credit); verified inspectors, conflicts, trigger tasks, plans in every state with results (planning)."""
+    and bans (credit); verified inspectors, conflicts, trigger tasks, plans in every state with results (planning);
+    objections in every state and a record kept from publication (objections)."""
     credit = seed_credit_backoffice(as_of=as_of, actor=None)
     planning = seed_planning_backoffice(as_of=as_of, actor=None)
-    return credit, planning
+    objections = seed_objections(as_of=as_of, actor=None)
+    return credit, planning, objections

@@ -75,6 +75,7 @@ class Command(BaseCommand):
                 self.stderr.write(f"seed_demo: 未计算信用风险分类：{exc}")
         if not options["no_backoffice"]:
             # A district that looks lived in: every workbench has work, through the same services the pages call.
-            credit, planning = demo_services.backoffice_seed(as_of=as_of)
+            credit, planning, objections = demo_services.backoffice_seed(as_of=as_of)
             self.stdout.write(f"  back office  credit {credit}")
             self.stdout.write(f"  back office  planning {planning}")
+            self.stdout.write(f"  back office  objections {objections}")
