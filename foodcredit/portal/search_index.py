@@ -139,6 +139,12 @@ def branch_ids(branch: Branch, *, limit: int, where: str = "", params: tuple[Any
     rows pass a LIKE — and the work stops as soon as `limit` ids are found. Each posting is probed in the other lists
     before its operator row is read for the checks. The probes are scalar subqueries (at most one row each: the
     keys are unique), not EXISTS, which PostgreSQL would answer by hashing the whole list again at every chunk."""
+    if not branch.grams:  # no list to drive: the operators in id order, the conditions as a plain filter
+        plain = " AND ".join(c for c in (branch.check, where) if c) or "1 = 1"
+        with connection.cursor() as cursor:
+            cursor.execute(f"SELECT o.id FROM operators_operator o WHERE {plain} ORDER BY o.id LIMIT %s",
+                           [*branch.params, *params, limit])  # fmt: skip
+            return [row[0] for row in cursor.fetchall()]
     ordered = rarest_first(branch.grams)
     first, others = (ordered[0], ordered[1:]) if ordered else ("", [])
     probes = [
