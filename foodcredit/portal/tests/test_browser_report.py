@@ -37,6 +37,8 @@ def test_search_public_page_download_report_and_verify_its_code(live_server, dis
 
         with page.expect_download() as download:
             page.get_by_role("button", name="下载信用报告 (PDF)").click()
+            # The seconds of drawing show on the button.
+            expect(page.locator("#credit-report button")).to_have_text("正在生成信用报告，请稍候…")
         name = download.value.suggested_filename
         assert name.startswith(f"信用报告-{district.uscc}-") and name.endswith("-public.pdf"), name
         body = Path(download.value.path()).read_bytes()

@@ -41,9 +41,30 @@
     });
   }
 
+  // A form whose answer takes seconds and arrives as a download (a credit report's PDF): its button says so while the
+  // server works, and comes back after a while (a download fires no event the page could wait for).
+  function busyForms(root) {
+    root.querySelectorAll("form[data-busy]").forEach(function (form) {
+      form.addEventListener("submit", function () {
+        var button = form.querySelector("button[type=submit]");
+        if (!button || button.disabled) return;
+        var label = button.textContent;
+        button.textContent = form.dataset.busy;
+        button.setAttribute("aria-busy", "true");
+        setTimeout(function () { button.disabled = true; }, 0);  // disabled after the submit has gone
+        setTimeout(function () {
+          button.textContent = label;
+          button.disabled = false;
+          button.removeAttribute("aria-busy");
+        }, 8000);
+      });
+    });
+  }
+
   document.addEventListener("DOMContentLoaded", function () {
     renderCharts(document);
     autosubmit(document);
+    busyForms(document);
   });
   document.addEventListener("htmx:afterSettle", function (event) { renderCharts(event.target); });
 })();
