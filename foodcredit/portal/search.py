@@ -4,9 +4,9 @@ Texts are matched through portal_searchgram, read as `search_index` describes: a
 case in Chinese, which trigram indexes cannot serve) is one posting list, longer ones the intersection of their
 bigrams read from the rarest, checked against the name; code fragments likewise with four-character pieces.
 
-The count is exact up to COUNT_MAX matches, and beyond it whenever one list or the filters alone are the answer
-(their index counts them); otherwise the page says "more than COUNT_MAX" — a bound, never a guess — because an exact
-figure would mean checking every one of up to a million rows, and no reader pages past PAGES_MAX pages.
+The count is exact up to COUNT_MAX matches (all that PAGES_MAX pages show), and beyond it whenever one posting list
+is the answer (its index counts it); otherwise the page says "more than COUNT_MAX" — a bound, never a guess —
+because an exact figure would mean checking every one of up to a million rows.
 """
 
 import math
