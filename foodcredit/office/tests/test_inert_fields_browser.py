@@ -139,6 +139,7 @@ def test_field_is_inert(live_server, world, monkeypatch, name: str, payload: str
         if case.as_user:
             context.add_cookies([_session_cookie(world[case.as_user], live_server.url)])
         page = context.new_page()
+        page.set_default_navigation_timeout(90_000)  # the first page of a cold live server on a loaded machine
         dialogs: list[str] = []
         page.on("dialog", lambda d: (dialogs.append(d.message), d.dismiss()))
         blocked = csp_refusals(page, [])
