@@ -21,7 +21,9 @@ class SearchForm(forms.Form):
 
     q = forms.CharField(label=_("主体名称、统一社会信用代码或许可证编号"), required=False, max_length=search.QUERY_MAX)
     street = forms.ChoiceField(label=_("所属街道"), required=False, choices=ALL + [(s, s) for s in STREETS])
-    sector = forms.ChoiceField(label=_("业态"), required=False, choices=ALL + translated_choices(Operator.Sector.choices))
+    sector = forms.ChoiceField(
+        label=_("业态"), required=False, choices=ALL + translated_choices(Operator.Sector.choices)
+    )
     business_type = forms.CharField(label=_("主体类型"), required=False, max_length=50)
     list_kind = forms.ChoiceField(
         label=_("名单状态"),
@@ -62,7 +64,9 @@ class SearchForm(forms.Form):
 class ReportForm(forms.Form):
     """The public complaint and report form (no login): what happened, where, and how to reach the reporter."""
 
-    kind = forms.ChoiceField(label=_("类别"), choices=translated_choices(PublicReport.Kind.choices), widget=forms.RadioSelect)
+    kind = forms.ChoiceField(
+        label=_("类别"), choices=translated_choices(PublicReport.Kind.choices), widget=forms.RadioSelect
+    )
     category = forms.ChoiceField(label=_("问题类别"), choices=translated_choices(PublicReport.Category.choices))
     operator_name = forms.CharField(label=_("被投诉举报对象名称"), max_length=200)
     operator_uscc = forms.CharField(label=_("统一社会信用代码（如知道）"), max_length=18, required=False)

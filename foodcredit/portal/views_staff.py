@@ -103,5 +103,9 @@ def report_detail(request: HttpRequest, pk: int) -> HttpResponse:
                 messages.success(request, gettext("已记录办理结果。"))
                 return redirect("portal:report_queue")
     status = 400 if form.is_bound and form.errors else 200
-    context = {"report": report, "form": form, "complaint": selectors.report_complaint(report=report, source_name=services.PORTAL_SOURCE)}
+    context = {
+        "report": report,
+        "form": form,
+        "complaint": selectors.report_complaint(report=report, source_name=services.PORTAL_SOURCE),
+    }
     return render(request, "portal/staff_report_detail.html", context, status=status)
