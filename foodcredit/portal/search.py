@@ -100,7 +100,7 @@ def _filters_sql(query: SearchQuery, *, as_of: date) -> tuple[str, tuple[Any, ..
         try:
             sql, chosen_params = chosen.values("pk").query.sql_with_params()
         except EmptyResultSet:  # nobody on the list
-            sql, chosen_params = "SELECT NULL WHERE 1 = 0", ()
+            sql, chosen_params = "SELECT CAST(NULL AS bigint) WHERE 1 = 0", ()
         parts.append(f"o.id IN ({sql})")
         params += chosen_params
     return " AND ".join(parts), tuple(params)
