@@ -6,37 +6,100 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('credit', '0007_alter_ledgerentry_kind'),
-        ('operators', '0002_operator_phone_encrypted'),
+        ("credit", "0007_alter_ledgerentry_kind"),
+        ("operators", "0002_operator_phone_encrypted"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='DisclosureHold',
+            name="DisclosureHold",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('created_at', models.DateTimeField(auto_now_add=True, verbose_name='创建时间')),
-                ('updated_at', models.DateTimeField(auto_now=True, verbose_name='更新时间')),
-                ('ref_kind', models.CharField(max_length=20, verbose_name='记录类型')),
-                ('ref_id', models.BigIntegerField(verbose_name='记录编号')),
-                ('entry_kind', models.CharField(choices=[('registration', '登记信息'), ('licence', '许可'), ('inspection', '监督检查'), ('sampling_test', '监督抽检'), ('penalty', '行政处罚'), ('complaint', '投诉举报'), ('list_decision', '名录名单'), ('commitment', '信用承诺'), ('repair', '信用修复'), ('association_measure', '行业自律措施'), ('class_change', '信用风险分类'), ('interview', '责任约谈')], max_length=30, verbose_name='档案条目类型')),
-                ('ground', models.CharField(choices=[('state_secret', '涉及国家秘密'), ('trade_secret', '涉及商业秘密'), ('personal_privacy', '涉及个人隐私'), ('minor', '涉及未成年人'), ('other_law', '法律、行政法规规定不予公开的其他情形')], max_length=30, verbose_name='不予公示依据')),
-                ('ground_note', models.TextField(verbose_name='依据说明')),
-                ('set_on', models.DateField(verbose_name='标注日期')),
-                ('removed_on', models.DateField(blank=True, null=True, verbose_name='撤销日期')),
-                ('removal_note', models.TextField(blank=True, verbose_name='撤销理由')),
-                ('operator', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, to='operators.operator', verbose_name='经营主体')),
-                ('removed_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='撤销人')),
-                ('set_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='标注人')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("created_at", models.DateTimeField(auto_now_add=True, verbose_name="创建时间")),
+                ("updated_at", models.DateTimeField(auto_now=True, verbose_name="更新时间")),
+                ("ref_kind", models.CharField(max_length=20, verbose_name="记录类型")),
+                ("ref_id", models.BigIntegerField(verbose_name="记录编号")),
+                (
+                    "entry_kind",
+                    models.CharField(
+                        choices=[
+                            ("registration", "登记信息"),
+                            ("licence", "许可"),
+                            ("inspection", "监督检查"),
+                            ("sampling_test", "监督抽检"),
+                            ("penalty", "行政处罚"),
+                            ("complaint", "投诉举报"),
+                            ("list_decision", "名录名单"),
+                            ("commitment", "信用承诺"),
+                            ("repair", "信用修复"),
+                            ("association_measure", "行业自律措施"),
+                            ("class_change", "信用风险分类"),
+                            ("interview", "责任约谈"),
+                        ],
+                        max_length=30,
+                        verbose_name="档案条目类型",
+                    ),
+                ),
+                (
+                    "ground",
+                    models.CharField(
+                        choices=[
+                            ("state_secret", "涉及国家秘密"),
+                            ("trade_secret", "涉及商业秘密"),
+                            ("personal_privacy", "涉及个人隐私"),
+                            ("minor", "涉及未成年人"),
+                            ("other_law", "法律、行政法规规定不予公开的其他情形"),
+                        ],
+                        max_length=30,
+                        verbose_name="不予公示依据",
+                    ),
+                ),
+                ("ground_note", models.TextField(verbose_name="依据说明")),
+                ("set_on", models.DateField(verbose_name="标注日期")),
+                ("removed_on", models.DateField(blank=True, null=True, verbose_name="撤销日期")),
+                ("removal_note", models.TextField(blank=True, verbose_name="撤销理由")),
+                (
+                    "operator",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT, to="operators.operator", verbose_name="经营主体"
+                    ),
+                ),
+                (
+                    "removed_by",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                        verbose_name="撤销人",
+                    ),
+                ),
+                (
+                    "set_by",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                        verbose_name="标注人",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': '不予公示标注',
-                'verbose_name_plural': '不予公示标注',
-                'indexes': [models.Index(fields=['ref_kind', 'ref_id'], name='hold_ref_idx')],
-                'constraints': [models.UniqueConstraint(condition=models.Q(('removed_on__isnull', True)), fields=('ref_kind', 'ref_id'), name='hold_one_active')],
+                "verbose_name": "不予公示标注",
+                "verbose_name_plural": "不予公示标注",
+                "indexes": [models.Index(fields=["ref_kind", "ref_id"], name="hold_ref_idx")],
+                "constraints": [
+                    models.UniqueConstraint(
+                        condition=models.Q(("removed_on__isnull", True)),
+                        fields=("ref_kind", "ref_id"),
+                        name="hold_one_active",
+                    )
+                ],
             },
         ),
     ]

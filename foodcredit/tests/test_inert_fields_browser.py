@@ -11,6 +11,7 @@ from typing import Any
 
 import pytest
 from django.apps import apps
+from django.db import models
 from django.test import Client
 
 from foodcredit.accounts.models import User
@@ -44,7 +45,7 @@ class Case:
     select: dict[str, str] = field(default_factory=dict)
     submit: str = "button[type=submit]"
     as_user: str = ""  # "" anonymous, or the username whose session the browser carries
-    adds: type | None = None  # the model a valid post adds one row of
+    adds: type[models.Model] | None = None  # the model a valid post adds one row of
     shown_on: tuple[str, ...] = ()
     by_url: bool = False  # a select or hidden value: sent as typed in the address, as a script would
 
@@ -87,7 +88,7 @@ CASES = {
 
 
 @pytest.fixture
-def world() -> dict[str, User]:
+def world() -> dict[str, Any]:
     """An operator on the abnormal list (so that a repair application is possible), its business user, a regulator."""
     officer = f.UserFactory(username="officer", role=User.Role.DISTRICT_REGULATOR)
     operator = f.operator_register(uscc=USCC, name="观音桥老火锅店", street="观音桥街道")
@@ -141,7 +142,12 @@ def test_field_is_inert(live_server, world, monkeypatch, name: str, payload: str
         page = context.new_page()
         page.set_default_navigation_timeout(90_000)  # the first page of a cold live server on a loaded machine
         dialogs: list[str] = []
-        page.on("dialog", lambda d: (dialogs.append(d.message), d.dismiss()))
+
+        def on_dialog(dialog: Any) -> None:
+            dialogs.append(dialog.message)
+            dialog.dismiss()
+
+        page.on("dialog", on_dialog)
         blocked = csp_refusals(page, [])
         visit: Callable[[str], Any] = lambda path: page.goto(f"{live_server.url}{path}")  # noqa: E731
         if case.by_url:
@@ -204,7 +210,12 @@ def test_the_probe_sees_a_payload_that_became_markup(monkeypatch):
         browser = chromium(p)
         page = browser.new_page()
         dialogs: list[str] = []
-        page.on("dialog", lambda d: (dialogs.append(d.message), d.dismiss()))
+
+        def on_dialog(dialog: Any) -> None:
+            dialogs.append(dialog.message)
+            dialog.dismiss()
+
+        page.on("dialog", on_dialog)
         page.set_content(f"<p>{XSS}</p>")
         page.wait_for_timeout(300)
         found = _injected(page)

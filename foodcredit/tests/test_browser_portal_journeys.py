@@ -10,6 +10,7 @@
 
 from datetime import date
 from pathlib import Path
+from typing import Any
 
 import pytest
 from django.conf import settings
@@ -35,7 +36,7 @@ pytestmark = [
 
 
 @pytest.fixture
-def world() -> dict[str, User]:
+def world() -> dict[str, Any]:
     officer = f.UserFactory(username="officer", role=User.Role.DISTRICT_REGULATOR)
     operator = f.operator_register(uscc=USCC, name=NAME, street="观音桥街道")
     credit_services.abnormal_list_add(
