@@ -25,7 +25,7 @@ FIGURES = {
     "eligibility.py": [r"GET eligibility, department without, round 2 +p50 +[\d.]+ ms", r"POST eligibility/persons"],
     "risk_classify.py": [r"= [\d.]+x the baseline", r"classification end to end: [\d.]+ s"],
     "planning.py": [r"draw \+ assignment +[\d.]+ s", r"plan_verify +[\d.]+ s +ok"],
-    "alerts_sweep.py": [r"sweep end to end: [\d.]+ s", r"second sweep of the same day: [\d.]+ s"],
+    "alerts_sweep.py": [r"sweep end to end: median [\d.]+ s", r"second sweep of the same day: [\d.]+ s"],
     "portal_search.py": [
         r"\[postgresql\] all +n= *\d+ +P50 +[\d.]+ ms +P95",
         r"\[sqlite\] all +n= *\d+ +P50 +[\d.]+ ms",

@@ -23,7 +23,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.html import format_html
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy as _l
+from django.utils.translation import gettext_lazy
 from django.views.decorators.csrf import csrf_exempt, csrf_protect
 from django.views.decorators.http import require_POST
 
@@ -53,27 +53,27 @@ class ImportJobTable(OfficeTable):
     """Import jobs, newest first."""
 
     id = tables.Column(verbose_name="#", linkify=("office:import_job", [tables.A("pk")]))
-    kind = tables.Column(verbose_name=_l("记录类型"))
-    source__name = tables.Column(verbose_name=_l("来源系统"))
-    file_name = tables.Column(verbose_name=_l("文件名"))
-    status = tables.Column(verbose_name=_l("状态"), attrs={"td": {"class": lambda record: f"status-{record.status}"}})
-    new_count = tables.Column(verbose_name=_l("新增"))
-    updated_count = tables.Column(verbose_name=_l("更新"))
-    unchanged_count = tables.Column(verbose_name=_l("未变"))
-    rejected_count = tables.Column(verbose_name=_l("拒绝"))
-    queued_count = tables.Column(verbose_name=_l("待关联"))
-    created_by__username = tables.Column(verbose_name=_l("发起人"), default="")
-    created_at = tables.DateTimeColumn(verbose_name=_l("时间"), format="Y-m-d H:i")
+    kind = tables.Column(verbose_name=gettext_lazy("记录类型"))
+    source__name = tables.Column(verbose_name=gettext_lazy("来源系统"))
+    file_name = tables.Column(verbose_name=gettext_lazy("文件名"))
+    status = tables.Column(verbose_name=gettext_lazy("状态"), attrs={"td": {"class": lambda record: f"status-{record.status}"}})
+    new_count = tables.Column(verbose_name=gettext_lazy("新增"))
+    updated_count = tables.Column(verbose_name=gettext_lazy("更新"))
+    unchanged_count = tables.Column(verbose_name=gettext_lazy("未变"))
+    rejected_count = tables.Column(verbose_name=gettext_lazy("拒绝"))
+    queued_count = tables.Column(verbose_name=gettext_lazy("待关联"))
+    created_by__username = tables.Column(verbose_name=gettext_lazy("发起人"), default="")
+    created_at = tables.DateTimeColumn(verbose_name=gettext_lazy("时间"), format="Y-m-d H:i")
 
     class Meta(OfficeTable.Meta):
         order_by = ("-id",)
 
 
 class ImportJobFilter(OfficeFilterSet):
-    kind = django_filters.ChoiceFilter(label=_l("记录类型"), choices=RecordKind.choices, empty_label=_l("全部"))
-    status = django_filters.ChoiceFilter(label=_l("状态"), choices=ImportJob.Status.choices, empty_label=_l("全部"))
+    kind = django_filters.ChoiceFilter(label=gettext_lazy("记录类型"), choices=RecordKind.choices, empty_label=gettext_lazy("全部"))
+    status = django_filters.ChoiceFilter(label=gettext_lazy("状态"), choices=ImportJob.Status.choices, empty_label=gettext_lazy("全部"))
     rejected = django_filters.ChoiceFilter(
-        label=_l("拒收行"), choices=[("1", _l("有拒收行"))], method="with_rejected", empty_label=_l("全部")
+        label=gettext_lazy("拒收行"), choices=[("1", gettext_lazy("有拒收行"))], method="with_rejected", empty_label=gettext_lazy("全部")
     )
 
     class Meta:
@@ -90,7 +90,7 @@ class ImportListView(OfficeListView):
 
     table_class, filterset_class = ImportJobTable, ImportJobFilter
     template_name = "office/imports.html"
-    title, export_name = _l("数据归集"), "import-jobs"
+    title, export_name = gettext_lazy("数据归集"), "import-jobs"
     upload_form: ImportUploadForm | None = None
 
     def dispatch(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
@@ -280,15 +280,15 @@ class PendingTable(OfficeTable):
     """Records waiting for their operator, with the reason and a form to attach one by a corrected USCC."""
 
     id = tables.Column(verbose_name="#")
-    kind = tables.Column(verbose_name=_l("记录类型"))
-    source__name = tables.Column(verbose_name=_l("来源系统"))
-    record_key = tables.Column(verbose_name=_l("记录标识"))
-    uscc = tables.Column(verbose_name=_l("统一社会信用代码"), attrs={"td": {"class": "mono"}})
-    reason = tables.Column(verbose_name=_l("原因"), orderable=False)
-    job = tables.Column(verbose_name=_l("导入任务"), linkify=("office:import_job", [tables.A("job_id")]))
-    created_at = tables.DateTimeColumn(verbose_name=_l("时间"), format="Y-m-d H:i")
+    kind = tables.Column(verbose_name=gettext_lazy("记录类型"))
+    source__name = tables.Column(verbose_name=gettext_lazy("来源系统"))
+    record_key = tables.Column(verbose_name=gettext_lazy("记录标识"))
+    uscc = tables.Column(verbose_name=gettext_lazy("统一社会信用代码"), attrs={"td": {"class": "mono"}})
+    reason = tables.Column(verbose_name=gettext_lazy("原因"), orderable=False)
+    job = tables.Column(verbose_name=gettext_lazy("导入任务"), linkify=("office:import_job", [tables.A("job_id")]))
+    created_at = tables.DateTimeColumn(verbose_name=gettext_lazy("时间"), format="Y-m-d H:i")
     attach = tables.TemplateColumn(
-        verbose_name=_l("手工关联"),
+        verbose_name=gettext_lazy("手工关联"),
         template_name="office/_review_attach.html",
         orderable=False,
         exclude_from_export=True,
@@ -303,8 +303,8 @@ class PendingTable(OfficeTable):
 
 
 class PendingFilter(OfficeFilterSet):
-    kind = django_filters.ChoiceFilter(label=_l("记录类型"), choices=RecordKind.choices, empty_label=_l("全部"))
-    uscc = django_filters.CharFilter(label=_l("统一社会信用代码"), lookup_expr="startswith", max_length=18)
+    kind = django_filters.ChoiceFilter(label=gettext_lazy("记录类型"), choices=RecordKind.choices, empty_label=gettext_lazy("全部"))
+    uscc = django_filters.CharFilter(label=gettext_lazy("统一社会信用代码"), lookup_expr="startswith", max_length=18)
 
     class Meta:
         model = PendingRecord
@@ -316,8 +316,8 @@ class ReviewQueueView(OfficeListView):
 
     table_class, filterset_class = PendingTable, PendingFilter
     template_name = "office/review_queue.html"
-    title, export_name = _l("待关联记录（复核队列）"), "review-queue"
-    intro = _l("这些记录的统一社会信用代码尚无对应经营主体。经营主体归集后会自动关联；也可以更正代码后手工关联。")
+    title, export_name = gettext_lazy("待关联记录（复核队列）"), "review-queue"
+    intro = gettext_lazy("这些记录的统一社会信用代码尚无对应经营主体。经营主体归集后会自动关联；也可以更正代码后手工关联。")
 
     def dispatch(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
         if request.user.is_authenticated and not roles.can_review_queue(request.user):

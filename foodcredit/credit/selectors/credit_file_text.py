@@ -147,7 +147,10 @@ def _describe_penalty(facts: dict[str, Any], record: Any, audience: Audience) ->
 
 def _describe_complaint(facts: dict[str, Any], record: Any, audience: Audience) -> tuple[str, str]:
     model = _model(K.COMPLAINT)
-    category = _value(record, facts, "category") or gettext("未分类")
+    # The category is free text; the portal's report form and most source systems send one of a few usual labels
+    # (core.choice_labels), shown in the reader's language. Anything else is shown as sent.
+    raw_category = _value(record, facts, "category")
+    category = gettext(raw_category) if raw_category else gettext("未分类")
     if audience != "staff":
         # The operator sees that a complaint about a category was registered, nothing that could identify its source:
         # the category is free text and may carry the complainant's name or number.
