@@ -56,7 +56,9 @@ class ImportJobTable(OfficeTable):
     kind = tables.Column(verbose_name=gettext_lazy("记录类型"))
     source__name = tables.Column(verbose_name=gettext_lazy("来源系统"))
     file_name = tables.Column(verbose_name=gettext_lazy("文件名"))
-    status = tables.Column(verbose_name=gettext_lazy("状态"), attrs={"td": {"class": lambda record: f"status-{record.status}"}})
+    status = tables.Column(
+        verbose_name=gettext_lazy("状态"), attrs={"td": {"class": lambda record: f"status-{record.status}"}}
+    )
     new_count = tables.Column(verbose_name=gettext_lazy("新增"))
     updated_count = tables.Column(verbose_name=gettext_lazy("更新"))
     unchanged_count = tables.Column(verbose_name=gettext_lazy("未变"))
@@ -70,10 +72,17 @@ class ImportJobTable(OfficeTable):
 
 
 class ImportJobFilter(OfficeFilterSet):
-    kind = django_filters.ChoiceFilter(label=gettext_lazy("记录类型"), choices=RecordKind.choices, empty_label=gettext_lazy("全部"))
-    status = django_filters.ChoiceFilter(label=gettext_lazy("状态"), choices=ImportJob.Status.choices, empty_label=gettext_lazy("全部"))
+    kind = django_filters.ChoiceFilter(
+        label=gettext_lazy("记录类型"), choices=RecordKind.choices, empty_label=gettext_lazy("全部")
+    )
+    status = django_filters.ChoiceFilter(
+        label=gettext_lazy("状态"), choices=ImportJob.Status.choices, empty_label=gettext_lazy("全部")
+    )
     rejected = django_filters.ChoiceFilter(
-        label=gettext_lazy("拒收行"), choices=[("1", gettext_lazy("有拒收行"))], method="with_rejected", empty_label=gettext_lazy("全部")
+        label=gettext_lazy("拒收行"),
+        choices=[("1", gettext_lazy("有拒收行"))],
+        method="with_rejected",
+        empty_label=gettext_lazy("全部"),
     )
 
     class Meta:
@@ -303,7 +312,9 @@ class PendingTable(OfficeTable):
 
 
 class PendingFilter(OfficeFilterSet):
-    kind = django_filters.ChoiceFilter(label=gettext_lazy("记录类型"), choices=RecordKind.choices, empty_label=gettext_lazy("全部"))
+    kind = django_filters.ChoiceFilter(
+        label=gettext_lazy("记录类型"), choices=RecordKind.choices, empty_label=gettext_lazy("全部")
+    )
     uscc = django_filters.CharFilter(label=gettext_lazy("统一社会信用代码"), lookup_expr="startswith", max_length=18)
 
     class Meta:
@@ -317,7 +328,9 @@ class ReviewQueueView(OfficeListView):
     table_class, filterset_class = PendingTable, PendingFilter
     template_name = "office/review_queue.html"
     title, export_name = gettext_lazy("待关联记录（复核队列）"), "review-queue"
-    intro = gettext_lazy("这些记录的统一社会信用代码尚无对应经营主体。经营主体归集后会自动关联；也可以更正代码后手工关联。")
+    intro = gettext_lazy(
+        "这些记录的统一社会信用代码尚无对应经营主体。经营主体归集后会自动关联；也可以更正代码后手工关联。"
+    )
 
     def dispatch(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
         if request.user.is_authenticated and not roles.can_review_queue(request.user):
