@@ -255,13 +255,24 @@ def _new_op(op_id: int, street: str, address: str, registered_on: date, person: 
 
 
 def alarms_daily(frames: Frames, params: dict[str, dict[str, Any]], detector: str, days: list[date]) -> pl.DataFrame:
-    """Each day's findings of one detector: (subject, day)."""
+    """Each day's findings of one detector: (subject, day, reach) — reach is the subjects the alarm covers: its
+    own, or for a cluster across streets every street of its cylinder (the alert lists them to its unit)."""
     out = []
     for day in days:
         found = DETECTORS[detector](dataclasses.replace(frames, as_of=day), params[detector])
         if found.height:
-            out.append(found.select("subject").with_columns(pl.lit(day).alias("day")))
-    return pl.concat(out) if out else pl.DataFrame(schema={"subject": pl.String, "day": pl.Date})
+            out.append(_with_reach(found).with_columns(pl.lit(day).alias("day")).select("subject", "day", "reach"))
+    return pl.concat(out) if out else pl.DataFrame(schema=ALARMS)
+
+
+ALARMS = {"subject": pl.String, "day": pl.Date, "reach": pl.List(pl.String)}
+
+
+def _with_reach(found: pl.DataFrame) -> pl.DataFrame:
+    if "streets" not in found.columns:
+        return found.with_columns(pl.concat_list("subject").alias("reach"))
+    cylinder = pl.col("streets").str.split("、").list.eval(pl.lit("spacetime:") + pl.element())
+    return found.with_columns(pl.concat_list(pl.col("subject"), cylinder).list.unique().alias("reach"))
 
 
 def alerts_of(alarms: pl.DataFrame) -> list[tuple[str, date]]:
@@ -285,15 +296,18 @@ def score(
     delays: list[int] = []
     matched: set[tuple[str, date]] = set()
     by_subject: dict[str, list[date]] = {}
-    for subject, day in alarms.iter_rows():
-        by_subject.setdefault(subject, []).append(day)
+    reach_of: dict[tuple[str, date], set[str]] = {}
+    for subject, day, reach in alarms.select("subject", "day", "reach").iter_rows():
+        reach_of[(subject, day)] = set(reach)
+        for covered in reach:
+            by_subject.setdefault(covered, []).append(day)
     for t in truths:
         window_end = t.start + timedelta(days=MATCH_DAYS)
         subjects = {t.subject, *t.also}
         hits = [d for s in subjects for d in by_subject.get(s, []) if t.start <= d <= window_end]
         if hits:
             delays.append((min(hits) - t.start).days)
-            matched.update(a for a in alerts if a[0] in subjects and t.start <= a[1] <= window_end)
+            matched.update(a for a in alerts if reach_of.get(a, {a[0]}) & subjects and t.start <= a[1] <= window_end)
     net = [a for a in alerts if a not in baseline]
     return {
         "injected": len(truths),

@@ -73,7 +73,10 @@ def inject_clusters(world: World, size: int, rng: np.random.Generator, count: in
 
 def prefixed(tag: str, frame: pl.DataFrame) -> pl.DataFrame:
     """Alarms of one run with its subjects tagged (runs pooled into one score keep their subjects apart)."""
-    return frame.with_columns((pl.lit(f"{tag}|") + pl.col("subject")).alias("subject"))
+    return frame.with_columns(
+        (pl.lit(f"{tag}|") + pl.col("subject")).alias("subject"),
+        pl.col("reach").list.eval(pl.lit(f"{tag}|") + pl.element()),
+    )
 
 
 def tag_alerts(tag: str, alerts: list[tuple[str, Any]]) -> list[tuple[str, Any]]:

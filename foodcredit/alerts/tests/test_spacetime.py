@@ -4,6 +4,7 @@ found (and nothing on the null series), and the sweep raising it from complaints
 from datetime import date, timedelta
 
 import numpy as np
+import polars as pl
 import pytest
 
 from foodcredit.alerts import evaluation, services
@@ -105,3 +106,16 @@ def test_injected_clusters_across_streets_are_found(p):
     truths = [evaluation.Truth("spacetime_scan", c.subjects[0], c.start, c.subjects[1:]) for c in clusters]
     figures = evaluation.score(truths, alarms, evaluation.alerts_of(alarms), set())
     assert figures["pod"] == 1.0 and figures["median_days"] <= 7
+
+
+def test_a_cluster_named_by_a_third_street_is_found_where_its_cylinder_holds_the_injected_streets():
+    """The scan may centre the most likely cylinder on a neighbour of the injected pair; its alert lists the
+    cylinder's streets, so the unit is shown the cluster. A cylinder off the pair finds nothing."""
+    start = date(2026, 6, 1)
+    truths = [evaluation.Truth("spacetime_scan", "spacetime:A", start, ("spacetime:B",))]
+    on_pair = pl.DataFrame({"subject": ["spacetime:C"], "streets": ["C、A、B"]})
+    off_pair = pl.DataFrame({"subject": ["spacetime:D"], "streets": ["D、E"]})
+    for found, pod, ppv in ((on_pair, 1.0, 1.0), (off_pair, 0.0, 0.0)):
+        alarms = evaluation._with_reach(found).with_columns(pl.lit(start + timedelta(days=3)).alias("day"))
+        figures = evaluation.score(truths, alarms, evaluation.alerts_of(alarms), set())
+        assert (figures["pod"], figures["ppv"]) == (pod, ppv)
