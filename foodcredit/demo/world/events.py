@@ -13,8 +13,9 @@ import polars as pl
 from foodcredit.operators.models import STREETS
 
 from . import lexicon
+from .business_types import SECTOR_CODES, SECTORS
 from .common import Calendar, Params, choice_by_group, sigmoid
-from .population import SECTOR_CODES, SECTORS, Population
+from .population import Population
 from .risk import (
     INSPECTION_KINDS,
     Latent,

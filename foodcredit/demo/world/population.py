@@ -5,7 +5,6 @@ representative or the same premises), because who is revoked depends on it.
 """
 
 from dataclasses import dataclass
-from datetime import date
 
 import numpy as np
 import polars as pl
@@ -13,62 +12,12 @@ import polars as pl
 from foodcredit.operators.models import STREETS
 
 from . import lexicon
+from .business_types import SECTORS, STATUSES, TypeTable
 from .common import Calendar, Params, as_date_series, pick, sigmoid, uniform_days, weighted_choice
-from .ids import id_numbers, uscc_codes
+from .ids import uscc_codes
+from .licences import licences_draw
 from .names import operator_names, pick_within, words_flat
-
-SECTORS = ["catering", "circulation", "production"]
-SECTOR_CODES = "crp"  # the letters lexicon uses for sectors
-STATUSES = ["active", "deregistered", "revoked"]
-
-
-@dataclass(frozen=True)
-class TypeTable:
-    """The business types of params.yaml as parallel arrays, in file order."""
-
-    names: list[str]
-    sector: np.ndarray
-    weight: np.ndarray
-    base_logit: np.ndarray
-    inspections: np.ndarray
-    sampling: np.ndarray
-    complaints: np.ndarray
-    individual: np.ndarray
-    cooperative: np.ndarray
-    venue: np.ndarray
-    new_form: np.ndarray
-    exit_hazard: np.ndarray
-    licence: list[str]
-
-    @classmethod
-    def from_params(cls, params: Params) -> "TypeTable":
-        """Read `business_types`, scaling weights by the sector shares."""
-        rows = params["business_types"]
-        names = list(rows)
-
-        def col(key: str) -> np.ndarray:
-            return np.array([float(rows[t][key]) for t in names])
-
-        sector = np.array([SECTORS.index(rows[t]["sector"]) for t in names])
-        weight = col("weight")
-        for s, name in enumerate(SECTORS):
-            in_sector = sector == s
-            weight[in_sector] *= params["sectors"][name] / weight[in_sector].sum()
-        return cls(
-            names=names,
-            sector=sector,
-            weight=weight,
-            base_logit=col("base_logit"),
-            inspections=col("inspections"),
-            sampling=col("sampling"),
-            complaints=col("complaints"),
-            individual=col("individual"),
-            cooperative=col("cooperative"),
-            venue=col("venue"),
-            new_form=col("new_form"),
-            exit_hazard=col("exit_hazard"),
-            licence=[str(rows[t]["licence"]) for t in names],
-        )
+from .persons import persons_draw
 
 
 @dataclass
@@ -89,162 +38,6 @@ class Population:
     uscc: pl.Series
     operators: pl.DataFrame
     licences: pl.DataFrame
-
-
-def _persons(rng: np.random.Generator, n: int, cal: Calendar) -> pl.DataFrame:
-    """Legal representatives: name (surname index kept for shop names), ID number and mobile phone."""
-    surname_w = 1.0 / (np.arange(len(lexicon.SURNAMES)) + 4.0)
-    surname = weighted_choice(rng, surname_w, n)
-    g1 = rng.integers(0, len(lexicon.GIVEN_CHARS), n)
-    g2 = rng.integers(0, len(lexicon.GIVEN_CHARS), n)
-    one_char = pl.Series(rng.random(n) < 0.3)
-    first, second = pick(lexicon.GIVEN_CHARS, g1), pick(lexicon.GIVEN_CHARS, g2)
-    given_s = pl.select(pl.when(one_char).then(first).otherwise(first + second)).to_series()
-    as_of = cal.as_of64
-    births = as_of - (rng.uniform(22, 66, n) * 365.25).astype(np.int64)
-    areas = [a for a, _ in lexicon.ID_AREAS]
-    id_no = id_numbers(rng, areas=areas, area_weights=[w for _, w in lexicon.ID_AREAS], births=births)
-    prefix = np.array(
-        [
-            130,
-            131,
-            132,
-            133,
-            135,
-            136,
-            137,
-            138,
-            139,
-            150,
-            151,
-            152,
-            155,
-            158,
-            159,
-            166,
-            177,
-            180,
-            181,
-            182,
-            183,
-            185,
-            186,
-            187,
-            188,
-            189,
-            191,
-            199,
-        ]
-    )
-    mobile = prefix[rng.integers(0, len(prefix), n)].astype(np.int64) * 10**8 + rng.integers(0, 10**8, n)
-    return pl.DataFrame(
-        {
-            "surname_idx": surname,
-            "name": pick(lexicon.SURNAMES, surname) + given_s,
-            "given": given_s,
-            "id_no": id_no,
-            "mobile": pl.Series(mobile).cast(pl.String),
-            "brand_idx": rng.integers(0, len(lexicon.BRAND_FIRST) * len(lexicon.BRAND_SECOND), n),
-        }
-    )
-
-
-def _licences(
-    rng: np.random.Generator,
-    *,
-    types: TypeTable,
-    type_idx: np.ndarray,
-    registered: np.ndarray,
-    exit_: np.ndarray,
-    status_idx: np.ndarray,
-    uscc: pl.Series,
-    cal: Calendar,
-    params: Params,
-) -> pl.DataFrame:
-    """The current licence of every licensed operator and, when issued under the JY/SC system, its predecessor."""
-    kind_code = np.array(types.licence)[type_idx]
-    licensed = kind_code != "none"
-    first = registered + np.round(rng.exponential(params["population"]["licence_delay_days"], len(type_idx))).astype(
-        np.int64
-    )
-    end = np.minimum(exit_, cal.as_of64)
-    take = licensed & (first <= end)
-    idx = np.flatnonzero(take)
-    scopes = [
-        lexicon.LICENCE_SCOPES.get(name, lexicon.LICENCE_SCOPES.get(SECTORS[types.sector[t]], ["预包装食品销售"]))
-        for t, name in enumerate(types.names)
-    ]
-    frame = pl.DataFrame(
-        {
-            "uscc": uscc.gather(idx),
-            "code": pl.Series(kind_code[idx]),
-            "first": as_date_series(first[idx]),
-            "end": as_date_series(end[idx]),
-            "status_idx": status_idx[idx],
-            "scope": pick_within(rng, scopes, type_idx[idx]),
-        }
-    )
-    periods = pl.col("first").dt.offset_by(pl.format("{}y", pl.col("k") * 5))
-    frame = (
-        frame.with_columns(k=((pl.col("end") - pl.col("first")).dt.total_days() // 1826).cast(pl.Int64))
-        .with_columns(k=pl.when(periods > pl.col("end")).then(pl.col("k") - 1).otherwise(pl.col("k")))
-        .with_columns(
-            issued_on=periods,
-            prev_issued=pl.col("first").dt.offset_by(pl.format("{}y", (pl.col("k") - 1) * 5)),
-        )
-    )
-    current = frame.select(
-        "uscc",
-        "code",
-        "scope",
-        "issued_on",
-        valid_until=pl.col("issued_on").dt.offset_by("5y").dt.offset_by("-1d"),
-        status=pl.col("status_idx").replace_strict([0, 1, 2], ["valid", "cancelled", "revoked"]),
-    )
-    previous = frame.filter((pl.col("k") >= 1) & (pl.col("prev_issued") >= pl.lit(date(2015, 10, 1)))).select(
-        "uscc",
-        "code",
-        "scope",
-        issued_on=pl.col("prev_issued"),
-        valid_until=pl.col("issued_on").dt.offset_by("-1d"),
-        status=pl.lit("expired"),
-    )
-    licences = pl.concat([current, previous]).with_columns(_tie=pl.Series(rng.random(len(current) + len(previous))))
-    # Sequence numbers follow issue dates within each JY business form / SC food category; past the 6 (JY) or
-    # 4 (SC) digit sequence the check digit keeps numbers unique (the real check digit is not published).
-    licences = licences.sort(["issued_on", "_tie"]).with_columns(rank=pl.int_range(pl.len()).over("code"))
-    width = pl.when(pl.col("code").str.starts_with("JY")).then(999_999).otherwise(9_999)
-    seq = pl.col("rank") % width + 1
-    cycle = pl.col("rank") // width
-    if licences.select((cycle >= 10).any()).item():
-        raise ValueError("too many licences of one kind for the JY/SC sequence numbers")
-    check = (cycle + (seq * 7 + seq // 10 * 3 + seq // 1000)) % 10
-    number = (
-        pl.when(pl.col("code").str.starts_with("JY"))
-        .then(
-            pl.concat_str([pl.col("code"), pl.lit("500105"), seq.cast(pl.String).str.zfill(6), check.cast(pl.String)])
-        )
-        .otherwise(
-            pl.concat_str(
-                [
-                    pl.col("code").str.slice(0, 5),
-                    pl.lit("500105"),
-                    seq.cast(pl.String).str.zfill(4),
-                    check.cast(pl.String),
-                ]
-            )
-        )
-    )
-    return licences.select(
-        number=number,
-        uscc=pl.col("uscc"),
-        kind=pl.when(pl.col("code").str.starts_with("SC")).then(pl.lit("production")).otherwise(pl.lit("business")),
-        scope=pl.col("scope"),
-        issued_on=pl.col("issued_on"),
-        valid_until=pl.col("valid_until"),
-        status=pl.col("status"),
-        legacy_format=pl.lit(False),
-    ).with_columns(_row=pl.int_range(1, pl.len() + 1, dtype=pl.Int64))
 
 
 def population_generate(*, rng: np.random.Generator, n: int, cal: Calendar, params: Params) -> Population:
@@ -319,7 +112,7 @@ def population_generate(*, rng: np.random.Generator, n: int, cal: Calendar, para
     exit_ = np.where(exited, exit_, cal.as_of64 + 36_500)
 
     uscc = uscc_codes(rng, category=category, modern=registered >= np.datetime64("2016-01-01"))
-    persons = _persons(rng, n_persons, cal)
+    persons = persons_draw(rng, n_persons, cal)
     owner = persons[person_idx]
 
     # Addresses: own premises on a street's road, or the shared premises' address.
@@ -406,7 +199,7 @@ def population_generate(*, rng: np.random.Generator, n: int, cal: Calendar, para
         phone=pl.when(pl.Series(category == 2)).then(pl.col("phone")).otherwise(landline),
         _row=pl.int_range(1, pl.len() + 1, dtype=pl.Int64),
     )
-    licences = _licences(
+    licences = licences_draw(
         rng,
         types=types,
         type_idx=type_idx,

@@ -18,8 +18,9 @@ import polars as pl
 
 from foodcredit.operators.models import STREETS
 
+from .business_types import SECTORS
 from .common import Calendar, Params, as_date_series, sigmoid
-from .population import SECTORS, Population
+from .population import Population
 
 INSPECTION_KINDS = ["routine", "random", "special", "flying", "complaint"]
 PLANNED_KINDS = INSPECTION_KINDS[:4]
