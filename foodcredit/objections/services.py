@@ -13,11 +13,11 @@ from django.utils.translation import gettext_lazy as _
 from foodcredit.accounts import permissions
 from foodcredit.core import audit
 from foodcredit.core.errors import ConflictError, DomainError
+from foodcredit.core.uploads import attachment_read
 from foodcredit.core.workdays import add_workdays
 from foodcredit.credit import services as credit_services
 from foodcredit.credit.models import LedgerEntry
 
-from .attachments import attachment_read
 from .models import Objection, ObjectionAttachment
 
 
@@ -46,7 +46,10 @@ def objection_submit(
             _("附件至多%(n)s个") % {"n": settings.OBJECTION_ATTACHMENTS_MAX},
             field="attachments", count=len(uploads),
         )  # fmt: skip
-    files = [attachment_read(u, limit=settings.OBJECTION_ATTACHMENT_MAX_BYTES) for u in uploads]
+    files = [
+        attachment_read(u, limit=settings.OBJECTION_ATTACHMENT_MAX_BYTES, code_prefix="objection", field="attachments")
+        for u in uploads
+    ]
     deadline = add_workdays(submitted_on, settings.OBJECTION_ACCEPT_WITHIN_WORKDAYS)
     with transaction.atomic():
         if Objection.objects.filter(ref_kind=entry.ref_kind, ref_id=entry.ref_id, status__in=Objection.OPEN).exists():

@@ -13,16 +13,13 @@ import polars as pl
 from django.utils.translation import gettext_lazy as _
 
 from foodcredit.collection.formats import FORMATS, KNOWN_HEADER_KEYS, header_key
+from foodcredit.core import uploads
 
 from .csv_text import read_csv
 from .table import EXTRA, ROW, RawTable, cell_text, finish, not_a_spreadsheet, refuse
 from .xlsx import read_xlsx
 
 __all__ = ["EXTRA", "ROW", "RawTable", "read_json_records", "read_table"]
-
-_ZIP_MAGIC = b"PK\x03\x04"
-_PDF_MAGIC = b"%PDF-"
-_OLE2_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"  # legacy .xls, and also password-protected .xlsx
 
 
 def read_table(
@@ -45,17 +42,17 @@ def read_table(
     if size == 0:
         raise refuse("import.empty_file", _("文件为空"), file_name)
     with path.open("rb") as fh:
-        magic = fh.read(len(_OLE2_MAGIC))
+        kind = uploads.file_kind(fh.read(uploads.HEAD_BYTES))
     known = KNOWN_HEADER_KEYS | {header_key(h) for h in source_headers}
-    if magic.startswith(_OLE2_MAGIC):
+    if kind == "ole2":  # legacy .xls, and also password-protected .xlsx
         raise refuse(
             "import.legacy_xls",
             _("不接受旧版 .xls 或加密的工作簿，请另存为 XLSX 或 CSV 后再导入"),
             file_name,
         )
-    if magic.startswith(_ZIP_MAGIC):
+    if kind == "zip":
         return read_xlsx(path, file_name, known)
-    if magic.startswith(_PDF_MAGIC):  # may be all text, so the binary sniff of the CSV path can miss it
+    if kind == "pdf":  # may be all text, so the binary sniff of the CSV path can miss it
         raise not_a_spreadsheet(file_name, "PDF")
     return read_csv(path.read_bytes(), file_name, known)
 

@@ -13,7 +13,7 @@ from django.utils.translation import gettext_lazy as _
 
 from foodcredit.accounts import permissions
 from foodcredit.collection import services as collection_services
-from foodcredit.core import audit
+from foodcredit.core import audit, uploads
 from foodcredit.core.errors import ConflictError, DomainError
 from foodcredit.inspections.models import Inspection
 
@@ -134,42 +134,6 @@ def task_result_publish(*, task: Task, actor: Any, as_of: date) -> Task:
     return locked
 
 
-# What an attachment may be, told by its first bytes (never by its name or the client's content type): photos and
-# PDF documents. SVG is refused outright — it is XML that can carry script, and sanitising it is a parser's job.
-ATTACHMENT_TYPES = (
-    (b"\xff\xd8\xff", ".jpg"),
-    (b"\x89PNG\r\n\x1a\n", ".png"),
-    (b"%PDF-", ".pdf"),
-)
-MAGIC_BYTES = max(len(magic) for magic, _ext in ATTACHMENT_TYPES)
-
-
-def _attachment_type(head: bytes) -> str:
-    """The extension of a photo or PDF told by its first bytes; DomainError for anything else (SVG included)."""
-    for magic, extension in ATTACHMENT_TYPES:
-        if head[: len(magic)] == magic:
-            return extension
-    raise DomainError("planning.attachment_type", _("附件须为JPEG、PNG照片或PDF文书"))
-
-
-def _attachment_read(upload: Any, *, limit: int) -> tuple[bytes, str]:
-    """The upload's bytes and extension, read chunk by chunk: the type is checked on the first bytes, before the
-    rest is read, and the upload is refused as soon as it passes `limit` (the client's declared size is not trusted)."""
-    buffer = bytearray()
-    extension = ""
-    for chunk in upload.chunks():
-        buffer += chunk
-        if len(buffer) > limit:
-            raise DomainError(
-                "planning.attachment_too_large",
-                _("附件不能超过%(mb)s MB") % {"mb": limit // (1024 * 1024)},
-                limit=limit,
-            )
-        if not extension and len(buffer) >= MAGIC_BYTES:
-            extension = _attachment_type(bytes(buffer[:MAGIC_BYTES]))
-    return bytes(buffer), extension or _attachment_type(bytes(buffer))
-
-
 def task_attachment_add(*, task: Task, upload: Any, actor: Any) -> TaskAttachment:
     """Attach a photo or document to a task's result: type from the content, size counted while streaming."""
     permissions.operator_write_check(
@@ -179,8 +143,7 @@ def task_attachment_add(*, task: Task, upload: Any, actor: Any) -> TaskAttachmen
         related=is_task_inspector(user=actor, task=task),
     )
     limit = settings.PLANNING_ATTACHMENT_MAX_BYTES
-    content, extension = _attachment_read(upload, limit=limit)
-    name = str(getattr(upload, "name", "") or "attachment")[:200]
+    content, extension, name = uploads.attachment_read(upload, limit=limit, code_prefix="planning")
     with transaction.atomic():
         attachment = TaskAttachment(task=task, name=name)
         attachment.file.save(f"task-{task.pk}{extension}", ContentFile(content), save=False)
