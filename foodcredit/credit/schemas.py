@@ -6,7 +6,10 @@ from typing import Literal
 from ninja import Field, Schema
 
 from .models import LedgerEntry
-from .selectors.lists import ListMembership  # a listing in force: the selector's shape is the output's
+
+# Where a selector's shape is the output's, the output declares the selector's dataclass instead of a twin.
+from .selectors.credit_file_text import WindowDisplay  # a disclosure window (internal view only)
+from .selectors.lists import ListMembership  # a listing in force
 
 
 class CreditFileFilter(Schema):
@@ -20,17 +23,6 @@ class CreditFileFilter(Schema):
     cursor: str | None = Field(None, max_length=200, description="next_cursor of the previous page")
 
 
-class WindowOut(Schema):
-    """A disclosure window on one channel (internal view only)."""
-
-    channel: str
-    channel_label: str
-    start: date
-    end: date | None
-    publish_by: date | None
-    open: bool
-
-
 class EntryOut(Schema):
     """One timeline entry; `windows` is null in the public view."""
 
@@ -40,7 +32,7 @@ class EntryOut(Schema):
     summary: str
     detail: str
     source: str | None
-    windows: list[WindowOut] | None
+    windows: list[WindowDisplay] | None
 
 
 class LicenceOut(Schema):
