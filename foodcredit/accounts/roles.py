@@ -2,6 +2,7 @@
 three administrators' duties. Pure, no ORM. Which records a role may write about which operator is not decided here:
 that is the rules table of accounts.permissions, the one write check every write service and door calls."""
 
+from django.contrib.auth.models import AnonymousUser
 from django.utils.translation import gettext_noop
 
 from .models import User
@@ -43,6 +44,12 @@ def can_confirm_business_links(user: User) -> bool:
 
 def sees_internal_records(user: User) -> bool:
     return user.is_authenticated and user.role in INTERNAL_READERS
+
+
+def sees_risk_class(user: User | AnonymousUser) -> bool:
+    """The class and its explanation are an internal reference for supervision (DOMAIN.md Part II §4.3): internal
+    readers see them within their scope, the operator's own users do not (only what the public sees)."""
+    return isinstance(user, User) and sees_internal_records(user) and user.role != R.BUSINESS
 
 
 # Role labels are plain Chinese strings in models.py; templates translate them when displayed. Marking them here

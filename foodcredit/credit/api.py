@@ -126,12 +126,12 @@ def public_operator_get(request: HttpRequest, uscc: str, cursor: str | None = No
 # --- lists and repair (staff decide; business users apply) ----------------------------------------------------------
 
 
-def _decider(request: HttpRequest, kind: str) -> User:
+def _decider(request: HttpRequest, kind: str, *, refused: str = "") -> User:
     """A user whose role writes `kind` (the rules table of accounts.permissions, DOMAIN.md Part I §5); 403 for anyone
-    else. The service checks the operator's scope too."""
+    else, with `refused` as the message when given. The service checks the operator's scope too."""
     user = request.user
     if not isinstance(user, User) or not permissions.can_write_kind(user, kind):
-        raise HttpError(403, gettext("无权进行此操作。"))
+        raise HttpError(403, refused or gettext("无权进行此操作。"))
     return user
 
 
@@ -229,9 +229,7 @@ def repair_submit(request: HttpRequest, payload: RepairIn) -> Status:
     """A business user applies for its own operator; an ineligible application is refused at once, with the rule and
     the date it becomes eligible (status "refused"). A second open application for the same record answers 409; a
     repeated `Idempotency-Key` header answers 200 with the first application."""
-    user = request.user
-    if not isinstance(user, User) or user.role != User.Role.BUSINESS:
-        raise HttpError(403, gettext("只有企业用户可以申请信用修复。"))
+    user = _decider(request, permissions.REPAIR_APPLICATIONS, refused=gettext("只有企业用户可以申请信用修复。"))
     operator = operator_selectors.operator_get(uscc=payload.uscc, for_user=user)
     penalty = list_entry = None
     if payload.target == RepairApplication.Target.PENALTY:
@@ -297,9 +295,7 @@ def _commitment_out(c: Commitment) -> CommitmentOut:
 @router.post("/commitments", response={200: CommitmentOut, 201: CommitmentOut}, operation_id="commitment_record")
 def commitment_record(request: HttpRequest, payload: CommitmentIn) -> Status:
     """A business user records a commitment for its own operator; it is shown publicly."""
-    user = request.user
-    if not isinstance(user, User) or user.role != User.Role.BUSINESS:
-        raise HttpError(403, gettext("只有企业用户可以作出承诺。"))
+    user = _decider(request, permissions.COMMITMENTS, refused=gettext("只有企业用户可以作出承诺。"))
     operator = operator_selectors.operator_get(uscc=payload.uscc, for_user=user)
     key = _idempotency_key(request)
     replayed = bool(key) and selectors.commitment_by_idempotency_key(user=user, key=key) is not None

@@ -6,7 +6,7 @@ from django.http import Http404, HttpRequest
 from django.utils import timezone
 from ninja import Router
 
-from foodcredit.accounts import permissions
+from foodcredit.accounts import permissions, roles
 from foodcredit.accounts.models import User
 from foodcredit.operators import selectors as operator_selectors
 
@@ -27,8 +27,8 @@ def _out(uscc: str, operator_id: int) -> ClassOut:
 def class_get(request: HttpRequest, uscc: str) -> ClassOut:
     """The operator's current class, with its explanation (404 outside the caller's scope or before any run)."""
     operator = operator_selectors.operator_get(uscc=uscc, for_user=request.user)
-    if getattr(request.user, "role", None) == User.Role.BUSINESS:
-        raise PermissionDenied  # the class is an internal reference for supervision (DOMAIN.md II §4.3)
+    if not roles.sees_risk_class(request.user):
+        raise PermissionDenied
     return _out(operator.uscc, operator.pk)
 
 
@@ -36,7 +36,7 @@ def class_get(request: HttpRequest, uscc: str) -> ClassOut:
 def class_history(request: HttpRequest, uscc: str) -> list[ClassHistoryItem]:
     """Every class the operator was given, newest first."""
     operator = operator_selectors.operator_get(uscc=uscc, for_user=request.user)
-    if getattr(request.user, "role", None) == User.Role.BUSINESS:
+    if not roles.sees_risk_class(request.user):
         raise PermissionDenied
     return [
         ClassHistoryItem(
