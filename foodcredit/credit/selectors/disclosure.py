@@ -48,11 +48,6 @@ def unheld(*, ref_kind: str | None = None, ref_kind_field: str = "ref_kind", ref
     return ~Q(Exists(holds))
 
 
-def held_ref_ids(*, ref_kind: str, ref_ids: list[int]) -> set[int]:
-    """Which of these records of one kind are held today (for public code that already has the ids)."""
-    return set(_active().filter(ref_kind=ref_kind, ref_id__in=ref_ids).values_list("ref_id", flat=True))
-
-
 def hold_marks(entries: list[LedgerEntry]) -> dict[tuple[str, int], HoldMark]:
     """The standing marks of these entries' records, by (ref_kind, ref_id), for the internal file."""
     ids_by_kind: dict[str, list[int]] = {}
