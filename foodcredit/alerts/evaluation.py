@@ -40,6 +40,7 @@ RISK_DETECTORS = [
 SURGES = ("complaint_surge_operator", "complaint_surge_street", "spacetime_scan")  # evaluated at SIZES
 SCAN_CLUSTERS, SCAN_RUNS = 6, 3  # clusters across streets: six a run (apart in place and time), three runs a size
 MATCH_DAYS = 28  # an alarm up to four weeks after an anomaly's start counts as its detection
+NET_DAYS = 7  # an alert within a week of an alarm of the undisturbed copy on its subject is that copy's alert
 ABSORB_DAYS = 30  # alarms of one subject closer than this are one alert (an open alert absorbs repeats)
 
 
@@ -290,6 +291,9 @@ def alerts_of(alarms: pl.DataFrame) -> list[tuple[str, date]]:
 def score(
     truths: list[Truth], alarms: pl.DataFrame, alerts: list[tuple[str, date]], baseline: set[tuple[str, date]]
 ) -> dict[str, Any]:
+    """`baseline`: the undisturbed copy's alarms (subject, day). An alert is netted out when the undisturbed copy
+    alarmed on a subject of its reach within NET_DAYS of it: the same event, raised a day earlier or later because
+    the injection moved a margin or a Monte-Carlo p-value (the scan)."""
     """POD and delay from the daily alarms (an open alert absorbing the alarm still shows the anomaly to its unit);
     PPV from the alerts: matched ÷ alerts net of the undisturbed district's (the issue's definition) and matched ÷
     all alerts (raw)."""
@@ -308,7 +312,7 @@ def score(
         if hits:
             delays.append((min(hits) - t.start).days)
             matched.update(a for a in alerts if reach_of.get(a, {a[0]}) & subjects and t.start <= a[1] <= window_end)
-    net = [a for a in alerts if a not in baseline]
+    net = [a for a in alerts if not _also_undisturbed(a, reach_of.get(a, {a[0]}), baseline)]
     return {
         "injected": len(truths),
         "pod": round(len(delays) / len(truths), 3) if truths else None,
@@ -321,6 +325,12 @@ def score(
     }
 
 
+def _also_undisturbed(alert: tuple[str, date], reach: set[str], baseline: set[tuple[str, date]]) -> bool:
+    return any(
+        (subject, alert[1] + timedelta(days=k)) in baseline for subject in reach for k in range(-NET_DAYS, NET_DAYS + 1)
+    )
+
+
 def evaluate(
     *, seeds: list[int], params: dict[str, dict[str, Any]], operators: int = 5000, count: int = 20
 ) -> dict[str, Any]:
@@ -331,8 +341,8 @@ def evaluate(
         days = _days_between(world.end - timedelta(days=83), world.end)
         active = world.frames.operators.filter(pl.col("status") == "active").height
         months = len(days) / 30.44
-        base_alerts = {d: alerts_of(alarms_daily(world.frames, params, d, days)) for d in RISK_DETECTORS}
-        rate = {d: round(len(a) / (active / 1000) / months, 2) for d, a in base_alerts.items()}
+        base_alarms = {d: alarms_daily(world.frames, params, d, days) for d in RISK_DETECTORS}
+        rate = {d: round(len(alerts_of(a)) / (active / 1000) / months, 2) for d, a in base_alarms.items()}
         per_detector: dict[str, Any] = {}
         rng = np.random.default_rng(seed + 1000)
         for detector in RISK_DETECTORS:
@@ -342,19 +352,25 @@ def evaluate(
                 if detector == "spacetime_scan":
                     key = f"{size}x"
                     per_detector[detector][key] = _scan_score(
-                        world, params, size or 1, rng, days, base_alerts[detector]
+                        world, params, size or 1, rng, days, _pairs(base_alarms[detector])
                     )
                     continue
                 frames, truths = inject(world, detector, size or 1, rng, count)
                 alarms = alarms_daily(frames, params, detector, days)
                 key = f"{size}x" if size else "injected"
-                per_detector[detector][key] = score(truths, alarms, alerts_of(alarms), set(base_alerts[detector]))
+                per_detector[detector][key] = score(
+                    truths, alarms, alerts_of(alarms), set(_pairs(base_alarms[detector]))
+                )
         report["seeds"][str(seed)] = {
             "detectors": per_detector,
             "undisturbed_alerts_per_1000_per_month": rate,
             "undisturbed_total_per_1000_per_month": round(sum(rate.values()), 2),
         }
     return report
+
+
+def _pairs(alarms: pl.DataFrame) -> list[tuple[str, date]]:
+    return list(alarms.select("subject", "day").iter_rows())
 
 
 def _scan_score(

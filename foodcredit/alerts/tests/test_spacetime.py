@@ -119,3 +119,17 @@ def test_a_cluster_named_by_a_third_street_is_found_where_its_cylinder_holds_the
         alarms = evaluation._with_reach(found).with_columns(pl.lit(start + timedelta(days=3)).alias("day"))
         figures = evaluation.score(truths, alarms, evaluation.alerts_of(alarms), set())
         assert (figures["pod"], figures["ppv"]) == (pod, ppv)
+
+
+def test_an_alert_the_undisturbed_district_raised_a_day_earlier_is_netted_out_of_ppv():
+    """The undisturbed district's own cluster alarmed from 27 June; in the disturbed copy the scan's p-value moved and
+    the same street first alarmed on the 28th. That alert is the copy's own, not a false alert of the detector; an
+    alert on a street the undisturbed copy never alarmed is still counted against it."""
+    start = date(2026, 6, 1)
+    truths = [evaluation.Truth("spacetime_scan", "spacetime:A", start, ("spacetime:B",))]
+    found = pl.DataFrame({"subject": ["spacetime:A", "spacetime:C", "spacetime:D"], "streets": ["A、B", "C", "D"]})
+    days = [start + timedelta(days=3), date(2026, 6, 28), date(2026, 6, 28)]
+    alarms = evaluation._with_reach(found).with_columns(pl.Series("day", days))
+    baseline = {("spacetime:C", date(2026, 6, 27))}
+    figures = evaluation.score(truths, alarms, evaluation.alerts_of(alarms), baseline)
+    assert (figures["alerts"], figures["alerts_net"], figures["ppv"]) == (3, 2, 0.5)
