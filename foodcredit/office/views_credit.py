@@ -50,10 +50,11 @@ def decider(user: Any, kind: str) -> User:
     return user
 
 
-def business(request: HttpRequest) -> User:
-    """A business user writing for its own operators (commitments, repair applications); others find no page."""
+def business(request: HttpRequest, kind: str) -> User:
+    """A user whose role writes `kind` for its own operators (commitments, repair applications, objections: business
+    users, by the rules table of accounts.permissions); others find no page."""
     user = request.user
-    if not isinstance(user, User) or user.role != User.Role.BUSINESS:
+    if not isinstance(user, User) or not permissions.can_write_kind(user, kind):
         raise Http404
     return user
 

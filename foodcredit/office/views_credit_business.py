@@ -111,7 +111,7 @@ def _own_operators(user: User) -> list[tuple[str, str]]:
 @login_required
 def commitment_new(request: HttpRequest) -> HttpResponse:
     """A business user records a commitment for its own operator (shown publicly from today)."""
-    user = business(request)
+    user = business(request, permissions.COMMITMENTS)
     form = CommitmentForm(request.POST or None, operators=_own_operators(user))
     if request.method == "POST" and form.is_valid():
         operator = operator_selectors.operator_get(uscc=form.cleaned_data["uscc"], for_user=user)
@@ -137,7 +137,7 @@ def commitment_new(request: HttpRequest) -> HttpResponse:
 def repair_apply(request: HttpRequest) -> HttpResponse:
     """A business user applies for credit repair for its own operator; an ineligible one is refused at once with the
     rule and the date it becomes eligible."""
-    user = business(request)
+    user = business(request, permissions.REPAIR_APPLICATIONS)
     form = RepairForm(request.POST or None, operators=_own_operators(user))
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
@@ -176,7 +176,7 @@ def repair_apply(request: HttpRequest) -> HttpResponse:
 @login_required
 def repair_mine(request: HttpRequest) -> HttpResponse:
     """A business user's own applications with their status and deadlines."""
-    user = business(request)
+    user = business(request, permissions.REPAIR_APPLICATIONS)
     today = timezone.localdate()
     rows = [
         {"application": a, "overdue": selectors.repair_overdue(a, as_of=today),

@@ -43,7 +43,7 @@ def _reader(request: HttpRequest) -> User:
 @login_required
 def objection_new(request: HttpRequest, entry_id: int) -> HttpResponse:
     """A business user objects to one record of its own operator's credit file, with evidence."""
-    user = business(request)
+    user = business(request, permissions.OBJECTIONS)
     entry = credit_selectors.ledger_entry_get(pk=entry_id, for_user=user)  # 404 outside its own operators
     form = ObjectionForm(request.POST or None, request.FILES or None)
     if request.method == "POST" and form.is_valid():
