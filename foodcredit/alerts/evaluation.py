@@ -266,7 +266,7 @@ def alarms_daily(frames: Frames, params: dict[str, dict[str, Any]], detector: st
     return pl.concat(out) if out else pl.DataFrame(schema=ALARMS)
 
 
-ALARMS = {"subject": pl.String, "day": pl.Date, "reach": pl.List(pl.String)}
+ALARMS = pl.Schema([("subject", pl.String()), ("day", pl.Date()), ("reach", pl.List(pl.String()))])
 
 
 def _with_reach(found: pl.DataFrame) -> pl.DataFrame:

@@ -14,7 +14,7 @@ import polars as pl
 import statsmodels.api as sm
 from scipy import stats
 
-from .findings import findings
+from .findings import findings, operator_findings
 from .frames import Frames, complaint_counts
 
 WEEKS_PER_YEAR = 52
@@ -59,18 +59,15 @@ def complaint_surge_operator(frames: Frames, p: dict[str, Any]) -> pl.DataFrame:
             )
         )
         .filter(pl.col("score") >= p["threshold"])
-        .join(frames.operators.select("operator_id", "uscc", "street", "sector"), on="operator_id")
-        .select(
-            pl.col("uscc").alias("subject"),
-            "operator_id",
-            "street",
-            "sector",
-            "score",
-            "observed",
-            pl.col("expected").round(2),
-        )
     )
-    return findings("complaint_surge_operator", scored, cuts=p["level_cuts"])
+    return operator_findings(
+        "complaint_surge_operator",
+        scored,
+        frames.operators,
+        score="score",
+        evidence=["observed", pl.col("expected").round(2)],
+        cuts=p["level_cuts"],
+    )
 
 
 def weekly_counts(frames: Frames, weeks: int) -> pl.DataFrame:

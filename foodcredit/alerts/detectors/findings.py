@@ -44,5 +44,32 @@ def findings(detector: str, frame: pl.DataFrame, *, cuts: list[float], notice: b
     )
 
 
+def operator_findings(
+    detector: str,
+    frame: pl.DataFrame,
+    operators: pl.DataFrame,
+    *,
+    score: str,
+    evidence: list[str | pl.Expr],
+    cuts: list[float],
+    subject: pl.Expr | None = None,
+) -> pl.DataFrame:
+    """Findings about operators: `frame` (one row per operator_id) with the operator's street and sector, subject its
+    USCC unless `subject` says otherwise, score the column `score`, evidence the columns named."""
+    located = frame.join(operators.select("operator_id", "uscc", "street", "sector"), on="operator_id")
+    return findings(
+        detector,
+        located.select(
+            (pl.col("uscc") if subject is None else subject).alias("subject"),
+            "operator_id",
+            "street",
+            "sector",
+            pl.col(score).cast(pl.Float64).alias("score"),
+            *evidence,
+        ),
+        cuts=cuts,
+    )
+
+
 def _plain(row: dict[str, Any]) -> dict[str, Any]:
     return {k: (v.isoformat() if hasattr(v, "isoformat") else v) for k, v in row.items()}

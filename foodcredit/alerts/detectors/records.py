@@ -8,7 +8,7 @@ from typing import Any
 
 import polars as pl
 
-from .findings import findings
+from .findings import findings, operator_findings
 from .frames import Frames, issuers
 
 CLASS_ORDER = {"A": 0, "B": 1, "C": 2, "D": 3}
@@ -45,19 +45,15 @@ def sampling_repeated(frames: Frames, p: dict[str, Any]) -> pl.DataFrame:
             issuers(frames.failures),
         )
         .filter(pl.col("failures") >= p["min_failures"])
-        .join(frames.operators.select("operator_id", "uscc", "street", "sector"), on="operator_id")
-        .select(
-            pl.col("uscc").alias("subject"),
-            "operator_id",
-            "street",
-            "sector",
-            pl.col("failures").cast(pl.Float64).alias("score"),
-            "failures",
-            "last_failed_on",
-            "issuers",
-        )
     )
-    return findings("sampling_repeated", repeated, cuts=p["level_cuts"])
+    return operator_findings(
+        "sampling_repeated",
+        repeated,
+        frames.operators,
+        score="failures",
+        evidence=["failures", "last_failed_on", "issuers"],
+        cuts=p["level_cuts"],
+    )
 
 
 def sampling_cluster(frames: Frames, p: dict[str, Any]) -> pl.DataFrame:
@@ -98,15 +94,12 @@ def class_jump(frames: Frames, p: dict[str, Any]) -> pl.DataFrame:
         .join(order.rename({"k": "previous_class", "v": "from"}), on="previous_class")
         .with_columns((pl.col("to") - pl.col("from")).alias("steps"))
         .filter(pl.col("steps") >= p["min_steps"])
-        .join(frames.operators.select("operator_id", "uscc", "street", "sector"), on="operator_id")
-        .select(
-            pl.col("uscc").alias("subject"),
-            "operator_id",
-            "street",
-            "sector",
-            pl.col("steps").cast(pl.Float64).alias("score"),
-            "previous_class",
-            "risk_class",
-        )
     )
-    return findings("class_jump", jumps, cuts=p["level_cuts"])
+    return operator_findings(
+        "class_jump",
+        jumps,
+        frames.operators,
+        score="steps",
+        evidence=["previous_class", "risk_class"],
+        cuts=p["level_cuts"],
+    )

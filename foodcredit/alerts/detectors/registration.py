@@ -8,7 +8,7 @@ from typing import Any
 
 import polars as pl
 
-from .findings import findings
+from .findings import findings, operator_findings
 from .frames import Frames, issuers
 
 
@@ -65,18 +65,16 @@ def registration_churn(frames: Frames, p: dict[str, Any]) -> pl.DataFrame:
             & (pl.col("deregistered") >= p["min_deregistered"])
             & pl.col("operator_id").is_not_null()
         )
-        .join(frames.operators.select("operator_id", "uscc", "street", "sector"), on="operator_id")
-        .select(
-            pl.concat_str(pl.lit("person:"), pl.col("person_id").cast(pl.String)).alias("subject"),
-            "operator_id",
-            "street",
-            "sector",
-            pl.col("registrations").cast(pl.Float64).alias("score"),
-            "registrations",
-            "deregistered",
-        )
     )
-    return findings("registration_churn", per_person, cuts=p["level_cuts"])
+    return operator_findings(
+        "registration_churn",
+        per_person,
+        frames.operators,
+        score="registrations",
+        evidence=["registrations", "deregistered"],
+        cuts=p["level_cuts"],
+        subject=pl.concat_str(pl.lit("person:"), pl.col("person_id").cast(pl.String)),
+    )
 
 
 def registration_after_revocation(frames: Frames, p: dict[str, Any]) -> pl.DataFrame:
