@@ -16,7 +16,7 @@ class SearchGram(models.Model):
     """
 
     pk = models.CompositePrimaryKey("gram", "operator")
-    gram = models.CharField("片段", max_length=5)
+    gram = models.CharField("片段", max_length=64)
     # No index of its own: the triggers delete postings by the primary key (the old text's grams), so that a bulk
     # load writes one B-tree, in order.
     operator = models.ForeignKey(

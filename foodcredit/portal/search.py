@@ -5,8 +5,9 @@ case in Chinese, which trigram indexes cannot serve) is one posting list, longer
 bigrams read from the rarest, checked against the name; code fragments likewise with four-character pieces.
 
 The count is exact up to COUNT_MAX matches (all that PAGES_MAX pages show), and beyond it whenever one posting list
-is the answer (its index counts it); otherwise the page says "more than COUNT_MAX" — a bound, never a guess —
-because an exact figure would mean checking every one of up to a million rows.
+is the answer (its index counts it) up to LIST_COUNT_MAX; otherwise the page says "more than" the bound — never a
+guess — because an exact figure would mean checking every one of up to a million rows (or, for the one list of a
+code piece every licence holds, reading a million postings).
 """
 
 import math
@@ -34,6 +35,7 @@ CODE_MIN = index.CODE_MIN
 PER_PAGE = 20
 PAGES_MAX = 50  # deeper pages cost an ever larger OFFSET; past 1,000 results the reader narrows the search
 COUNT_MAX = 1_000  # counted one by one up to here (all the pages can show); beyond, exact when one list answers
+LIST_COUNT_MAX = 100_000  # one list's postings counted up to here (~10 ms); past it, "more than"
 
 SORTS = {
     "": ("pk",),
@@ -77,13 +79,13 @@ class SearchResult:
 
 
 def _filters_sql(query: SearchQuery, *, as_of: date) -> tuple[str, tuple[Any, ...]]:
-    """The filters as one SQL condition on the operator `o` ("" for none)."""
+    """The filters other than street and sector (which are posting lists: `_branches`) as one SQL condition on the
+    operator `o` ("" for none)."""
     parts: list[str] = []
     params: list[Any] = []
-    for column, value in (("street", query.street), ("sector", query.sector), ("business_type", query.business_type)):
-        if value:
-            parts.append(f"o.{column} = %s")
-            params.append(value)
+    if query.business_type:
+        parts.append("o.business_type = %s")
+        params.append(query.business_type)
     chosen = Operator.objects.none()
     if query.list_kind in LIST_KINDS:
         # As the public roster shows it: in force, disclosed, and not marked 不予公示 (credit decides).
@@ -121,10 +123,16 @@ def _page_start(total: int, page: int, per_page: int) -> int:
     return (max(1, min(page, math.ceil(total / per_page), PAGES_MAX)) - 1) * per_page
 
 
+def _branches(query: SearchQuery) -> list[index.Branch]:
+    """The text's branches within the street and sector lists; no text and no such filter: every operator."""
+    filters = index.filter_grams(street=query.street, sector=query.sector)
+    return index.branches(query.text, filters=filters) or [index.Branch(grams=())]
+
+
 def _every_id(query: SearchQuery, *, as_of: date) -> tuple[str, list[Any]]:
     """SQL of every matching id (for the other orders, which sort the whole match)."""
     where, params = _filters_sql(query, as_of=as_of)
-    sqls = [index.branch_sql(b, where=where, params=params) for b in index.branches(query.text) or [index.Branch(())]]
+    sqls = [index.branch_sql(b, where=where, params=params) for b in _branches(query)]
     return " UNION ".join(f"SELECT id FROM ({sql}) AS b{i}" for i, (sql, _) in enumerate(sqls)), [
         p for _, ps in sqls for p in ps
     ]
@@ -132,13 +140,15 @@ def _every_id(query: SearchQuery, *, as_of: date) -> tuple[str, list[Any]]:
 
 def _matches(query: SearchQuery, *, as_of: date, per_page: int) -> _Matches:
     where, params = _filters_sql(query, as_of=as_of)
-    found = index.branches(query.text) or [index.Branch(grams=())]  # filters alone: every operator, filtered
+    found = _branches(query)
     if len(found) == 1 and found[0].is_one_list and not where:  # the commonest search: one list, from the index
-        postings = SearchGram.objects.filter(gram=found[0].grams[0])
-        total = postings.count()
+        total = index.postings_count(found[0].grams[0], limit=LIST_COUNT_MAX + 1)
+        exact = total <= LIST_COUNT_MAX
+        total = min(total, LIST_COUNT_MAX)
         start = _page_start(total, query.page, per_page)
-        ids = list(postings.order_by("operator_id").values_list("operator_id", flat=True)[start : start + per_page])
-        return _Matches(total, True, ids, True)
+        postings = SearchGram.objects.filter(gram=found[0].grams[0]).order_by("operator_id")
+        ids = list(postings.values_list("operator_id", flat=True)[start : start + per_page])
+        return _Matches(total, exact, ids, True)
     lists = [index.branch_ids(branch, limit=COUNT_MAX + 1, where=where, params=params) for branch in found]
     ids = sorted(set().union(*lists))
     cut = [len(branch_ids) > COUNT_MAX for branch_ids in lists]
@@ -148,7 +158,8 @@ def _matches(query: SearchQuery, *, as_of: date, per_page: int) -> _Matches:
     ids = [i for i in ids if i <= last]  # past a cut list's last id, the union is not all read
     answering = [branch for branch, branch_ids in zip(found, lists, strict=True) if branch_ids]
     if len(answering) == 1 and answering[0].is_one_list and not where:
-        return _Matches(index.postings_count(answering[0].grams[0]), True, ids, False)
+        total = index.postings_count(answering[0].grams[0], limit=LIST_COUNT_MAX + 1)
+        return _Matches(min(total, LIST_COUNT_MAX), total <= LIST_COUNT_MAX, ids, False)
     return _Matches(COUNT_MAX, False, ids, False)
 
 

@@ -2,27 +2,27 @@
 
 A text is matched by one or two *branches*: its name branch (the operators whose name contains it) and, for a code
 fragment of four or more letters and digits, its code branch (those whose USCC or a licence number contains it).
-A branch is a set of posting lists to intersect — the name's bigrams, or four-character pieces of the code — and,
-when the postings alone cannot prove the match, a check on the operator's row (the substring itself, by LIKE).
+A branch is a set of posting lists to intersect — the name's bigram (two characters) or trigrams (three or more),
+or four-character pieces of the code, and the street and sector filters' lists — and, when the postings alone
+cannot prove the match, a check on the operator's row (the substring itself, by LIKE).
 
 The branch is read from its rarest posting list (counted first, each count stopped at a bound), in operator order,
-probing the next rarest lists for each posting, and only then the operator's row: the work follows the rarest list,
+probing the other lists for each posting, and only then the operator's row: the work follows the rarest list,
 not the sum of them, and a page in the default order is the next ids of that one list.
 """
 
 import re
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from typing import Any
 
-from django.db import connection
+from django.db import connection, transaction
 
 CODE_MIN = 4  # a fragment of a USCC or licence number: at least four characters (issue 15)
-PROBES_MAX = 2  # posting lists probed after the rarest; the row check decides the rest
-RAREST_BOUNDS = (1_000, 100_000)
-CHUNK_FIRST, CHUNK_MAX = (
-    500,
-    16_000,
-)  # postings read per round trip: doubling from the first  # a list's count stops here: enough to tell the rarest apart
+PROBES_MAX = 3  # text lists probed after the rarest when the row is checked anyway
+RAREST_BOUNDS = (1_000, 10_000)  # a list's count stops here: enough to tell the rarest apart
+CHUNK_FIRST, CHUNK_MAX = 500, 16_000  # postings read per round trip: doubling from the first
 _CODE = re.compile(r"[0-9A-Za-z]+")
 _ASCII_LOWER = str.maketrans("ABCDEFGHIJKLMNOPQRSTUVWXYZ", "abcdefghijklmnopqrstuvwxyz")
 
@@ -34,6 +34,15 @@ class Branch:
     grams: tuple[str, ...]
     check: str = ""
     params: tuple[str, ...] = ()
+    filters: tuple[str, ...] = ()  # those of `grams` the check does not cover: always probed
+
+    def probed(self, others: list[str]) -> list[str]:
+        """The lists to probe after the driving one, rarest first: all of them without a check; with one, the
+        filters' lists and the next PROBES_MAX of the text's (the check on the row decides the rest)."""
+        if not self.check:
+            return others
+        texts = [g for g in others if g not in self.filters][:PROBES_MAX]
+        return [g for g in others if g in self.filters or g in texts]
 
     @property
     def is_one_list(self) -> bool:
@@ -42,15 +51,26 @@ class Branch:
 
 
 def name_grams(text: str) -> list[str]:
+    """Its bigram (two characters) or its trigrams (three or more), in the text's order, as the triggers wrote them."""
     lowered = text.translate(_ASCII_LOWER)
-    return list(dict.fromkeys(lowered[i : i + 2] for i in range(len(lowered) - 1)))  # in the text's order
+    size = 2 if len(lowered) == 2 else 3
+    return list(dict.fromkeys(lowered[i : i + size] for i in range(len(lowered) - size + 1)))
+
+
+def filter_grams(*, street: str = "", sector: str = "") -> tuple[str, ...]:
+    """The posting list of the street and sector filters (both together are one list of their own)."""
+    if street and sector:
+        return (f"street={street}&sector={sector}",)
+    if street:
+        return (f"street={street}",)
+    return (f"sector={sector}",) if sector else ()
 
 
 def code_grams(text: str) -> list[str]:
-    """Pieces covering the fragment without overlap (and its last four): enough to narrow, the LIKE decides."""
+    """Every four-character piece of the fragment, in its order: the rarest drive, the next narrow, the LIKE decides.
+    (Pieces without overlap let through every code holding them apart: a licence's region and serial are common.)"""
     upper = text.upper()
-    starts = sorted({*range(0, len(upper) - CODE_MIN + 1, CODE_MIN), len(upper) - CODE_MIN})
-    return list(dict.fromkeys("#" + upper[i : i + CODE_MIN] for i in starts))  # in the fragment's order
+    return list(dict.fromkeys("#" + upper[i : i + CODE_MIN] for i in range(len(upper) - CODE_MIN + 1)))
 
 
 def _lowered(column: str) -> str:
@@ -65,26 +85,29 @@ def _like(text: str) -> str:
     return f"%{escaped}%"
 
 
-def branches(text: str) -> list[Branch]:
-    """The branches of a text: its name branch, and its code branch when it is a code fragment."""
+def branches(text: str, *, filters: tuple[str, ...] = ()) -> list[Branch]:
+    """The branches of a text: its name branch, and its code branch when it is a code fragment; each also in the
+    `filters`' lists (filter_grams). No text: the filters' lists alone (none without filters)."""
     if not text:
-        return []
+        return [Branch(grams=filters, filters=filters)] if filters else []
     lowered = text.translate(_ASCII_LOWER)
     name_like = f"{_lowered('o.name')} LIKE %s ESCAPE '\\'"
     if len(text) == 1:
-        found = [Branch(grams=(), check=name_like, params=(_like(lowered),))]
-    elif len(text) == 2:  # a bigram is its own posting list: no second look
-        found = [Branch(grams=(lowered,))]
+        found = [Branch(grams=filters, check=name_like, params=(_like(lowered),), filters=filters)]
+    elif len(text) <= 3:  # a bigram or a trigram is its own posting list: no second look
+        found = [Branch(grams=(lowered, *filters), filters=filters)]
     else:
-        found = [Branch(grams=tuple(name_grams(text)), check=name_like, params=(_like(lowered),))]
+        grams = (*name_grams(text), *filters)
+        found = [Branch(grams=grams, check=name_like, params=(_like(lowered),), filters=filters)]
     if len(text) >= CODE_MIN and _CODE.fullmatch(text):
         if len(text) == CODE_MIN:  # one piece: its postings are the answer
-            found.append(Branch(grams=("#" + text.upper(),)))
+            found.append(Branch(grams=("#" + text.upper(), *filters), filters=filters))
         else:
             fragment = f"%{text.upper()}%"  # letters and digits only: nothing to escape
             check = ("(upper(o.uscc) LIKE %s OR (SELECT 1 FROM licences_licence l"
                      " WHERE l.operator_id = o.id AND upper(l.number) LIKE %s LIMIT 1) IS NOT NULL)")  # fmt: skip
-            found.append(Branch(grams=tuple(code_grams(text)), check=check, params=(fragment, fragment)))
+            grams = (*code_grams(text), *filters)
+            found.append(Branch(grams=grams, check=check, params=(fragment, fragment), filters=filters))
     return found
 
 
@@ -116,13 +139,14 @@ def branch_sql(branch: Branch, *, where: str = "", params: tuple[Any, ...] = ())
         if conditions:
             sql += " WHERE " + " AND ".join(conditions)
         return sql + " ORDER BY o.id", [*branch.params, *params]
-    first, *others = rarest_first(branch.grams)
+    first, *rest = rarest_first(branch.grams)
+    others = branch.probed(rest)
     sql = "SELECT d.operator_id AS id FROM portal_searchgram d"
     if conditions:
         sql += " JOIN operators_operator o ON o.id = d.operator_id"
     sql += " WHERE d.gram = %s"
     args.append(first)
-    for i, gram in enumerate(others[:PROBES_MAX]):
+    for i, gram in enumerate(others):
         sql += (f" AND EXISTS (SELECT 1 FROM portal_searchgram x{i}"
                 f" WHERE x{i}.gram = %s AND x{i}.operator_id = d.operator_id)")  # fmt: skip
         args.append(gram)
@@ -146,15 +170,17 @@ def branch_ids(branch: Branch, *, limit: int, where: str = "", params: tuple[Any
                            [*branch.params, *params, limit])  # fmt: skip
             return [row[0] for row in cursor.fetchall()]
     ordered = rarest_first(branch.grams)
-    first, others = (ordered[0], ordered[1:]) if ordered else ("", [])
+    first, others = ordered[0], branch.probed(ordered[1:])
+    if JOINED.get(connection.vendor):
+        return _joined_ids(branch, first, others, limit=limit, where=where, params=params)
     probes = [
         f"(SELECT 1 FROM portal_searchgram x{i} WHERE x{i}.gram = %s AND x{i}.operator_id = c.id) IS NOT NULL"
-        for i in range(len(others[:PROBES_MAX]))
+        for i in range(len(others))
     ]
     conditions = [c for c in (branch.check, where) if c]
     if conditions:
-        probes.append(
-            f"EXISTS (SELECT 1 FROM operators_operator o WHERE o.id = c.id AND {' AND '.join(conditions)} LIMIT 1)"
+        probes.append(  # a scalar subquery too: as EXISTS, PostgreSQL may hash the whole filtered operators table
+            f"(SELECT 1 FROM operators_operator o WHERE o.id = c.id AND {' AND '.join(conditions)}) IS NOT NULL"
         )
     hit = "CASE WHEN " + " THEN CASE WHEN ".join(probes) + " THEN 1 ELSE 0 END" + " ELSE 0 END" * (len(probes) - 1)
     if branch.grams:
@@ -163,7 +189,7 @@ def branch_ids(branch: Branch, *, limit: int, where: str = "", params: tuple[Any
     else:
         driver = "SELECT o.id AS id FROM operators_operator o WHERE o.id > %s ORDER BY o.id LIMIT %s"
     sql = f"SELECT c.id, {hit if probes else 1} FROM ({driver}) AS c ORDER BY c.id"
-    head = [*others[:PROBES_MAX], *branch.params, *params] if probes else []
+    head = [*others, *branch.params, *params] if probes else []
     found: list[int] = []
     last, chunk = 0, CHUNK_FIRST
     while len(found) < limit:
@@ -177,8 +203,72 @@ def branch_ids(branch: Branch, *, limit: int, where: str = "", params: tuple[Any
     return found[:limit]
 
 
-def postings_count(gram: str) -> int:
-    """The exact size of one posting list (read from the index alone)."""
+def postings_count(gram: str, *, limit: int) -> int:
+    """The size of one posting list, counted up to `limit` (read from the index alone)."""
     with connection.cursor() as cursor:
-        cursor.execute("SELECT count(*) FROM portal_searchgram WHERE gram = %s", [gram])
+        cursor.execute("SELECT count(*) FROM (SELECT 1 FROM portal_searchgram WHERE gram = %s LIMIT %s) AS g",
+                       [gram, limit])  # fmt: skip
         return int(cursor.fetchone()[0])
+
+
+JOINED = {"postgresql": True, "sqlite": False}
+
+
+def _joined_ids(
+    branch: Branch, first: str, others: list[str], *, limit: int, where: str, params: tuple[Any, ...]
+) -> list[int]:
+    """branch_ids by the planner's join of the lists: chunks of their intersection, each row of which is then checked.
+
+    The other lists are semi-joins the planner answers from its statistics of each list's size: a merge join of
+    index-only scans where both are long (the intersection in operator order, stopped at the chunk's LIMIT), a probe
+    per posting where the driver is short. The checks read the operator row of an intersected posting only."""
+    probes = "".join(
+        f" AND EXISTS (SELECT 1 FROM portal_searchgram x{i} WHERE x{i}.gram = %s AND x{i}.operator_id = d.operator_id)"
+        for i in range(len(others))
+    )
+    conditions = [c for c in (branch.check, where) if c]
+    check = (
+        f"(SELECT 1 FROM operators_operator o WHERE o.id = d.operator_id AND {' AND '.join(conditions)}) IS NOT NULL"
+        if conditions
+        else "true"
+    )
+    sql = (f"SELECT d.operator_id, {check} FROM portal_searchgram d WHERE d.gram = %s AND d.operator_id > %s{probes}"
+           " ORDER BY d.operator_id LIMIT %s")  # fmt: skip
+    found: list[int] = []
+    last, chunk = 0, (CHUNK_FIRST if conditions else limit)
+    with transaction.atomic(), _streaming_joins():
+        while len(found) < limit:
+            with connection.cursor() as cursor:
+                cursor.execute(sql, [*branch.params, *params, first, last, *others, chunk])
+                rows = cursor.fetchall()
+            found += [row[0] for row in rows if row[1]]
+            if len(rows) < chunk:
+                break
+            last, chunk = rows[-1][0], min(chunk * 2, CHUNK_MAX)
+    return found[:limit]
+
+
+# Joins that stream in operator order and stop at the LIMIT: no hash join (the planner multiplies the lists'
+# selectivities, so for a text's trigrams, which come together, it expects a handful of rows and hashes whole lists
+# of 150,000 postings), no parallel workers (starting them costs more than the chunk).
+_SETTINGS = {"enable_hashjoin": "off", "max_parallel_workers_per_gather": "0"}
+
+
+@contextmanager
+def _streaming_joins() -> Iterator[None]:
+    """The settings above for the current transaction (PostgreSQL), then back to what they were."""
+    if connection.vendor != "postgresql":
+        yield
+        return
+    names = list(_SETTINGS)
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT " + ", ".join(["current_setting(%s)"] * len(names)), names)
+        before = dict(zip(names, cursor.fetchone(), strict=True))
+        cursor.execute("SELECT " + ", ".join(["set_config(%s, %s, true)"] * len(names)),
+                       [v for name in names for v in (name, _SETTINGS[name])])  # fmt: skip
+    try:
+        yield
+    finally:
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT " + ", ".join(["set_config(%s, %s, true)"] * len(names)),
+                           [v for name in names for v in (name, before[name])])  # fmt: skip

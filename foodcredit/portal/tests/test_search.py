@@ -88,6 +88,18 @@ def test_a_changed_licence_number_is_found_by_its_new_number_only(world):
     assert names(SearchQuery(text="0500077")) == ["观音桥老火锅店"]
 
 
+def test_a_moved_operator_is_found_in_its_new_street_and_sector_only(world):
+    f.operator_register(uscc=world["apart"].uscc, name="鸿恩小火锅、砂锅店", street="五里店街道",
+                        sector=Operator.Sector.CIRCULATION)  # fmt: skip
+    assert names(SearchQuery(text="火锅", street="华新街街道")) == []
+    assert names(SearchQuery(street="华新街街道")) == []
+    assert names(SearchQuery(text="火锅", street="五里店街道")) == ["鸿恩小火锅、砂锅店"]
+    assert names(SearchQuery(text="小火锅", sector=Operator.Sector.CIRCULATION)) == ["鸿恩小火锅、砂锅店"]
+    assert names(SearchQuery(street="五里店街道", sector=Operator.Sector.CIRCULATION)) == ["鸿恩小火锅、砂锅店"]
+    assert names(SearchQuery(sector=Operator.Sector.CATERING, street="华新街街道")) == []
+    assert names(SearchQuery(sector=Operator.Sector.CIRCULATION)) == ["鸿恩小火锅、砂锅店", "五里店小面馆"]
+
+
 def test_filters_count_pages_and_sort(world):
     assert names(SearchQuery(text="火锅", street="华新街街道")) == ["鸿恩小火锅、砂锅店"]
     assert names(SearchQuery(text="店", sector=Operator.Sector.CIRCULATION)) == ["五里店小面馆"]

@@ -96,6 +96,8 @@ def queries(world: list[Operator]) -> list[SearchQuery]:
     }
     found = [SearchQuery(text=t) for t in sorted(texts | codes)]
     found += [SearchQuery(text=t, street=STREETS[1]) for t in ("火锅", "火锅店", "老", "JY15")]
+    found += [SearchQuery(text=t, street=STREETS[0], sector=SECTORS[0]) for t in ("面", "小面", "重庆小", "面重庆_")]
+    found += [SearchQuery(text=t, sector=SECTORS[2]) for t in ("有限公司", "锅店", world[3].uscc[5:11], "1500105")]
     found += [SearchQuery(text="锅", sector=SECTORS[1]), SearchQuery(street=STREETS[2]), SearchQuery(sector=SECTORS[0])]
     found += [SearchQuery(street=STREETS[0], sector=SECTORS[2])]
     return found
@@ -125,19 +127,30 @@ def test_past_the_counting_bound_the_count_is_exact_or_a_lower_bound_and_pages_s
     assert bounds and exact  # both kinds happened: two-character texts are counted exactly past the bound
 
 
+def commonest(world: list[Operator], size: int) -> str:
+    """The piece of `size` characters of the world's names that the most operators hold."""
+    pieces = {o.name[i : i + size] for o in world for i in range(len(o.name) - size + 1)}
+    return max(sorted(pieces), key=lambda t: len(expected(world, SearchQuery(text=t))))
+
+
 def test_single_lists_are_counted_exactly_past_the_bound_and_the_rest_bounded(world, monkeypatch):
     monkeypatch.setattr(search, "COUNT_MAX", 2)
     monkeypatch.setattr(search, "PAGES_MAX", 1)
-    for query in (SearchQuery(text="火锅"), SearchQuery(text="9150")):
+    one_list = [SearchQuery(text="火锅"), SearchQuery(text="9150"), SearchQuery(text=commonest(world, 3)),
+                SearchQuery(street=STREETS[0]), SearchQuery(sector=SECTORS[0]),
+                SearchQuery(street=STREETS[0], sector=SECTORS[0])]  # fmt: skip
+    for query in one_list:  # a bigram, a code piece, a trigram, a street, a sector, the two filters: one list each
+        assert len(expected(world, query)) > 2, query
         result = search.operators_search_public(query=query, as_of=TODAY, per_page=2)
         assert (result.total, result.exact) == (len(expected(world, query)), True), query
-    streets = search.operators_search_public(query=SearchQuery(street=STREETS[0]), as_of=TODAY, per_page=2)
-    assert (streets.total, streets.exact) == (2, False)
-    common = max({o.name[i : i + 3] for o in world for i in range(len(o.name) - 2)},
-                 key=lambda t: len(expected(world, SearchQuery(text=t))))  # fmt: skip
+    common = commonest(world, 4)
     assert len(expected(world, SearchQuery(text=common))) > 2
     longer = search.operators_search_public(query=SearchQuery(text=common), as_of=TODAY, per_page=2)
     assert (longer.total, longer.exact) == (2, False)
+    filtered = SearchQuery(text="火锅", street=STREETS[1])
+    assert len(expected(world, filtered)) > 2
+    within = search.operators_search_public(query=filtered, as_of=TODAY, per_page=2)
+    assert (within.total, within.exact) == (2, False)
 
 
 def test_other_orders_show_the_same_matches_sorted(world):
@@ -150,8 +163,7 @@ def test_other_orders_show_the_same_matches_sorted(world):
 def test_page_and_api_say_more_than_when_the_count_is_a_bound(client, world, monkeypatch):
     monkeypatch.setattr(search, "COUNT_MAX", 2)
     monkeypatch.setattr(search, "PAGES_MAX", 1)
-    common = max({o.name[i : i + 3] for o in world for i in range(len(o.name) - 2)},
-                 key=lambda t: len(expected(world, SearchQuery(text=t))))  # fmt: skip
+    common = commonest(world, 4)
     html = client.get("/", {"q": common}).content.decode()
     assert 'data-count="2" data-count-exact="false"' in html and "找到超过 2 个经营主体" in html
     body = client.get("/api/v1/public/search", {"q": common}).json()
