@@ -60,37 +60,52 @@ def operator():
     return f.operator_register(uscc=f.make_uscc(7))
 
 
+# An operator as a clerk's CSV row (the USCC is added) and as the fields a factory is given.
+OPERATOR_ROW = {
+    "主体名称": "江北测试餐饮有限公司", "法定代表人（负责人）": "张三丰", "联系电话": "13812345678",
+    "住所": "重庆市江北区观音桥街道建新北路1号", "所属街道": "观音桥街道", "业态": "餐饮", "主体类型": "大型餐馆",
+    "成立日期": "2015-03-01", "登记状态": "存续", "是否新业态": "否",
+}  # fmt: skip
+
+
+IMPORTED_USCC = f.make_uscc(900_000_009)  # far from OperatorFactory's sequence
+
+
+def _operator_state(operator: Operator) -> dict[str, Any]:
+    """The operator's state without what names it (its USCC, the operator id on its entry, the phone's nonce)."""
+    state = _state(operator, "operator")
+    state["record"].pop("uscc")
+    state["audit"].pop("uscc")
+    state["entry"].pop("operator_id")  # the operator itself
+    assert state["record"].pop("phone_encrypted")  # encrypted with a fresh nonce each time
+    return state
+
+
 def test_operator_register_writes_what_the_import_door_writes(tmp_path):
-    _import(
-        tmp_path,
-        kind="operators",
-        source="市场主体登记系统",
-        row={
-            "统一社会信用代码": f.make_uscc(9),
-            "主体名称": "江北测试餐饮有限公司",
-            "法定代表人（负责人）": "张三丰",
-            "法定代表人证件号码": "110105194912310037",
-            "联系电话": "13812345678",
-            "住所": "重庆市江北区观音桥街道建新北路1号",
-            "所属街道": "观音桥街道",
-            "业态": "餐饮",
-            "主体类型": "大型餐馆",
-            "成立日期": "2015-03-01",
-            "登记状态": "存续",
-            "是否新业态": "否",
-        },
-    )
+    row = {**OPERATOR_ROW, "法定代表人证件号码": "110105194912310037"}
+    _import(tmp_path, kind="operators", source="市场主体登记系统", row={"统一社会信用代码": f.make_uscc(9), **row})
     made = f.operator_register(uscc=f.make_uscc(8), name="江北测试餐饮有限公司", legal_rep_id_no="11010519491231002X")
     imported = Operator.objects.get(uscc=f.make_uscc(9))
-    made_state, imported_state = _state(made, "operator"), _state(imported, "operator")
+    made_state, imported_state = _operator_state(made), _operator_state(imported)
     for state in (made_state, imported_state):
-        state["record"].pop("uscc")
-        state["audit"].pop("uscc")
-        state["entry"].pop("operator_id")  # the operator itself
-        assert state["record"].pop("phone_encrypted")  # encrypted with a fresh nonce each time
         assert state["record"].pop("legal_rep_person_id") is not None
         assert state["audit"].pop("legal_rep_person_id")[1] is not None
     assert made_state == imported_state
+
+
+def test_operator_factory_writes_what_the_import_door_writes(tmp_path):
+    """OperatorFactory's operator is the import door's: its columns, registration entry, audit row and provenance."""
+    _import(
+        tmp_path, kind="operators", source="市场主体登记系统", row={"统一社会信用代码": IMPORTED_USCC, **OPERATOR_ROW}
+    )
+    imported = Operator.objects.get(uscc=IMPORTED_USCC)
+    made = f.OperatorFactory(name="江北测试餐饮有限公司")
+    assert made.pk != imported.pk
+    assert made.phone == imported.phone == "13812345678"
+    assert _operator_state(made) == _operator_state(imported)
+    # Through the factory's interface too: each operator of a batch is registered with its own entry.
+    batch = f.OperatorFactory.create_batch(2, street="五里店街道")
+    assert [_state(o, "operator")["entry"]["facts"]["street"] for o in batch] == ["五里店街道", "五里店街道"]
 
 
 CERT_NO = "50010520250007"

@@ -1,10 +1,10 @@
 """Factories for the whole suite: operators, users, departments, and records filed in the credit ledger.
 
-Records (and operators made with `operator_register`) are written through the record domains' own bulk services — the writers every import door
-and seed_demo use — so each record comes with the ledger entry, audit row and provenance that production writes,
-and every test state is one production can reach (collection/tests/test_factories.py compares them with the import
-door's). The record domains sit above credit, and credit's tests use these factories: pyproject.toml lets this one
-test module import their services (the layers contract's ignore_imports).
+Operators (OperatorFactory, operator_register) and records are written through the domains' own bulk services — the
+writers every import door and seed_demo use — so each comes with the ledger entry, audit row and provenance that
+production writes, and every test state is one production can reach (foodcredit/tests/test_factories.py compares
+them with the import door's). The record domains sit above credit, and credit's tests use these factories:
+pyproject.toml lets this one test module import their services (the layers contract's ignore_imports).
 """
 
 from collections.abc import Callable
@@ -31,7 +31,7 @@ from foodcredit.inspections.models import Inspection, Inspector
 from foodcredit.inspections.services import inspection_bulk_upsert
 from foodcredit.licences.models import Licence
 from foodcredit.licences.services import licence_bulk_upsert
-from foodcredit.operators.models import Operator
+from foodcredit.operators.models import STREETS, Operator, UsccException
 from foodcredit.operators.services import operator_bulk_upsert
 from foodcredit.penalties.models import Penalty, ViolationType
 from foodcredit.penalties.services import penalty_bulk_upsert, violation_type_define
@@ -39,6 +39,9 @@ from foodcredit.sampling.models import SamplingTest
 from foodcredit.sampling.services import sampling_bulk_upsert
 
 PASSWORD = "Test-password-2025"
+# The summary of an operator's registration entry, on every audience's credit file: each operator the factories make
+# has one (registered 2015-03-01 and active unless a test says otherwise), as each imported operator has.
+REGISTRATION_SUMMARY = "登记信息：存续"
 
 
 def make_uscc(n: int, *, prefix: str = "91500105") -> str:
@@ -56,6 +59,9 @@ class SourceFactory(DjangoModelFactory):
 
 
 class OperatorFactory(DjangoModelFactory):
+    """An operator registered as an import registers it: `_create` hands the fields to `operator_register` (the
+    import door's writer), so it comes with its registration entry, audit row, provenance and encrypted phone."""
+
     class Meta:
         model = Operator
 
@@ -72,10 +78,26 @@ class OperatorFactory(DjangoModelFactory):
     new_business_form = False
     source = factory.SubFactory(SourceFactory, name="市场主体登记系统")
 
+    @classmethod
+    def _create(cls, model_class: type[Operator], *args: Any, **kwargs: Any) -> Operator:
+        # The writer upserts by USCC: a factory call names a new operator, never a re-import of one.
+        assert not Operator.objects.filter(uscc=kwargs["uscc"]).exists(), f"{kwargs['uscc']} is already registered"
+        return operator_register(*args, **kwargs)
+
+
+# What the operators import door hands the writer (collection's operators format), with the values it accepts.
+REGISTERED_FIELDS = {
+    "name", "legal_rep", "legal_rep_id_no", "phone", "address", "street", "sector", "business_type", "registered_on",
+    "status", "new_business_form",
+}  # fmt: skip
+
 
 def operator_register(*, uscc: str, source: Source | None = None, **fields: Any) -> Operator:
     """An operator registered as an import registers it (operator_bulk_upsert): with its registration entry, audit
-    row and provenance. OperatorFactory leaves those out, and the credit-file tests count on a timeline without them."""
+    row and provenance. Only fields and values the import door accepts: anything else is a state production never
+    reaches."""
+    unknown = set(fields) - REGISTERED_FIELDS
+    assert not unknown, f"fields the operators import never writes: {sorted(unknown)}"
     row = {
         "uscc": uscc,
         "name": f"江北测试餐饮有限公司{uscc[-6:]}",
@@ -91,6 +113,11 @@ def operator_register(*, uscc: str, source: Source | None = None, **fields: Any)
         "new_business_form": False,
         **fields,
     }
+    assert uscc_check_character(uscc[:17]) == uscc[17:] or UsccException.objects.filter(uscc=uscc).exists(), (
+        f"{uscc}: the import door refuses a bad check character unless an administrator accepted the code"
+    )
+    assert row["street"] in STREETS, f"{row['street']}: not one of the district's streets the import door accepts"
+    assert row["sector"] in Operator.Sector.values and row["status"] in Operator.Status.values
     _write(operator_bulk_upsert, "operators", source or source_named("市场主体登记系统"), row)
     return Operator.objects.get(uscc=uscc)
 

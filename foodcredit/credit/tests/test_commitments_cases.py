@@ -17,6 +17,7 @@ from .test_list_rules import POLICY
 
 pytestmark = pytest.mark.django_db
 R = User.Role
+REGISTERED = f.REGISTRATION_SUMMARY  # the operator's registration entry, public for good, after the commitment
 
 
 def post(client, url, body=None):
@@ -47,7 +48,7 @@ def test_commitment_made_verified_false_is_filed_and_disclosed(client, operator)
     assert made.status_code == 201
     assert post(client, f"/api/v1/commitments/{made.json()['id']}/verify", {"verification": "false"}).status_code == 403
     public = client.get(f"/api/v1/public/operators/{operator.uscc}").json()
-    assert [e["summary"] for e in public["entries"]] == ["信用承诺：许可告知承诺（待核查）"]
+    assert [e["summary"] for e in public["entries"]] == ["信用承诺：许可告知承诺（待核查）", REGISTERED]
     client.force_login(district)
     verified = post(
         client, f"/api/v1/commitments/{made.json()['id']}/verify", {"verification": "false", "note": "不符"}
@@ -62,7 +63,7 @@ def test_commitment_made_verified_false_is_filed_and_disclosed(client, operator)
     current = LedgerEntry.objects.get(kind=LedgerEntry.Kind.COMMITMENT, superseded_by__isnull=True)
     assert current.facts == {"kind": "notify_commit", "verification": "false"}
     public = client.get(f"/api/v1/public/operators/{operator.uscc}").json()
-    assert [e["summary"] for e in public["entries"]] == ["信用承诺：许可告知承诺（虚假承诺）"]
+    assert [e["summary"] for e in public["entries"]] == ["信用承诺：许可告知承诺（虚假承诺）", REGISTERED]
     assert list(AuditEvent.objects.filter(object_type="commitment").values_list("action", flat=True)) == [
         "create", "verify",
     ]  # fmt: skip

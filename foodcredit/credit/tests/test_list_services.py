@@ -255,12 +255,13 @@ def test_revoked_penalty_is_withdrawn_and_its_listing_reversed(operator, officer
     entry = listed_serious(operator, officer)
     penalty = LedgerEntry.objects.get(kind=K.PENALTY, superseded_by__isnull=True)
     assert {e.kind for e in selectors.credit_file_page(operator=operator, view="public", as_of=date(2025, 8, 31)).entries} == {
-        K.PENALTY, K.LIST_DECISION,
+        K.PENALTY, K.LIST_DECISION, K.REGISTRATION,
     }  # fmt: skip
     services.penalty_revocation_file(penalty_entry=penalty, revoked_on=date(2025, 9, 1), actor=officer)
     entry.refresh_from_db()
     assert (entry.status, entry.removal_reason, entry.removed_on) == (L.Status.REMOVED, "reversed", date(2025, 9, 1))
-    assert selectors.credit_file_page(operator=operator, view="public", as_of=date(2025, 9, 1)).entries == []
+    public = selectors.credit_file_page(operator=operator, view="public", as_of=date(2025, 9, 1)).entries
+    assert [e.kind for e in public] == [K.REGISTRATION]  # the penalty and its listing withdrawn, the registration kept
     current = LedgerEntry.objects.get(kind=K.PENALTY, superseded_by__isnull=True)
     assert current.facts["revoked_on"] == "2025-09-01" and current.pk != penalty.pk
     assert AuditEvent.objects.get(object_type="penalty", action="revoke").changes == {

@@ -70,14 +70,15 @@ def test_public_profile_shows_what_is_disclosed_today_masked(client, operator, u
         "list_kind", "list_label", "cause", "cause_label", "legal_basis", "decision_no", "decided_on", "department",
         "ends_on",
     }  # fmt: skip
-    assert sorted(e["kind"] for e in body["entries"]) == ["list_decision", "penalty"]  # the complaint stays internal
+    # The complaint stays internal; the registration is public like the penalty and the listing.
+    assert sorted(e["kind"] for e in body["entries"]) == ["list_decision", "penalty", "registration"]
     assert all(e["windows"] is None for e in body["entries"])
     english = client.get(f"/api/v1/public/operators/{operator.uscc}", HTTP_ACCEPT_LANGUAGE="en").json()
     listing = next(e for e in english["entries"] if e["kind"] == "list_decision")
     assert listing["summary"].startswith("Listed on the serious violation and dishonesty list")
     with time_machine.travel("2028-03-20 10:00 +0800", tick=False):
         later = client.get(f"/api/v1/public/operators/{operator.uscc}").json()
-    assert later["lists"] == [] and later["entries"] == []
+    assert later["lists"] == [] and [e["kind"] for e in later["entries"]] == ["registration"]  # only it stays public
     assert client.get("/api/v1/public/operators/91500105MA0000000X").status_code == 404
 
 
@@ -129,7 +130,7 @@ def test_repair_through_the_api(client, operator, other_operator, users):
         granted = post(client, f"/api/v1/repair-applications/{submitted['id']}/decide", {"granted": True}).json()
         assert (granted["status"], granted["overdue"]) == ("granted", False)
         public = client.get(f"/api/v1/public/operators/{operator.uscc}").json()
-    assert public["entries"] == []
+    assert [e["kind"] for e in public["entries"]] == ["registration"]  # the repaired penalty is withdrawn
 
 
 def test_penalty_revocation_through_the_api(client, operator, users):

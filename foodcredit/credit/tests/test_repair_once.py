@@ -68,7 +68,7 @@ def test_an_idempotency_key_replays_the_first_application(client):
 def test_the_database_refuses_a_second_open_application():
     """The race the service check cannot see (both read 'none open', both insert): the partial unique index."""
     operator, _business, _decision_no = _setup()
-    entry = LedgerEntry.objects.get(operator=operator)
+    entry = LedgerEntry.objects.get(operator=operator, kind=LedgerEntry.Kind.PENALTY)  # not its registration
     values = {
         "operator": operator, "target": A.Target.PENALTY, "penalty_entry": entry, "submitted_on": date(2026, 3, 10),
         "commitment": "守信承诺", "evidence": "缴款凭证", "status": A.Status.SUBMITTED,

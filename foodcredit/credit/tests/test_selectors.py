@@ -24,6 +24,9 @@ from . import factories as f
 
 AS_OF = date(2025, 6, 30)
 K = LedgerEntry.Kind
+# Every operator's file ends with its registration entry (public for good), as an import writes it: the tests below
+# expect it after the records they add.
+REGISTERED = f.REGISTRATION_SUMMARY
 
 pytestmark = pytest.mark.django_db
 
@@ -36,7 +39,7 @@ def test_credit_file_page_public_hides_complaints(operator):
     f.complaint_add(operator, on=date(2025, 5, 1))
     f.inspection_add(operator, on=date(2025, 5, 2))
     page = credit_file_page(operator=operator, view="public", as_of=AS_OF)
-    assert [e.kind for e in page.entries] == [K.INSPECTION]
+    assert [e.kind for e in page.entries] == [K.INSPECTION, K.REGISTRATION]  # the complaint is hidden
 
 
 def test_credit_file_page_public_hides_undisclosed_penalties_and_shows_ordinary_fine(operator):
@@ -46,8 +49,8 @@ def test_credit_file_page_public_hides_undisclosed_penalties_and_shows_ordinary_
     f.penalty_add(operator, on=date(2024, 12, 1), amount=Decimal("5000"))  # 较低数额罚款: 3 months, over
     shown = f.penalty_add(operator, on=date(2025, 4, 1), amount=Decimal("5000"))
     page = credit_file_page(operator=operator, view="public", as_of=AS_OF)
-    assert [e.occurred_on for e in page.entries] == [shown.occurred_on]
-    assert page.entries[0].summary == "行政处罚：罚款 5000.00 元（普通程序）"
+    assert [e.occurred_on for e in page.entries] == [shown.occurred_on, operator.registered_on]
+    assert _summaries(page) == ["行政处罚：罚款 5000.00 元（普通程序）", REGISTERED]
     assert page.entries[0].windows is None
 
 
@@ -72,7 +75,7 @@ def test_credit_file_page_internal_shows_everything_with_windows(operator):
     f.penalty_add(operator, on=date(2025, 3, 1), procedure="simple")
     f.complaint_add(operator, on=date(2025, 5, 1))
     page = credit_file_page(operator=operator, view="internal", as_of=AS_OF)
-    assert [e.kind for e in page.entries] == [K.COMPLAINT, K.PENALTY]
+    assert [e.kind for e in page.entries] == [K.COMPLAINT, K.PENALTY, K.REGISTRATION]
     assert page.entries[1].windows == []
     assert page.entries[0].summary == "投诉举报：投诉（食品变质）"
 
@@ -88,14 +91,15 @@ def test_credit_file_page_summaries(operator):
         "监督抽检：不合格 — 微生物",
         "监督抽检：合格",
         "许可：食品经营许可证 JY15001050000001",
+        REGISTERED,
     ]
 
 
 def test_credit_file_page_summary_from_facts_when_record_is_missing(operator):
-    f.bare_entries(operator, days=[date(2025, 1, 1)], kind=K.INSPECTION)
-    LedgerEntry.objects.filter(operator=operator).update(facts={"result": "basically_conform", "kind": "random"})
+    [bare] = f.bare_entries(operator, days=[date(2025, 1, 1)], kind=K.INSPECTION)
+    LedgerEntry.objects.filter(pk=bare.pk).update(facts={"result": "basically_conform", "kind": "random"})
     page = credit_file_page(operator=operator, view="internal", as_of=AS_OF)
-    assert _summaries(page) == ["监督检查：基本符合（双随机抽查）"]
+    assert _summaries(page) == ["监督检查：基本符合（双随机抽查）", REGISTERED]
 
 
 def test_credit_file_page_public_masks_free_text(operator):
@@ -139,13 +143,13 @@ def test_business_user_sees_class_changes_only_where_classes_are_disclosed(opera
     own = credit_file_page(operator=operator, view="internal", as_of=AS_OF, for_user=business)
     counts = credit_file_year_counts(operator=operator, as_of=AS_OF, audience="party")
     if disclosed:
-        assert [e.kind for e in own.entries] == [K.CLASS_CHANGE, K.INSPECTION]
+        assert [e.kind for e in own.entries] == [K.CLASS_CHANGE, K.INSPECTION, K.REGISTRATION]
         assert "信用风险分类：D 类" in own.entries[0].summary
     else:
-        assert [e.kind for e in own.entries] == [K.INSPECTION]
+        assert [e.kind for e in own.entries] == [K.INSPECTION, K.REGISTRATION]
     assert (K.CLASS_CHANGE in [s.kind for s in counts.series]) is disclosed
     full = credit_file_page(operator=operator, view="internal", as_of=AS_OF, for_user=staff)
-    assert [e.kind for e in full.entries] == [K.CLASS_CHANGE, K.INSPECTION]  # staff always
+    assert [e.kind for e in full.entries] == [K.CLASS_CHANGE, K.INSPECTION, K.REGISTRATION]  # staff always
 
 
 def test_credit_file_operator_public_masks_phone_and_company_legal_rep(operator):
@@ -163,7 +167,7 @@ def test_credit_file_operator_public_keeps_individual_business_name_and_cuts_add
 
 
 def test_credit_file_page_paginates_without_duplicates(operator):
-    # 120 entries, with several on the same day so that the id breaks ties.
+    # 120 licences, with several on the same day so that the id breaks ties, and the registration: 121 entries.
     days = [date(2024, 1, 1) + timedelta(days=i // 3) for i in range(120)]
     f.licences_add(operator, days=days)
     first = credit_file_page(operator=operator, view="internal", as_of=AS_OF)
@@ -171,9 +175,9 @@ def test_credit_file_page_paginates_without_duplicates(operator):
     second = credit_file_page(operator=operator, view="internal", as_of=AS_OF, cursor=first.next_cursor)
     assert len(second.entries) == 50 and second.next_cursor
     third = credit_file_page(operator=operator, view="internal", as_of=AS_OF, cursor=second.next_cursor)
-    assert len(third.entries) == 20 and third.next_cursor is None
+    assert len(third.entries) == 20 + 1 and third.next_cursor is None  # the last 20 licences, then the registration
     seen = [e.id for page in (first, second, third) for e in page.entries]
-    assert len(set(seen)) == 120
+    assert len(set(seen)) == len(days) + 1
     expected = list(
         LedgerEntry.objects.filter(operator=operator).order_by("-occurred_on", "-id").values_list("id", flat=True)
     )
@@ -188,8 +192,9 @@ def test_credit_file_page_public_fills_pages_past_hidden_rows(operator):
         f.penalty_add(operator, on=day, procedure="simple")
     first = credit_file_page(operator=operator, view="public", as_of=AS_OF)
     rest = credit_file_page(operator=operator, view="public", as_of=AS_OF, cursor=first.next_cursor)
-    assert len(first.entries) == 50 and len(rest.entries) == 10 and rest.next_cursor is None
-    assert {e.kind for e in first.entries + rest.entries} == {K.INSPECTION}
+    # 60 inspections and the registration are public: 50 on the first page, 10 + 1 on the second.
+    assert len(first.entries) == 50 and len(rest.entries) == 10 + 1 and rest.next_cursor is None
+    assert [e.kind for e in first.entries + rest.entries] == [K.INSPECTION] * 60 + [K.REGISTRATION]
 
 
 def test_credit_file_page_filters_by_kind_date_and_source(operator):
@@ -204,7 +209,8 @@ def test_credit_file_page_filters_by_kind_date_and_source(operator):
     assert [e.occurred_on for e in page.entries] == [date(2025, 1, 10)]
     page = credit_file_page(operator=operator, view="internal", as_of=AS_OF, source="抽检监测系统")
     assert [e.kind for e in page.entries] == [K.SAMPLING_TEST]
-    assert credit_file_sources(operator=operator) == ["抽检监测系统", "监管执法系统"]
+    registry = "市场主体登记系统"  # the source of the operator's registration entry
+    assert credit_file_sources(operator=operator) == [registry, "抽检监测系统", "监管执法系统"]
 
 
 def test_credit_file_page_leaves_out_superseded_entries(operator):
@@ -212,7 +218,7 @@ def test_credit_file_page_leaves_out_superseded_entries(operator):
     corrected = f.inspection_add(operator, on=date(2025, 1, 10), result="conform", source_ref="JC-1")
     assert corrected.ref_id == first.ref_id and corrected.pk != first.pk
     page = credit_file_page(operator=operator, view="internal", as_of=AS_OF)
-    assert [e.summary for e in page.entries] == ["监督检查：符合（日常检查）"]
+    assert [e.summary for e in page.entries] == ["监督检查：符合（日常检查）", REGISTERED]
 
 
 def test_credit_file_page_rejects_a_forged_cursor(operator):
@@ -244,14 +250,17 @@ def test_cursor_round_trip():
     ],
 )
 def test_credit_file_page_public_matches_the_disclosure_rule(operator, kind, facts):
-    # Month ends and leap days are where date arithmetic goes wrong: compare with the rule, day by day.
+    # Month ends and leap days are where date arithmetic goes wrong: compare with the rule, day by day — for the
+    # bare entries and for the operator's registration entry beside them.
     days = [date(2020, 2, 29) + timedelta(days=i * 37) for i in range(60)]
-    f.bare_entries(operator, days=days, kind=kind)
-    LedgerEntry.objects.filter(operator=operator).update(facts=facts)
+    bare = f.bare_entries(operator, days=days, kind=kind)
+    LedgerEntry.objects.filter(pk__in=[e.pk for e in bare]).update(facts=facts)
+    entries = [(e.kind, e.facts, e.occurred_on) for e in LedgerEntry.objects.filter(operator=operator)]
+    assert len(entries) == len(days) + 1
     policy = disclosure_policy()
     for as_of in (date(2024, 2, 29), date(2025, 3, 31), date(2025, 5, 31), date(2026, 2, 28)):
         expected = sorted(
-            (d for d in days if rules.disclosed_on(kind, facts, d, policy, day=as_of, channel="district_portal")),
+            (d for k, fs, d in entries if rules.disclosed_on(k, fs, d, policy, day=as_of, channel="district_portal")),
             reverse=True,
         )
         page = credit_file_page(operator=operator, view="public", as_of=as_of, page_size=100)
@@ -263,8 +272,12 @@ def test_credit_file_year_counts(operator):
     f.inspection_add(operator, on=date(2025, 5, 1))
     f.penalty_add(operator, on=date(2025, 3, 1))
     counts = credit_file_year_counts(operator=operator, as_of=AS_OF)
-    assert counts.years == [2024, 2025]
-    assert [(s.kind, s.counts) for s in counts.series] == [(K.INSPECTION, [1, 1]), (K.PENALTY, [0, 1])]
+    assert counts.years == [operator.registered_on.year, 2024, 2025]  # the registration's year, then the records'
+    assert [(s.kind, s.counts) for s in counts.series] == [
+        (K.REGISTRATION, [1, 0, 0]),
+        (K.INSPECTION, [0, 1, 1]),
+        (K.PENALTY, [0, 0, 1]),
+    ]
 
 
 def test_credit_file_page_in_english(operator):
