@@ -158,11 +158,12 @@ def branch_sql(branch: Branch, *, where: str = "", params: tuple[Any, ...] = ())
 def branch_ids(branch: Branch, *, limit: int, where: str = "", params: tuple[Any, ...] = ()) -> list[int]:
     """The first `limit` ids of the branch (ascending), with `where` (SQL on `o`) ANDed.
 
-    Read in chunks of the driving list (its rarest, or the operators themselves), each chunk a bounded index range
-    after the last id read: the planner cannot turn it into a join of whole lists — it would, misjudging how many
-    rows pass a LIKE — and the work stops as soon as `limit` ids are found. Each posting is probed in the other lists
-    before its operator row is read for the checks. The probes are scalar subqueries (at most one row each: the
-    keys are unique), not EXISTS, which PostgreSQL would answer by hashing the whole list again at every chunk."""
+    Its rarest list drives; the others are semi-joins (EXISTS) on it; the result is read in chunks of the
+    intersection, in operator order, and only an intersected posting's operator row is read for the checks (in the
+    select list: the planner cannot turn a LIKE, whose selectivity it misjudges, into a join of whole lists), so the
+    work stops as soon as `limit` ids are found. SQLite probes each posting of the driving list in the others;
+    PostgreSQL chooses from its statistics of each list's size a probe per posting or, where the lists are long, a
+    merge join of index-only scans (hash joins and parallel workers are off for these queries: _streaming_joins)."""
     if not branch.grams:  # no list to drive: the operators in id order, the conditions as a plain filter
         plain = " AND ".join(c for c in (branch.check, where) if c) or "1 = 1"
         with connection.cursor() as cursor:
@@ -171,57 +172,6 @@ def branch_ids(branch: Branch, *, limit: int, where: str = "", params: tuple[Any
             return [row[0] for row in cursor.fetchall()]
     ordered = rarest_first(branch.grams)
     first, others = ordered[0], branch.probed(ordered[1:])
-    if JOINED.get(connection.vendor):
-        return _joined_ids(branch, first, others, limit=limit, where=where, params=params)
-    probes = [
-        f"(SELECT 1 FROM portal_searchgram x{i} WHERE x{i}.gram = %s AND x{i}.operator_id = c.id) IS NOT NULL"
-        for i in range(len(others))
-    ]
-    conditions = [c for c in (branch.check, where) if c]
-    if conditions:
-        probes.append(  # a scalar subquery too: as EXISTS, PostgreSQL may hash the whole filtered operators table
-            f"(SELECT 1 FROM operators_operator o WHERE o.id = c.id AND {' AND '.join(conditions)}) IS NOT NULL"
-        )
-    hit = "CASE WHEN " + " THEN CASE WHEN ".join(probes) + " THEN 1 ELSE 0 END" + " ELSE 0 END" * (len(probes) - 1)
-    if branch.grams:
-        driver = ("SELECT d.operator_id AS id FROM portal_searchgram d WHERE d.gram = %s AND d.operator_id > %s"
-                  " ORDER BY d.operator_id LIMIT %s")  # fmt: skip
-    else:
-        driver = "SELECT o.id AS id FROM operators_operator o WHERE o.id > %s ORDER BY o.id LIMIT %s"
-    sql = f"SELECT c.id, {hit if probes else 1} FROM ({driver}) AS c ORDER BY c.id"
-    head = [*others, *branch.params, *params] if probes else []
-    found: list[int] = []
-    last, chunk = 0, CHUNK_FIRST
-    while len(found) < limit:
-        with connection.cursor() as cursor:
-            cursor.execute(sql, [*head, *([first] if branch.grams else []), last, chunk])
-            rows = cursor.fetchall()
-        found += [row[0] for row in rows if row[1]]
-        if len(rows) < chunk:
-            break
-        last, chunk = rows[-1][0], min(chunk * 2, CHUNK_MAX)
-    return found[:limit]
-
-
-def postings_count(gram: str, *, limit: int) -> int:
-    """The size of one posting list, counted up to `limit` (read from the index alone)."""
-    with connection.cursor() as cursor:
-        cursor.execute("SELECT count(*) FROM (SELECT 1 FROM portal_searchgram WHERE gram = %s LIMIT %s) AS g",
-                       [gram, limit])  # fmt: skip
-        return int(cursor.fetchone()[0])
-
-
-JOINED = {"postgresql": True, "sqlite": False}
-
-
-def _joined_ids(
-    branch: Branch, first: str, others: list[str], *, limit: int, where: str, params: tuple[Any, ...]
-) -> list[int]:
-    """branch_ids by the planner's join of the lists: chunks of their intersection, each row of which is then checked.
-
-    The other lists are semi-joins the planner answers from its statistics of each list's size: a merge join of
-    index-only scans where both are long (the intersection in operator order, stopped at the chunk's LIMIT), a probe
-    per posting where the driver is short. The checks read the operator row of an intersected posting only."""
     probes = "".join(
         f" AND EXISTS (SELECT 1 FROM portal_searchgram x{i} WHERE x{i}.gram = %s AND x{i}.operator_id = d.operator_id)"
         for i in range(len(others))
@@ -230,7 +180,7 @@ def _joined_ids(
     check = (
         f"(SELECT 1 FROM operators_operator o WHERE o.id = d.operator_id AND {' AND '.join(conditions)}) IS NOT NULL"
         if conditions
-        else "true"
+        else "1 = 1"
     )
     sql = (f"SELECT d.operator_id, {check} FROM portal_searchgram d WHERE d.gram = %s AND d.operator_id > %s{probes}"
            " ORDER BY d.operator_id LIMIT %s")  # fmt: skip
@@ -272,3 +222,11 @@ def _streaming_joins() -> Iterator[None]:
         with connection.cursor() as cursor:
             cursor.execute("SELECT " + ", ".join(["set_config(%s, %s, true)"] * len(names)),
                            [v for name in names for v in (name, before[name])])  # fmt: skip
+
+
+def postings_count(gram: str, *, limit: int) -> int:
+    """The size of one posting list, counted up to `limit` (read from the index alone)."""
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT count(*) FROM (SELECT 1 FROM portal_searchgram WHERE gram = %s LIMIT %s) AS g",
+                       [gram, limit])  # fmt: skip
+        return int(cursor.fetchone()[0])
