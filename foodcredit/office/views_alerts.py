@@ -24,6 +24,7 @@ from django.utils.translation import gettext_lazy as _
 from django.views.decorators.cache import never_cache
 
 from foodcredit.accounts.models import User
+from foodcredit.accounts.permissions import ALERT_REPLIES, ALERTS, can_write_kind
 from foodcredit.alerts import selectors, services
 from foodcredit.alerts.detectors import params_load
 from foodcredit.alerts.models import Alert
@@ -176,10 +177,10 @@ class CloseForm(forms.Form):
 
 def _steps(alert: Alert, user: User) -> list[str]:
     """The forms this user may use on this alert now."""
-    if user.role == R.BUSINESS:
+    if can_write_kind(user, ALERT_REPLIES):  # the business the alert is about (the selector scoped it)
         asks = alert.status == Alert.Status.MEASURED and alert.measure in ("warning", "interview")
         return ["reply"] if asks else []
-    if user.role not in REGULATORS or alert.status == Alert.Status.CLOSED:
+    if not can_write_kind(user, ALERTS) or alert.status == Alert.Status.CLOSED:
         return []
     if alert.status == Alert.Status.ROUTED:
         return ["close"] if alert.is_notice else ["measure"]
@@ -246,7 +247,7 @@ def alert_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "alert": alert,
         "overdue": selectors.alert_overdue(alert, today=timezone.localdate()),
         "forms": [(s, bound[s], SUBMIT[s]) for s in steps],
-        "trail": trail if user.role in REGULATORS else [],
+        "trail": trail if can_write_kind(user, ALERTS) else [],
         "evidence": sorted(alert.evidence.items()),
     }
     status = 400 if any(f.is_bound and f.errors for f in bound.values()) else 200
@@ -254,8 +255,9 @@ def alert_detail(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 def _regulator(request: HttpRequest) -> User:
+    """Who handles alerts (the rules table's ALERTS writers) reads their charts and parameters."""
     user = request.user
-    if not isinstance(user, User) or user.role not in REGULATORS:
+    if not isinstance(user, User) or not can_write_kind(user, ALERTS):
         raise Http404
     return user
 

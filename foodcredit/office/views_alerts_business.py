@@ -13,6 +13,7 @@ from django.utils import timezone
 from django.views.decorators.cache import never_cache
 
 from foodcredit.accounts.models import User
+from foodcredit.accounts.permissions import ALERT_REPLIES, can_write_kind
 from foodcredit.alerts import selectors, services
 from foodcredit.core.errors import DomainError
 
@@ -24,7 +25,7 @@ from .views_alerts import DONE, ReplyForm
 def alerts_replies(request: HttpRequest) -> HttpResponse:
     """What asks the business for a reply, with a reply form each; what it answered; its open notices."""
     user = request.user
-    if not isinstance(user, User) or user.role != User.Role.BUSINESS:
+    if not isinstance(user, User) or not can_write_kind(user, ALERT_REPLIES):
         raise Http404
     today = timezone.localdate()
     posted = request.POST.get("alert") if request.method == "POST" else None
