@@ -7,12 +7,14 @@ from foodcredit.core.models import BaseModel
 
 
 class SearchGram(models.Model):
-    """One posting of the public search: `gram` occurs in the operator's name (a two-character bigram, lower-cased)
-    or, prefixed with '#', in its USCC or one of its licence numbers (a four-character piece, upper-cased).
+    """One posting of the public search: `gram` occurs in the operator's name (a two- or three-character piece,
+    lower-cased), or, prefixed with '#', in its USCC or one of its licence numbers (a four-character piece,
+    upper-cased); or it is the operator's street ('street=…'), sector ('sector=…') or both ('street=…&sector=…').
 
-    Written only by database triggers (migration 0001), so that every writer of operators and licences — services,
-    the bulk importers' COPY and ON CONFLICT, seeding — keeps it exact without knowing it exists. Trigram indexes
-    (pg_trgm, SQLite FTS5) cannot answer two-character queries, the common case in Chinese; bigram postings can.
+    Written only by database triggers (migrations 0002–0006), so that every writer of operators and licences —
+    services, the bulk importers' COPY and ON CONFLICT, seeding — keeps it exact without knowing it exists. Trigram
+    indexes (pg_trgm, SQLite FTS5) cannot answer two-character queries, the common case in Chinese; bigram postings
+    can, and the street and sector as lists make a filtered search an intersection of lists like any other.
     """
 
     pk = models.CompositePrimaryKey("gram", "operator")

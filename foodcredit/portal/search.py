@@ -1,8 +1,9 @@
 """The public search (公示查询): name substring, USCC or licence-number fragment, filters, count, pages and sorting.
 
 Texts are matched through portal_searchgram, read as `search_index` describes: a two-character query (the common
-case in Chinese, which trigram indexes cannot serve) is one posting list, longer ones the intersection of their
-bigrams read from the rarest, checked against the name; code fragments likewise with four-character pieces.
+case in Chinese, which trigram indexes cannot serve) is one posting list, a three-character one too (its trigram),
+longer ones the intersection of their trigrams read from the rarest, checked against the name; code fragments
+likewise with four-character pieces. The street and sector filters are posting lists intersected with the rest.
 
 The count is exact up to COUNT_MAX matches (all that PAGES_MAX pages show), and beyond it whenever one posting list
 is the answer (its index counts it) up to LIST_COUNT_MAX; otherwise the page says "more than" the bound — never a
