@@ -78,10 +78,27 @@ def rows(n: int) -> tuple[list[tuple], list[tuple]]:
     streets = rng.integers(0, len(STREETS), n)
     sectors = rng.choice(len(SECTORS), n, p=[0.6, 0.3, 0.1])
     operators = [
-        (i + 1, uscc, "", name, "张三", "", "", "重庆市江北区", STREETS[s], SECTORS[k], "小型餐馆",
-         dt.date(2010, 1, 1) + dt.timedelta(days=i % 5000), "active", False, 1, now, now)
+        (
+            i + 1,
+            uscc,
+            "",
+            name,
+            "张三",
+            "",
+            "",
+            "重庆市江北区",
+            STREETS[s],
+            SECTORS[k],
+            "小型餐馆",
+            dt.date(2010, 1, 1) + dt.timedelta(days=i % 5000),
+            "active",
+            False,
+            1,
+            now,
+            now,
+        )
         for i, (uscc, name, s, k) in enumerate(zip(usccs, names(n, rng), streets, sectors, strict=True))
-    ]  # fmt: skip
+    ]
     licences = [
         (i + 1, f"{'SC' if SECTORS[k] == 'production' else 'JY'}1500105{i + 1:07d}", i + 1, now, now)
         for i, k in enumerate(sectors)
@@ -103,9 +120,14 @@ def licence_columns(cursor_columns: list[str]) -> tuple[str, list[str]]:
 
 
 LICENCE_VALUES = {
-    "kind": "business", "scope": "", "issued_on": dt.date(2020, 1, 1), "valid_until": dt.date(2030, 1, 1),
-    "status": "valid", "source_id": 1, "legacy_format": False,
-}  # fmt: skip
+    "kind": "business",
+    "scope": "",
+    "issued_on": dt.date(2020, 1, 1),
+    "valid_until": dt.date(2030, 1, 1),
+    "status": "valid",
+    "source_id": 1,
+    "legacy_format": False,
+}
 
 
 def queries(operators: list[tuple], licences: list[tuple], count: int) -> list[dict[str, str]]:
@@ -170,8 +192,10 @@ def report(db: str, times: dict[str, list[float]], setup: float) -> None:
         print(
             f"[{db}]   {label:6s} n={len(ts):4d}  P50 {median(ts) * 1000:6.1f} ms  P95 {percentile(ts, 95) * 1000:6.1f} ms"
         )
-    print(f"[{db}] all    n={len(every):4d}  P50 {median(every) * 1000:6.1f} ms  P95 {percentile(every, 95) * 1000:6.1f} ms"
-          f"  (target P95 ≤ 100 ms)")  # fmt: skip
+    print(
+        f"[{db}] all    n={len(every):4d}  P50 {median(every) * 1000:6.1f} ms  P95 {percentile(every, 95) * 1000:6.1f} ms"
+        f"  (target P95 ≤ 100 ms)"
+    )
 
 
 def run_postgres(n: int, requests: int) -> None:
@@ -202,8 +226,9 @@ def run_postgres(n: int, requests: int) -> None:
 
 
 def count_grams_pg(url: str) -> int:
-    out = subprocess.run(["psql", url, "-Atc", "SELECT count(*) FROM portal_searchgram"], check=True,
-                         capture_output=True, text=True)  # fmt: skip
+    out = subprocess.run(
+        ["psql", url, "-Atc", "SELECT count(*) FROM portal_searchgram"], check=True, capture_output=True, text=True
+    )
     return int(out.stdout.strip())
 
 
@@ -211,8 +236,12 @@ def run_sqlite(n: int, requests: int) -> None:
     with tempfile.TemporaryDirectory(prefix="fc_bench_search_") as tmp:
         path = Path(tmp) / "bench.sqlite3"
         url = f"sqlite:///{path}"
-        env = {**os.environ, "DATABASE_URL": url, "DJANGO_SETTINGS_MODULE": "config.settings.dev",
-               "FOODCREDIT_VAR_DIR": tmp}  # fmt: skip
+        env = {
+            **os.environ,
+            "DATABASE_URL": url,
+            "DJANGO_SETTINGS_MODULE": "config.settings.dev",
+            "FOODCREDIT_VAR_DIR": tmp,
+        }
         subprocess.run([sys.executable, "manage.py", "migrate", "-v", "0"], cwd=ROOT, env=env, check=True)
         operators, licences = rows(n)
         start = time.perf_counter()

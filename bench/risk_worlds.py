@@ -75,9 +75,13 @@ def one_world(setting: str, seed: int, operators: int) -> dict[str, Any]:
     scored = pl.DataFrame({"uscc": features.get_column("uscc"), "model": scores_for(fitted.estimator, features)})
     f = world.frames
     table = oracle_now_table(
-        operators=f["operators"].select("uscc", "registered_on"), latent=world.latent_risk,
-        inspections=f["inspections"], sampling=f["sampling"], penalties=f["penalties"], as_of=T,
-    ).join(scored, on="uscc", how="inner")  # fmt: skip
+        operators=f["operators"].select("uscc", "registered_on"),
+        latent=world.latent_risk,
+        inspections=f["inspections"],
+        sampling=f["sampling"],
+        penalties=f["penalties"],
+        as_of=T,
+    ).join(scored, on="uscc", how="inner")
     labels = table.get_column("label").to_numpy()
 
     def auc(column: str) -> float:
@@ -117,8 +121,10 @@ def main() -> None:
     try:
         subprocess.run(
             [sys.executable, "manage.py", "migrate", "-v", "0"],
-            cwd=ROOT, env={**env, "DATABASE_URL": f"{base}/{template}"}, check=True,
-        )  # fmt: skip
+            cwd=ROOT,
+            env={**env, "DATABASE_URL": f"{base}/{template}"},
+            check=True,
+        )
         for setting in args.settings.split(","):
             for seed in [int(s) for s in args.seeds.split(",")]:
                 name = f"fc_world_{uuid.uuid4().hex[:8]}"
@@ -127,9 +133,12 @@ def main() -> None:
                 try:
                     out = subprocess.run(
                         [sys.executable, __file__, "--one", setting, str(seed), "--operators", str(args.operators)],
-                        cwd=ROOT, env={**env, "DATABASE_URL": f"{base}/{name}", "FOODCREDIT_VAR_DIR": f"/tmp/{name}"},
-                        check=True, capture_output=True, text=True,
-                    )  # fmt: skip
+                        cwd=ROOT,
+                        env={**env, "DATABASE_URL": f"{base}/{name}", "FOODCREDIT_VAR_DIR": f"/tmp/{name}"},
+                        check=True,
+                        capture_output=True,
+                        text=True,
+                    )
                     row = json.loads(out.stdout.strip().splitlines()[-1])
                 finally:
                     with psycopg.connect(ADMIN_URL, autocommit=True) as conn:

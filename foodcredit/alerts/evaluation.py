@@ -24,9 +24,19 @@ from .detectors import DETECTORS
 from .detectors.frames import CLASSES, EVENTS, FAILURES, LICENCES, OPERATORS, Frames
 
 STREETS = [
-    "观音桥街道", "华新街街道", "五里店街道", "江北城街道", "石马河街道", "大石坝街道",
-    "寸滩街道", "铁山坪街道", "郭家沱街道", "鱼嘴镇", "复盛镇", "五宝镇",
-]  # fmt: skip
+    "观音桥街道",
+    "华新街街道",
+    "五里店街道",
+    "江北城街道",
+    "石马河街道",
+    "大石坝街道",
+    "寸滩街道",
+    "铁山坪街道",
+    "郭家沱街道",
+    "鱼嘴镇",
+    "复盛镇",
+    "五宝镇",
+]
 STREET_WEIGHTS = np.array([18, 14, 12, 8, 10, 10, 7, 3, 4, 6, 4, 4], dtype=float)
 SECTORS = ["catering", "circulation", "production"]
 SECTOR_WEIGHTS = np.array([0.55, 0.40, 0.05])
@@ -34,9 +44,15 @@ CATEGORIES = ["粮食加工品", "肉制品", "乳制品", "饮料", "糕点", "
 FAILURE_KINDS = ["microbial", "pesticide", "vet_drug", "additive", "heavy_metal", "mycotoxin", "quality", "other"]
 SIZES = (2, 3, 5)
 RISK_DETECTORS = [
-    "complaint_surge_operator", "complaint_surge_street", "spacetime_scan", "registration_address", "registration_churn",
-    "registration_after_revocation", "sampling_repeated", "sampling_cluster",
-]  # fmt: skip
+    "complaint_surge_operator",
+    "complaint_surge_street",
+    "spacetime_scan",
+    "registration_address",
+    "registration_churn",
+    "registration_after_revocation",
+    "sampling_repeated",
+    "sampling_cluster",
+]
 SURGES = ("complaint_surge_operator", "complaint_surge_street", "spacetime_scan")  # evaluated at SIZES
 SCAN_CLUSTERS, SCAN_RUNS = 6, 3  # clusters across streets: six a run (apart in place and time), three runs a size
 MATCH_DAYS = 28  # an alarm up to four weeks after an anomaly's start counts as its detection
@@ -250,9 +266,15 @@ def inject(world: World, detector: str, size: int, rng: np.random.Generator, cou
 
 def _new_op(op_id: int, street: str, address: str, registered_on: date, person: int) -> dict[str, Any]:
     return {
-        "operator_id": op_id, "uscc": f"SIM{op_id:015d}", "street": street, "sector": "catering",
-        "address": address, "person_id": person, "registered_on": registered_on, "status": "active",
-    }  # fmt: skip
+        "operator_id": op_id,
+        "uscc": f"SIM{op_id:015d}",
+        "street": street,
+        "sector": "catering",
+        "address": address,
+        "person_id": person,
+        "registered_on": registered_on,
+        "status": "active",
+    }
 
 
 def alarms_daily(frames: Frames, params: dict[str, dict[str, Any]], detector: str, days: list[date]) -> pl.DataFrame:

@@ -186,9 +186,12 @@ def serious_list_propose(request: HttpRequest, payload: SeriousProposalIn) -> St
     if penalty is None:
         raise DomainError("list.no_such_penalty", gettext("未找到该行政处罚。"))
     entry = services.serious_list_propose(
-        operator=operator, penalty_entry=penalty, actor=actor, penalty_decision_no=payload.penalty_decision_no,
+        operator=operator,
+        penalty_entry=penalty,
+        actor=actor,
+        penalty_decision_no=payload.penalty_decision_no,
         **payload.dict(exclude={"uscc", "penalty_decision_no"}),
-    )  # fmt: skip
+    )
     return Status(201, _list_out(entry))
 
 
@@ -243,10 +246,16 @@ def repair_submit(request: HttpRequest, payload: RepairIn) -> Status:
     key = _idempotency_key(request)
     replayed = bool(key) and selectors.repair_by_idempotency_key(applicant=user, key=key) is not None
     application = services.repair_submit(
-        operator=operator, target=payload.target, commitment=payload.commitment, evidence=payload.evidence,
-        submitted_on=timezone.localdate(), actor=user, penalty_entry=penalty, list_entry=list_entry,
+        operator=operator,
+        target=payload.target,
+        commitment=payload.commitment,
+        evidence=payload.evidence,
+        submitted_on=timezone.localdate(),
+        actor=user,
+        penalty_entry=penalty,
+        list_entry=list_entry,
         idempotency_key=key,
-    )  # fmt: skip
+    )
     return Status(200 if replayed else 201, _repair_out(application))
 
 
@@ -276,9 +285,12 @@ def repair_decide(request: HttpRequest, application_id: int, payload: RepairDeci
     actor = _decider(request, permissions.REPAIR_DECISIONS)
     application = selectors.repair_application_get(pk=application_id, for_user=actor)
     decided = services.repair_decide(
-        application=application, granted=payload.granted, note=payload.note, decided_on=timezone.localdate(),
+        application=application,
+        granted=payload.granted,
+        note=payload.note,
+        decided_on=timezone.localdate(),
         actor=actor,
-    )  # fmt: skip
+    )
     return _repair_out(decided)
 
 
@@ -287,9 +299,14 @@ def repair_decide(request: HttpRequest, application_id: int, payload: RepairDeci
 
 def _commitment_out(c: Commitment) -> CommitmentOut:
     return CommitmentOut(
-        id=c.pk, uscc=c.operator.uscc, kind=c.kind, made_on=c.made_on, text=c.text, verification=c.verification,
+        id=c.pk,
+        uscc=c.operator.uscc,
+        kind=c.kind,
+        made_on=c.made_on,
+        text=c.text,
+        verification=c.verification,
         verified_on=c.verified_on,
-    )  # fmt: skip
+    )
 
 
 @router.post("/commitments", response={200: CommitmentOut, 201: CommitmentOut}, operation_id="commitment_record")
@@ -300,9 +317,13 @@ def commitment_record(request: HttpRequest, payload: CommitmentIn) -> Status:
     key = _idempotency_key(request)
     replayed = bool(key) and selectors.commitment_by_idempotency_key(user=user, key=key) is not None
     commitment = services.commitment_record(
-        operator=operator, kind=payload.kind, made_on=timezone.localdate(), text=payload.text, actor=user,
+        operator=operator,
+        kind=payload.kind,
+        made_on=timezone.localdate(),
+        text=payload.text,
+        actor=user,
         idempotency_key=key,
-    )  # fmt: skip
+    )
     return Status(200 if replayed else 201, _commitment_out(commitment))
 
 
@@ -319,9 +340,12 @@ def commitment_verify(request: HttpRequest, commitment_id: int, payload: Commitm
     actor = _decider(request, permissions.COMMITMENT_VERIFICATIONS)
     commitment = selectors.commitment_get(pk=commitment_id, for_user=actor)
     verified = services.commitment_verify(
-        commitment=commitment, verification=payload.verification, verified_on=timezone.localdate(),
-        note=payload.note, actor=actor,
-    )  # fmt: skip
+        commitment=commitment,
+        verification=payload.verification,
+        verified_on=timezone.localdate(),
+        note=payload.note,
+        actor=actor,
+    )
     return _commitment_out(verified)
 
 
@@ -342,12 +366,15 @@ def person_ban_record(request: HttpRequest, payload: PersonBanIn) -> Status:
 def _case_out(case: CaseStudy) -> CaseStudyOut:
     # A case is written to be published: its free text is masked as the public sees it (DOMAIN.md Part I §4).
     return CaseStudyOut(
-        id=case.pk, title=mask_free_text(case.title), body=mask_free_text(case.body),
+        id=case.pk,
+        title=mask_free_text(case.title),
+        body=mask_free_text(case.body),
         exposure=mask_free_text(case.exposure),
         operator_name=case.operator.name if case.operator else None,
         operator_uscc=case.operator.uscc if case.operator else None,
-        penalty_decision_no=case.penalty_decision_no, published_on=case.published_on,
-    )  # fmt: skip
+        penalty_decision_no=case.penalty_decision_no,
+        published_on=case.published_on,
+    )
 
 
 @router.get("/public/cases", auth=None, response=list[CaseStudyOut], operation_id="case_study_list_public")

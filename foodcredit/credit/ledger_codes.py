@@ -13,12 +13,27 @@ from typing import Any
 
 # Kinds of failure of a sampling test (facts.failure_kind), in the order of their signal codes.
 FAILURE_KINDS = [
-    "microbial", "pesticide", "vet_drug", "additive", "heavy_metal", "mycotoxin", "quality", "contaminant", "other",
-]  # fmt: skip
+    "microbial",
+    "pesticide",
+    "vet_drug",
+    "additive",
+    "heavy_metal",
+    "mycotoxin",
+    "quality",
+    "contaminant",
+    "other",
+]
 FAILURE_LABELS = {
-    "microbial": "微生物", "pesticide": "农药残留", "vet_drug": "兽药残留", "additive": "食品添加剂",
-    "heavy_metal": "重金属", "mycotoxin": "真菌毒素", "quality": "质量指标", "contaminant": "其他污染物", "other": "其他",
-}  # fmt: skip
+    "microbial": "微生物",
+    "pesticide": "农药残留",
+    "vet_drug": "兽药残留",
+    "additive": "食品添加剂",
+    "heavy_metal": "重金属",
+    "mycotoxin": "真菌毒素",
+    "quality": "质量指标",
+    "contaminant": "其他污染物",
+    "other": "其他",
+}
 VERIFIED = ("true", "partly_true")
 INSPECTOR_SLOTS = 3
 

@@ -58,29 +58,44 @@ class LedgerEntry(models.Model):
     ref_id = models.BigIntegerField("记录编号")
     # Append-only rows written in bulk by controlled code: no per-row FK trigger for these two references.
     source = models.ForeignKey(
-        "core.Source", null=True, blank=True, on_delete=models.DO_NOTHING, verbose_name="来源系统",
-        db_constraint=False, db_index=False,
-    )  # fmt: skip
+        "core.Source",
+        null=True,
+        blank=True,
+        on_delete=models.DO_NOTHING,
+        verbose_name="来源系统",
+        db_constraint=False,
+        db_index=False,
+    )
     facts = models.JSONField("要素", default=dict)
     superseded_by = models.ForeignKey(
-        "self", null=True, blank=True, on_delete=models.DO_NOTHING, related_name="+", verbose_name="被更正为",
-        db_constraint=False, db_index=False,
-    )  # fmt: skip
+        "self",
+        null=True,
+        blank=True,
+        on_delete=models.DO_NOTHING,
+        related_name="+",
+        verbose_name="被更正为",
+        db_constraint=False,
+        db_index=False,
+    )
     recorded_at = models.DateTimeField("记录时间")
     job_id = models.BigIntegerField("导入任务编号", null=True, blank=True)
     # Computed by the database from kind and facts on every write (see ledger_codes): what the entry says as a
     # number, and who inspected, so that risk features read the timeline index alone.
     signal = _generated(
-        "特征码", models.SmallIntegerField,
-        postgresql=ledger_codes.SIGNAL_SQL_POSTGRESQL, sqlite=ledger_codes.SIGNAL_SQL_SQLITE,
-    )  # fmt: skip
+        "特征码",
+        models.SmallIntegerField,
+        postgresql=ledger_codes.SIGNAL_SQL_POSTGRESQL,
+        sqlite=ledger_codes.SIGNAL_SQL_SQLITE,
+    )
     inspector_1 = _inspector_column(0)
     inspector_2 = _inspector_column(1)
     inspector_3 = _inspector_column(2)
     valid_until_ymd = _generated(
-        "许可有效期至（YYYYMMDD）", models.IntegerField,
-        postgresql=ledger_codes.VALID_UNTIL_SQL_POSTGRESQL, sqlite=ledger_codes.VALID_UNTIL_SQL_SQLITE,
-    )  # fmt: skip
+        "许可有效期至（YYYYMMDD）",
+        models.IntegerField,
+        postgresql=ledger_codes.VALID_UNTIL_SQL_POSTGRESQL,
+        sqlite=ledger_codes.VALID_UNTIL_SQL_SQLITE,
+    )
 
     class Meta:
         verbose_name = "信用档案条目"
@@ -275,9 +290,13 @@ class Commitment(BaseModel):
     verification_note = models.TextField("核查说明", blank=True)
     # Who recorded it and the client's Idempotency-Key: a retried request returns the first commitment.
     created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+",
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
         verbose_name="记录人",
-    )  # fmt: skip
+    )
     idempotency_key = models.CharField("幂等键", max_length=100, blank=True)
 
     class Meta:
@@ -366,14 +385,22 @@ class DisclosureHold(BaseModel):
     ground_note = models.TextField("依据说明")
     set_on = models.DateField("标注日期")
     set_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+",
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
         verbose_name="标注人",
-    )  # fmt: skip
+    )
     removed_on = models.DateField("撤销日期", null=True, blank=True)
     removed_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+",
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
         verbose_name="撤销人",
-    )  # fmt: skip
+    )
     removal_note = models.TextField("撤销理由", blank=True)
 
     class Meta:

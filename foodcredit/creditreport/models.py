@@ -26,9 +26,13 @@ class CreditReport(models.Model):
     as_of = models.DateField("信息截至")
     content_hash = models.CharField("内容摘要（SHA-256）", max_length=64)
     issued_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+",
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
         verbose_name="出具对象",
-    )  # fmt: skip
+    )
     issued_at = models.DateTimeField("出具时间")
 
     class Meta:

@@ -23,14 +23,19 @@ def report_pdf(*, report: CreditReport, content: dict[str, Any], verify_url: str
     html = render_to_string(
         "creditreport/report.html",
         {
-            "c": content, "report": report, "code": rules.code_display(report.code), "qr": qr,
-            "verify_url": verify_url, "public": report.variant == CreditReport.Variant.PUBLIC,
+            "c": content,
+            "report": report,
+            "code": rules.code_display(report.code),
+            "qr": qr,
+            "verify_url": verify_url,
+            "public": report.variant == CreditReport.Variant.PUBLIC,
         },
-    )  # fmt: skip
+    )
     attachment = weasyprint.Attachment(
-        file_obj=io.BytesIO(rules.content_canonical(content)), name=CONTENT_ATTACHMENT,
+        file_obj=io.BytesIO(rules.content_canonical(content)),
+        name=CONTENT_ATTACHMENT,
         description="SHA-256 " + report.content_hash,
-    )  # fmt: skip
+    )
     pdf = weasyprint.HTML(string=html).write_pdf(attachments=[attachment])
     assert pdf is not None  # write_pdf returns the bytes when given no target
     return pdf

@@ -115,9 +115,13 @@ def _timeline(
     cursor: str | None = None
     while True:
         page = credit_selectors.credit_file_page(
-            operator=operator, view=view, as_of=as_of, cursor=cursor, for_user=for_user,
+            operator=operator,
+            view=view,
+            as_of=as_of,
+            cursor=cursor,
+            for_user=for_user,
             page_size=min(limit - len(entries), 200) or 1,
-        )  # fmt: skip
+        )
         entries.extend(_entry(e) for e in page.entries)
         cursor = page.next_cursor
         if cursor is None or len(entries) >= limit:
@@ -135,9 +139,12 @@ def _content(
         current = risk_selectors.class_current(operator.pk, as_of=as_of)
         if current is not None:
             risk_class = {
-                "class": current.risk_class, "label": gettext(current.label), "as_of": _iso(current.as_of),
-                "model_version": current.model_version, "explanation": list(current.explanation),
-            }  # fmt: skip
+                "class": current.risk_class,
+                "label": gettext(current.label),
+                "as_of": _iso(current.as_of),
+                "model_version": current.model_version,
+                "explanation": list(current.explanation),
+            }
     elif shown := risk_selectors.class_public(operator.pk, as_of=as_of):
         risk_class = {"class": shown.risk_class, "label": shown.label, "as_of": _iso(shown.as_of)}
     return {

@@ -26,11 +26,16 @@ def report_issue(*, operator: Operator, content: dict[str, Any], issued_by: Any,
     user who asked (None for the public)."""
     for attempt in range(CODE_ATTEMPTS):
         report = CreditReport(
-            code=_code(), operator=operator, operator_name=content["operator"]["name"],
-            operator_uscc=content["operator"]["uscc"], variant=content["variant"],
-            as_of=date.fromisoformat(content["as_of"]), content_hash=rules.content_hash(content),
-            issued_by=issued_by if getattr(issued_by, "is_authenticated", False) else None, issued_at=issued_at,
-        )  # fmt: skip
+            code=_code(),
+            operator=operator,
+            operator_name=content["operator"]["name"],
+            operator_uscc=content["operator"]["uscc"],
+            variant=content["variant"],
+            as_of=date.fromisoformat(content["as_of"]),
+            content_hash=rules.content_hash(content),
+            issued_by=issued_by if getattr(issued_by, "is_authenticated", False) else None,
+            issued_at=issued_at,
+        )
         report.full_clean(validate_unique=False)
         try:
             with transaction.atomic():
@@ -40,10 +45,16 @@ def report_issue(*, operator: Operator, content: dict[str, Any], issued_by: Any,
             if attempt == CODE_ATTEMPTS - 1:
                 raise
     audit.record(
-        actor=report.issued_by, action="issue", object_type="credit_report", object_id=report.pk,
+        actor=report.issued_by,
+        action="issue",
+        object_type="credit_report",
+        object_id=report.pk,
         changes={
-            "code": [None, report.code], "operator": [None, operator.pk], "variant": [None, report.variant],
-            "as_of": [None, report.as_of.isoformat()], "content_hash": [None, report.content_hash],
+            "code": [None, report.code],
+            "operator": [None, operator.pk],
+            "variant": [None, report.variant],
+            "as_of": [None, report.as_of.isoformat()],
+            "content_hash": [None, report.content_hash],
         },
-    )  # fmt: skip
+    )
     return report

@@ -27,9 +27,13 @@ class Objection(BaseModel):
     ref_kind = models.CharField("记录类型", max_length=20)
     ref_id = models.BigIntegerField("记录编号")
     applicant = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+",
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
         verbose_name="申请人",
-    )  # fmt: skip
+    )
     reason = models.TextField("异议理由")
     submitted_on = models.DateField("提交日期")
     status = models.CharField("状态", max_length=20, choices=Status.choices, default=Status.SUBMITTED)

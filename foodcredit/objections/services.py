@@ -44,8 +44,9 @@ def objection_submit(
         raise DomainError(
             "objection.attachments_too_many",
             _("附件至多%(n)s个") % {"n": settings.OBJECTION_ATTACHMENTS_MAX},
-            field="attachments", count=len(uploads),
-        )  # fmt: skip
+            field="attachments",
+            count=len(uploads),
+        )
     files = [
         attachment_read(u, limit=settings.OBJECTION_ATTACHMENT_MAX_BYTES, code_prefix="objection", field="attachments")
         for u in uploads
@@ -55,10 +56,16 @@ def objection_submit(
         if Objection.objects.filter(ref_kind=entry.ref_kind, ref_id=entry.ref_id, status__in=Objection.OPEN).exists():
             raise ConflictError("objection.open", _("该记录已有正在处理的异议。"), entry=entry.pk)
         objection = Objection(
-            operator=entry.operator, entry=entry, ref_kind=entry.ref_kind, ref_id=entry.ref_id,
-            applicant=_user(actor), reason=reason.strip(), submitted_on=submitted_on, accept_by=deadline.due,
+            operator=entry.operator,
+            entry=entry,
+            ref_kind=entry.ref_kind,
+            ref_id=entry.ref_id,
+            applicant=_user(actor),
+            reason=reason.strip(),
+            submitted_on=submitted_on,
+            accept_by=deadline.due,
             deadline_estimated=deadline.estimated,
-        )  # fmt: skip
+        )
         objection.full_clean(validate_constraints=False)
         try:
             with transaction.atomic():
@@ -70,11 +77,18 @@ def objection_submit(
             attachment.file.save(f"objection-{objection.pk}-{n}{extension}", ContentFile(content), save=False)
             attachment.save()
         audit.record(
-            actor=actor, action="create", object_type="objection", object_id=objection.pk,
-            changes={"status": [None, Objection.Status.SUBMITTED], "record": [None, f"{entry.ref_kind}:{entry.ref_id}"],
-                     "reason": [None, objection.reason], "attachments": [None, [name for _c, _e, name in files]],
-                     "accept_by": [None, objection.accept_by]},
-        )  # fmt: skip
+            actor=actor,
+            action="create",
+            object_type="objection",
+            object_id=objection.pk,
+            changes={
+                "status": [None, Objection.Status.SUBMITTED],
+                "record": [None, f"{entry.ref_kind}:{entry.ref_id}"],
+                "reason": [None, objection.reason],
+                "attachments": [None, [name for _c, _e, name in files]],
+                "accept_by": [None, objection.accept_by],
+            },
+        )
     return objection
 
 
@@ -84,9 +98,11 @@ def _locked(objection: Objection, *, expected: str, actor: Any) -> Objection:
     if locked.status != expected:
         raise ConflictError(
             "objection.status",
-            _("异议#%(pk)s当前状态为“%(status)s”，不能办理此步骤。") % {"pk": locked.pk, "status": locked.get_status_display()},
-            objection=locked.pk, status=locked.status,
-        )  # fmt: skip
+            _("异议#%(pk)s当前状态为“%(status)s”，不能办理此步骤。")
+            % {"pk": locked.pk, "status": locked.get_status_display()},
+            objection=locked.pk,
+            status=locked.status,
+        )
     return locked
 
 
@@ -99,10 +115,16 @@ def objection_accept(*, objection: Objection, accepted_on: date, actor: Any) -> 
         locked.deadline_estimated = locked.deadline_estimated or deadline.estimated
         locked.save(update_fields=["status", "accepted_on", "decide_by", "deadline_estimated", "updated_at"])
         audit.record(
-            actor=actor, action="accept", object_type="objection", object_id=locked.pk,
-            changes={"status": [Objection.Status.SUBMITTED, Objection.Status.UNDER_REVIEW], "accepted_on": [None, accepted_on],
-                     "decide_by": [None, locked.decide_by]},
-        )  # fmt: skip
+            actor=actor,
+            action="accept",
+            object_type="objection",
+            object_id=locked.pk,
+            changes={
+                "status": [Objection.Status.SUBMITTED, Objection.Status.UNDER_REVIEW],
+                "accepted_on": [None, accepted_on],
+                "decide_by": [None, locked.decide_by],
+            },
+        )
     return locked
 
 
@@ -135,14 +157,28 @@ def objection_decide(
                     "objection.no_current_entry", _("该记录在信用档案中已无现行条目。"), objection=locked.pk
                 )
             occurred_on = corrected_occurred_on or current.occurred_on
-            facts = {**current.facts, "correction": {
-                "objection": locked.pk, "note": note.strip(), "on": decided_on.isoformat(),
-                **({"occurred_on_was": current.occurred_on.isoformat()} if occurred_on != current.occurred_on else {}),
-            }}  # fmt: skip
+            facts = {
+                **current.facts,
+                "correction": {
+                    "objection": locked.pk,
+                    "note": note.strip(),
+                    "on": decided_on.isoformat(),
+                    **(
+                        {"occurred_on_was": current.occurred_on.isoformat()}
+                        if occurred_on != current.occurred_on
+                        else {}
+                    ),
+                },
+            }
             locked.correction = credit_services.entry_append(
-                operator=locked.operator, kind=current.kind, occurred_on=occurred_on, ref_kind=current.ref_kind,
-                ref_id=current.ref_id, facts=facts, source=current.source,
-            )  # fmt: skip
+                operator=locked.operator,
+                kind=current.kind,
+                occurred_on=occurred_on,
+                ref_kind=current.ref_kind,
+                ref_id=current.ref_id,
+                facts=facts,
+                source=current.source,
+            )
             locked.status = Objection.Status.CORRECTED
             changes |= {"entry": [current.pk, locked.correction.pk], "occurred_on": [current.occurred_on, occurred_on]}
         else:

@@ -103,9 +103,12 @@ class RemovalForm(forms.Form):
 
     reason = forms.ChoiceField(
         label=_("移出原因"),
-        choices=[(c.value, c.label) for c in L.RemovalReason if c.value in ("corrected", "expired", "reversed",
-                                                                            "deregistered")],
-    )  # fmt: skip
+        choices=[
+            (c.value, c.label)
+            for c in L.RemovalReason
+            if c.value in ("corrected", "expired", "reversed", "deregistered")
+        ],
+    )
     removed_on = _date(_("移出日期"))
     note = _text(_("移出说明"), max_length=2000, required=False, rows=2)
 
@@ -165,9 +168,9 @@ class CommitmentVerifyForm(forms.Form):
     """Today's verification of a commitment (CommitmentVerifyIn)."""
 
     verification = forms.ChoiceField(
-        label=_("核查结果"), choices=[(Commitment.Verification.KEPT, _("承诺属实")), (Commitment.Verification.FALSE,
-                                                                                   _("虚假承诺"))],
-    )  # fmt: skip
+        label=_("核查结果"),
+        choices=[(Commitment.Verification.KEPT, _("承诺属实")), (Commitment.Verification.FALSE, _("虚假承诺"))],
+    )
     note = _text(_("核查说明"), max_length=2000, required=False, rows=2)
 
 

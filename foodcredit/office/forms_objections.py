@@ -66,6 +66,7 @@ class ObjectionDecideForm(forms.Form):
     )
     note = _note(_("更正说明或不予更正的理由"))
     corrected_occurred_on = forms.DateField(
-        label=_("更正后的发生日期（日期有误时填写）"), required=False,
+        label=_("更正后的发生日期（日期有误时填写）"),
+        required=False,
         widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
-    )  # fmt: skip
+    )

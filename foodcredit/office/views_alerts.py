@@ -100,17 +100,21 @@ class AlertTable(OfficeTable):
 
 class AlertFilter(OfficeFilterSet):
     status = django_filters.ChoiceFilter(
-        label=_("状态"), choices=[("open", _("未办结")), *Alert.Status.choices], empty_label=_("全部"),
+        label=_("状态"),
+        choices=[("open", _("未办结")), *Alert.Status.choices],
+        empty_label=_("全部"),
         method="filter_status",
-    )  # fmt: skip
+    )
     detector = django_filters.ChoiceFilter(label=_("预警类型"), choices=Alert.Detector.choices, empty_label=_("全部"))
     level = django_filters.ChoiceFilter(label=_("等级"), choices=Alert.Level.choices, empty_label=_("全部"))
     street = StreetFilter()
     measure = django_filters.ChoiceFilter(label=_("处置措施"), choices=Alert.Measure.choices, empty_label=_("全部"))
     notice = django_filters.ChoiceFilter(
-        label=_("类别"), choices=[("false", _("风险预警")), ("true", _("到期提示"))], empty_label=_("全部"),
+        label=_("类别"),
+        choices=[("false", _("风险预警")), ("true", _("到期提示"))],
+        empty_label=_("全部"),
         method="filter_notice",
-    )  # fmt: skip
+    )
     overdue = django_filters.ChoiceFilter(
         label=_("逾期"), choices=[("1", _("是"))], empty_label=_("全部"), method="filter_overdue"
     )

@@ -42,9 +42,11 @@ class OfficeLoginView(auth_views.LoginView):
     def form_valid(self, form: AuthenticationForm) -> HttpResponse:
         response = super().form_valid(form)
         account_services.login_attempt_record(
-            username=form.get_user().get_username(), address=_address(self.request), outcome="success",
+            username=form.get_user().get_username(),
+            address=_address(self.request),
+            outcome="success",
             user=form.get_user(),
-        )  # fmt: skip
+        )
         return response
 
     def form_invalid(self, form: AuthenticationForm) -> HttpResponse:

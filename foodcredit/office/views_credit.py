@@ -132,9 +132,11 @@ class RepairTable(OfficeTable):
 
 class RepairFilter(OfficeFilterSet):
     status = django_filters.ChoiceFilter(
-        label=_("状态"), choices=[("open", _("待处理（已提交或已受理）")), *RepairApplication.Status.choices],
-        empty_label=_("全部"), method="filter_status",
-    )  # fmt: skip
+        label=_("状态"),
+        choices=[("open", _("待处理（已提交或已受理）")), *RepairApplication.Status.choices],
+        empty_label=_("全部"),
+        method="filter_status",
+    )
     target = django_filters.ChoiceFilter(
         label=_("修复事项"), choices=RepairApplication.Target.choices, empty_label=_("全部")
     )

@@ -92,14 +92,20 @@ def commitment(request: HttpRequest, pk: int) -> HttpResponse:
                 messages.success(request, gettext("已记录核查结果。"))
                 return redirect("office:commitment", pk=found.pk)
     return form_page(
-        request, form=form, title=gettext("信用承诺 #%(pk)s") % {"pk": found.pk}, submit=gettext("记录核查结果"),
+        request,
+        form=form,
+        title=gettext("信用承诺 #%(pk)s") % {"pk": found.pk},
+        submit=gettext("记录核查结果"),
         back=reverse("office:commitments"),
-        facts=[(gettext("经营主体"), f"{found.operator.name}（{found.operator.uscc}）"),
-               (gettext("承诺类型"), gettext(found.get_kind_display())),
-               (gettext("承诺日期"), f"{found.made_on:%Y-%m-%d}"), (gettext("承诺内容"), found.text),
-               (gettext("核查结果"), gettext(found.get_verification_display())),
-               (gettext("核查说明"), found.verification_note)],
-    )  # fmt: skip
+        facts=[
+            (gettext("经营主体"), f"{found.operator.name}（{found.operator.uscc}）"),
+            (gettext("承诺类型"), gettext(found.get_kind_display())),
+            (gettext("承诺日期"), f"{found.made_on:%Y-%m-%d}"),
+            (gettext("承诺内容"), found.text),
+            (gettext("核查结果"), gettext(found.get_verification_display())),
+            (gettext("核查说明"), found.verification_note),
+        ],
+    )
 
 
 def _own_operators(user: User) -> list[tuple[str, str]]:
@@ -117,9 +123,13 @@ def commitment_new(request: HttpRequest) -> HttpResponse:
         operator = operator_selectors.operator_get(uscc=form.cleaned_data["uscc"], for_user=user)
         try:
             services.commitment_record(
-                operator=operator, kind=form.cleaned_data["kind"], made_on=timezone.localdate(),
-                text=form.cleaned_data["text"], actor=user, idempotency_key=form.cleaned_data["idempotency_key"],
-            )  # fmt: skip
+                operator=operator,
+                kind=form.cleaned_data["kind"],
+                made_on=timezone.localdate(),
+                text=form.cleaned_data["text"],
+                actor=user,
+                idempotency_key=form.cleaned_data["idempotency_key"],
+            )
         except DomainError as exc:
             domain_error(form, exc)
         else:
@@ -152,10 +162,16 @@ def repair_apply(request: HttpRequest) -> HttpResponse:
         if not form.errors:
             try:
                 application = services.repair_submit(
-                    operator=operator, target=data["target"], commitment=data["commitment"],
-                    evidence=data["evidence"], submitted_on=timezone.localdate(), actor=user, penalty_entry=penalty,
-                    list_entry=list_entry, idempotency_key=data["idempotency_key"],
-                )  # fmt: skip
+                    operator=operator,
+                    target=data["target"],
+                    commitment=data["commitment"],
+                    evidence=data["evidence"],
+                    submitted_on=timezone.localdate(),
+                    actor=user,
+                    penalty_entry=penalty,
+                    list_entry=list_entry,
+                    idempotency_key=data["idempotency_key"],
+                )
             except DomainError as exc:
                 domain_error(form, exc)
             else:
@@ -179,8 +195,11 @@ def repair_mine(request: HttpRequest) -> HttpResponse:
     user = business(request, permissions.REPAIR_APPLICATIONS)
     today = timezone.localdate()
     rows = [
-        {"application": a, "overdue": selectors.repair_overdue(a, as_of=today),
-         "refusal": selectors.repair_refusal_message(a.refusal_rule)}
+        {
+            "application": a,
+            "overdue": selectors.repair_overdue(a, as_of=today),
+            "refusal": selectors.repair_refusal_message(a.refusal_rule),
+        }
         for a in selectors.repair_applications(for_user=user)[:200]
-    ]  # fmt: skip
+    ]
     return render(request, "office/credit_repairs_mine.html", {"rows": rows})

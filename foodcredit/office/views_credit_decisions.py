@@ -56,11 +56,16 @@ def class_overrides(request: HttpRequest, uscc: str) -> HttpResponse:
                 messages.success(request, gettext("已调整风险类别。"))
                 return redirect("office:class_overrides", uscc=operator.uscc)
     return form_page(
-        request, form=form, title=gettext("风险类别人工调整 · %(name)s") % {"name": operator.name},
-        submit=gettext("调整"), back=reverse("office:operator_detail", args=[operator.uscc]),
-        overrides=risk_selectors.overrides_of(operator_id=operator.pk), uscc=operator.uscc,
-        today=timezone.localdate(), template_extra="office/credit_overrides.html",
-    )  # fmt: skip
+        request,
+        form=form,
+        title=gettext("风险类别人工调整 · %(name)s") % {"name": operator.name},
+        submit=gettext("调整"),
+        back=reverse("office:operator_detail", args=[operator.uscc]),
+        overrides=risk_selectors.overrides_of(operator_id=operator.pk),
+        uscc=operator.uscc,
+        today=timezone.localdate(),
+        template_extra="office/credit_overrides.html",
+    )
 
 
 @require_POST
@@ -139,8 +144,10 @@ class CaseTable(OfficeTable):
         return format_html(
             '<form method="post" hx-boost="false" action="{}" class="inline-form"><input type="hidden" name="csrfmiddlewaretoken" '
             'value="{}"><button type="submit" class="button button-small">{}</button></form>',
-            reverse("office:case_withdraw", args=[record.pk]), self.csrf_token, gettext("撤回"),
-        )  # fmt: skip
+            reverse("office:case_withdraw", args=[record.pk]),
+            self.csrf_token,
+            gettext("撤回"),
+        )
 
 
 class CaseFilter(OfficeFilterSet):

@@ -150,9 +150,12 @@ def list_propose(request: HttpRequest, entry_id: int) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         try:
             entry = services.serious_list_propose(
-                operator=penalty.operator, penalty_entry=penalty, actor=user,
-                penalty_decision_no=penalty.decision_no, **form.cleaned_data,  # type: ignore[attr-defined]
-            )  # fmt: skip
+                operator=penalty.operator,
+                penalty_entry=penalty,
+                actor=user,
+                penalty_decision_no=penalty.decision_no,
+                **form.cleaned_data,  # type: ignore[attr-defined]
+            )
         except DomainError as exc:
             domain_error(form, exc)
             failures = exc.context.get("failures") or []
@@ -163,7 +166,10 @@ def list_propose(request: HttpRequest, entry_id: int) -> HttpResponse:
             return redirect("office:list_entry", pk=entry.pk)
     facts = penalty.facts
     return form_page(
-        request, form=form, title=gettext("拟列入严重违法失信名单"), submit=gettext("拟列入"),
+        request,
+        form=form,
+        title=gettext("拟列入严重违法失信名单"),
+        submit=gettext("拟列入"),
         back=reverse("office:list_candidates"),
         facts=[
             (gettext("经营主体"), f"{penalty.operator.name}（{penalty.operator.uscc}）"),
@@ -173,9 +179,12 @@ def list_propose(request: HttpRequest, entry_id: int) -> HttpResponse:
             (gettext("处罚种类"), "、".join(label(k) for k in facts.get("kinds") or [])),
             (gettext("罚没金额（元）"), facts.get("amount")),
             (gettext("较重行政处罚"), gettext("是") if credit_rules.is_heavy_penalty(facts) else gettext("否")),
-            (gettext("上一级批准"), gettext("需要") if settings.SERIOUS_LIST_UPPER_APPROVAL_REQUIRED else gettext("不需要")),
+            (
+                gettext("上一级批准"),
+                gettext("需要") if settings.SERIOUS_LIST_UPPER_APPROVAL_REQUIRED else gettext("不需要"),
+            ),
         ],
-    )  # fmt: skip
+    )
 
 
 FAILURES = {
@@ -216,9 +225,11 @@ def _procedure_dates(entry: ListEntry) -> list[tuple[str, str]]:
     publish = add_workdays(entry.decided_on, settings.LIST_PUBLISH_WITHIN_WORKDAYS)
     rows = [(gettext("公示期限（国家企业信用信息公示系统）"), day(publish.due, publish.estimated))]
     ends_on = credit_rules.list_period_end(
-        list_kind=entry.list_kind, listed_on=entry.decided_on, restriction_until=entry.restriction_until,
+        list_kind=entry.list_kind,
+        listed_on=entry.decided_on,
+        restriction_until=entry.restriction_until,
         period=settings.SERIOUS_LIST_PERIOD,
-    )  # fmt: skip
+    )
     if entry.list_kind == L.ListKind.SERIOUS:
         if ends_on:
             rows.append((gettext("期满移出日期"), day(ends_on)))
@@ -226,10 +237,11 @@ def _procedure_dates(entry: ListEntry) -> list[tuple[str, str]]:
         rows.append((gettext("可申请提前移出（信用修复）"), day(early)))
     else:
         dates = credit_rules.escalation_dates(
-            listed_on=entry.decided_on, after=settings.ABNORMAL_ESCALATION_AFTER,
+            listed_on=entry.decided_on,
+            after=settings.ABNORMAL_ESCALATION_AFTER,
             notice_before=settings.ABNORMAL_ESCALATION_NOTICE_BEFORE,
             within=settings.ABNORMAL_ESCALATION_WITHIN_WORKDAYS,
-        )  # fmt: skip
+        )
         rows += [
             (gettext("届满3年前公告"), day(dates.notice_from)),
             (gettext("未履行义务的，转入严重违法失信名单"), day(dates.propose_from)),
@@ -281,9 +293,12 @@ def abnormal_add(request: HttpRequest) -> HttpResponse:
     decider(user, permissions.LIST_ENTRIES)
     form = AbnormalListForm(
         request.POST or None,
-        initial={"decided_on": timezone.localdate(), "department": _user_department(user),
-                 "legal_basis": "《企业信息公示暂行条例》第十七条"},
-    )  # fmt: skip
+        initial={
+            "decided_on": timezone.localdate(),
+            "department": _user_department(user),
+            "legal_basis": "《企业信息公示暂行条例》第十七条",
+        },
+    )
     if request.method == "POST" and form.is_valid():
         data = dict(form.cleaned_data)
         operator = operator_selectors.operator_get(uscc=data.pop("uscc").strip(), for_user=user)

@@ -134,9 +134,12 @@ def violation_type_new(request: HttpRequest) -> HttpResponse:
             messages.success(request, gettext("已保存违法行为类型 %(code)s。") % {"code": vt.code})
             return redirect("office:violation_type", code=vt.code)
     return form_page(
-        request, form=form, title=gettext("新增违法行为类型"), submit=gettext("保存"),
+        request,
+        form=form,
+        title=gettext("新增违法行为类型"),
+        submit=gettext("保存"),
         back=reverse("office:violation_types"),
-    )  # fmt: skip
+    )
 
 
 @login_required
@@ -149,9 +152,12 @@ def violation_type(request: HttpRequest, code: str) -> HttpResponse:
     form = ViolationTypeForm(post if post and "name" in post else None, initial=initial)
     sources = [(str(s.pk), s.name) for s in Source.objects.order_by("name")]
     map_form = SourceTextMapForm(
-        post if post and "map-text" in post else None, types=_type_choices(), sources=sources,
-        initial={"code": vt.code}, prefix="map",
-    )  # fmt: skip
+        post if post and "map-text" in post else None,
+        types=_type_choices(),
+        sources=sources,
+        initial={"code": vt.code},
+        prefix="map",
+    )
     try:
         if form.is_bound and form.is_valid():
             services.violation_type_define(actor=user, **{**form.cleaned_data, "code": vt.code})
@@ -160,19 +166,26 @@ def violation_type(request: HttpRequest, code: str) -> HttpResponse:
         if map_form.is_bound and map_form.is_valid():
             data = map_form.cleaned_data
             changed = services.violation_mapping_save(
-                source=Source.objects.get(pk=data["source"]), text=data["text"],
-                violation_type=ViolationType.objects.get(code=data["code"]), actor=user,
-            )  # fmt: skip
+                source=Source.objects.get(pk=data["source"]),
+                text=data["text"],
+                violation_type=ViolationType.objects.get(code=data["code"]),
+                actor=user,
+            )
             messages.success(request, gettext("已映射，%(n)s 件行政处罚已归类。") % {"n": changed})
             return redirect("office:violation_type", code=vt.code)
     except DomainError as exc:
         domain_error(map_form if map_form.is_bound else form, exc)
     form.fields["code"].disabled = True
     return form_page(
-        request, form=form, title=gettext("违法行为类型 %(code)s") % {"code": vt.code}, submit=gettext("保存"),
-        back=reverse("office:violation_types"), map_form=map_form, mappings=selectors.violation_mappings(
-            violation_type=vt), template_extra="office/violation_type_mappings.html",
-    )  # fmt: skip
+        request,
+        form=form,
+        title=gettext("违法行为类型 %(code)s") % {"code": vt.code},
+        submit=gettext("保存"),
+        back=reverse("office:violation_types"),
+        map_form=map_form,
+        mappings=selectors.violation_mappings(violation_type=vt),
+        template_extra="office/violation_type_mappings.html",
+    )
 
 
 @login_required
@@ -190,17 +203,23 @@ def violation_queue_map(request: HttpRequest) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         try:
             changed = services.violation_mapping_save(
-                source=source, text=text, violation_type=ViolationType.objects.get(code=form.cleaned_data["code"]),
+                source=source,
+                text=text,
+                violation_type=ViolationType.objects.get(code=form.cleaned_data["code"]),
                 actor=user,
-            )  # fmt: skip
+            )
         except DomainError as exc:
             domain_error(form, exc)
         else:
             messages.success(request, gettext("已归类，%(n)s 件行政处罚已归入该类型。") % {"n": changed})
             return redirect("office:violation_queue")
     return form_page(
-        request, form=form, title=gettext("归类违法行为原文"), submit=gettext("归类"),
-        back=reverse("office:violation_queue"), hidden={"source": source.pk, "text": text},
+        request,
+        form=form,
+        title=gettext("归类违法行为原文"),
+        submit=gettext("归类"),
+        back=reverse("office:violation_queue"),
+        hidden={"source": source.pk, "text": text},
         facts=[(gettext("来源系统"), source.name), (gettext("违法行为原文"), text)],
         intro=gettext("★ 表示可列入严重违法失信名单的类型。"),
-    )  # fmt: skip
+    )

@@ -51,10 +51,16 @@ def disclosure_hold_set(request: HttpRequest, entry_id: int) -> HttpResponse:
                 messages.success(request, gettext("已标注不予公示：该记录不再出现在任何公开渠道。"))
                 return redirect(back)
     return form_page(
-        request, form=form, title=gettext("标注不予公示"), submit=gettext("标注不予公示"), back=back,
-        intro=gettext("依法不予公开的信息（涉及国家秘密、商业秘密、个人隐私或未成年人等）不在门户、名单、开放数据和接口中公示；内部档案仍保留并显示标注。"),
+        request,
+        form=form,
+        title=gettext("标注不予公示"),
+        submit=gettext("标注不予公示"),
+        back=back,
+        intro=gettext(
+            "依法不予公开的信息（涉及国家秘密、商业秘密、个人隐私或未成年人等）不在门户、名单、开放数据和接口中公示；内部档案仍保留并显示标注。"
+        ),
         facts=_entry_facts(entry),
-    )  # fmt: skip
+    )
 
 
 @login_required
@@ -77,25 +83,31 @@ def disclosure_hold_remove(request: HttpRequest, pk: int) -> HttpResponse:
                 messages.success(request, gettext("已撤销不予公示标注：该记录按公示规则公示。"))
                 return redirect(back)
     return form_page(
-        request, form=form, title=gettext("撤销不予公示"), submit=gettext("撤销标注"), back=back,
+        request,
+        form=form,
+        title=gettext("撤销不予公示"),
+        submit=gettext("撤销标注"),
+        back=back,
         facts=[
             (gettext("经营主体"), f"{hold.operator.name}（{hold.operator.uscc}）"),
             (gettext("档案条目"), f"{gettext(hold.get_entry_kind_display())} #{hold.ref_kind}:{hold.ref_id}"),
-            (gettext("不予公示依据"), gettext(hold.get_ground_display())), (gettext("依据说明"), hold.ground_note),
+            (gettext("不予公示依据"), gettext(hold.get_ground_display())),
+            (gettext("依据说明"), hold.ground_note),
             (gettext("标注日期"), f"{hold.set_on:%Y-%m-%d}"),
             (gettext("撤销日期"), f"{hold.removed_on:%Y-%m-%d}" if hold.removed_on else ""),
             (gettext("撤销理由"), hold.removal_note),
         ],
-    )  # fmt: skip
+    )
 
 
 class DisclosureHoldTable(OfficeTable):
     pk = tables.Column(verbose_name="#", linkify=("office:disclosure_hold_remove", [tables.A("pk")]))
     operator__name = tables.Column(verbose_name=_("经营主体"))
     operator__uscc = tables.Column(
-        verbose_name=_("统一社会信用代码"), attrs={"td": {"class": "mono"}},
+        verbose_name=_("统一社会信用代码"),
+        attrs={"td": {"class": "mono"}},
         linkify=("office:operator_detail", [tables.A("operator__uscc")]),
-    )  # fmt: skip
+    )
     entry_kind = tables.Column(verbose_name=_("档案条目类型"))
     ground = tables.Column(verbose_name=_("不予公示依据"))
     set_on = tables.DateColumn(verbose_name=_("标注日期"), format="Y-m-d")

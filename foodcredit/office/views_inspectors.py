@@ -54,9 +54,10 @@ class InspectorTable(OfficeTable):
         verbose_name=gettext_lazy("可检查业态"), accessor="planning_profile__sectors", orderable=False
     )
     available = tables.BooleanColumn(
-        verbose_name=gettext_lazy("可参加抽查"), accessor="planning_profile__available",
+        verbose_name=gettext_lazy("可参加抽查"),
+        accessor="planning_profile__available",
         yesno=(gettext_lazy("是"), gettext_lazy("否")),
-    )  # fmt: skip
+    )
     conflict_count = tables.Column(verbose_name=gettext_lazy("回避申报"))
 
     def render_sectors(self, value: list[str]) -> str:
@@ -169,9 +170,10 @@ def planning_inspector(request: HttpRequest, inspector_id: int) -> HttpResponse:
                 forms["withdraw"] = form = ReasonForm(request.POST)
                 conflict_id = request.POST.get("conflict", "")
                 conflict = selectors.conflict_get(
-                    inspector_id=inspector.pk, conflict_id=int(conflict_id) if conflict_id.isdigit() else 0,
+                    inspector_id=inspector.pk,
+                    conflict_id=int(conflict_id) if conflict_id.isdigit() else 0,
                     for_user=request.user,
-                )  # fmt: skip
+                )
                 if form.is_valid():
                     services.inspector_conflict_withdraw(
                         conflict=conflict, reason=form.cleaned_data["reason"], actor=request.user

@@ -49,9 +49,12 @@ def objection_new(request: HttpRequest, entry_id: int) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         try:
             objection = services.objection_submit(
-                entry=entry, reason=form.cleaned_data["reason"], attachments=form.cleaned_data["attachments"],
-                submitted_on=timezone.localdate(), actor=user,
-            )  # fmt: skip
+                entry=entry,
+                reason=form.cleaned_data["reason"],
+                attachments=form.cleaned_data["attachments"],
+                submitted_on=timezone.localdate(),
+                actor=user,
+            )
         except DomainError as exc:
             domain_error(form, exc)
         else:
@@ -60,9 +63,14 @@ def objection_new(request: HttpRequest, entry_id: int) -> HttpResponse:
             )
             return redirect("office:objection", pk=objection.pk)
     page = credit_selectors.credit_file_page(
-        operator=entry.operator, view="internal", as_of=timezone.localdate(), for_user=user,
-        date_from=entry.occurred_on, date_to=entry.occurred_on, kinds=[entry.kind],
-    )  # fmt: skip
+        operator=entry.operator,
+        view="internal",
+        as_of=timezone.localdate(),
+        for_user=user,
+        date_from=entry.occurred_on,
+        date_to=entry.occurred_on,
+        kinds=[entry.kind],
+    )
     shown = next((e for e in page.entries if e.id == entry.pk), None)
     context = {"form": form, "entry": entry, "shown": shown}
     return render(request, "office/objection_new.html", context, status=400 if form.errors else 200)
@@ -103,9 +111,11 @@ class ObjectionTable(OfficeTable):
 
 class ObjectionFilter(OfficeFilterSet):
     status = django_filters.ChoiceFilter(
-        label=_("状态"), choices=[("open", _("待处理（已提交或已受理）")), *Objection.Status.choices],
-        empty_label=_("全部"), method="filter_status",
-    )  # fmt: skip
+        label=_("状态"),
+        choices=[("open", _("待处理（已提交或已受理）")), *Objection.Status.choices],
+        empty_label=_("全部"),
+        method="filter_status",
+    )
     overdue = django_filters.ChoiceFilter(
         label=_("逾期"), choices=[("1", _("是"))], empty_label=_("全部"), method="filter_overdue"
     )
@@ -152,8 +162,9 @@ def objection(request: HttpRequest, pk: int) -> HttpResponse:
         decider(user, permissions.OBJECTION_DECISIONS)
         if form.is_valid():
             try:
-                services.objection_decide(objection=found, decided_on=timezone.localdate(), actor=user,
-                                          **form.cleaned_data)  # fmt: skip
+                services.objection_decide(
+                    objection=found, decided_on=timezone.localdate(), actor=user, **form.cleaned_data
+                )
             except DomainError as exc:
                 domain_error(form, exc)
             else:

@@ -266,9 +266,11 @@ class TaskFilter(OfficeFilterSet):
     )
     plan = django_filters.NumberFilter(label=gettext_lazy("计划编号"), field_name="plan_id", min_value=1)
     overdue = django_filters.ChoiceFilter(
-        label=gettext_lazy("逾期未公示"), choices=[("1", gettext_lazy("只看逾期"))], empty_label=gettext_lazy("全部"),
+        label=gettext_lazy("逾期未公示"),
+        choices=[("1", gettext_lazy("只看逾期"))],
+        empty_label=gettext_lazy("全部"),
         method="only_overdue",
-    )  # fmt: skip
+    )
 
     class Meta:
         model = Task
@@ -324,8 +326,9 @@ def _planning_task(request: HttpRequest, task_id: int, cap: AttachmentUploadHand
     task = selectors.task_get(task_id=task_id, for_user=request.user)
     may_record = selectors.can_record_result(user=request.user, task=task)
     may_assign = selectors.can_assign_task(user=request.user) and task.status in (
-        Task.Status.UNASSIGNED, Task.Status.ASSIGNED,
-    )  # fmt: skip
+        Task.Status.UNASSIGNED,
+        Task.Status.ASSIGNED,
+    )
     eligible = selectors.inspectors_eligible(operator=task.operator) if may_assign else []
     result_form = TaskResultForm(initial={"inspected_on": as_of})
     assign_form = TaskAssignForm(eligible=eligible, initial={"inspectors": selectors.task_inspector_ids(task=task)})

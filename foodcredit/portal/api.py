@@ -52,16 +52,33 @@ def public_search(
 ) -> object:
     """Operators by name, USCC or licence-number fragment (≥ 4 characters) and filters, 20 a page, with the count;
     the same rules as the portal's search page (registration data only)."""
-    form = SearchForm({"q": q, "street": street, "sector": sector, "business_type": business_type,
-                       "list_kind": list_kind, "risk_class": risk_class, "sort": sort, "page": page})  # fmt: skip
+    form = SearchForm(
+        {
+            "q": q,
+            "street": street,
+            "sector": sector,
+            "business_type": business_type,
+            "list_kind": list_kind,
+            "risk_class": risk_class,
+            "sort": sort,
+            "page": page,
+        }
+    )
     if not form.is_valid():
         raise HttpError(422, json.dumps(form.errors.get_json_data(), ensure_ascii=False))
     result = search.operators_search_public(query=form.search_query(), as_of=timezone.localdate())
     items = [
-        SearchItemOut(uscc=o.uscc, name=o.name, sector=o.sector, business_type=o.business_type, street=o.street,
-                      status=o.status, registered_on=o.registered_on)
+        SearchItemOut(
+            uscc=o.uscc,
+            name=o.name,
+            sector=o.sector,
+            business_type=o.business_type,
+            street=o.street,
+            status=o.status,
+            registered_on=o.registered_on,
+        )
         for o in result.operators
-    ]  # fmt: skip
+    ]
     body = SearchPageOut(
         count=result.total, count_exact=result.exact, page=result.page, pages=result.pages, items=items
     )

@@ -36,9 +36,13 @@ class SearchForm(forms.Form):
     sort = forms.ChoiceField(
         label=_("排序"),
         required=False,
-        choices=[("", _("默认")), ("name", _("名称")), ("-registered_on", _("成立日期（新→旧）")),
-                 ("registered_on", _("成立日期（旧→新）"))],
-    )  # fmt: skip
+        choices=[
+            ("", _("默认")),
+            ("name", _("名称")),
+            ("-registered_on", _("成立日期（新→旧）")),
+            ("registered_on", _("成立日期（旧→新）")),
+        ],
+    )
     page = forms.IntegerField(required=False, min_value=1, widget=forms.HiddenInput)
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
@@ -75,9 +79,11 @@ class ReportForm(forms.Form):
     description = forms.CharField(label=_("情况描述"), max_length=2000, widget=forms.Textarea(attrs={"rows": 6}))
     reporter_name = forms.CharField(label=_("您的姓名"), max_length=50, required=False)
     reporter_phone = forms.CharField(
-        label=_("联系电话"), max_length=20, required=False,
+        label=_("联系电话"),
+        max_length=20,
+        required=False,
         help_text=_("仅供工作人员联系核实，加密保存，不会公开。"),
-    )  # fmt: skip
+    )
 
     def clean_operator_uscc(self) -> str:
         value: str = self.cleaned_data["operator_uscc"].strip().upper()

@@ -76,43 +76,64 @@ def _roster(list_kind: str) -> Callable[..., Rows]:
 def _cases(*, street: str = "", as_of: date) -> Rows:
     for case in list_selectors.case_studies_public():
         yield (
-            case.published_on, mask_free_text(case.title), case.operator.name if case.operator else "",
-            case.operator.uscc if case.operator else "", case.penalty_decision_no, mask_free_text(case.body),
-        )  # fmt: skip
+            case.published_on,
+            mask_free_text(case.title),
+            case.operator.name if case.operator else "",
+            case.operator.uscc if case.operator else "",
+            case.penalty_decision_no,
+            mask_free_text(case.body),
+        )
 
 
 USCC = Column("uscc", _("统一社会信用代码"), _("文本（18位）"), _("经营主体的统一社会信用代码（GB 32100-2015）"))
 NAME = Column("name", _("主体名称"), _("文本"), _("登记的主体名称"))
 ROSTER_COLUMNS = [
-    USCC, NAME,
+    USCC,
+    NAME,
     Column("cause", _("列入事由"), _("文本"), _("列入的法定事由")),
     Column("decision_no", _("决定书文号"), _("文本"), _("列入决定书的文号")),
     Column("decided_on", _("列入日期"), _("日期（YYYY-MM-DD）"), _("作出列入决定的日期")),
     Column("department", _("作出决定部门"), _("文本"), _("作出列入决定的部门（谁列入、谁移出）")),
     Column("ends_on", _("公示期至"), _("日期（YYYY-MM-DD），可为空"), _("公示期届满之日；经营异常名录无固定期限")),
-]  # fmt: skip
+]
 
 DATASETS = {
     d.key: d
     for d in [
         Dataset(
-            "operators", _("食品经营主体登记信息"), _("按街道（镇）分文件的经营主体登记信息，不含个人信息。"),
+            "operators",
+            _("食品经营主体登记信息"),
+            _("按街道（镇）分文件的经营主体登记信息，不含个人信息。"),
             [
-                USCC, NAME,
+                USCC,
+                NAME,
                 Column("sector", _("业态"), _("文本：生产、流通、餐饮"), _("食品生产、销售或餐饮服务")),
                 Column("business_type", _("主体类型"), _("文本"), _("经营主体的细分类型")),
                 Column("street", _("所属街道"), _("文本"), _("经营场所所在的街道（镇）")),
                 Column("registered_on", _("成立日期"), _("日期（YYYY-MM-DD）"), _("登记成立的日期")),
                 Column("status", _("登记状态"), _("文本：存续、注销、吊销"), _("登记机关记载的状态")),
             ],
-            _operators, by_street=True,
+            _operators,
+            by_street=True,
         ),
-        Dataset("abnormal", _("经营异常名录"), _("公示期内列入经营异常名录的经营主体。"), ROSTER_COLUMNS,
-                _roster(ListEntry.ListKind.ABNORMAL)),
-        Dataset("serious", _("严重违法失信名单"), _("公示期内列入严重违法失信名单的经营主体。"), ROSTER_COLUMNS,
-                _roster(ListEntry.ListKind.SERIOUS)),
         Dataset(
-            "cases", _("典型案例"), _("已发布的典型案例，个人信息已脱敏。"),
+            "abnormal",
+            _("经营异常名录"),
+            _("公示期内列入经营异常名录的经营主体。"),
+            ROSTER_COLUMNS,
+            _roster(ListEntry.ListKind.ABNORMAL),
+        ),
+        Dataset(
+            "serious",
+            _("严重违法失信名单"),
+            _("公示期内列入严重违法失信名单的经营主体。"),
+            ROSTER_COLUMNS,
+            _roster(ListEntry.ListKind.SERIOUS),
+        ),
+        Dataset(
+            "cases",
+            _("典型案例"),
+            _("已发布的典型案例，个人信息已脱敏。"),
             [
                 Column("published_on", _("发布日期"), _("日期（YYYY-MM-DD）"), _("案例发布的日期")),
                 Column("title", _("标题"), _("文本"), _("案例标题")),
@@ -124,7 +145,7 @@ DATASETS = {
             _cases,
         ),
     ]
-}  # fmt: skip
+}
 
 
 def _cell(value: Any) -> Any:

@@ -57,17 +57,27 @@ def report_submit(
     """Register a report from the public form; the reporter's name and phone are encrypted before they are stored,
     and the audit row holds neither."""
     report = R(
-        tracking_no=_tracking_no(timezone.localdate()), kind=kind, category=category, operator_name=operator_name,
-        operator_uscc=operator_uscc.strip().upper(), address=address, happened_on=happened_on,
-        description=description, reporter_name_encrypted=encrypt(reporter_name) if reporter_name else "",
-        reporter_phone_encrypted=encrypt(reporter_phone) if reporter_phone else "", status=R.Status.RECEIVED,
-    )  # fmt: skip
+        tracking_no=_tracking_no(timezone.localdate()),
+        kind=kind,
+        category=category,
+        operator_name=operator_name,
+        operator_uscc=operator_uscc.strip().upper(),
+        address=address,
+        happened_on=happened_on,
+        description=description,
+        reporter_name_encrypted=encrypt(reporter_name) if reporter_name else "",
+        reporter_phone_encrypted=encrypt(reporter_phone) if reporter_phone else "",
+        status=R.Status.RECEIVED,
+    )
     report.full_clean()
     report.save()
     audit.record(
-        actor=None, action="create", object_type="public_report", object_id=report.pk,
+        actor=None,
+        action="create",
+        object_type="public_report",
+        object_id=report.pk,
         changes={"tracking_no": [None, report.tracking_no], "kind": [None, kind], "category": [None, category]},
-    )  # fmt: skip
+    )
     return report
 
 
@@ -121,8 +131,12 @@ def _review(
         else:
             changes["verification"] = [pending, verification]
     audit.record(
-        actor=actor, action="review", object_type="public_report", object_id=locked.pk, changes=changes,
-    )  # fmt: skip
+        actor=actor,
+        action="review",
+        object_type="public_report",
+        object_id=locked.pk,
+        changes=changes,
+    )
     return locked
 
 
@@ -144,6 +158,9 @@ def _complaint_write(*, report: PublicReport, operator: Operator, verification: 
         "_row": 1,
     }
     records_write(
-        kind=RecordKind.COMPLAINTS, frame=pl.DataFrame([row]), source_name=PORTAL_SOURCE, actor=actor,
+        kind=RecordKind.COMPLAINTS,
+        frame=pl.DataFrame([row]),
+        source_name=PORTAL_SOURCE,
+        actor=actor,
         job_label=report.tracking_no,
-    )  # fmt: skip
+    )

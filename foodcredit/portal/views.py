@@ -62,8 +62,9 @@ def list_roster(request: HttpRequest, list_kind: str) -> HttpResponse:
     roster = list_selectors.list_roster_public(list_kind=list_kind, as_of=as_of)
     page = Paginator(roster, ROSTER_PER_PAGE).get_page(request.GET.get("page"))
     label = ListEntry.ListKind(list_kind).label
-    return render(request, "portal/list_roster.html", {"page": page, "list_kind": list_kind, "label": label,
-                                                        "as_of": as_of})  # fmt: skip
+    return render(
+        request, "portal/list_roster.html", {"page": page, "list_kind": list_kind, "label": label, "as_of": as_of}
+    )
 
 
 @require_GET

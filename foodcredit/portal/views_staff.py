@@ -36,13 +36,19 @@ class ReviewForm(forms.Form):
         ],
     )
     operator_uscc = forms.CharField(
-        label=_("被投诉举报经营主体的统一社会信用代码（受理时必填）"), max_length=18, required=False,
+        label=_("被投诉举报经营主体的统一社会信用代码（受理时必填）"),
+        max_length=18,
+        required=False,
         help_text=_("受理后作为投诉举报记入该主体的信用档案（渠道：网络）。"),
-    )  # fmt: skip
+    )
     verification = forms.ChoiceField(
-        label=_("核查结果（办结时必填）"), required=False,
-        choices=[("", "—"), *[(v.value, v.label) for v in Complaint.Verification if v != Complaint.Verification.PENDING]],
-    )  # fmt: skip
+        label=_("核查结果（办结时必填）"),
+        required=False,
+        choices=[
+            ("", "—"),
+            *[(v.value, v.label) for v in Complaint.Verification if v != Complaint.Verification.PENDING],
+        ],
+    )
     reply = forms.CharField(label=_("答复（投诉举报人可见）"), widget=forms.Textarea(attrs={"rows": 4}), required=False)
 
     def clean_operator_uscc(self) -> str:
@@ -93,10 +99,13 @@ def report_detail(request: HttpRequest, pk: int) -> HttpResponse:
         else:
             try:
                 services.report_review(
-                    report=report, actor=user, status=data["status"], reply=data["reply"],
+                    report=report,
+                    actor=user,
+                    status=data["status"],
+                    reply=data["reply"],
                     operator=operator if data["status"] == R.Status.ACCEPTED else None,
                     verification=data["verification"],
-                )  # fmt: skip
+                )
             except DomainError as exc:
                 form.add_error(None, f"{exc.message}（{exc.code}）")
             else:

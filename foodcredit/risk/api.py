@@ -40,11 +40,14 @@ def class_history(request: HttpRequest, uscc: str) -> list[ClassHistoryItem]:
         raise PermissionDenied
     return [
         ClassHistoryItem(
-            as_of=r["as_of"], risk_class=r["risk_class"], score=r["score"], model_version=r["run__model__version"],
+            as_of=r["as_of"],
+            risk_class=r["risk_class"],
+            score=r["score"],
+            model_version=r["run__model__version"],
             rule=r["rule"],
         )
         for r in selectors.class_history(operator.pk)
-    ]  # fmt: skip
+    ]
 
 
 def _overrider(request: HttpRequest) -> None:
@@ -61,9 +64,13 @@ def class_override(request: HttpRequest, uscc: str, payload: OverrideIn) -> Clas
     operator = operator_selectors.operator_get(uscc=uscc, for_user=request.user)
     _overrider(request)
     services.class_override(
-        operator=operator, risk_class=payload.risk_class, reason=payload.reason, valid_from=timezone.localdate(),
-        days=payload.days, actor=request.user,
-    )  # fmt: skip
+        operator=operator,
+        risk_class=payload.risk_class,
+        reason=payload.reason,
+        valid_from=timezone.localdate(),
+        days=payload.days,
+        actor=request.user,
+    )
     return _out(operator.uscc, operator.pk)
 
 

@@ -258,8 +258,15 @@ def _features(
         serious_decayed=pl.col("nonconform_decayed") + pl.col("sample_fail_decayed") + pl.col("penalties_decayed"),
     )
     identity = [
-        "operator_id", "uscc", "sector", "business_type", "street", "status", "licence_valid_until",
-        "fail_mask_1y", "fail_mask_3y",
-    ]  # fmt: skip
+        "operator_id",
+        "uscc",
+        "sector",
+        "business_type",
+        "street",
+        "status",
+        "licence_valid_until",
+        "fail_mask_1y",
+        "fail_mask_3y",
+    ]
     # In operator order: the operators are read in id order and every join keeps the left frame's order.
     return frame.select(*identity, *[pl.col(c).cast(pl.Float64) for c in FEATURE_NAMES]).collect()

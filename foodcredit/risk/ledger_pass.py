@@ -30,9 +30,14 @@ FAILED_SQL = f"c BETWEEN {S.SAMPLE_FAIL} AND {FAIL_LAST}"
 _COMPLAINED = f"c BETWEEN {S.COMPLAINT_VERIFIED} AND {S.COMPLAINT_OTHER}"
 # The seven packed counters (decoded in counts_unpack): which entries each counts.
 _COUNTERS = {
-    1: f"c = {S.INSPECTION_CONFORM}", 2: f"c = {S.INSPECTION_BASICALLY}", 3: f"c = {S.INSPECTION_NONCONFORM}",
-    4: f"c = {S.SAMPLE_PASS}", 5: FAILED_SQL, 6: f"c = {S.COMPLAINT_VERIFIED}", 7: f"c = {S.COMPLAINT_OTHER}",
-}  # fmt: skip
+    1: f"c = {S.INSPECTION_CONFORM}",
+    2: f"c = {S.INSPECTION_BASICALLY}",
+    3: f"c = {S.INSPECTION_NONCONFORM}",
+    4: f"c = {S.SAMPLE_PASS}",
+    5: FAILED_SQL,
+    6: f"c = {S.COMPLAINT_VERIFIED}",
+    7: f"c = {S.COMPLAINT_OTHER}",
+}
 _INSPECTOR_COLUMNS = [f"inspector_{k + 1}" for k in range(INSPECTOR_SLOTS)]
 
 
@@ -120,13 +125,19 @@ def ledger_aggregate(
     kinds = f"c BETWEEN {FAIL_FIRST} AND {FAIL_LAST}"
     add(f"CAST(coalesce({bits} FILTER (WHERE {kinds} AND a < 365), 0) AS BIGINT)", "fail_mask_1y", pl.Int64())
     add(f"CAST(coalesce({bits} FILTER (WHERE {kinds}), 0) AS BIGINT)", "fail_mask_3y", pl.Int64())
-    add(f"CAST(count(*) FILTER (WHERE (c = {S.INSPECTION_NONCONFORM} OR {FAILED_SQL}) AND a < 180) AS BIGINT)",
-        "serious_180d", pl.Int64())  # fmt: skip
+    add(
+        f"CAST(count(*) FILTER (WHERE (c = {S.INSPECTION_NONCONFORM} OR {FAILED_SQL}) AND a < 180) AS BIGINT)",
+        "serious_180d",
+        pl.Int64(),
+    )
     add(f"CAST(count(*) FILTER (WHERE {_COMPLAINED} AND a < 90) AS BIGINT)", "complaints_90d", pl.Int64())
     # The last inspection's age and result in one aggregate: min(age × 4 + 3 − signal) is the latest inspection and,
     # among several that day, the worst result (signals 1–3: 符合, 基本符合, 不符合); decoded in ledger_aggregate.
-    add(f"CAST(coalesce(min(a * 4 + {S.INSPECTION_NONCONFORM} - c) FILTER (WHERE {INSPECTED_SQL}), -1) AS BIGINT)",
-        "last_inspection", pl.Int64())  # fmt: skip
+    add(
+        f"CAST(coalesce(min(a * 4 + {S.INSPECTION_NONCONFORM} - c) FILTER (WHERE {INSPECTED_SQL}), -1) AS BIGINT)",
+        "last_inspection",
+        pl.Int64(),
+    )
     add(f"CAST(count(*) FILTER (WHERE {INSPECTED_SQL} AND a < 180) AS BIGINT)", "inspections_180d", pl.Int64())
     add(f"coalesce(sum(ex) FILTER (WHERE {INSPECTED_SQL} AND a < 365), {double(0)})", "excess_1y", pl.Float64())
     add(f"coalesce(sum(ex) FILTER (WHERE {INSPECTED_SQL}), {double(0)})", "excess_3y", pl.Float64())
@@ -191,14 +202,21 @@ def ledger_aggregate(
 _COMPILED = {"jit": "on", "jit_above_cost": "0", "jit_inline_above_cost": "0", "jit_optimize_above_cost": "0"}
 # One operator range per connection (snapshot siblings): one process each, no workers.
 BRANCH_ORDER = {
-    "enable_seqscan": "off", "enable_bitmapscan": "off", "enable_hashagg": "off",
-    "max_parallel_workers_per_gather": "0", **_COMPILED,
-}  # fmt: skip
+    "enable_seqscan": "off",
+    "enable_bitmapscan": "off",
+    "enable_hashagg": "off",
+    "max_parallel_workers_per_gather": "0",
+    **_COMPILED,
+}
 # All ranges on one connection: parallel workers take the UNION ALL's branches whole (Parallel Append).
 TIMELINE_ORDER = {
-    "enable_seqscan": "off", "enable_hashagg": "off", "parallel_setup_cost": "0", "parallel_tuple_cost": "0",
-    "min_parallel_index_scan_size": "0", **_COMPILED,
-}  # fmt: skip
+    "enable_seqscan": "off",
+    "enable_hashagg": "off",
+    "parallel_setup_cost": "0",
+    "parallel_tuple_cost": "0",
+    "min_parallel_index_scan_size": "0",
+    **_COMPILED,
+}
 # On its own connection a range's per-entry query is kept apart from the aggregate (a subquery PostgreSQL does not
 # flatten, still in operator order): each entry's age, decay weight, packed window counts and inspectors' excess
 # (three array look-ups) are then computed once, not once for each aggregate that reads them — a seventh less time.
@@ -285,9 +303,14 @@ def counts_unpack(frame: pl.DataFrame) -> pl.DataFrame:
         return {"3y": packed % PACK, "2y": (packed // PACK) % PACK, "1y": packed // (PACK * PACK)}[w]
 
     codes = {
-        "inspections": (1, 2, 3), "nonconform": (3,), "basically": (2,), "samples": (4, 5), "sample_fail": (5,),
-        "complaints": (6, 7), "complaints_verified": (6,),
-    }  # fmt: skip
+        "inspections": (1, 2, 3),
+        "nonconform": (3,),
+        "basically": (2,),
+        "samples": (4, 5),
+        "sample_fail": (5,),
+        "complaints": (6, 7),
+        "complaints_verified": (6,),
+    }
     counts = [
         pl.sum_horizontal([window(c, w) for c in members]).alias(f"{stem}_{w}")
         for stem, members in codes.items()

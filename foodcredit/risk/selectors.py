@@ -22,8 +22,11 @@ from .rules import RULE_OVERRIDE, RULE_SERIOUS_LIST
 # The class labels (RiskClass) are plain Chinese strings translated when displayed; marking them here keeps them in
 # locale/*/django.po when makemessages runs.
 DISPLAYED_LABELS = (
-    gettext_noop("信用风险低"), gettext_noop("信用风险一般"), gettext_noop("信用风险较高"), gettext_noop("信用风险高"),
-)  # fmt: skip
+    gettext_noop("信用风险低"),
+    gettext_noop("信用风险一般"),
+    gettext_noop("信用风险较高"),
+    gettext_noop("信用风险高"),
+)
 
 
 def model_active() -> RiskModel | None:

@@ -36,10 +36,19 @@ def job_run(*, job: str, due_at: datetime, trigger: str) -> JobRun | None:
     with transaction.atomic():
         run.save(update_fields=["status", "error", "counts", "finished_at"])
         audit.record(
-            actor=None, action="job_run", object_type="job_run", object_id=run.pk, success=run.status == "done",
-            changes={"job": [None, job], "due_at": [None, due_at], "status": [None, run.status],
-                     "counts": [None, run.counts], "error": [None, run.error]},
-        )  # fmt: skip
+            actor=None,
+            action="job_run",
+            object_type="job_run",
+            object_id=run.pk,
+            success=run.status == "done",
+            changes={
+                "job": [None, job],
+                "due_at": [None, due_at],
+                "status": [None, run.status],
+                "counts": [None, run.counts],
+                "error": [None, run.error],
+            },
+        )
     return run
 
 

@@ -33,7 +33,12 @@ def test_a_json_body_sent_as_multipart_is_a_400(client_in, path):
 
 @pytest.mark.parametrize("quota", [2**63, 2**64 + 1, -1])
 def test_a_street_quota_out_of_range_is_a_422(client_in, quota):
-    body = {"name": "x", "period_start": "2025-01-01", "period_end": "2025-01-31", "street_quotas": {"观音桥街道": quota},
-            "draw": False}  # fmt: skip
+    body = {
+        "name": "x",
+        "period_start": "2025-01-01",
+        "period_end": "2025-01-31",
+        "street_quotas": {"观音桥街道": quota},
+        "draw": False,
+    }
     response = client_in.post("/api/v1/planning/plans", body, content_type="application/json")
     assert response.status_code == 422

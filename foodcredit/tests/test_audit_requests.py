@@ -68,8 +68,12 @@ def test_logout_is_audited(station):
     response = client.post("/office/logout/", REMOTE_ADDR="10.8.8.8")
     assert response.status_code == 302
     row = AuditEvent.objects.get(action="logout")
-    assert (row.actor, row.object_type, row.object_id, row.client_address) == (station, "user", str(station.pk),
-                                                                               "10.8.8.8")  # fmt: skip
+    assert (row.actor, row.object_type, row.object_id, row.client_address) == (
+        station,
+        "user",
+        str(station.pk),
+        "10.8.8.8",
+    )
     assert row.actor_role == "station_regulator"
 
 

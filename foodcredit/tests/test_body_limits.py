@@ -66,23 +66,38 @@ def test_a_large_anonymous_body_is_refused_unread(path, content_type):
 def test_an_anonymous_body_without_a_length_is_read_no_further_than_64_kb():
     """A chunked body (no Content-Length): the server reads at most the anonymous limit, then refuses or goes on."""
     body = json.dumps({"records": ["x" * 1000] * 2000}).encode()
-    response, read = _post(Client(raise_request_exception=False), "/api/v1/imports/operators", body,
-                           "application/json", content_length=None)  # fmt: skip
+    response, read = _post(
+        Client(raise_request_exception=False),
+        "/api/v1/imports/operators",
+        body,
+        "application/json",
+        content_length=None,
+    )
     assert response.status_code in (400, 401, 413)
     assert read <= 64 * KB
 
 
 def test_a_body_that_lies_about_its_length_is_read_no_further_than_the_limit():
     body = b"username=a&password=" + b"b" * (5 * KB * KB)
-    response, read = _post(Client(raise_request_exception=False), "/office/login/", body,
-                           "application/x-www-form-urlencoded", content_length=1000)  # fmt: skip
+    response, read = _post(
+        Client(raise_request_exception=False),
+        "/office/login/",
+        body,
+        "application/x-www-form-urlencoded",
+        content_length=1000,
+    )
     assert response.status_code < 500
     assert read <= 64 * KB
 
 
 def test_a_small_anonymous_body_is_served_as_before():
-    response, _read = _post(Client(), "/office/login/", b"username=nobody&password=wrong",
-                            "application/x-www-form-urlencoded", content_length=30)  # fmt: skip
+    response, _read = _post(
+        Client(),
+        "/office/login/",
+        b"username=nobody&password=wrong",
+        "application/x-www-form-urlencoded",
+        content_length=30,
+    )
     assert response.status_code == 200  # the login form again, with its error
 
 

@@ -40,10 +40,14 @@ def world() -> dict[str, Any]:
     officer = f.UserFactory(username="officer", role=User.Role.DISTRICT_REGULATOR)
     operator = f.operator_register(uscc=USCC, name=NAME, street="观音桥街道")
     credit_services.abnormal_list_add(
-        operator=operator, cause=ListEntry.Cause.UNREACHABLE, legal_basis="《企业信息公示暂行条例》第十七条",
-        decision_no="渝江北市监异〔2025〕7号", decided_on=date(2025, 7, 1), department="江北区市场监管局",
+        operator=operator,
+        cause=ListEntry.Cause.UNREACHABLE,
+        legal_basis="《企业信息公示暂行条例》第十七条",
+        decision_no="渝江北市监异〔2025〕7号",
+        decided_on=date(2025, 7, 1),
+        department="江北区市场监管局",
         actor=officer,
-    )  # fmt: skip
+    )
     return {"officer": officer, "biz": f.UserFactory(username="biz", role=User.Role.BUSINESS, operator_usccs=[USCC])}
 
 

@@ -68,23 +68,38 @@ CASES = {
     "report-status-no": Case("/report/status/?no={v}", "", by_url=True),
     "verify-code": Case("/verify/?code={v}", "", by_url=True),
     "commitment-text": Case(
-        "/office/commitments/new/", "textarea[name=text]", as_user="biz", adds=Commitment,
+        "/office/commitments/new/",
+        "textarea[name=text]",
+        as_user="biz",
+        adds=Commitment,
         shown_on=("/office/commitments/", f"/operators/{USCC}/"),
     ),
     "repair-commitment": Case(
-        "/office/repairs/new/", "textarea[name=commitment]", {"textarea[name=evidence]": "罚款缴纳凭证"},
-        {"select[name=target]": "abnormal"}, as_user="biz", adds=RepairApplication, shown_on=("/office/repairs/mine/",),
+        "/office/repairs/new/",
+        "textarea[name=commitment]",
+        {"textarea[name=evidence]": "罚款缴纳凭证"},
+        {"select[name=target]": "abnormal"},
+        as_user="biz",
+        adds=RepairApplication,
+        shown_on=("/office/repairs/mine/",),
     ),
     "repair-evidence": Case(
-        "/office/repairs/new/", "textarea[name=evidence]", {"textarea[name=commitment]": "本单位承诺整改到位。"},
-        {"select[name=target]": "abnormal"}, as_user="biz", adds=RepairApplication, shown_on=("/office/repairs/mine/",),
+        "/office/repairs/new/",
+        "textarea[name=evidence]",
+        {"textarea[name=commitment]": "本单位承诺整改到位。"},
+        {"select[name=target]": "abnormal"},
+        as_user="biz",
+        adds=RepairApplication,
+        shown_on=("/office/repairs/mine/",),
     ),
     "repair-penalty_decision_no": Case(
-        "/office/repairs/new/", "input[name=penalty_decision_no]",
+        "/office/repairs/new/",
+        "input[name=penalty_decision_no]",
         {"textarea[name=commitment]": "本单位承诺整改到位。", "textarea[name=evidence]": "罚款缴纳凭证"},
-        {"select[name=target]": "penalty"}, as_user="biz",
+        {"select[name=target]": "penalty"},
+        as_user="biz",
     ),
-}  # fmt: skip
+}
 
 
 @pytest.fixture
@@ -93,9 +108,14 @@ def world() -> dict[str, Any]:
     officer = f.UserFactory(username="officer", role=User.Role.DISTRICT_REGULATOR)
     operator = f.operator_register(uscc=USCC, name="观音桥老火锅店", street="观音桥街道")
     credit_services.abnormal_list_add(
-        operator=operator, cause="unreachable", legal_basis="《企业信息公示暂行条例》第十七条",
-        decision_no="渝江北市监异〔2025〕7号", decided_on=date(2025, 7, 1), department="江北区市场监管局", actor=officer,
-    )  # fmt: skip
+        operator=operator,
+        cause="unreachable",
+        legal_basis="《企业信息公示暂行条例》第十七条",
+        decision_no="渝江北市监异〔2025〕7号",
+        decided_on=date(2025, 7, 1),
+        department="江北区市场监管局",
+        actor=officer,
+    )
     biz = f.UserFactory(username="biz", role=User.Role.BUSINESS, operator_usccs=[USCC])
     return {"officer": officer, "biz": biz}
 

@@ -27,9 +27,12 @@ SKIPPED_TAGS = {"style", "textarea"}  # a textarea holds what the reader typed
 # (penalty kinds, messages and explanations written in Chinese), or copies of everything (audit diffs, ledger facts,
 # the search index's two-character grams — which would take any label out of any text).
 CONTROLLED = {
-    ("penalties.penalty", "kinds"), ("collection.importjob", "notices"), ("risk.classresult", "explanation"),
-    ("credit.ledgerentry", "facts"), ("portal.searchgram", "gram"),
-}  # fmt: skip
+    ("penalties.penalty", "kinds"),
+    ("collection.importjob", "notices"),
+    ("risk.classresult", "explanation"),
+    ("credit.ledgerentry", "facts"),
+    ("portal.searchgram", "gram"),
+}
 SKIPPED_APPS = {"auth", "contenttypes", "sessions", "admin", "axes", "otp_totp", "otp_static", "django_otp", "demo"}
 
 

@@ -19,9 +19,12 @@ H = DisclosureHold
 
 # The grounds are plain Chinese choice labels translated when displayed; marked here for makemessages.
 DISPLAYED_LABELS = (
-    gettext_noop("涉及国家秘密"), gettext_noop("涉及商业秘密"), gettext_noop("涉及个人隐私"), gettext_noop("涉及未成年人"),
+    gettext_noop("涉及国家秘密"),
+    gettext_noop("涉及商业秘密"),
+    gettext_noop("涉及个人隐私"),
+    gettext_noop("涉及未成年人"),
     gettext_noop("法律、行政法规规定不予公开的其他情形"),
-)  # fmt: skip
+)
 
 
 @dataclass(frozen=True)
@@ -57,9 +60,11 @@ def hold_marks(entries: list[LedgerEntry]) -> dict[tuple[str, int], HoldMark]:
     for ref_kind, ids in ids_by_kind.items():
         for hold in _active().filter(ref_kind=ref_kind, ref_id__in=ids):
             marks[(hold.ref_kind, hold.ref_id)] = HoldMark(
-                hold_id=hold.pk, ground_label=gettext(hold.get_ground_display()), ground_note=hold.ground_note,
+                hold_id=hold.pk,
+                ground_label=gettext(hold.get_ground_display()),
+                ground_note=hold.ground_note,
                 set_on=hold.set_on,
-            )  # fmt: skip
+            )
     return marks
 
 

@@ -22,10 +22,13 @@ C = Commitment
 
 def _file(commitment: Commitment, *, occurred_on: date) -> LedgerEntry:
     return entry_append(
-        operator=commitment.operator, kind=LedgerEntry.Kind.COMMITMENT, occurred_on=occurred_on,
-        ref_kind="commitment", ref_id=commitment.pk,
+        operator=commitment.operator,
+        kind=LedgerEntry.Kind.COMMITMENT,
+        occurred_on=occurred_on,
+        ref_kind="commitment",
+        ref_id=commitment.pk,
         facts={"kind": commitment.kind, "verification": commitment.verification},
-    )  # fmt: skip
+    )
 
 
 def commitment_record(
@@ -41,9 +44,14 @@ def commitment_record(
             if earlier is not None:
                 return earlier
         commitment = C(
-            operator=operator, kind=kind, made_on=made_on, text=text, verification=C.Verification.PENDING,
-            created_by=created_by, idempotency_key=idempotency_key if created_by is not None else "",
-        )  # fmt: skip
+            operator=operator,
+            kind=kind,
+            made_on=made_on,
+            text=text,
+            verification=C.Verification.PENDING,
+            created_by=created_by,
+            idempotency_key=idempotency_key if created_by is not None else "",
+        )
         commitment.full_clean(validate_constraints=False)
         try:
             with transaction.atomic():
@@ -54,9 +62,12 @@ def commitment_record(
                 raise
             return earlier
         audit.record(
-            actor=actor, action="create", object_type="commitment", object_id=commitment.pk,
+            actor=actor,
+            action="create",
+            object_type="commitment",
+            object_id=commitment.pk,
             changes={"kind": [None, kind], "made_on": [None, made_on]},
-        )  # fmt: skip
+        )
         _file(commitment, occurred_on=made_on)
         return commitment
 
@@ -72,18 +83,22 @@ def commitment_verify(
         commitment = C.objects.select_for_update().select_related("operator").get(pk=commitment.pk)
         if commitment.verification != C.Verification.PENDING or verification == C.Verification.PENDING:
             raise DomainError(
-                "commitment.already_verified", _("该承诺已核查。"),
+                "commitment.already_verified",
+                _("该承诺已核查。"),
                 verification=commitment.verification,
-            )  # fmt: skip
+            )
         if verified_on < commitment.made_on:
             raise DomainError("commitment.before_made", _("核查日期早于承诺日期。"))
         commitment.verification, commitment.verified_on, commitment.verification_note = verification, verified_on, note
         commitment.full_clean()
         commitment.save()
         audit.record(
-            actor=actor, action="verify", object_type="commitment", object_id=commitment.pk,
+            actor=actor,
+            action="verify",
+            object_type="commitment",
+            object_id=commitment.pk,
             changes={"verification": [C.Verification.PENDING, verification], "verified_on": [None, verified_on]},
-        )  # fmt: skip
+        )
         _file(commitment, occurred_on=verified_on if verification == C.Verification.FALSE else commitment.made_on)
         return commitment
 
@@ -105,19 +120,27 @@ def person_ban_record(
         if not id_number.strip():
             raise DomainError("ban.id_number_required", _("请填写证件号码。"))
         ban = PersonBan(
-            id_hash=person_hmac(id_number), name=name, operator=operator, basis=basis,
-            legal_basis="《中华人民共和国食品安全法》第一百三十五条", decision_no=decision_no, decided_on=decided_on,
+            id_hash=person_hmac(id_number),
+            name=name,
+            operator=operator,
+            basis=basis,
+            legal_basis="《中华人民共和国食品安全法》第一百三十五条",
+            decision_no=decision_no,
+            decided_on=decided_on,
             until=rules.industry_ban_until(
                 basis=basis, decided_on=decided_on, period=settings.INDUSTRY_BAN_AFTER_REVOCATION
             ),
             department=department,
-        )  # fmt: skip
+        )
         ban.full_clean()
         ban.save()
         audit.record(
-            actor=actor, action="create", object_type="person_ban", object_id=ban.pk,
+            actor=actor,
+            action="create",
+            object_type="person_ban",
+            object_id=ban.pk,
             changes={"basis": [None, basis], "decided_on": [None, decided_on], "until": [None, ban.until]},
-        )  # fmt: skip
+        )
         return ban
 
 
@@ -135,15 +158,23 @@ def case_study_publish(
     permissions.operator_write_check(user=actor, kind=permissions.TYPICAL_CASES, operator=operator)
     with transaction.atomic():
         case = CaseStudy(
-            title=title, body=body, exposure=exposure, operator=operator, penalty_decision_no=penalty_decision_no,
-            status=CaseStudy.Status.PUBLISHED, published_on=published_on,
-        )  # fmt: skip
+            title=title,
+            body=body,
+            exposure=exposure,
+            operator=operator,
+            penalty_decision_no=penalty_decision_no,
+            status=CaseStudy.Status.PUBLISHED,
+            published_on=published_on,
+        )
         case.full_clean()
         case.save()
         audit.record(
-            actor=actor, action="publish", object_type="case_study", object_id=case.pk,
+            actor=actor,
+            action="publish",
+            object_type="case_study",
+            object_id=case.pk,
             changes={"title": [None, title], "status": [None, case.status], "published_on": [None, published_on]},
-        )  # fmt: skip
+        )
         return case
 
 
@@ -157,7 +188,10 @@ def case_study_withdraw(*, case: CaseStudy, actor: Any) -> CaseStudy:
         case.status = CaseStudy.Status.WITHDRAWN
         case.save()
         audit.record(
-            actor=actor, action="withdraw", object_type="case_study", object_id=case.pk,
+            actor=actor,
+            action="withdraw",
+            object_type="case_study",
+            object_id=case.pk,
             changes={"status": [CaseStudy.Status.PUBLISHED, case.status]},
-        )  # fmt: skip
+        )
         return case

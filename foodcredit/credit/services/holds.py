@@ -43,10 +43,15 @@ def disclosure_hold_set(
         if H.objects.filter(ref_kind=entry.ref_kind, ref_id=entry.ref_id, removed_on__isnull=True).exists():
             raise ConflictError("disclosure_hold.already", _("该记录已标注不予公示。"), entry=entry.pk)
         hold = H(
-            operator=entry.operator, ref_kind=entry.ref_kind, ref_id=entry.ref_id, entry_kind=entry.kind,
-            ground=ground, ground_note=ground_note.strip(), set_on=set_on,
+            operator=entry.operator,
+            ref_kind=entry.ref_kind,
+            ref_id=entry.ref_id,
+            entry_kind=entry.kind,
+            ground=ground,
+            ground_note=ground_note.strip(),
+            set_on=set_on,
             set_by=actor if getattr(actor, "pk", None) else None,
-        )  # fmt: skip
+        )
         hold.full_clean(validate_constraints=False)
         try:
             with transaction.atomic():
@@ -54,9 +59,12 @@ def disclosure_hold_set(
         except IntegrityError as exc:  # a parallel mark of the same record won the race
             raise ConflictError("disclosure_hold.already", _("该记录已标注不予公示。"), entry=entry.pk) from exc
         audit.record(
-            actor=actor, action="disclosure_hold", object_type="disclosure_hold", object_id=hold.pk,
+            actor=actor,
+            action="disclosure_hold",
+            object_type="disclosure_hold",
+            object_id=hold.pk,
             changes=_changes(hold, active=True),
-        )  # fmt: skip
+        )
     return hold
 
 
@@ -74,7 +82,10 @@ def disclosure_hold_remove(*, hold: DisclosureHold, removal_note: str, removed_o
         locked.removal_note = removal_note.strip()
         locked.save(update_fields=["removed_on", "removed_by", "removal_note", "updated_at"])
         audit.record(
-            actor=actor, action="disclosure_hold_remove", object_type="disclosure_hold", object_id=locked.pk,
+            actor=actor,
+            action="disclosure_hold_remove",
+            object_type="disclosure_hold",
+            object_id=locked.pk,
             changes=_changes(locked, active=False),
-        )  # fmt: skip
+        )
     return locked

@@ -77,15 +77,29 @@ def abnormal_list_add(
                 uscc=operator.uscc,
             )
         entry = L(
-            operator=operator, list_kind=L.ListKind.ABNORMAL, cause=cause, legal_basis=legal_basis,
-            status=L.Status.LISTED, department=department, decision_no=decision_no, decided_on=decided_on,
-        )  # fmt: skip
+            operator=operator,
+            list_kind=L.ListKind.ABNORMAL,
+            cause=cause,
+            legal_basis=legal_basis,
+            status=L.Status.LISTED,
+            department=department,
+            decision_no=decision_no,
+            decided_on=decided_on,
+        )
         _save(entry)
         audit.record(
-            actor=actor, action="list", object_type="list_entry", object_id=entry.pk,
-            changes={"list_kind": [None, entry.list_kind], "cause": [None, cause], "status": [None, entry.status],
-                     "decision_no": [None, decision_no], "decided_on": [None, decided_on]},
-        )  # fmt: skip
+            actor=actor,
+            action="list",
+            object_type="list_entry",
+            object_id=entry.pk,
+            changes={
+                "list_kind": [None, entry.list_kind],
+                "cause": [None, cause],
+                "status": [None, entry.status],
+                "decision_no": [None, decision_no],
+                "decided_on": [None, decided_on],
+            },
+        )
         _list_file(entry)
         return entry
 
@@ -117,9 +131,11 @@ def serious_list_propose(
         heavy = rules.is_heavy_penalty(facts)
         listable = bool(facts.get("listable_serious"))
         failures = rules.serious_listing_failures(
-            heavy_penalty=heavy, listable_violation=listable, serious_reasons=serious_reasons,
+            heavy_penalty=heavy,
+            listable_violation=listable,
+            serious_reasons=serious_reasons,
             no_intent_proven=no_intent_proven,
-        )  # fmt: skip
+        )
         if failures:
             raise DomainError(
                 "list.serious_conditions_not_met",
@@ -128,20 +144,37 @@ def serious_list_propose(
             )
         approval = settings.SERIOUS_LIST_UPPER_APPROVAL_REQUIRED
         entry = L(
-            operator=operator, list_kind=L.ListKind.SERIOUS, cause=L.Cause.SERIOUS_VIOLATION, legal_basis=legal_basis,
-            status=L.Status.AWAITING_APPROVAL if approval else L.Status.PROPOSED, department=department,
-            restriction_until=restriction_until, penalty_ref_id=penalty_entry.ref_id,
-            penalty_decision_no=penalty_decision_no, heavy_penalty=heavy, listable_violation=listable,
-            serious_reasons=serious_reasons, no_intent_proven=no_intent_proven, notice_served_on=notice_served_on,
-            hearing_requested=hearing_requested, approval_required=approval,
-        )  # fmt: skip
+            operator=operator,
+            list_kind=L.ListKind.SERIOUS,
+            cause=L.Cause.SERIOUS_VIOLATION,
+            legal_basis=legal_basis,
+            status=L.Status.AWAITING_APPROVAL if approval else L.Status.PROPOSED,
+            department=department,
+            restriction_until=restriction_until,
+            penalty_ref_id=penalty_entry.ref_id,
+            penalty_decision_no=penalty_decision_no,
+            heavy_penalty=heavy,
+            listable_violation=listable,
+            serious_reasons=serious_reasons,
+            no_intent_proven=no_intent_proven,
+            notice_served_on=notice_served_on,
+            hearing_requested=hearing_requested,
+            approval_required=approval,
+        )
         _save(entry)
         audit.record(
-            actor=actor, action="propose", object_type="list_entry", object_id=entry.pk,
-            changes={"status": [None, entry.status], "penalty_ref_id": [None, entry.penalty_ref_id],
-                     "serious_reasons": [None, serious_reasons], "notice_served_on": [None, notice_served_on],
-                     "approval_required": [None, approval]},
-        )  # fmt: skip
+            actor=actor,
+            action="propose",
+            object_type="list_entry",
+            object_id=entry.pk,
+            changes={
+                "status": [None, entry.status],
+                "penalty_ref_id": [None, entry.penalty_ref_id],
+                "serious_reasons": [None, serious_reasons],
+                "notice_served_on": [None, notice_served_on],
+                "approval_required": [None, approval],
+            },
+        )
         return entry
 
 
@@ -167,10 +200,16 @@ def serious_list_approve(*, entry: ListEntry, approved_on: date, approved_by: st
         entry.status, entry.approved_on, entry.approved_by = L.Status.PROPOSED, approved_on, approved_by
         _save(entry)
         audit.record(
-            actor=actor, action="approve", object_type="list_entry", object_id=entry.pk,
-            changes={"status": [L.Status.AWAITING_APPROVAL, entry.status], "approved_on": [None, approved_on],
-                     "approved_by": [None, approved_by]},
-        )  # fmt: skip
+            actor=actor,
+            action="approve",
+            object_type="list_entry",
+            object_id=entry.pk,
+            changes={
+                "status": [L.Status.AWAITING_APPROVAL, entry.status],
+                "approved_on": [None, approved_on],
+                "approved_by": [None, approved_by],
+            },
+        )
         return entry
 
 
@@ -190,10 +229,16 @@ def serious_list_decide(*, entry: ListEntry, decision_no: str, decided_on: date,
         entry.status, entry.decision_no, entry.decided_on = L.Status.LISTED, decision_no, decided_on
         _save(entry)
         audit.record(
-            actor=actor, action="list", object_type="list_entry", object_id=entry.pk,
-            changes={"status": [L.Status.PROPOSED, entry.status], "decision_no": [None, decision_no],
-                     "decided_on": [None, decided_on]},
-        )  # fmt: skip
+            actor=actor,
+            action="list",
+            object_type="list_entry",
+            object_id=entry.pk,
+            changes={
+                "status": [L.Status.PROPOSED, entry.status],
+                "decision_no": [None, decision_no],
+                "decided_on": [None, decided_on],
+            },
+        )
         _list_file(entry)
         if entry.escalated_from is not None:
             list_remove(
@@ -213,9 +258,12 @@ def serious_list_drop(*, entry: ListEntry, reason: str, no_intent_proven: bool, 
         entry.status, entry.removal_note, entry.no_intent_proven = L.Status.DROPPED, reason, no_intent_proven
         _save(entry)
         audit.record(
-            actor=actor, action="drop", object_type="list_entry", object_id=entry.pk,
+            actor=actor,
+            action="drop",
+            object_type="list_entry",
+            object_id=entry.pk,
             changes={"status": [before, entry.status], "removal_note": ["", reason]},
-        )  # fmt: skip
+        )
         return entry
 
 
@@ -236,9 +284,11 @@ def list_remove(*, entry: ListEntry, reason: str, removed_on: date, actor: Any, 
             )
         assert entry.decided_on is not None
         end = rules.list_period_end(
-            list_kind=entry.list_kind, listed_on=entry.decided_on, restriction_until=entry.restriction_until,
+            list_kind=entry.list_kind,
+            listed_on=entry.decided_on,
+            restriction_until=entry.restriction_until,
             period=settings.SERIOUS_LIST_PERIOD,
-        )  # fmt: skip
+        )
         if reason == L.RemovalReason.EXPIRED and (end is None or removed_on < end):
             raise DomainError("list.not_expired", _("名单期限未满。"), ends_on=end)
         if removed_on < entry.decided_on:
@@ -251,10 +301,16 @@ def list_remove(*, entry: ListEntry, reason: str, removed_on: date, actor: Any, 
         )
         _save(entry)
         audit.record(
-            actor=actor, action="remove", object_type="list_entry", object_id=entry.pk,
-            changes={"status": [L.Status.LISTED, entry.status], "removed_on": [None, removed_on],
-                     "removal_reason": ["", reason]},
-        )  # fmt: skip
+            actor=actor,
+            action="remove",
+            object_type="list_entry",
+            object_id=entry.pk,
+            changes={
+                "status": [L.Status.LISTED, entry.status],
+                "removed_on": [None, removed_on],
+                "removal_reason": ["", reason],
+            },
+        )
         _list_file(entry)
         return entry
 
@@ -266,9 +322,11 @@ def lists_expire(*, as_of: date) -> list[ListEntry]:
     for entry in listed.filter(decided_on__lte=as_of - settings.SERIOUS_LIST_PERIOD):
         assert entry.decided_on is not None
         end = rules.list_period_end(
-            list_kind=entry.list_kind, listed_on=entry.decided_on, restriction_until=entry.restriction_until,
+            list_kind=entry.list_kind,
+            listed_on=entry.decided_on,
+            restriction_until=entry.restriction_until,
             period=settings.SERIOUS_LIST_PERIOD,
-        )  # fmt: skip
+        )
         if end is not None and end <= as_of:
             removed.append(list_remove(entry=entry, reason=L.RemovalReason.EXPIRED, removed_on=end, actor=None))
     return removed
@@ -277,9 +335,11 @@ def lists_expire(*, as_of: date) -> list[ListEntry]:
 def _escalation_dates(entry: ListEntry) -> rules.EscalationDates:
     assert entry.decided_on is not None
     return rules.escalation_dates(
-        listed_on=entry.decided_on, after=settings.ABNORMAL_ESCALATION_AFTER,
-        notice_before=settings.ABNORMAL_ESCALATION_NOTICE_BEFORE, within=settings.ABNORMAL_ESCALATION_WITHIN_WORKDAYS,
-    )  # fmt: skip
+        listed_on=entry.decided_on,
+        after=settings.ABNORMAL_ESCALATION_AFTER,
+        notice_before=settings.ABNORMAL_ESCALATION_NOTICE_BEFORE,
+        within=settings.ABNORMAL_ESCALATION_WITHIN_WORKDAYS,
+    )
 
 
 @transaction.atomic
@@ -287,17 +347,22 @@ def abnormal_escalation_notices(*, as_of: date) -> list[ListEntry]:
     """Serve the GSXT notice on abnormal listings 60 days before their 3-year mark (a daily job; idempotent)."""
     cutoff = as_of - settings.ABNORMAL_ESCALATION_AFTER + settings.ABNORMAL_ESCALATION_NOTICE_BEFORE
     due = L.objects.select_for_update().filter(
-        list_kind=L.ListKind.ABNORMAL, status=L.Status.LISTED, escalation_notice_on__isnull=True,
+        list_kind=L.ListKind.ABNORMAL,
+        status=L.Status.LISTED,
+        escalation_notice_on__isnull=True,
         decided_on__lte=cutoff,
-    )  # fmt: skip
+    )
     noticed = []
     for entry in due:
         entry.escalation_notice_on = as_of
         entry.save(update_fields=["escalation_notice_on", "updated_at"])
         audit.record(
-            actor=None, action="escalation_notice", object_type="list_entry", object_id=entry.pk,
+            actor=None,
+            action="escalation_notice",
+            object_type="list_entry",
+            object_id=entry.pk,
             changes={"escalation_notice_on": [None, as_of]},
-        )  # fmt: skip
+        )
         noticed.append(entry)
     return noticed
 
@@ -322,17 +387,25 @@ def abnormal_list_escalate(*, entry: ListEntry, as_of: date, department: str, ac
             raise ConflictError("list.already_escalated", _("已提出转入。"))
         approval = settings.SERIOUS_LIST_UPPER_APPROVAL_REQUIRED
         proposal = L(
-            operator=entry.operator, list_kind=L.ListKind.SERIOUS, cause=L.Cause.ABNORMAL_THREE_YEARS,
-            legal_basis="《企业信息公示暂行条例》第十七条", department=department,
-            status=L.Status.AWAITING_APPROVAL if approval else L.Status.PROPOSED, approval_required=approval,
-            escalated_from=entry, notice_served_on=entry.escalation_notice_on,
+            operator=entry.operator,
+            list_kind=L.ListKind.SERIOUS,
+            cause=L.Cause.ABNORMAL_THREE_YEARS,
+            legal_basis="《企业信息公示暂行条例》第十七条",
+            department=department,
+            status=L.Status.AWAITING_APPROVAL if approval else L.Status.PROPOSED,
+            approval_required=approval,
+            escalated_from=entry,
+            notice_served_on=entry.escalation_notice_on,
             serious_reasons="列入经营异常名录届满3年仍未履行相关义务",
-        )  # fmt: skip
+        )
         _save(proposal)
         audit.record(
-            actor=actor, action="propose", object_type="list_entry", object_id=proposal.pk,
+            actor=actor,
+            action="propose",
+            object_type="list_entry",
+            object_id=proposal.pk,
             changes={"status": [None, proposal.status], "escalated_from": [None, entry.pk]},
-        )  # fmt: skip
+        )
         return proposal
 
 
@@ -351,22 +424,30 @@ def penalty_revocation_file(*, penalty_entry: LedgerEntry, revoked_on: date, act
         if revoked_on < penalty_entry.occurred_on:
             raise DomainError("penalty.revoked_before_decision", _("撤销日期早于处罚决定日期。"))
         entry = entry_append(
-            operator=penalty_entry.operator, kind=LedgerEntry.Kind.PENALTY, occurred_on=penalty_entry.occurred_on,
-            ref_kind=penalty_entry.ref_kind, ref_id=penalty_entry.ref_id, source=penalty_entry.source,
+            operator=penalty_entry.operator,
+            kind=LedgerEntry.Kind.PENALTY,
+            occurred_on=penalty_entry.occurred_on,
+            ref_kind=penalty_entry.ref_kind,
+            ref_id=penalty_entry.ref_id,
+            source=penalty_entry.source,
             facts={**penalty_entry.facts, "revoked_on": revoked_on.isoformat()},
-        )  # fmt: skip
+        )
         audit.record(
-            actor=actor, action="revoke", object_type="penalty", object_id=penalty_entry.ref_id,
+            actor=actor,
+            action="revoke",
+            object_type="penalty",
+            object_id=penalty_entry.ref_id,
             changes={"revoked_on": [None, revoked_on]},
-        )  # fmt: skip
+        )
         for listing in L.objects.filter(
             operator=penalty_entry.operator, penalty_ref_id=penalty_entry.ref_id, status=L.Status.LISTED
         ):
             list_remove(entry=listing, reason=L.RemovalReason.REVERSED, removed_on=revoked_on, actor=actor)
         for proposal in L.objects.filter(
-            operator=penalty_entry.operator, penalty_ref_id=penalty_entry.ref_id,
+            operator=penalty_entry.operator,
+            penalty_ref_id=penalty_entry.ref_id,
             status__in=[L.Status.PROPOSED, L.Status.AWAITING_APPROVAL],
-        ):  # fmt: skip
+        ):
             serious_list_drop(
                 entry=proposal, reason="处罚决定被撤销", no_intent_proven=proposal.no_intent_proven, actor=actor
             )

@@ -118,11 +118,19 @@ def repair_submit(
             operator=operator, target=target, penalty_entry=penalty_entry, list_entry=list_entry, as_of=submitted_on
         )
         application = A(
-            operator=operator, target=target, penalty_entry=penalty_entry, list_entry=list_entry,
-            applicant=applicant, submitted_on=submitted_on, commitment=commitment,
-            evidence=evidence, status=A.Status.SUBMITTED if check.eligible else A.Status.REFUSED,
-            refusal_rule=check.rule, eligible_from=check.eligible_from, idempotency_key=idempotency_key,
-        )  # fmt: skip
+            operator=operator,
+            target=target,
+            penalty_entry=penalty_entry,
+            list_entry=list_entry,
+            applicant=applicant,
+            submitted_on=submitted_on,
+            commitment=commitment,
+            evidence=evidence,
+            status=A.Status.SUBMITTED if check.eligible else A.Status.REFUSED,
+            refusal_rule=check.rule,
+            eligible_from=check.eligible_from,
+            idempotency_key=idempotency_key,
+        )
         if check.eligible:
             deadline = add_workdays(submitted_on, settings.REPAIR_ACCEPT_WITHIN_WORKDAYS)
             application.accept_by, application.deadline_estimated = deadline.due, deadline.estimated
@@ -140,10 +148,17 @@ def repair_submit(
             _refuse_if_open(operator=operator, penalty_entry=penalty_entry, list_entry=list_entry)
             raise
         audit.record(
-            actor=actor, action="submit", object_type="repair_application", object_id=application.pk,
-            changes={"status": [None, application.status], "target": [None, target],
-                     "refusal_rule": [None, check.rule], "eligible_from": [None, check.eligible_from]},
-        )  # fmt: skip
+            actor=actor,
+            action="submit",
+            object_type="repair_application",
+            object_id=application.pk,
+            changes={
+                "status": [None, application.status],
+                "target": [None, target],
+                "refusal_rule": [None, check.rule],
+                "eligible_from": [None, check.eligible_from],
+            },
+        )
         return application
 
 
@@ -201,10 +216,16 @@ def repair_accept(*, application: RepairApplication, accepted_on: date, actor: A
         application.deadline_estimated |= deadline.estimated
         application.save()
         audit.record(
-            actor=actor, action="accept", object_type="repair_application", object_id=application.pk,
-            changes={"status": [A.Status.SUBMITTED, application.status], "accepted_on": [None, accepted_on],
-                     "decide_by": [None, deadline.due]},
-        )  # fmt: skip
+            actor=actor,
+            action="accept",
+            object_type="repair_application",
+            object_id=application.pk,
+            changes={
+                "status": [A.Status.SUBMITTED, application.status],
+                "accepted_on": [None, accepted_on],
+                "decide_by": [None, deadline.due],
+            },
+        )
         return application
 
 
@@ -221,9 +242,12 @@ def repair_decide(
             raise DomainError("repair.reason_required", _("不予修复应当说明理由。"))
         if granted:
             check = repair_check(
-                operator=application.operator, target=application.target, penalty_entry=application.penalty_entry,
-                list_entry=application.list_entry, as_of=decided_on,
-            )  # fmt: skip
+                operator=application.operator,
+                target=application.target,
+                penalty_entry=application.penalty_entry,
+                list_entry=application.list_entry,
+                as_of=decided_on,
+            )
             if not check.eligible:
                 raise DomainError(
                     "repair.no_longer_eligible",
@@ -235,10 +259,12 @@ def repair_decide(
         application.decided_on, application.decision_note = decided_on, note
         application.save()
         audit.record(
-            actor=actor, action="grant" if granted else "deny", object_type="repair_application",
+            actor=actor,
+            action="grant" if granted else "deny",
+            object_type="repair_application",
             object_id=application.pk,
             changes={"status": [A.Status.ACCEPTED, application.status], "decided_on": [None, decided_on]},
-        )  # fmt: skip
+        )
         if granted:
             _repair_apply(application, decided_on=decided_on, actor=actor)
         return application
@@ -251,15 +277,23 @@ def _repair_apply(application: RepairApplication, *, decided_on: date, actor: An
         penalty = application.penalty_entry
         assert penalty is not None
         entry_append(
-            operator=operator, kind=K.PENALTY, occurred_on=penalty.occurred_on, ref_kind=penalty.ref_kind,
-            ref_id=penalty.ref_id, facts={**penalty.facts, "repaired_on": decided_on.isoformat()},
+            operator=operator,
+            kind=K.PENALTY,
+            occurred_on=penalty.occurred_on,
+            ref_kind=penalty.ref_kind,
+            ref_id=penalty.ref_id,
+            facts={**penalty.facts, "repaired_on": decided_on.isoformat()},
             source=penalty.source,
-        )  # fmt: skip
+        )
     else:
         assert application.list_entry is not None
         reason = L.RemovalReason.REPAIRED if application.target == A.Target.SERIOUS else L.RemovalReason.CORRECTED
         list_remove(entry=application.list_entry, reason=reason, removed_on=decided_on, actor=actor)
     entry_append(
-        operator=operator, kind=K.REPAIR, occurred_on=decided_on, ref_kind="repair_application",
-        ref_id=application.pk, facts={"target": application.target, "status": application.status},
-    )  # fmt: skip
+        operator=operator,
+        kind=K.REPAIR,
+        occurred_on=decided_on,
+        ref_kind="repair_application",
+        ref_id=application.pk,
+        facts={"target": application.target, "status": application.status},
+    )

@@ -87,9 +87,18 @@ class OperatorFactory(DjangoModelFactory):
 
 # What the operators import door hands the writer (collection's operators format), with the values it accepts.
 REGISTERED_FIELDS = {
-    "name", "legal_rep", "legal_rep_id_no", "phone", "address", "street", "sector", "business_type", "registered_on",
-    "status", "new_business_form",
-}  # fmt: skip
+    "name",
+    "legal_rep",
+    "legal_rep_id_no",
+    "phone",
+    "address",
+    "street",
+    "sector",
+    "business_type",
+    "registered_on",
+    "status",
+    "new_business_form",
+}
 
 
 def operator_register(*, uscc: str, source: Source | None = None, **fields: Any) -> Operator:

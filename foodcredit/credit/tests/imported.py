@@ -23,8 +23,17 @@ from foodcredit.operators.models import Operator
 LISTABLE = "用非食品原料生产食品、在食品中添加食品添加剂以外的化学物质和其他可能危害人体健康的物质"
 NOT_LISTABLE = "生产经营超过保质期的食品、食品添加剂"
 SOURCE = "行政处罚系统"
-HEADERS = ["处罚决定书文号", "统一社会信用代码", "处罚决定日期", "违法行为类型", "处罚依据", "处罚种类",
-           "罚没金额（元）", "程序类型", "情节"]  # fmt: skip
+HEADERS = [
+    "处罚决定书文号",
+    "统一社会信用代码",
+    "处罚决定日期",
+    "违法行为类型",
+    "处罚依据",
+    "处罚种类",
+    "罚没金额（元）",
+    "程序类型",
+    "情节",
+]
 CIRCUMSTANCES = {"heavier": "从重", "general": "一般", "lighter": "从轻", "mitigated": "减轻", "": ""}
 _serial = [0]
 
@@ -53,8 +62,17 @@ def penalty_import(
         call_command("violation_types_load", stdout=StringIO())
     _serial[0] += 1
     decision_no = decision_no or f"渝江北市监罚〔{on.year}〕{_serial[0]:04d}号"
-    row = [decision_no, operator.uscc, on.isoformat(), violation, "《中华人民共和国食品安全法》", "、".join(kinds),
-           str(amount) if amount is not None else "", procedure, CIRCUMSTANCES.get(circumstance, circumstance)]  # fmt: skip
+    row = [
+        decision_no,
+        operator.uscc,
+        on.isoformat(),
+        violation,
+        "《中华人民共和国食品安全法》",
+        "、".join(kinds),
+        str(amount) if amount is not None else "",
+        procedure,
+        CIRCUMSTANCES.get(circumstance, circumstance),
+    ]
     with tempfile.TemporaryDirectory() as folder:
         path = Path(folder) / f"penalties-{_serial[0]}.csv"
         with path.open("w", encoding="utf-8", newline="") as fh:

@@ -95,9 +95,18 @@ def test_credit_file_get_public_output_is_an_allow_list(client, operator):
     body = client.get(_url(operator, view="public")).json()
     assert set(body) == {"operator", "view", "entries", "next_cursor"}
     assert set(body["operator"]) == {
-        "uscc", "name", "legal_rep", "phone", "address", "street", "sector_label", "business_type",
-        "status_label", "registered_on", "licences",
-    }  # fmt: skip
+        "uscc",
+        "name",
+        "legal_rep",
+        "phone",
+        "address",
+        "street",
+        "sector_label",
+        "business_type",
+        "status_label",
+        "registered_on",
+        "licences",
+    }
     assert body["operator"]["phone"] == "138****5678"
     assert body["operator"]["legal_rep"] == "张**"
     assert [e["kind"] for e in body["entries"]] == ["penalty", "registration"]  # the complaint is never public

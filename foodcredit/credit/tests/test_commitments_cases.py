@@ -56,24 +56,33 @@ def test_commitment_made_verified_false_is_filed_and_disclosed(client, operator)
     assert verified.json()["verification"] == "false"
     with pytest.raises(DomainError) as refused:  # verified once
         services.commitment_verify(
-            commitment=Commitment.objects.get(), verification="kept",
-            verified_on=date(2025, 5, 2), note="", actor=district,
-        )  # fmt: skip
+            commitment=Commitment.objects.get(),
+            verification="kept",
+            verified_on=date(2025, 5, 2),
+            note="",
+            actor=district,
+        )
     assert refused.value.code == "commitment.already_verified"
     current = LedgerEntry.objects.get(kind=LedgerEntry.Kind.COMMITMENT, superseded_by__isnull=True)
     assert current.facts == {"kind": "notify_commit", "verification": "false"}
     public = client.get(f"/api/v1/public/operators/{operator.uscc}").json()
     assert [e["summary"] for e in public["entries"]] == ["信用承诺：许可告知承诺（虚假承诺）", REGISTERED]
     assert list(AuditEvent.objects.filter(object_type="commitment").values_list("action", flat=True)) == [
-        "create", "verify",
-    ]  # fmt: skip
+        "create",
+        "verify",
+    ]
 
 
 @time_machine.travel("2025-05-01 10:00 +0800", tick=False)
 def test_typical_cases_published_and_withdrawn(client, operator):
     district = f.UserFactory(role=R.DISTRICT_REGULATOR)
-    body = {"title": "某餐饮店使用过期原料案", "body": "经查……处罚款五万元。", "exposure": "区市场监管局曝光",
-            "uscc": operator.uscc, "penalty_decision_no": "江北市监罚〔2025〕3号"}  # fmt: skip
+    body = {
+        "title": "某餐饮店使用过期原料案",
+        "body": "经查……处罚款五万元。",
+        "exposure": "区市场监管局曝光",
+        "uscc": operator.uscc,
+        "penalty_decision_no": "江北市监罚〔2025〕3号",
+    }
     client.force_login(f.UserFactory(role=R.BUSINESS, operator_usccs=[operator.uscc]))
     assert post(client, "/api/v1/cases", body).status_code == 403
     client.force_login(district)

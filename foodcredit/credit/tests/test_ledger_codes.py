@@ -44,10 +44,17 @@ CASES = [
 @pytest.fixture
 def entries(operator):
     rows = [
-        LedgerEntry(operator=operator, kind=kind, occurred_on=dt.date(2026, 1, 1), ref_kind=kind, ref_id=i,
-                    facts=facts, recorded_at=dt.datetime(2026, 1, 1, tzinfo=dt.UTC))
+        LedgerEntry(
+            operator=operator,
+            kind=kind,
+            occurred_on=dt.date(2026, 1, 1),
+            ref_kind=kind,
+            ref_id=i,
+            facts=facts,
+            recorded_at=dt.datetime(2026, 1, 1, tzinfo=dt.UTC),
+        )
         for i, (kind, facts) in enumerate(CASES)
-    ]  # fmt: skip
+    ]
     created = LedgerEntry.objects.bulk_create(rows)
     # Read back from the database (its computed columns), without the operator's own registration entry.
     return {e.ref_id: e for e in LedgerEntry.objects.filter(pk__in=[e.pk for e in created])}
@@ -76,9 +83,14 @@ def test_the_rule_says_what_the_features_rely_on():
 def test_a_correction_keeps_the_columns_of_its_own_facts(operator):
     """An entry's columns follow its facts even when it is written by a raw UPDATE (the database recomputes)."""
     entry = LedgerEntry.objects.create(
-        operator=operator, kind="inspection", occurred_on=dt.date(2026, 1, 1), ref_kind="inspection", ref_id=1,
-        facts={"result": "conform", "inspector_ids": [3]}, recorded_at=dt.datetime(2026, 1, 1, tzinfo=dt.UTC),
-    )  # fmt: skip
+        operator=operator,
+        kind="inspection",
+        occurred_on=dt.date(2026, 1, 1),
+        ref_kind="inspection",
+        ref_id=1,
+        facts={"result": "conform", "inspector_ids": [3]},
+        recorded_at=dt.datetime(2026, 1, 1, tzinfo=dt.UTC),
+    )
     LedgerEntry.objects.filter(pk=entry.pk).update(facts={"result": "nonconform", "inspector_ids": [4, 5]})
     entry.refresh_from_db()
     assert (entry.signal, entry.inspector_1, entry.inspector_2) == (Signal.INSPECTION_NONCONFORM, 4, 5)

@@ -50,19 +50,39 @@ def listing(list_kind="serious", status="listed", **extra):
         (listing(restriction_until="2029-06-01"), date(2029, 6, 1), "gsxt", False),
         # removal ends disclosure on its day
         (listing(status="removed", removed_on="2026-01-05", removal_reason="reversed"), date(2026, 1, 4), "gsxt", True),
-        (listing(status="removed", removed_on="2026-01-05", removal_reason="reversed"), date(2026, 1, 5), "gsxt", False),
+        (
+            listing(status="removed", removed_on="2026-01-05", removal_reason="reversed"),
+            date(2026, 1, 5),
+            "gsxt",
+            False,
+        ),
         # early removal by repair: GSXT shows neither the listing nor the removal, even for the past
-        (listing(status="removed", removed_on="2026-04-01", removal_reason="repaired"), date(2025, 6, 1), "gsxt", False),
+        (
+            listing(status="removed", removed_on="2026-04-01", removal_reason="repaired"),
+            date(2025, 6, 1),
+            "gsxt",
+            False,
+        ),
         # a proposal is internal until decided
         (listing(status="proposed"), LISTED, "gsxt", False),
         (listing(status="dropped"), LISTED, "gsxt", False),
         # the abnormal list has no end by time; not on 信用中国
         (listing("abnormal"), date(2035, 1, 1), "gsxt", True),
         (listing("abnormal"), LISTED, "credit_china", False),
-        (listing("abnormal", status="removed", removed_on="2025-09-01", removal_reason="corrected"), date(2025, 8, 31), "gsxt", True),
-        (listing("abnormal", status="removed", removed_on="2025-09-01", removal_reason="corrected"), date(2025, 9, 1), "gsxt", False),
+        (
+            listing("abnormal", status="removed", removed_on="2025-09-01", removal_reason="corrected"),
+            date(2025, 8, 31),
+            "gsxt",
+            True,
+        ),
+        (
+            listing("abnormal", status="removed", removed_on="2025-09-01", removal_reason="corrected"),
+            date(2025, 9, 1),
+            "gsxt",
+            False,
+        ),
     ],
-)  # fmt: skip
+)
 def test_list_decision_disclosure(facts, day, channel, public):
     assert rules.disclosed_on("list_decision", facts, LISTED, POLICY, day=day, channel=channel) is public
 
@@ -75,9 +95,15 @@ def test_list_decision_disclosure(facts, day, channel, public):
         (True, False, "理由", False, ["violation_not_listable"]),
         (True, True, "  ", False, ["no_serious_reasons"]),
         (True, True, "理由", True, ["no_intent_proven"]),  # proof of no intent: never listed
-        (False, False, "", True, ["not_heavy_penalty", "violation_not_listable", "no_serious_reasons", "no_intent_proven"]),
+        (
+            False,
+            False,
+            "",
+            True,
+            ["not_heavy_penalty", "violation_not_listable", "no_serious_reasons", "no_intent_proven"],
+        ),
     ],
-)  # fmt: skip
+)
 def test_serious_listing_conditions(heavy, listable, reasons, no_intent, failures):
     assert (
         rules.serious_listing_failures(
@@ -153,22 +179,46 @@ def check_penalty(facts, day, *, on_a_list=False, repeated=False, food=True):
         ({"kinds": ["罚款"], "amount": 200_000}, date(2026, 3, 10), {}, "", None),
         ({"kinds": ["罚款"], "amount": 200_000}, date(2026, 3, 11), {}, "", None),
         # other fields: 6 months
-        ({"kinds": ["罚款"], "amount": 200_000}, date(2025, 9, 9), {"food": False}, "min_disclosure_not_served", date(2025, 9, 10)),
+        (
+            {"kinds": ["罚款"], "amount": 200_000},
+            date(2025, 9, 9),
+            {"food": False},
+            "min_disclosure_not_served",
+            date(2025, 9, 10),
+        ),
         ({"kinds": ["罚款"], "amount": 200_000}, date(2025, 9, 10), {"food": False}, "", None),
         # never for the heavy kinds, whatever the date
-        ({"kinds": ["罚款", "吊销许可证件"], "amount": 200_000}, date(2030, 1, 1), {}, "penalty_never_repairable", None),
+        (
+            {"kinds": ["罚款", "吊销许可证件"], "amount": 200_000},
+            date(2030, 1, 1),
+            {},
+            "penalty_never_repairable",
+            None,
+        ),
         ({"kinds": ["责令停产停业"]}, date(2030, 1, 1), {}, "penalty_never_repairable", None),
         ({"kinds": ["限制从业"]}, date(2030, 1, 1), {}, "penalty_never_repairable", None),
         # warnings and short-period penalties: nothing to stop early
         ({"kinds": ["警告"]}, date(2026, 6, 1), {}, "penalty_not_disclosed", None),
         ({"kinds": ["罚款"], "amount": 5000}, date(2026, 6, 1), {}, "penalty_short_period", None),
-        ({"kinds": ["罚款"], "amount": 200_000, "procedure": "simple"}, date(2026, 6, 1), {}, "penalty_not_disclosed", None),
+        (
+            {"kinds": ["罚款"], "amount": 200_000, "procedure": "simple"},
+            date(2026, 6, 1),
+            {},
+            "penalty_not_disclosed",
+            None,
+        ),
         # the other conditions
         ({"kinds": ["罚款"], "amount": 200_000}, date(2026, 6, 1), {"on_a_list": True}, "on_a_list", None),
         ({"kinds": ["罚款"], "amount": 200_000}, date(2026, 6, 1), {"repeated": True}, "same_violation_repeated", None),
-        ({"kinds": ["罚款"], "amount": 200_000, "repaired_on": "2026-04-01"}, date(2026, 6, 1), {}, "penalty_no_longer_disclosed", None),
+        (
+            {"kinds": ["罚款"], "amount": 200_000, "repaired_on": "2026-04-01"},
+            date(2026, 6, 1),
+            {},
+            "penalty_no_longer_disclosed",
+            None,
+        ),
     ],
-)  # fmt: skip
+)
 def test_penalty_repair_eligibility(facts, day, kwargs, rule, eligible_from):
     check = check_penalty(facts, day, **kwargs)
     assert (check.rule, check.eligible_from, check.eligible) == (rule, eligible_from, rule == "")

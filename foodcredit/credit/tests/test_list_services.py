@@ -73,9 +73,14 @@ def actions(entry):
 
 def test_abnormal_list_add_files_ledger_and_audit(operator, officer):
     entry = services.abnormal_list_add(
-        operator=operator, cause=L.Cause.ANNUAL_REPORT, legal_basis="《企业信息公示暂行条例》第八条、第十七条",
-        decision_no="渝江北市监异〔2025〕7号", decided_on=date(2025, 7, 10), department="江北区市场监管局", actor=officer,
-    )  # fmt: skip
+        operator=operator,
+        cause=L.Cause.ANNUAL_REPORT,
+        legal_basis="《企业信息公示暂行条例》第八条、第十七条",
+        decision_no="渝江北市监异〔2025〕7号",
+        decided_on=date(2025, 7, 10),
+        department="江北区市场监管局",
+        actor=officer,
+    )
     ledger = LedgerEntry.objects.get(ref_kind="list_entry", ref_id=entry.pk)
     assert (ledger.kind, ledger.occurred_on, ledger.facts["cause"]) == (
         K.LIST_DECISION,
@@ -86,9 +91,14 @@ def test_abnormal_list_add_files_ledger_and_audit(operator, officer):
     assert (event.actor, event.action, event.changes["status"]) == (officer, "list", [None, "listed"])
     with pytest.raises(ConflictError):
         services.abnormal_list_add(
-            operator=operator, cause=L.Cause.UNREACHABLE, legal_basis="x", decision_no="2",
-            decided_on=date(2025, 8, 1), department="x", actor=officer,
-        )  # fmt: skip
+            operator=operator,
+            cause=L.Cause.UNREACHABLE,
+            legal_basis="x",
+            decision_no="2",
+            decided_on=date(2025, 8, 1),
+            department="x",
+            actor=officer,
+        )
 
 
 @pytest.mark.parametrize(
@@ -187,9 +197,14 @@ def test_listing_is_on_the_public_credit_file(operator, officer):
 
 def abnormal(operator, officer, on=date(2023, 5, 10)):
     return services.abnormal_list_add(
-        operator=operator, cause=L.Cause.UNREACHABLE, legal_basis="《企业经营异常名录管理暂行办法》第四条",
-        decision_no="渝江北市监异〔2023〕3号", decided_on=on, department="江北区市场监管局", actor=officer,
-    )  # fmt: skip
+        operator=operator,
+        cause=L.Cause.UNREACHABLE,
+        legal_basis="《企业经营异常名录管理暂行办法》第四条",
+        decision_no="渝江北市监异〔2023〕3号",
+        decided_on=on,
+        department="江北区市场监管局",
+        actor=officer,
+    )
 
 
 @pytest.mark.parametrize(
@@ -254,9 +269,13 @@ def test_lists_daily_command_expires_notices_and_proposes(operator, other_operat
 def test_revoked_penalty_is_withdrawn_and_its_listing_reversed(operator, officer):
     entry = listed_serious(operator, officer)
     penalty = LedgerEntry.objects.get(kind=K.PENALTY, superseded_by__isnull=True)
-    assert {e.kind for e in selectors.credit_file_page(operator=operator, view="public", as_of=date(2025, 8, 31)).entries} == {
-        K.PENALTY, K.LIST_DECISION, K.REGISTRATION,
-    }  # fmt: skip
+    assert {
+        e.kind for e in selectors.credit_file_page(operator=operator, view="public", as_of=date(2025, 8, 31)).entries
+    } == {
+        K.PENALTY,
+        K.LIST_DECISION,
+        K.REGISTRATION,
+    }
     services.penalty_revocation_file(penalty_entry=penalty, revoked_on=date(2025, 9, 1), actor=officer)
     entry.refresh_from_db()
     assert (entry.status, entry.removal_reason, entry.removed_on) == (L.Status.REMOVED, "reversed", date(2025, 9, 1))

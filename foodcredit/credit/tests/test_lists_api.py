@@ -35,11 +35,18 @@ def penalty(operator, on, decision_kinds=("罚款", "没收违法所得"), **fac
 
 
 def serious_listing(client, operator, decision_no):
-    proposal = post(client, "/api/v1/lists/serious/proposals", {
-        "uscc": operator.uscc, "penalty_decision_no": decision_no,
-        "serious_reasons": "明知使用非食品原料仍生产，持续半年", "notice_served_on": "2025-03-12",
-        "legal_basis": "总局令第44号第五条", "department": "江北区市场监管局",
-    })  # fmt: skip
+    proposal = post(
+        client,
+        "/api/v1/lists/serious/proposals",
+        {
+            "uscc": operator.uscc,
+            "penalty_decision_no": decision_no,
+            "serious_reasons": "明知使用非食品原料仍生产，持续半年",
+            "notice_served_on": "2025-03-12",
+            "legal_basis": "总局令第44号第五条",
+            "department": "江北区市场监管局",
+        },
+    )
     assert proposal.status_code == 201, proposal.content
     entry_id = proposal.json()["id"]
     assert (
@@ -67,9 +74,16 @@ def test_public_profile_shows_what_is_disclosed_today_masked(client, operator, u
         ("serious", "2025-03-20", "2028-03-20")
     ]
     assert set(body["lists"][0]) == {
-        "list_kind", "list_label", "cause", "cause_label", "legal_basis", "decision_no", "decided_on", "department",
+        "list_kind",
+        "list_label",
+        "cause",
+        "cause_label",
+        "legal_basis",
+        "decision_no",
+        "decided_on",
+        "department",
         "ends_on",
-    }  # fmt: skip
+    }
     # The complaint stays internal; the registration is public like the penalty and the listing.
     assert sorted(e["kind"] for e in body["entries"]) == ["list_decision", "penalty", "registration"]
     assert all(e["windows"] is None for e in body["entries"])
@@ -87,33 +101,52 @@ def test_only_the_district_regulator_lists(client, operator, users, who, status)
     if who:
         client.force_login(users[who])
     body = {
-        "uscc": operator.uscc, "cause": "annual_report", "legal_basis": "条例第八条", "decision_no": "异1",
-        "decided_on": "2025-07-10", "department": "江北区市场监管局",
-    }  # fmt: skip
+        "uscc": operator.uscc,
+        "cause": "annual_report",
+        "legal_basis": "条例第八条",
+        "decision_no": "异1",
+        "decided_on": "2025-07-10",
+        "department": "江北区市场监管局",
+    }
     assert post(client, "/api/v1/lists/abnormal", body).status_code == status
 
 
 def test_serious_proposal_refused_with_the_failing_conditions(client, operator, users):
     decision_no = imported.decision_no_of(imported.penalty_import(operator, on=date(2025, 3, 10), circumstance="一般"))
     client.force_login(users["district"])
-    response = post(client, "/api/v1/lists/serious/proposals", {
-        "uscc": operator.uscc, "penalty_decision_no": decision_no, "serious_reasons": "情节严重",
-        "notice_served_on": "2025-03-12", "legal_basis": "x", "department": "x",
-    })  # fmt: skip
+    response = post(
+        client,
+        "/api/v1/lists/serious/proposals",
+        {
+            "uscc": operator.uscc,
+            "penalty_decision_no": decision_no,
+            "serious_reasons": "情节严重",
+            "notice_served_on": "2025-03-12",
+            "legal_basis": "x",
+            "department": "x",
+        },
+    )
     assert response.status_code == 400
     assert response.json()["context"]["failures"] == ["not_heavy_penalty"]
 
 
 def test_repair_through_the_api(client, operator, other_operator, users):
     decision_no = penalty(operator, date(2025, 3, 10))
-    body = {"uscc": operator.uscc, "target": "penalty", "penalty_decision_no": decision_no,
-            "commitment": "守信承诺", "evidence": "缴款凭证"}  # fmt: skip
+    body = {
+        "uscc": operator.uscc,
+        "target": "penalty",
+        "penalty_decision_no": decision_no,
+        "commitment": "守信承诺",
+        "evidence": "缴款凭证",
+    }
     with time_machine.travel("2026-03-09 10:00 +0800", tick=False):
         client.force_login(users["business"])
         refused = post(client, "/api/v1/repair-applications", body).json()
         assert (refused["status"], refused["refusal_rule"], refused["eligible_from"]) == (
-            "refused", "min_disclosure_not_served", "2026-03-10",
-        )  # fmt: skip
+            "refused",
+            "min_disclosure_not_served",
+            "2026-03-10",
+        )
         assert "1年" in refused["refusal_message"]
         assert post(client, "/api/v1/repair-applications", {**body, "uscc": other_operator.uscc}).status_code == 404
     with time_machine.travel("2026-03-10 10:00 +0800", tick=False):
@@ -160,11 +193,18 @@ DECIDER_OPERATIONS = [
 @pytest.mark.parametrize(
     ("role", "status"),
     [
-        (None, 401), (R.BUSINESS, 403), (R.STATION_REGULATOR, 403), (R.INSPECTOR, 403), (R.OTHER_DEPARTMENT, 403),
-        (R.ASSOCIATION, 403), (R.SYSTEM_ADMIN, 403), (R.SECURITY_ADMIN, 403), (R.AUDIT_ADMIN, 403),
+        (None, 401),
+        (R.BUSINESS, 403),
+        (R.STATION_REGULATOR, 403),
+        (R.INSPECTOR, 403),
+        (R.OTHER_DEPARTMENT, 403),
+        (R.ASSOCIATION, 403),
+        (R.SYSTEM_ADMIN, 403),
+        (R.SECURITY_ADMIN, 403),
+        (R.AUDIT_ADMIN, 403),
         (R.DISTRICT_REGULATOR, 404),  # allowed; the object does not exist
     ],
-)  # fmt: skip
+)
 def test_decisions_are_the_district_regulators(client, path, body, role, status):
     if role is not None:
         client.force_login(f.UserFactory(role=role))

@@ -36,10 +36,15 @@ def fine(operator, *, on=DECIDED, kinds=("罚款",), code="EXPIRED_FOOD"):
 
 def submit(operator, business, *, on, penalty=None, target=A.Target.PENALTY, list_entry=None):
     return services.repair_submit(
-        operator=operator, target=target, penalty_entry=penalty, list_entry=list_entry,
-        commitment="本单位承诺今后严格遵守食品安全法律法规。", evidence="罚款缴纳凭证；整改报告", submitted_on=on,
+        operator=operator,
+        target=target,
+        penalty_entry=penalty,
+        list_entry=list_entry,
+        commitment="本单位承诺今后严格遵守食品安全法律法规。",
+        evidence="罚款缴纳凭证；整改报告",
+        submitted_on=on,
         actor=business,
-    )  # fmt: skip
+    )
 
 
 @pytest.mark.parametrize(
@@ -62,8 +67,10 @@ def test_repair_submit_never_for_a_revoked_licence(operator, business):
         operator, business, on=date(2030, 1, 1), penalty=fine(operator, kinds=("罚款", "吊销许可证件"))
     )
     assert (application.status, application.refusal_rule, application.eligible_from) == (
-        A.Status.REFUSED, "penalty_never_repairable", None,
-    )  # fmt: skip
+        A.Status.REFUSED,
+        "penalty_never_repairable",
+        None,
+    )
 
 
 def test_repair_submit_refused_after_a_repeat_of_the_same_violation(operator, business):
@@ -75,9 +82,14 @@ def test_repair_submit_refused_after_a_repeat_of_the_same_violation(operator, bu
 def test_repair_submit_refused_while_on_a_list(operator, business, officer):
     penalty = fine(operator)
     services.abnormal_list_add(
-        operator=operator, cause=ListEntry.Cause.UNREACHABLE, legal_basis="x", decision_no="异1",
-        decided_on=date(2026, 1, 5), department="江北区市场监管局", actor=officer,
-    )  # fmt: skip
+        operator=operator,
+        cause=ListEntry.Cause.UNREACHABLE,
+        legal_basis="x",
+        decision_no="异1",
+        decided_on=date(2026, 1, 5),
+        department="江北区市场监管局",
+        actor=officer,
+    )
     assert submit(operator, business, on=date(2026, 4, 1), penalty=penalty).refusal_rule == "on_a_list"
 
 
@@ -141,9 +153,14 @@ def test_wrong_order_is_refused(operator, business, officer):
 
 def test_abnormal_list_repair_is_decided_within_five_working_days(operator, business, officer):
     entry = services.abnormal_list_add(
-        operator=operator, cause=ListEntry.Cause.ANNUAL_REPORT, legal_basis="条例第八条", decision_no="异2",
-        decided_on=date(2025, 7, 10), department="江北区市场监管局", actor=officer,
-    )  # fmt: skip
+        operator=operator,
+        cause=ListEntry.Cause.ANNUAL_REPORT,
+        legal_basis="条例第八条",
+        decision_no="异2",
+        decided_on=date(2025, 7, 10),
+        department="江北区市场监管局",
+        actor=officer,
+    )
     application = submit(operator, business, on=date(2025, 9, 1), target=A.Target.ABNORMAL, list_entry=entry)
     assert application.status == A.Status.SUBMITTED  # eligible on cure: the evidence is checked in review
     application = services.repair_accept(application=application, accepted_on=date(2025, 9, 1), actor=officer)

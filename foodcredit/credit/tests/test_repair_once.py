@@ -30,10 +30,15 @@ def _setup():
 
 
 def _body(operator, decision_no) -> str:
-    return json.dumps({
-        "uscc": operator.uscc, "target": "penalty", "penalty_decision_no": decision_no,
-        "commitment": "守信承诺", "evidence": "缴款凭证",
-    })  # fmt: skip
+    return json.dumps(
+        {
+            "uscc": operator.uscc,
+            "target": "penalty",
+            "penalty_decision_no": decision_no,
+            "commitment": "守信承诺",
+            "evidence": "缴款凭证",
+        }
+    )
 
 
 @pytest.mark.django_db
@@ -70,9 +75,14 @@ def test_the_database_refuses_a_second_open_application():
     operator, _business, _decision_no = _setup()
     entry = LedgerEntry.objects.get(operator=operator, kind=LedgerEntry.Kind.PENALTY)  # not its registration
     values = {
-        "operator": operator, "target": A.Target.PENALTY, "penalty_entry": entry, "submitted_on": date(2026, 3, 10),
-        "commitment": "守信承诺", "evidence": "缴款凭证", "status": A.Status.SUBMITTED,
-    }  # fmt: skip
+        "operator": operator,
+        "target": A.Target.PENALTY,
+        "penalty_entry": entry,
+        "submitted_on": date(2026, 3, 10),
+        "commitment": "守信承诺",
+        "evidence": "缴款凭证",
+        "status": A.Status.SUBMITTED,
+    }
     A.objects.create(**values)
     A.objects.create(**{**values, "status": A.Status.REFUSED})  # closed ones are not limited
     with pytest.raises(IntegrityError), transaction.atomic():
@@ -119,9 +129,11 @@ def test_ten_parallel_retries_with_one_key_return_one_application():
         client.force_login(business)
         barrier.wait()
         response = client.post(
-            "/api/v1/repair-applications", _body(operator, decision_no), content_type="application/json",
+            "/api/v1/repair-applications",
+            _body(operator, decision_no),
+            content_type="application/json",
             HTTP_IDEMPOTENCY_KEY="retry-7f3a",
-        )  # fmt: skip
+        )
         answers.append((response.status_code, response.json().get("id", 0)))
         connection.close()
 

@@ -37,9 +37,12 @@ def operator():
     f.complaint_add(operator, on=date(2025, 5, 1), category="食品中有异物")
     f.penalty_add(operator, on=date(2025, 4, 1), amount=Decimal("5000"))
     f.inspection_add(
-        operator, on=date(2025, 3, 1), result="nonconform", findings="后厨卫生差",
+        operator,
+        on=date(2025, 3, 1),
+        result="nonconform",
+        findings="后厨卫生差",
         inspectors=(f.inspector_create(name=INSPECTOR),),
-    )  # fmt: skip
+    )
     return operator
 
 

@@ -33,10 +33,13 @@ def seed_objections(*, as_of: date, actor: Any) -> ObjectionsSummary:
     """Five objections (submitted, overdue, under review, corrected, rejected) and one 不予公示 mark as of `as_of`."""
     recent = list(
         LedgerEntry.objects.filter(
-            kind=K.INSPECTION, superseded_by__isnull=True, facts__result="nonconform",
-            occurred_on__gt=as_of - timedelta(days=365), occurred_on__lte=as_of - timedelta(days=20),
+            kind=K.INSPECTION,
+            superseded_by__isnull=True,
+            facts__result="nonconform",
+            occurred_on__gt=as_of - timedelta(days=365),
+            occurred_on__lte=as_of - timedelta(days=20),
         ).order_by("-occurred_on", "pk")[: len(REASONS)]
-    )  # fmt: skip
+    )
     days_ago = (1, 10, 8, 15, 15)  # the second is past its 3 working days and not accepted
     for n, (entry, reason, ago) in enumerate(zip(recent, REASONS, days_ago, strict=False)):
         submitted_on = as_of - timedelta(days=ago)
@@ -50,14 +53,20 @@ def seed_objections(*, as_of: date, actor: Any) -> ObjectionsSummary:
         )
         if n == 3:
             objection_services.objection_decide(
-                objection=objection, outcome="correct", decided_on=submitted_on + timedelta(days=5), actor=actor,
+                objection=objection,
+                outcome="correct",
+                decided_on=submitted_on + timedelta(days=5),
+                actor=actor,
                 note="经核实，整改前的检查记录已由复查结论取代，检查结论更正为基本符合。",
-            )  # fmt: skip
+            )
         elif n == 4:
             objection_services.objection_decide(
-                objection=objection, outcome="reject", decided_on=submitted_on + timedelta(days=5), actor=actor,
+                objection=objection,
+                outcome="reject",
+                decided_on=submitted_on + timedelta(days=5),
+                actor=actor,
                 note="经调取门店转让登记，转让发生在检查之后，异议不成立。",
-            )  # fmt: skip
+            )
     penalty = (
         LedgerEntry.objects.filter(kind=K.PENALTY, superseded_by__isnull=True, facts__procedure="ordinary")
         .order_by("-occurred_on", "pk")
@@ -66,9 +75,12 @@ def seed_objections(*, as_of: date, actor: Any) -> ObjectionsSummary:
     summary = ObjectionsSummary()
     if penalty is not None:
         credit_services.disclosure_hold_set(
-            entry=penalty, ground=DisclosureHold.Ground.TRADE_SECRET, set_on=as_of, actor=actor,
+            entry=penalty,
+            ground=DisclosureHold.Ground.TRADE_SECRET,
+            set_on=as_of,
+            actor=actor,
             ground_note="处罚决定书载有当事人的配方与工艺参数，属商业秘密，依法不予公示。",
-        )  # fmt: skip
+        )
         summary.holds = 1
     for (status,) in Objection.objects.values_list("status"):
         summary.objections[status] = summary.objections.get(status, 0) + 1

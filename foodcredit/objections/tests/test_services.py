@@ -39,9 +39,12 @@ def district():
 
 def _submit(entry: LedgerEntry, owner: User, **kwargs) -> Objection:
     return services.objection_submit(
-        entry=entry, reason=kwargs.pop("reason", "检查当日冷藏柜在除霜，温度记录有误"), submitted_on=FRIDAY, actor=owner,
+        entry=entry,
+        reason=kwargs.pop("reason", "检查当日冷藏柜在除霜，温度记录有误"),
+        submitted_on=FRIDAY,
+        actor=owner,
         **kwargs,
-    )  # fmt: skip
+    )
 
 
 def test_objection_submit_sets_the_working_day_deadline_and_keeps_evidence(entry, owner):
@@ -99,9 +102,13 @@ def test_objection_correct_supersedes_the_entry_with_the_statement_and_audits(en
         date(2025, 10, 30),
     )  # 20 working days past the holiday
     decided = services.objection_decide(
-        objection=objection, outcome="correct", note="经核实为除霜时段读数，检查结论更正为基本符合",
-        decided_on=date(2025, 10, 9), actor=district, corrected_occurred_on=date(2025, 9, 2),
-    )  # fmt: skip
+        objection=objection,
+        outcome="correct",
+        note="经核实为除霜时段读数，检查结论更正为基本符合",
+        decided_on=date(2025, 10, 9),
+        actor=district,
+        corrected_occurred_on=date(2025, 9, 2),
+    )
     entry.refresh_from_db()
     corrected = decided.correction
     assert corrected is not None and entry.superseded_by_id == corrected.pk
@@ -111,9 +118,11 @@ def test_objection_correct_supersedes_the_entry_with_the_statement_and_audits(en
         date(2025, 9, 2),
     )
     assert corrected.facts["correction"] == {
-        "objection": objection.pk, "note": "经核实为除霜时段读数，检查结论更正为基本符合", "on": "2025-10-09",
+        "objection": objection.pk,
+        "note": "经核实为除霜时段读数，检查结论更正为基本符合",
+        "on": "2025-10-09",
         "occurred_on_was": "2025-09-01",
-    }  # fmt: skip
+    }
     assert corrected.facts["result"] == entry.facts["result"]  # the rest of the facts carried over
     actions = list(AuditEvent.objects.filter(object_type="objection").order_by("pk").values_list("action", flat=True))
     assert actions == ["create", "accept", "decide"]

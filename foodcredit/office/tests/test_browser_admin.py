@@ -28,8 +28,13 @@ pytestmark = [
 def bureau():
     collection_services.records_write(kind="operators", frame=frames.operators(3), source_name="登记系统")
     samr = Department.objects.create(code="jb-samr", name="区市场监管局", kind=Department.Kind.MARKET_REGULATION)
-    for username, role in (("sys", R.SYSTEM_ADMIN), ("sec", R.SECURITY_ADMIN), ("aud", R.AUDIT_ADMIN),
-                           ("dist", R.DISTRICT_REGULATOR), ("zhou", R.DISTRICT_REGULATOR)):  # fmt: skip
+    for username, role in (
+        ("sys", R.SYSTEM_ADMIN),
+        ("sec", R.SECURITY_ADMIN),
+        ("aud", R.AUDIT_ADMIN),
+        ("dist", R.DISTRICT_REGULATOR),
+        ("zhou", R.DISTRICT_REGULATOR),
+    ):
         User.objects.create_user(username=username, password=PASSWORD, role=role, department=samr)
 
 
@@ -44,8 +49,9 @@ def test_three_administrators_each_do_their_part(live_server, bureau, monkeypatc
         blocked: list[str] = []
 
         def login(username, password=PASSWORD):
-            context = browser.new_context(locale="zh-CN", extra_http_headers={"Accept-Language": "zh-CN"},
-                                          viewport={"width": 1280, "height": 900})  # fmt: skip
+            context = browser.new_context(
+                locale="zh-CN", extra_http_headers={"Accept-Language": "zh-CN"}, viewport={"width": 1280, "height": 900}
+            )
             page = context.new_page()
             csp_refusals(page, blocked)
             page.goto(f"{live_server.url}/office/login/")

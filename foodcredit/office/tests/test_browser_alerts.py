@@ -28,10 +28,12 @@ pytestmark = [
 @pytest.fixture
 def alerted():
     """A station, its regulator, and an operator of its street whose complaints surged this week (swept)."""
-    Department.objects.create(code="jb-samr", name="区市场监管局", kind="market_regulation",
-                              streets=["观音桥街道", "华新街街道", "鱼嘴镇"])  # fmt: skip
-    station = Department.objects.create(code="jb-samr-gyq", name="观音桥市场监管所", kind="market_regulation",
-                                        streets=["观音桥街道", "华新街街道"])  # fmt: skip
+    Department.objects.create(
+        code="jb-samr", name="区市场监管局", kind="market_regulation", streets=["观音桥街道", "华新街街道", "鱼嘴镇"]
+    )
+    station = Department.objects.create(
+        code="jb-samr-gyq", name="观音桥市场监管所", kind="market_regulation", streets=["观音桥街道", "华新街街道"]
+    )
     User.objects.create_user(username="suo", password=PASSWORD, role=User.Role.STATION_REGULATOR, department=station)
     operator = operator_register(uscc=make_uscc(901), street="观音桥街道")
     User.objects.create_user(

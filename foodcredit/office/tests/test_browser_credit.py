@@ -20,8 +20,17 @@ from foodcredit.credit.tests.factories import PASSWORD
 
 ARTIFACTS = Path(settings.BASE_DIR) / "var" / "artifacts"
 TEXT = "在火锅底料中添加罂粟壳"
-HEADERS = ["处罚决定书文号", "统一社会信用代码", "处罚决定日期", "违法行为类型", "处罚依据", "处罚种类",
-           "罚没金额（元）", "程序类型", "情节"]  # fmt: skip
+HEADERS = [
+    "处罚决定书文号",
+    "统一社会信用代码",
+    "处罚决定日期",
+    "违法行为类型",
+    "处罚依据",
+    "处罚种类",
+    "罚没金额（元）",
+    "程序类型",
+    "情节",
+]
 
 pytestmark = [
     pytest.mark.browser,
@@ -40,16 +49,33 @@ def district(tmp_path):
     with path.open("w", encoding="utf-8", newline="") as fh:
         writer = csv.writer(fh)
         writer.writerow(HEADERS)
-        writer.writerow(["渝江北市监罚〔2026〕131号", frames.uscc(1), decided.isoformat(), TEXT,
-                         "《中华人民共和国食品安全法》第一百二十三条", "罚款、没收违法所得", "131300", "普通程序", "从重"])  # fmt: skip
+        writer.writerow(
+            [
+                "渝江北市监罚〔2026〕131号",
+                frames.uscc(1),
+                decided.isoformat(),
+                TEXT,
+                "《中华人民共和国食品安全法》第一百二十三条",
+                "罚款、没收违法所得",
+                "131300",
+                "普通程序",
+                "从重",
+            ]
+        )
     job, _ = services.import_file(
-        kind="penalties", source_name="江北区行政执法办案系统", path=path, file_name=path.name, skip_bad_rows=False,
-        actor=None, register_source=True,
-    )  # fmt: skip
+        kind="penalties",
+        source_name="江北区行政执法办案系统",
+        path=path,
+        file_name=path.name,
+        skip_bad_rows=False,
+        actor=None,
+        register_source=True,
+    )
     assert job.status == "committed", job.errors
     department = Department.objects.create(code="jb-amr", name="江北区市场监管局", kind="market_regulation")
-    User.objects.create_user(username="reg", password=PASSWORD, role=User.Role.DISTRICT_REGULATOR,
-                             department=department)  # fmt: skip
+    User.objects.create_user(
+        username="reg", password=PASSWORD, role=User.Role.DISTRICT_REGULATOR, department=department
+    )
     return frames.uscc(1)
 
 

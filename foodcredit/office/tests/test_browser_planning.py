@@ -47,9 +47,14 @@ def district(tmp_path, settings):
     # A verified complaint's trigger fired while every inspector was away: its task waits 待分派.
     operator = Operator.objects.get(uscc=frames.uscc(10))
     trigger = planning_services.trigger_create(
-        operator=operator, kind="complaint", occurred_on=timezone.localdate(), ref_kind="complaint", ref_id=1,
-        actor=None, as_of=timezone.localdate(),
-    )  # fmt: skip
+        operator=operator,
+        kind="complaint",
+        occurred_on=timezone.localdate(),
+        ref_kind="complaint",
+        ref_id=1,
+        actor=None,
+        as_of=timezone.localdate(),
+    )
     assert trigger.task.status == Task.Status.UNASSIGNED
     for inspector in inspectors:
         planning_services.inspector_profile_set(inspector=inspector, sectors=["catering"], available=True, actor=None)
@@ -136,9 +141,13 @@ def test_unassigned_task_assigned_then_the_inspector_enters_the_result_on_a_phon
         reg.screenshot(path=str(ARTIFACTS / "planning-task-assigned.png"), full_page=True)
 
         phone = browser.new_context(
-            viewport={"width": 390, "height": 844}, device_scale_factor=2, is_mobile=True, has_touch=True,
-            locale="zh-CN", extra_http_headers={"Accept-Language": "zh-CN"},
-        ).new_page()  # fmt: skip
+            viewport={"width": 390, "height": 844},
+            device_scale_factor=2,
+            is_mobile=True,
+            has_touch=True,
+            locale="zh-CN",
+            extra_http_headers={"Accept-Language": "zh-CN"},
+        ).new_page()
         csp_refusals(phone, blocked)
         _login(phone, live_server.url, "insp")
         phone.goto(f"{live_server.url}/office/planning/tasks/")

@@ -32,9 +32,10 @@ def test_every_role_sees_its_workbench(live_server, district, monkeypatch):  # n
         for role, user in users.items():
             for width in (1280, 390) if role in ("district", "inspector") else (1280,):
                 context = browser.new_context(
-                    locale="zh-CN", extra_http_headers={"Accept-Language": "zh-CN"},
+                    locale="zh-CN",
+                    extra_http_headers={"Accept-Language": "zh-CN"},
                     viewport={"width": width, "height": 900},
-                )  # fmt: skip
+                )
                 page = context.new_page()
                 blocked = csp_refusals(page, [])
                 page.goto(f"{live_server.url}/office/login/")

@@ -50,8 +50,10 @@ def test_every_models_choice_display_answers_in_the_active_language():
     operator = Operator(sector=Operator.Sector.CATERING)
     with translation.override("zh-hans"):
         assert (alert.get_status_display(), entry.get_kind_display(), operator.get_sector_display()) == (
-            "已分派", "行政处罚", "餐饮",
-        )  # fmt: skip
+            "已分派",
+            "行政处罚",
+            "餐饮",
+        )
     with translation.override("en"):
         assert entry.get_kind_display() == "Administrative penalty"
         assert operator.get_sector_display() == "Catering"

@@ -24,8 +24,17 @@ from foodcredit.risk.tests.factories import run_make
 pytestmark = pytest.mark.django_db
 R = User.Role
 L = ListEntry
-DOMAIN_TYPES = {"list_entry", "repair_application", "commitment", "person_ban", "case_study", "penalty",
-                "risk_override", "violation_type", "violation_mapping"}  # fmt: skip
+DOMAIN_TYPES = {
+    "list_entry",
+    "repair_application",
+    "commitment",
+    "person_ban",
+    "case_study",
+    "penalty",
+    "risk_override",
+    "violation_type",
+    "violation_mapping",
+}
 
 
 @pytest.fixture(autouse=True)
@@ -41,12 +50,14 @@ def world():
     other = f.OperatorFactory(name="五里店超市", street="五里店街道", address="重庆市江北区五里店街道五简路2号")
     dept = f.DepartmentFactory(name="江北区市场监管局")
     return {
-        "own": own, "own2": own2, "other": other,
+        "own": own,
+        "own2": own2,
+        "other": other,
         "district": f.UserFactory(role=R.DISTRICT_REGULATOR, department=dept),
         "station": f.UserFactory(role=R.STATION_REGULATOR, department=f.DepartmentFactory(streets=["观音桥街道"])),
         "business": f.UserFactory(role=R.BUSINESS, operator_usccs=[own.uscc, own2.uscc]),
         "ndrc": f.UserFactory(role=R.OTHER_DEPARTMENT, department=f.DepartmentFactory(kind="development_reform")),
-    }  # fmt: skip
+    }
 
 
 def actions(run) -> set[tuple[str, str]]:
@@ -72,16 +83,26 @@ def heavy(operator, on=date(2025, 3, 10)):
 def proposal(operator, actor, *, status=L.Status.PROPOSED):
     entry = heavy(operator)
     listing = services.serious_list_propose(
-        operator=operator, penalty_entry=entry, serious_reasons="情节严重", no_intent_proven=False,
-        notice_served_on=date(2025, 3, 12), hearing_requested=False, legal_basis="总局令第44号第五条",
-        department="江北区市场监管局", restriction_until=None, actor=actor, penalty_decision_no=decision_no_of(entry),
-    )  # fmt: skip
+        operator=operator,
+        penalty_entry=entry,
+        serious_reasons="情节严重",
+        no_intent_proven=False,
+        notice_served_on=date(2025, 3, 12),
+        hearing_requested=False,
+        legal_basis="总局令第44号第五条",
+        department="江北区市场监管局",
+        restriction_until=None,
+        actor=actor,
+        penalty_decision_no=decision_no_of(entry),
+    )
     if listing.status == L.Status.AWAITING_APPROVAL and status != L.Status.AWAITING_APPROVAL:
-        listing = services.serious_list_approve(entry=listing, approved_on=date(2025, 3, 18), approved_by="市局",
-                                                actor=actor)  # fmt: skip
+        listing = services.serious_list_approve(
+            entry=listing, approved_on=date(2025, 3, 18), approved_by="市局", actor=actor
+        )
     if status == L.Status.LISTED:
-        listing = services.serious_list_decide(entry=listing, decision_no="列严1号", decided_on=date(2025, 3, 20),
-                                               actor=actor)  # fmt: skip
+        listing = services.serious_list_decide(
+            entry=listing, decision_no="列严1号", decided_on=date(2025, 3, 20), actor=actor
+        )
     return listing
 
 
@@ -93,10 +114,19 @@ def test_serious_list_steps_audit_the_same_from_api_and_form(client, world, sett
     district, own, own2 = world["district"], world["own"], world["own2"]
     client.force_login(district)
     a, b = heavy(own), heavy(own2)
-    body = {"serious_reasons": "情节严重", "notice_served_on": "2026-03-20", "legal_basis": "总局令第44号第五条",
-            "department": "江北区市场监管局"}  # fmt: skip
-    via_api = actions(lambda: api(client, "/api/v1/lists/serious/proposals",
-                                  {**body, "uscc": own.uscc, "penalty_decision_no": decision_no_of(a)}))  # fmt: skip
+    body = {
+        "serious_reasons": "情节严重",
+        "notice_served_on": "2026-03-20",
+        "legal_basis": "总局令第44号第五条",
+        "department": "江北区市场监管局",
+    }
+    via_api = actions(
+        lambda: api(
+            client,
+            "/api/v1/lists/serious/proposals",
+            {**body, "uscc": own.uscc, "penalty_decision_no": decision_no_of(a)},
+        )
+    )
     via_form = actions(lambda: client.post(f"/office/lists/candidates/{b.pk}/propose/", body))
     assert via_api == via_form == {("propose", "list_entry")}
     first, second = ListEntry.objects.order_by("pk")
@@ -119,8 +149,13 @@ def test_drop_and_abnormal_listing_audit_the_same(client, world):
     via_api = actions(lambda: api(client, f"/api/v1/lists/{first.pk}/drop", {"reason": "无主观故意"}))
     via_form = actions(lambda: client.post(f"/office/lists/{second.pk}/drop/", {"drop-reason": "无主观故意"}))
     assert via_api == via_form == {("drop", "list_entry")}
-    body = {"cause": "unreachable", "legal_basis": "《企业信息公示暂行条例》第十七条", "decision_no": "异1号",
-            "decided_on": "2026-03-20", "department": "江北区市场监管局"}  # fmt: skip
+    body = {
+        "cause": "unreachable",
+        "legal_basis": "《企业信息公示暂行条例》第十七条",
+        "decision_no": "异1号",
+        "decided_on": "2026-03-20",
+        "department": "江北区市场监管局",
+    }
     via_api = actions(lambda: api(client, "/api/v1/lists/abnormal", {**body, "uscc": world["own"].uscc}))
     via_form = actions(lambda: client.post("/office/lists/abnormal/new/", {**body, "uscc": world["own2"].uscc}))
     assert via_api == via_form == {("list", "list_entry")}
@@ -132,10 +167,16 @@ def test_repair_writes_audit_the_same(client, world):
     b = penalty_import(own2, on=date(2025, 3, 10), kinds=("罚款",), circumstance="一般")
     body = {"target": "penalty", "commitment": "守信承诺", "evidence": "缴款凭证"}
     client.force_login(business)
-    via_api = actions(lambda: api(client, "/api/v1/repair-applications",
-                                  {**body, "uscc": own.uscc, "penalty_decision_no": decision_no_of(a)}))  # fmt: skip
-    via_form = actions(lambda: client.post("/office/repairs/new/",
-                                           {**body, "uscc": own2.uscc, "penalty_decision_no": decision_no_of(b)}))  # fmt: skip
+    via_api = actions(
+        lambda: api(
+            client, "/api/v1/repair-applications", {**body, "uscc": own.uscc, "penalty_decision_no": decision_no_of(a)}
+        )
+    )
+    via_form = actions(
+        lambda: client.post(
+            "/office/repairs/new/", {**body, "uscc": own2.uscc, "penalty_decision_no": decision_no_of(b)}
+        )
+    )
     assert via_api == via_form == {("submit", "repair_application")}
     first, second = RepairApplication.objects.order_by("pk")
     assert first.status == second.status == RepairApplication.Status.SUBMITTED
@@ -143,8 +184,9 @@ def test_repair_writes_audit_the_same(client, world):
     via_api = actions(lambda: api(client, f"/api/v1/repair-applications/{first.pk}/accept"))
     via_form = actions(lambda: client.post(f"/office/repairs/{second.pk}/accept/"))
     assert via_api == via_form == {("accept", "repair_application")}
-    via_api = actions(lambda: api(client, f"/api/v1/repair-applications/{first.pk}/decide", {"granted": False,
-                                                                                            "note": "证明不足"}))  # fmt: skip
+    via_api = actions(
+        lambda: api(client, f"/api/v1/repair-applications/{first.pk}/decide", {"granted": False, "note": "证明不足"})
+    )
     via_form = actions(lambda: client.post(f"/office/repairs/{second.pk}/deny/", {"note": "证明不足"}))
     assert via_api == via_form == {("deny", "repair_application")}
 
@@ -168,8 +210,13 @@ def test_commitment_writes_audit_the_same(client, world):
 def test_ban_case_revocation_and_override_writes_audit_the_same(client, world):
     own, own2, district = world["own"], world["own2"], world["district"]
     client.force_login(district)
-    ban = {"name": "王某", "basis": "licence_revoked", "decision_no": "渝江北市监罚〔2025〕9号",
-           "decided_on": "2025-06-01", "department": "江北区市场监管局"}  # fmt: skip
+    ban = {
+        "name": "王某",
+        "basis": "licence_revoked",
+        "decision_no": "渝江北市监罚〔2025〕9号",
+        "decided_on": "2025-06-01",
+        "department": "江北区市场监管局",
+    }
     via_api = actions(lambda: api(client, "/api/v1/person-bans", {**ban, "id_number": "500105199001011234"}))
     via_form = actions(lambda: client.post("/office/bans/new/", {**ban, "id_number": "500105199001021230"}))
     assert via_api == via_form == {("create", "person_ban")}
@@ -182,10 +229,18 @@ def test_ban_case_revocation_and_override_writes_audit_the_same(client, world):
     via_form = actions(lambda: client.post(f"/office/cases/{second.pk}/withdraw/"))
     assert via_api == via_form == {("withdraw", "case_study")}
     a, b = heavy(own), heavy(own2)
-    via_api = actions(lambda: api(client, "/api/v1/penalty-revocations", {
-        "uscc": own.uscc, "penalty_decision_no": decision_no_of(a), "revoked_on": "2026-03-20"}))  # fmt: skip
-    via_form = actions(lambda: client.post(f"/office/operators/{own2.uscc}/penalties/{b.pk}/revoke/",
-                                           {f"{b.pk}-revoked_on": "2026-03-20"}))  # fmt: skip
+    via_api = actions(
+        lambda: api(
+            client,
+            "/api/v1/penalty-revocations",
+            {"uscc": own.uscc, "penalty_decision_no": decision_no_of(a), "revoked_on": "2026-03-20"},
+        )
+    )
+    via_form = actions(
+        lambda: client.post(
+            f"/office/operators/{own2.uscc}/penalties/{b.pk}/revoke/", {f"{b.pk}-revoked_on": "2026-03-20"}
+        )
+    )
     assert via_api == via_form == {("revoke", "penalty")}
     run_make(date(2026, 3, 1), [(own, "B"), (own2, "B")])
     override = {"risk_class": "C", "reason": "近期多次投诉，加强检查", "days": 90}
@@ -206,20 +261,23 @@ def test_object_pages_answer_404_outside_scope(client, world, role):
     other, district = world["other"], world["district"]
     candidate = heavy(other)
     listing = proposal(other, district)
-    commitment = services.commitment_record(operator=other, kind="registration", made_on=date(2026, 3, 1),
-                                            text="承诺", actor=None)  # fmt: skip
-    override = risk_services.class_override(operator=other, risk_class="C", reason="理由", valid_from=date(2026, 3, 1),
-                                            days=30, actor=district)  # fmt: skip
+    commitment = services.commitment_record(
+        operator=other, kind="registration", made_on=date(2026, 3, 1), text="承诺", actor=None
+    )
+    override = risk_services.class_override(
+        operator=other, risk_class="C", reason="理由", valid_from=date(2026, 3, 1), days=30, actor=district
+    )
     client.force_login(world[role])
     pages = [
-        ("get", f"/office/lists/{listing.pk}/"), ("post", f"/office/lists/{listing.pk}/decide/"),
+        ("get", f"/office/lists/{listing.pk}/"),
+        ("post", f"/office/lists/{listing.pk}/decide/"),
         ("get", f"/office/lists/candidates/{heavy(other).pk}/propose/"),
         ("get", f"/office/operators/{other.uscc}/overrides/"),
         ("post", f"/office/operators/{other.uscc}/overrides/{override.pk}/revoke/"),
         ("get", f"/office/operators/{other.uscc}/penalties/"),
         ("post", f"/office/operators/{other.uscc}/penalties/{candidate.pk}/revoke/"),
         ("get", f"/office/commitments/{commitment.pk}/"),
-    ]  # fmt: skip
+    ]
     for method, url in pages:
         assert getattr(client, method)(url).status_code == 404, url
 
@@ -241,8 +299,9 @@ def test_a_station_reads_its_streets_and_cannot_decide(client, world):
     assert world["own"].name in lists and world["other"].name not in lists
     assert client.get(f"/office/lists/{own_listing.pk}/").status_code == 200
     before = AuditEvent.objects.filter(object_type="list_entry").count()
-    response = client.post(f"/office/lists/{own_listing.pk}/decide/", {"decide-decision_no": "1",
-                                                                       "decide-decided_on": "2026-03-20"})  # fmt: skip
+    response = client.post(
+        f"/office/lists/{own_listing.pk}/decide/", {"decide-decision_no": "1", "decide-decided_on": "2026-03-20"}
+    )
     assert response.status_code == 403
     assert AuditEvent.objects.filter(object_type="list_entry").count() == before
 
@@ -255,29 +314,50 @@ def test_list_pages_export_what_they_show(client, world):
     assert page.status_code == 200 and "共 1 条" in page.content.decode()
     export = client.get("/office/lists/candidates/?_export=csv")
     assert export.status_code == 200 and world["own"].uscc in export.content.decode("utf-8-sig")
-    for url in ["/office/lists/", "/office/commitments/", "/office/cases/", "/office/bans/", "/office/violations/",
-                "/office/violations/queue/", "/office/lists/abnormal/new/", "/office/cases/new/", "/office/bans/new/",
-                f"/office/operators/{world['own'].uscc}/overrides/",
-                f"/office/operators/{world['own'].uscc}/penalties/"]:  # fmt: skip
+    for url in [
+        "/office/lists/",
+        "/office/commitments/",
+        "/office/cases/",
+        "/office/bans/",
+        "/office/violations/",
+        "/office/violations/queue/",
+        "/office/lists/abnormal/new/",
+        "/office/cases/new/",
+        "/office/bans/new/",
+        f"/office/operators/{world['own'].uscc}/overrides/",
+        f"/office/operators/{world['own'].uscc}/penalties/",
+    ]:
         assert client.get(url).status_code == 200, url
 
 
 def test_a_refused_proposal_says_which_condition_fails(client, world):
     district = world["district"]
-    light = penalty_import(world["own"], on=date(2025, 3, 10), kinds=("罚款",), amount=Decimal("5000"),
-                           circumstance="一般")  # fmt: skip
+    light = penalty_import(
+        world["own"], on=date(2025, 3, 10), kinds=("罚款",), amount=Decimal("5000"), circumstance="一般"
+    )
     client.force_login(district)
-    response = client.post(f"/office/lists/candidates/{light.pk}/propose/", {
-        "serious_reasons": "情节严重", "notice_served_on": "2026-03-20", "legal_basis": "总局令第44号第五条",
-        "department": "江北区市场监管局"})  # fmt: skip
+    response = client.post(
+        f"/office/lists/candidates/{light.pk}/propose/",
+        {
+            "serious_reasons": "情节严重",
+            "notice_served_on": "2026-03-20",
+            "legal_basis": "总局令第44号第五条",
+            "department": "江北区市场监管局",
+        },
+    )
     assert response.status_code == 400
     assert "不是较重行政处罚" in response.content.decode()
     assert not ListEntry.objects.exists()
 
 
 def test_a_business_reads_its_own_commitment_and_cannot_verify_it(client, world):
-    own = services.commitment_record(operator=world["own"], kind="registration", made_on=date(2026, 3, 1),
-                                     text="本单位承诺信息真实", actor=world["business"])  # fmt: skip
+    own = services.commitment_record(
+        operator=world["own"],
+        kind="registration",
+        made_on=date(2026, 3, 1),
+        text="本单位承诺信息真实",
+        actor=world["business"],
+    )
     client.force_login(world["business"])
     page = client.get(f"/office/commitments/{own.pk}/")
     assert page.status_code == 200 and "本单位承诺信息真实" in page.content.decode()
@@ -297,8 +377,14 @@ def test_a_form_submitted_twice_files_once(client, world):
     assert [client.post("/office/commitments/new/", body).status_code for _ in range(2)] == [302, 302]
     assert Commitment.objects.filter(operator=own).count() == 1
     a = penalty_import(own, on=date(2025, 3, 10), kinds=("罚款",), circumstance="一般")
-    repair = {"idempotency_key": "tok-1", "uscc": own.uscc, "target": "penalty", "commitment": "守信承诺",
-              "evidence": "缴款凭证", "penalty_decision_no": decision_no_of(a)}  # fmt: skip
+    repair = {
+        "idempotency_key": "tok-1",
+        "uscc": own.uscc,
+        "target": "penalty",
+        "commitment": "守信承诺",
+        "evidence": "缴款凭证",
+        "penalty_decision_no": decision_no_of(a),
+    }
     assert [client.post("/office/repairs/new/", repair).status_code for _ in range(2)] == [302, 302]
     assert RepairApplication.objects.filter(operator=own).count() == 1
 

@@ -21,8 +21,17 @@ from foodcredit.credit.tests import factories as f
 pytestmark = pytest.mark.django_db
 TEXT = "在食品中添加罂粟壳"  # the source's own wording of 添加非食用物质
 SOURCE = "江北区行政执法办案系统"
-HEADERS = ["处罚决定书文号", "统一社会信用代码", "处罚决定日期", "违法行为类型", "处罚依据", "处罚种类",
-           "罚没金额（元）", "程序类型", "情节"]  # fmt: skip
+HEADERS = [
+    "处罚决定书文号",
+    "统一社会信用代码",
+    "处罚决定日期",
+    "违法行为类型",
+    "处罚依据",
+    "处罚种类",
+    "罚没金额（元）",
+    "程序类型",
+    "情节",
+]
 
 
 def penalty_file(tmp_path: Path, operator, *, decision_no: str, violation: str) -> Path:
@@ -30,8 +39,19 @@ def penalty_file(tmp_path: Path, operator, *, decision_no: str, violation: str) 
     with path.open("w", encoding="utf-8", newline="") as fh:
         writer = csv.writer(fh)
         writer.writerow(HEADERS)
-        writer.writerow([decision_no, operator.uscc, "2025-03-10", violation, "《中华人民共和国食品安全法》第一百二十三条",
-                         "罚款、没收违法所得", "131300", "普通程序", "从重"])  # fmt: skip
+        writer.writerow(
+            [
+                decision_no,
+                operator.uscc,
+                "2025-03-10",
+                violation,
+                "《中华人民共和国食品安全法》第一百二十三条",
+                "罚款、没收违法所得",
+                "131300",
+                "普通程序",
+                "从重",
+            ]
+        )
     return path
 
 
@@ -64,11 +84,15 @@ def test_an_imported_penalty_reaches_the_public_serious_list(client, tmp_path):
         candidates = client.get("/office/lists/candidates/").content.decode()
         assert "渝江北市监罚〔2025〕88号" in candidates
         candidate = LedgerEntry.objects.get(kind="penalty", superseded_by__isnull=True)
-        proposed = client.post(f"/office/lists/candidates/{candidate.pk}/propose/", {
-            "serious_reasons": "明知罂粟壳为非食用物质仍长期添加于火锅底料，涉案数量大",
-            "notice_served_on": "2025-03-12", "legal_basis": "《市场监督管理严重违法失信名单管理办法》第五条",
-            "department": "江北区市场监管局",
-        })  # fmt: skip
+        proposed = client.post(
+            f"/office/lists/candidates/{candidate.pk}/propose/",
+            {
+                "serious_reasons": "明知罂粟壳为非食用物质仍长期添加于火锅底料，涉案数量大",
+                "notice_served_on": "2025-03-12",
+                "legal_basis": "《市场监督管理严重违法失信名单管理办法》第五条",
+                "department": "江北区市场监管局",
+            },
+        )
         assert proposed.status_code == 302, proposed.content.decode()
     entry = ListEntry.objects.get(operator=operator)
     assert entry.status == ListEntry.Status.AWAITING_APPROVAL
@@ -76,15 +100,23 @@ def test_an_imported_penalty_reaches_the_public_serious_list(client, tmp_path):
         client.force_login(district)  # a new day, a new login (sessions end after 30 idle minutes)
         page = client.get(f"/office/lists/{entry.pk}/").content.decode()
         assert "待批准" in page
-        approved = client.post(f"/office/lists/{entry.pk}/approve/", {
-            "approve-approved_on": "2025-03-18", "approve-approved_by": "重庆市市场监督管理局",
-        })  # fmt: skip
+        approved = client.post(
+            f"/office/lists/{entry.pk}/approve/",
+            {
+                "approve-approved_on": "2025-03-18",
+                "approve-approved_by": "重庆市市场监督管理局",
+            },
+        )
         assert approved.status_code == 302
     with time_machine.travel("2025-03-20 10:00 +0800", tick=False):
         client.force_login(district)
-        decided = client.post(f"/office/lists/{entry.pk}/decide/", {
-            "decide-decision_no": "渝江北市监列严〔2025〕1号", "decide-decided_on": "2025-03-20",
-        })  # fmt: skip
+        decided = client.post(
+            f"/office/lists/{entry.pk}/decide/",
+            {
+                "decide-decision_no": "渝江北市监列严〔2025〕1号",
+                "decide-decided_on": "2025-03-20",
+            },
+        )
         assert decided.status_code == 302
         page = client.get(f"/office/lists/{entry.pk}/").content.decode()
         # The procedure's dates: disclosed on GSXT within 20 working days, early removal after a year, out after 3.
@@ -92,8 +124,13 @@ def test_an_imported_penalty_reaches_the_public_serious_list(client, tmp_path):
         assert "2026-03-20" in page and "2028-03-20" in page and "行政复议" in page
     entry.refresh_from_db()
     assert (entry.status, entry.decided_on) == (ListEntry.Status.LISTED, date(2025, 3, 20))
-    for action, object_type in [("map", "violation_mapping"), ("classify", "penalty"), ("propose", "list_entry"),
-                                ("approve", "list_entry"), ("list", "list_entry")]:  # fmt: skip
+    for action, object_type in [
+        ("map", "violation_mapping"),
+        ("classify", "penalty"),
+        ("propose", "list_entry"),
+        ("approve", "list_entry"),
+        ("list", "list_entry"),
+    ]:
         assert audited(action, object_type, district), (action, object_type)
 
     client.logout()

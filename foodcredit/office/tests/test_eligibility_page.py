@@ -35,9 +35,15 @@ def test_a_department_checks_an_operator_and_a_person_as_its_systems_do_through_
     listed = f.OperatorFactory()
     serious(listed, district)
     credit_services.person_ban_record(
-        id_number=ID_NUMBER, name="王某", operator=listed, basis="licence_revoked", decision_no="吊1",
-        decided_on=date(2025, 1, 10), department="江北区市场监管局", actor=district,
-    )  # fmt: skip
+        id_number=ID_NUMBER,
+        name="王某",
+        operator=listed,
+        basis="licence_revoked",
+        decision_no="吊1",
+        decided_on=date(2025, 1, 10),
+        department="江北区市场监管局",
+        actor=district,
+    )
     client.force_login(health)
     assert client.get("/office/eligibility/").status_code == 200
 

@@ -23,9 +23,19 @@ PAGES_EACH = 70  # pages per crawl (one per path shape): every list, form and de
 @pytest.fixture
 def district() -> User:
     call_command(
-        "seed_demo", "--operators", "150", "--years", "2", "--seed", "42", "--as-of", "2026-11-25",
-        verbosity=0, stdout=io.StringIO(), stderr=io.StringIO(),
-    )  # fmt: skip
+        "seed_demo",
+        "--operators",
+        "150",
+        "--years",
+        "2",
+        "--seed",
+        "42",
+        "--as-of",
+        "2026-11-25",
+        verbosity=0,
+        stdout=io.StringIO(),
+        stderr=io.StringIO(),
+    )
     call_command("demo_accounts", stdout=io.StringIO())
     return User.objects.get(username="district")
 

@@ -19,8 +19,16 @@ from foodcredit.risk.models import ClassOverride
 
 pytestmark = pytest.mark.django_db
 R = User.Role
-ROLES = [R.STATION_REGULATOR, R.INSPECTOR, R.OTHER_DEPARTMENT, R.ASSOCIATION, R.BUSINESS, R.SYSTEM_ADMIN,
-         R.SECURITY_ADMIN, R.AUDIT_ADMIN]  # fmt: skip
+ROLES = [
+    R.STATION_REGULATOR,
+    R.INSPECTOR,
+    R.OTHER_DEPARTMENT,
+    R.ASSOCIATION,
+    R.BUSINESS,
+    R.SYSTEM_ADMIN,
+    R.SECURITY_ADMIN,
+    R.AUDIT_ADMIN,
+]
 TABLES = [ListEntry, Commitment, PersonBan, CaseStudy, RepairApplication, LedgerEntry, ClassOverride]
 
 
@@ -41,7 +49,9 @@ def world():
         operator=other, risk_class="C", reason="理由", valid_from=date(2026, 3, 1), days=30, actor=district
     )
     users = {
-        R.STATION_REGULATOR: f.UserFactory(role=R.STATION_REGULATOR, department=f.DepartmentFactory(streets=["观音桥街道"])),
+        R.STATION_REGULATOR: f.UserFactory(
+            role=R.STATION_REGULATOR, department=f.DepartmentFactory(streets=["观音桥街道"])
+        ),
         R.INSPECTOR: f.UserFactory(role=R.INSPECTOR, inspector_cert_no="50010520240001"),
         R.OTHER_DEPARTMENT: f.UserFactory(role=R.OTHER_DEPARTMENT, department=f.DepartmentFactory(kind="health")),
         R.ASSOCIATION: f.UserFactory(role=R.ASSOCIATION),
@@ -49,7 +59,7 @@ def world():
         R.SYSTEM_ADMIN: f.UserFactory(role=R.SYSTEM_ADMIN),
         R.SECURITY_ADMIN: f.UserFactory(role=R.SECURITY_ADMIN),
         R.AUDIT_ADMIN: f.UserFactory(role=R.AUDIT_ADMIN),
-    }  # fmt: skip
+    }
     return {"own": own, "other": other, "penalty": penalty, "override": override, "users": users}
 
 
@@ -58,24 +68,58 @@ def _forms(world) -> list[tuple[str, dict[str, str]]]:
     other, penalty = world["other"], world["penalty"]
     commitment = Commitment.objects.get(operator=other)
     return [
-        ("/office/lists/abnormal/new/", {"uscc": other.uscc, "cause": "unreachable", "legal_basis": "第十七条",
-                                         "decision_no": "异9号", "decided_on": "2026-03-20", "department": "局"}),
-        (f"/office/lists/candidates/{penalty.pk}/propose/", {"serious_reasons": "情节严重",
-                                                             "notice_served_on": "2026-03-20", "legal_basis": "第五条",
-                                                             "department": "局"}),
+        (
+            "/office/lists/abnormal/new/",
+            {
+                "uscc": other.uscc,
+                "cause": "unreachable",
+                "legal_basis": "第十七条",
+                "decision_no": "异9号",
+                "decided_on": "2026-03-20",
+                "department": "局",
+            },
+        ),
+        (
+            f"/office/lists/candidates/{penalty.pk}/propose/",
+            {
+                "serious_reasons": "情节严重",
+                "notice_served_on": "2026-03-20",
+                "legal_basis": "第五条",
+                "department": "局",
+            },
+        ),
         (f"/office/operators/{other.uscc}/overrides/", {"risk_class": "A", "reason": "复核", "days": "30"}),
         (f"/office/operators/{other.uscc}/overrides/{world['override'].pk}/revoke/", {}),
         (f"/office/operators/{other.uscc}/penalties/{penalty.pk}/revoke/", {"revoked_on": "2026-03-20"}),
-        ("/office/bans/new/", {"id_number": "500105198001011234", "name": "王某", "uscc": other.uscc,
-                               "basis": "licence_revoked", "decision_no": "吊9", "decided_on": "2026-03-20",
-                               "department": "局"}),
-        ("/office/cases/new/", {"title": "案例", "body": "案情", "uscc": other.uscc,
-                                "penalty_decision_no": decision_no_of(penalty)}),
+        (
+            "/office/bans/new/",
+            {
+                "id_number": "500105198001011234",
+                "name": "王某",
+                "uscc": other.uscc,
+                "basis": "licence_revoked",
+                "decision_no": "吊9",
+                "decided_on": "2026-03-20",
+                "department": "局",
+            },
+        ),
+        (
+            "/office/cases/new/",
+            {"title": "案例", "body": "案情", "uscc": other.uscc, "penalty_decision_no": decision_no_of(penalty)},
+        ),
         (f"/office/commitments/{commitment.pk}/", {"verification": "false"}),
         ("/office/commitments/new/", {"uscc": other.uscc, "kind": "registration", "text": "承诺"}),
-        ("/office/repairs/new/", {"uscc": other.uscc, "target": "penalty", "commitment": "承诺", "evidence": "证明",
-                                  "penalty_decision_no": decision_no_of(penalty)}),
-    ]  # fmt: skip
+        (
+            "/office/repairs/new/",
+            {
+                "uscc": other.uscc,
+                "target": "penalty",
+                "commitment": "承诺",
+                "evidence": "证明",
+                "penalty_decision_no": decision_no_of(penalty),
+            },
+        ),
+    ]
 
 
 def _counts() -> list[int]:

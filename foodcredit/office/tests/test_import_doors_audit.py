@@ -26,8 +26,14 @@ def test_import_via_api_and_via_upload_audit_the_same(tmp_path, settings):
     services.source_register(name="执法系统", kinds=["inspections"], actor=None)
     client = Client()
     client.force_login(User.objects.create_user(username="reg", password="x" * 12, role="district_regulator"))
-    record = {"uscc": frames.uscc(1), "inspected_on": "2025-03-01", "kind": "日常检查", "result": "不符合",
-              "findings": "冷藏温度超标", "inspectors": "张三"}  # fmt: skip
+    record = {
+        "uscc": frames.uscc(1),
+        "inspected_on": "2025-03-01",
+        "kind": "日常检查",
+        "result": "不符合",
+        "findings": "冷藏温度超标",
+        "inspectors": "张三",
+    }
 
     def api(source_id: str) -> None:
         body = {"source": "执法系统", "records": [{"source_id": source_id, **record}]}

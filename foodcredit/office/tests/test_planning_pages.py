@@ -43,8 +43,13 @@ def world(settings, tmp_path):
         role=User.Role.STATION_REGULATOR, department=DepartmentFactory(code="jb-samr-wld", streets=STATION_STREETS)
     )
     business = UserFactory(role=User.Role.BUSINESS, operator_usccs=[operators[0].uscc])
-    return {"operators": operators, "inspectors": inspectors, "district": district, "station": station,
-            "business": business}  # fmt: skip
+    return {
+        "operators": operators,
+        "inspectors": inspectors,
+        "district": district,
+        "station": station,
+        "business": business,
+    }
 
 
 def actions(object_type: str, object_id: int) -> list[str]:
@@ -62,13 +67,21 @@ def test_plan_wizard_commit_draw_review_publish_through_the_pages(client, world)
     response = client.post(
         "/office/planning/plans/new/",
         {
-            "name": "第四季度双随机抽查", "period_start": today, "period_end": today + timedelta(days=60),
-            "streets": ["观音桥街道", "五里店街道"], "sectors": ["catering"],
-            "ratio_a": "0.2", "ratio_b": "0.5", "ratio_c": "0.5", "ratio_d": "1",
-            "exclude_inspected_within_days": "0", "observation_months": "12", "inspectors_per_task": "2",
+            "name": "第四季度双随机抽查",
+            "period_start": today,
+            "period_end": today + timedelta(days=60),
+            "streets": ["观音桥街道", "五里店街道"],
+            "sectors": ["catering"],
+            "ratio_a": "0.2",
+            "ratio_b": "0.5",
+            "ratio_c": "0.5",
+            "ratio_d": "1",
+            "exclude_inspected_within_days": "0",
+            "observation_months": "12",
+            "inspectors_per_task": "2",
             "inspector_cap": "20",
         },
-    )  # fmt: skip
+    )
     assert response.status_code == 302, response.content.decode()
     plan = Plan.objects.get()
     page = client.get(response["Location"]).content.decode()
@@ -92,33 +105,54 @@ def test_api_and_pages_write_the_same_audit_actions(client, world):
     api_task, page_task = (unassigned_task(world, n) for n in (1, 2))  # before more inspectors join
     client.force_login(district)
     today = timezone.localdate()
-    plan_body = {"name": "x", "period_start": str(today), "period_end": str(today + timedelta(days=30)),
-                 "ratios": {"B": 0.5}, "inspector_cap": 20, "draw": False}  # fmt: skip
+    plan_body = {
+        "name": "x",
+        "period_start": str(today),
+        "period_end": str(today + timedelta(days=30)),
+        "ratios": {"B": 0.5},
+        "inspector_cap": 20,
+        "draw": False,
+    }
     api_plan = client.post(f"{API}/plans", plan_body, content_type="application/json").json()["id"]
     client.post(f"{API}/plans/{api_plan}/draw")
     client.post(f"{API}/plans/{api_plan}/publish")
     client.post(
         "/office/planning/plans/new/",
-        {"name": "y", "period_start": today, "period_end": today + timedelta(days=30), "ratio_a": "0",
-         "ratio_b": "0.5", "ratio_c": "0", "ratio_d": "0", "exclude_inspected_within_days": "0",
-         "observation_months": "12", "inspectors_per_task": "2", "inspector_cap": "20"},
-    )  # fmt: skip
+        {
+            "name": "y",
+            "period_start": today,
+            "period_end": today + timedelta(days=30),
+            "ratio_a": "0",
+            "ratio_b": "0.5",
+            "ratio_c": "0",
+            "ratio_d": "0",
+            "exclude_inspected_within_days": "0",
+            "observation_months": "12",
+            "inspectors_per_task": "2",
+            "inspector_cap": "20",
+        },
+    )
     page_plan = Plan.objects.exclude(pk=api_plan).get().pk
     client.post(f"/office/planning/plans/{page_plan}/draw/")
     client.post(f"/office/planning/plans/{page_plan}/publish/")
     assert actions("plan", api_plan) == actions("plan", page_plan) == ["commit", "snapshot", "draw", "publish"]
 
     # Inspectors: add, verify, qualifications, a conflict declared and withdrawn.
-    api_ins = client.post(f"{API}/inspectors", {"cert_no": "500105202400091", "name": "王一"},
-                          content_type="application/json").json()["id"]  # fmt: skip
+    api_ins = client.post(
+        f"{API}/inspectors", {"cert_no": "500105202400091", "name": "王一"}, content_type="application/json"
+    ).json()["id"]
     client.post(f"{API}/inspectors/{api_ins}/verify", {"name": "王一"}, content_type="application/json")
     client.put(f"{API}/inspectors/{api_ins}/profile", {"sectors": ["catering"]}, content_type="application/json")
     uscc = world["operators"][3].uscc
-    client.post(f"{API}/inspectors/{api_ins}/conflicts", {"uscc": uscc, "kind": "relative"},
-                content_type="application/json")  # fmt: skip
+    client.post(
+        f"{API}/inspectors/{api_ins}/conflicts", {"uscc": uscc, "kind": "relative"}, content_type="application/json"
+    )
     api_conflict = InspectorConflict.objects.get(inspector_id=api_ins)
-    client.post(f"{API}/inspectors/{api_ins}/conflicts/{api_conflict.pk}/withdraw", {"reason": "误报"},
-                content_type="application/json")  # fmt: skip
+    client.post(
+        f"{API}/inspectors/{api_ins}/conflicts/{api_conflict.pk}/withdraw",
+        {"reason": "误报"},
+        content_type="application/json",
+    )
 
     response = client.post("/office/planning/inspectors/", {"cert_no": "500105202400092", "name": "王二"})
     page_ins = Inspector.objects.get(cert_no="500105202400092").pk
@@ -139,8 +173,9 @@ def test_api_and_pages_write_the_same_audit_actions(client, world):
     ids = [i.pk for i in world["inspectors"][:2]]
     other = [i.pk for i in world["inspectors"][2:4]]
     client.post(f"{API}/tasks/{api_task.pk}/assign", {"inspector_ids": ids}, content_type="application/json")
-    client.post(f"{API}/tasks/{api_task.pk}/assign", {"inspector_ids": other, "reason": "回避"},
-                content_type="application/json")  # fmt: skip
+    client.post(
+        f"{API}/tasks/{api_task.pk}/assign", {"inspector_ids": other, "reason": "回避"}, content_type="application/json"
+    )
     client.post(f"{API}/tasks/{api_task.pk}/close", {"reason": "已注销"}, content_type="application/json")
     url = f"/office/planning/tasks/{page_task.pk}/"
     client.post(url, {"action": "assign", "inspectors": ids})
@@ -156,9 +191,14 @@ def unassigned_task(world, n: int) -> Task:
     for inspector in world["inspectors"]:
         services.inspector_profile_set(inspector=inspector, sectors=sectors, available=False, actor=None)
     trigger = services.trigger_create(
-        operator=world["operators"][n], kind="complaint", occurred_on=timezone.localdate(), ref_kind="test",
-        ref_id=n, actor=None, as_of=timezone.localdate(),
-    )  # fmt: skip
+        operator=world["operators"][n],
+        kind="complaint",
+        occurred_on=timezone.localdate(),
+        ref_kind="test",
+        ref_id=n,
+        actor=None,
+        as_of=timezone.localdate(),
+    )
     for inspector in world["inspectors"]:
         services.inspector_profile_set(inspector=inspector, sectors=sectors, available=True, actor=None)
     task = trigger.task
@@ -191,9 +231,14 @@ def test_unassigned_task_assigned_then_the_inspector_records_a_result_that_reach
     assert task.operator.uscc in listing
     response = client.post(
         f"/office/planning/tasks/{task.pk}/",
-        {"action": "result", "result": "nonconform", "inspected_on": str(timezone.localdate()),
-         "findings": "后厨未落实清洗消毒", "publish": "on"},
-    )  # fmt: skip
+        {
+            "action": "result",
+            "result": "nonconform",
+            "inspected_on": str(timezone.localdate()),
+            "findings": "后厨未落实清洗消毒",
+            "publish": "on",
+        },
+    )
     assert response.status_code == 302
     assert actions("planning_task", task.pk)[-3:] == ["assign", "record_result", "publish_result"]
     client.force_login(world["district"])
@@ -203,9 +248,15 @@ def test_unassigned_task_assigned_then_the_inspector_records_a_result_that_reach
 
 def test_pages_answer_404_outside_scope(client, world):
     plan = services.plan_create(
-        name="p", period_start=date(2025, 11, 1), period_end=date(2025, 12, 31), scope={}, as_of=date(2025, 11, 1),
-        actor=world["district"], ratios={"B": 1.0}, inspector_cap=20,
-    )  # fmt: skip
+        name="p",
+        period_start=date(2025, 11, 1),
+        period_end=date(2025, 12, 31),
+        scope={},
+        as_of=date(2025, 11, 1),
+        actor=world["district"],
+        ratios={"B": 1.0},
+        inspector_cap=20,
+    )
     far = Task.objects.filter(plan=plan, operator__street="观音桥街道").first()
     near = Task.objects.filter(plan=plan, operator__street="五里店街道").first()
     inspector = world["inspectors"][0]
@@ -226,8 +277,11 @@ def test_pages_answer_404_outside_scope(client, world):
     assert client.get(f"/office/planning/inspectors/{inspector.pk}/").status_code == 404
     # A business user: nothing of planning exists for it.
     client.force_login(world["business"])
-    for url in (f"/office/planning/tasks/{near.pk}/", f"/office/planning/plans/{plan.pk}/",
-                f"/office/planning/inspectors/{inspector.pk}/"):  # fmt: skip
+    for url in (
+        f"/office/planning/tasks/{near.pk}/",
+        f"/office/planning/plans/{plan.pk}/",
+        f"/office/planning/inspectors/{inspector.pk}/",
+    ):
         assert client.get(url).status_code == 404, url
     assert client.post(f"/office/planning/plans/{plan.pk}/draw/").status_code == 404
     assert (
@@ -336,14 +390,23 @@ def test_revise_and_result_publication_pages_write_the_api_s_audit_actions(clien
     district = world["district"]
     plans = [
         services.plan_create(
-            name=f"p{n}", period_start=date(2025, 11, 1), period_end=date(2025, 12, 31), scope={},
-            as_of=date(2025, 11, 1), actor=district, ratios={"B": 0.5}, inspector_cap=20,
+            name=f"p{n}",
+            period_start=date(2025, 11, 1),
+            period_end=date(2025, 12, 31),
+            scope={},
+            as_of=date(2025, 11, 1),
+            actor=district,
+            ratios={"B": 0.5},
+            inspector_cap=20,
         )
         for n in (1, 2)
-    ]  # fmt: skip
+    ]
     client.force_login(district)
-    api = client.post(f"{API}/plans/{plans[0].pk}/revise", {"reason": "扩大比例", "ratios": {"B": 0.6}},
-                      content_type="application/json")  # fmt: skip
+    api = client.post(
+        f"{API}/plans/{plans[0].pk}/revise",
+        {"reason": "扩大比例", "ratios": {"B": 0.6}},
+        content_type="application/json",
+    )
     assert api.status_code == 201
     refused = client.post(f"/office/planning/plans/{plans[1].pk}/revise/", {"reason": "", "inspector_cap": "20"})
     assert refused.status_code == 400 and Plan.objects.get(pk=plans[1].pk).status == Plan.Status.PUBLISHED
@@ -358,9 +421,17 @@ def test_revise_and_result_publication_pages_write_the_api_s_audit_actions(clien
     page = client.post(f"/office/planning/plans/{plans[1].pk}/revise/", form)
     new = Plan.objects.get(previous=plans[1])
     assert page["Location"] == f"/office/planning/plans/{new.pk}/" and new.status == Plan.Status.PUBLISHED
-    assert actions("plan", plans[0].pk) == actions("plan", plans[1].pk) == [
-        "commit", "snapshot", "draw", "publish", "supersede",
-    ]  # fmt: skip
+    assert (
+        actions("plan", plans[0].pk)
+        == actions("plan", plans[1].pk)
+        == [
+            "commit",
+            "snapshot",
+            "draw",
+            "publish",
+            "supersede",
+        ]
+    )
     api_new = Plan.objects.get(previous=plans[0])
     assert actions("plan", api_new.pk) == actions("plan", new.pk) == ["commit", "snapshot", "draw", "publish"]
 
@@ -368,9 +439,13 @@ def test_revise_and_result_publication_pages_write_the_api_s_audit_actions(clien
     api_task, page_task = Task.objects.filter(plan=new)[:2]
     for task in (api_task, page_task):
         services.task_result_record(
-            task=task, result="conform", findings="", inspected_on=date(2025, 11, 3), actor=None,
+            task=task,
+            result="conform",
+            findings="",
+            inspected_on=date(2025, 11, 3),
+            actor=None,
             as_of=timezone.localdate(),
-        )  # fmt: skip
+        )
     assert (
         f'action="/office/planning/tasks/{page_task.pk}/publish/"'
         in client.get(f"/office/planning/tasks/{page_task.pk}/").content.decode()
@@ -393,10 +468,14 @@ def test_a_result_through_the_api_and_through_the_page_audit_the_same(client, wo
         services.task_assign(task=task, inspector_ids=pair, actor=world["district"])
     client.force_login(UserFactory(role=User.Role.INSPECTOR, inspector_cert_no=world["inspectors"][0].cert_no))
     today = str(timezone.localdate())
-    api = client.post(f"{API}/tasks/{api_task.pk}/result", {"result": "conform", "inspected_on": today},
-                      content_type="application/json")  # fmt: skip
+    api = client.post(
+        f"{API}/tasks/{api_task.pk}/result",
+        {"result": "conform", "inspected_on": today},
+        content_type="application/json",
+    )
     assert api.status_code == 200
-    page = client.post(f"/office/planning/tasks/{page_task.pk}/", {"action": "result", "result": "conform",
-                                                                   "inspected_on": today})  # fmt: skip
+    page = client.post(
+        f"/office/planning/tasks/{page_task.pk}/", {"action": "result", "result": "conform", "inspected_on": today}
+    )
     assert page.status_code == 302
     assert actions("planning_task", api_task.pk)[-1] == actions("planning_task", page_task.pk)[-1] == "record_result"

@@ -19,9 +19,14 @@ def application(db):
     operator = f.OperatorFactory()
     entry = f.penalty_add(operator, on=date(2025, 3, 10), amount=Decimal("150000"))
     return services.repair_submit(
-        operator=operator, target="penalty", penalty_entry=entry, commitment="守信承诺", evidence="缴款凭证",
-        submitted_on=date(2026, 3, 30), actor=None,
-    )  # fmt: skip
+        operator=operator,
+        target="penalty",
+        penalty_entry=entry,
+        commitment="守信承诺",
+        evidence="缴款凭证",
+        submitted_on=date(2026, 3, 30),
+        actor=None,
+    )
 
 
 @pytest.mark.parametrize("role", [User.Role.STATION_REGULATOR, User.Role.BUSINESS, User.Role.AUDIT_ADMIN])

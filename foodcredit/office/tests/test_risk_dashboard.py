@@ -13,9 +13,16 @@ pytestmark = pytest.mark.django_db
 
 def _run(as_of, classes):
     model = RiskModel.objects.get_or_create(
-        version="scorecard-test", defaults={"kind": "scorecard", "trained_from": date(2022, 1, 1),
-        "trained_until": date(2025, 1, 1), "indicators": "v1", "artifact": b"", "sha256": "0" * 64},
-    )[0]  # fmt: skip
+        version="scorecard-test",
+        defaults={
+            "kind": "scorecard",
+            "trained_from": date(2022, 1, 1),
+            "trained_until": date(2025, 1, 1),
+            "indicators": "v1",
+            "artifact": b"",
+            "sha256": "0" * 64,
+        },
+    )[0]
     run = ClassificationRun.objects.create(as_of=as_of, model=model, status="done", operators=len(classes))
     for operator, risk_class in classes:
         ClassResult.objects.create(
@@ -53,14 +60,16 @@ def test_dashboard_shows_the_model_comparison_it_was_chosen_by(client):
     run.model.metrics = {
         "backtest": {"as_of": "2024-05-31", "auc": 0.7277},
         "selection": {
-            "chosen": "logistic C=0.03", "origins": ["2024-05-31", "2024-03-01"], "horizon_days": 365,
+            "chosen": "logistic C=0.03",
+            "origins": ["2024-05-31", "2024-03-01"],
+            "horizon_days": 365,
             "training_rows": 1200,
             "candidates": [
                 {"name": "scorecard", "kind": "scorecard", "fold_aucs": [0.57, 0.6], "mean_auc": 0.585},
                 {"name": "logistic C=0.03", "kind": "logistic", "fold_aucs": [0.7277, 0.731], "mean_auc": 0.7294},
             ],
         },
-    }  # fmt: skip
+    }
     run.model.save()
     client.force_login(f.UserFactory(role=User.Role.DISTRICT_REGULATOR))
     page = client.get("/office/risk/").content.decode()

@@ -62,10 +62,17 @@ def district(db):
                 street="五里店街道", name="五里店C类新店", registered_on=TODAY - timedelta(days=100)
             ),
         }
-        run_make(TODAY - timedelta(days=5), [
-            (ops["d_gyq"], "D"), (ops["a_gyq_never"], "A"), (ops["a_wld"], "A"), (ops["d_wld"], "D"),
-            (ops["b_wld"], "B"), (ops["c_wld_new"], "C"),
-        ])  # fmt: skip
+        run_make(
+            TODAY - timedelta(days=5),
+            [
+                (ops["d_gyq"], "D"),
+                (ops["a_gyq_never"], "A"),
+                (ops["a_wld"], "A"),
+                (ops["d_wld"], "D"),
+                (ops["b_wld"], "B"),
+                (ops["c_wld_new"], "C"),
+            ],
+        )
         inspection_add(ops["d_gyq"], on=TODAY - timedelta(days=122 + 78))
         inspection_add(ops["d_wld"], on=TODAY - timedelta(days=122 + 78))
         inspection_add(ops["a_wld"], on=TODAY - timedelta(days=730 + 78))
@@ -73,14 +80,24 @@ def district(db):
         actor = UserFactory(role=R.DISTRICT_REGULATOR)
         for n, key in enumerate(("d_gyq", "d_wld")):
             planning_services.trigger_create(
-                operator=ops[key], kind="complaint", occurred_on=TODAY, ref_kind="test", ref_id=n + 1, actor=actor,
+                operator=ops[key],
+                kind="complaint",
+                occurred_on=TODAY,
+                ref_kind="test",
+                ref_id=n + 1,
+                actor=actor,
                 as_of=TODAY,
-            )  # fmt: skip
+            )
         first, second = _inspector(1), _inspector(2)
         trigger = planning_services.trigger_create(
-            operator=ops["b_wld"], kind="complaint", occurred_on=TODAY, ref_kind="test", ref_id=9, actor=actor,
+            operator=ops["b_wld"],
+            kind="complaint",
+            occurred_on=TODAY,
+            ref_kind="test",
+            ref_id=9,
+            actor=actor,
             as_of=TODAY,
-        )  # fmt: skip
+        )
     task = Task.objects.get(trigger=trigger)
     assert task.status == Task.Status.ASSIGNED  # the two qualified inspectors were free
     ops["inspector_cert"] = first.cert_no

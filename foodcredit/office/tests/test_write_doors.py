@@ -20,9 +20,18 @@ ALERTS = "foodcredit.office.tests.test_alerts_pages"
 # operation id → (the page's URL name, the test comparing the API's audit action with the page's, "module::test").
 PAGES: dict[str, tuple[str, str]] = {
     "abnormal_list_add": ("office:abnormal_add", f"{CREDIT}::test_drop_and_abnormal_listing_audit_the_same"),
-    "serious_list_propose": ("office:list_propose", f"{CREDIT}::test_serious_list_steps_audit_the_same_from_api_and_form"),
-    "serious_list_approve": ("office:list_entry_act", f"{CREDIT}::test_serious_list_steps_audit_the_same_from_api_and_form"),
-    "serious_list_decide": ("office:list_entry_act", f"{CREDIT}::test_serious_list_steps_audit_the_same_from_api_and_form"),
+    "serious_list_propose": (
+        "office:list_propose",
+        f"{CREDIT}::test_serious_list_steps_audit_the_same_from_api_and_form",
+    ),
+    "serious_list_approve": (
+        "office:list_entry_act",
+        f"{CREDIT}::test_serious_list_steps_audit_the_same_from_api_and_form",
+    ),
+    "serious_list_decide": (
+        "office:list_entry_act",
+        f"{CREDIT}::test_serious_list_steps_audit_the_same_from_api_and_form",
+    ),
     "serious_list_drop": ("office:list_entry_act", f"{CREDIT}::test_drop_and_abnormal_listing_audit_the_same"),
     "list_remove": ("office:list_entry_act", f"{CREDIT}::test_serious_list_steps_audit_the_same_from_api_and_form"),
     "repair_submit": ("office:repair_apply", f"{CREDIT}::test_repair_writes_audit_the_same"),
@@ -33,27 +42,52 @@ PAGES: dict[str, tuple[str, str]] = {
     "person_ban_record": ("office:ban_new", f"{CREDIT}::test_ban_case_revocation_and_override_writes_audit_the_same"),
     "case_study_publish": ("office:case_new", f"{CREDIT}::test_ban_case_revocation_and_override_writes_audit_the_same"),
     "case_study_withdraw": (
-        "office:case_withdraw", f"{CREDIT}::test_ban_case_revocation_and_override_writes_audit_the_same",
+        "office:case_withdraw",
+        f"{CREDIT}::test_ban_case_revocation_and_override_writes_audit_the_same",
     ),
     "penalty_revocation_file": (
-        "office:penalty_revoke", f"{CREDIT}::test_ban_case_revocation_and_override_writes_audit_the_same",
+        "office:penalty_revoke",
+        f"{CREDIT}::test_ban_case_revocation_and_override_writes_audit_the_same",
     ),
     "foodcredit_risk_api_class_override": (
-        "office:class_overrides", f"{CREDIT}::test_ban_case_revocation_and_override_writes_audit_the_same",
+        "office:class_overrides",
+        f"{CREDIT}::test_ban_case_revocation_and_override_writes_audit_the_same",
     ),
     "class_override_revoke": (
-        "office:class_override_revoke", f"{CREDIT}::test_ban_case_revocation_and_override_writes_audit_the_same",
+        "office:class_override_revoke",
+        f"{CREDIT}::test_ban_case_revocation_and_override_writes_audit_the_same",
     ),
-    "planning_inspector_add": ("office:planning_inspectors", f"{PLANNING}::test_api_and_pages_write_the_same_audit_actions"),
-    "planning_inspector_verify": ("office:planning_inspector", f"{PLANNING}::test_api_and_pages_write_the_same_audit_actions"),
-    "planning_inspector_profile": ("office:planning_inspector", f"{PLANNING}::test_api_and_pages_write_the_same_audit_actions"),
-    "planning_conflict_declare": ("office:planning_inspector", f"{PLANNING}::test_api_and_pages_write_the_same_audit_actions"),
-    "planning_conflict_withdraw": ("office:planning_inspector", f"{PLANNING}::test_api_and_pages_write_the_same_audit_actions"),
-    "planning_plan_create": ("office:planning_plan_new", f"{PLANNING}::test_api_and_pages_write_the_same_audit_actions"),
+    "planning_inspector_add": (
+        "office:planning_inspectors",
+        f"{PLANNING}::test_api_and_pages_write_the_same_audit_actions",
+    ),
+    "planning_inspector_verify": (
+        "office:planning_inspector",
+        f"{PLANNING}::test_api_and_pages_write_the_same_audit_actions",
+    ),
+    "planning_inspector_profile": (
+        "office:planning_inspector",
+        f"{PLANNING}::test_api_and_pages_write_the_same_audit_actions",
+    ),
+    "planning_conflict_declare": (
+        "office:planning_inspector",
+        f"{PLANNING}::test_api_and_pages_write_the_same_audit_actions",
+    ),
+    "planning_conflict_withdraw": (
+        "office:planning_inspector",
+        f"{PLANNING}::test_api_and_pages_write_the_same_audit_actions",
+    ),
+    "planning_plan_create": (
+        "office:planning_plan_new",
+        f"{PLANNING}::test_api_and_pages_write_the_same_audit_actions",
+    ),
     "planning_plan_draw": ("office:planning_plan_draw", f"{PLANNING}::test_api_and_pages_write_the_same_audit_actions"),
     "planning_task_assign": ("office:planning_task", f"{PLANNING}::test_api_and_pages_write_the_same_audit_actions"),
     "planning_task_close": ("office:planning_task", f"{PLANNING}::test_api_and_pages_write_the_same_audit_actions"),
-    "planning_plan_publish": ("office:planning_plan_publish", f"{PLANNING}::test_api_and_pages_write_the_same_audit_actions"),
+    "planning_plan_publish": (
+        "office:planning_plan_publish",
+        f"{PLANNING}::test_api_and_pages_write_the_same_audit_actions",
+    ),
     "planning_plan_revise": (
         "office:planning_plan_revise",
         f"{PLANNING}::test_revise_and_result_publication_pages_write_the_api_s_audit_actions",
@@ -63,7 +97,8 @@ PAGES: dict[str, tuple[str, str]] = {
         f"{PLANNING}::test_revise_and_result_publication_pages_write_the_api_s_audit_actions",
     ),
     "planning_task_result": (
-        "office:planning_task", f"{PLANNING}::test_a_result_through_the_api_and_through_the_page_audit_the_same",
+        "office:planning_task",
+        f"{PLANNING}::test_a_result_through_the_api_and_through_the_page_audit_the_same",
     ),
     "import_records": (
         "office:import_upload",
@@ -78,7 +113,7 @@ PAGES: dict[str, tuple[str, str]] = {
         "foodcredit.office.tests.test_eligibility_page::"
         "test_a_department_checks_an_operator_and_a_person_as_its_systems_do_through_the_api",
     ),
-}  # fmt: skip
+}
 
 # Operations only machines use (each with why a page would add nothing).
 MACHINE_ONLY: dict[str, str] = {}

@@ -35,10 +35,14 @@ def district():
         f.operator_register(uscc=f.make_uscc(n), name=name, street=street)
     listed = f.operator_register(uscc=f.make_uscc(74), name="寸滩火锅城", street="寸滩街道")
     services.abnormal_list_add(
-        operator=listed, cause=ListEntry.Cause.UNREACHABLE, legal_basis="《企业信息公示暂行条例》第十七条",
-        decision_no="渝江北市监异〔2025〕9号", decided_on=date(2025, 7, 1), department="江北区市场监管局",
+        operator=listed,
+        cause=ListEntry.Cause.UNREACHABLE,
+        legal_basis="《企业信息公示暂行条例》第十七条",
+        decision_no="渝江北市监异〔2025〕9号",
+        decided_on=date(2025, 7, 1),
+        department="江北区市场监管局",
         actor=officer,
-    )  # fmt: skip
+    )
     return listed
 
 
@@ -64,9 +68,10 @@ def test_search_filter_public_page_and_report_on_a_phone(live_server, district, 
     with sync_playwright() as p:
         browser = chromium(p)
         page = browser.new_page(
-            locale="zh-CN", extra_http_headers={"Accept-Language": "zh-CN"},
+            locale="zh-CN",
+            extra_http_headers={"Accept-Language": "zh-CN"},
             viewport={"width": PHONE_WIDTH, "height": 844},
-        )  # fmt: skip
+        )
         blocked: list[str] = []
         csp_refusals(page, blocked)
 

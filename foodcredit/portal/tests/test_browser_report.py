@@ -19,9 +19,11 @@ def test_search_public_page_download_report_and_verify_its_code(live_server, dis
     with sync_playwright() as p:
         browser = chromium(p)
         page = browser.new_page(
-            locale="zh-CN", extra_http_headers={"Accept-Language": "zh-CN"},
-            viewport={"width": PHONE_WIDTH, "height": 844}, accept_downloads=True,
-        )  # fmt: skip
+            locale="zh-CN",
+            extra_http_headers={"Accept-Language": "zh-CN"},
+            viewport={"width": PHONE_WIDTH, "height": 844},
+            accept_downloads=True,
+        )
         blocked: list[str] = []
         csp_refusals(page, blocked)
 

@@ -64,34 +64,67 @@ def world(regulator) -> dict[str, Any]:
     held_licence = licence_add(operator, on=date(2024, 1, 1), number="JY15001059990001")
     shown_licence = licence_add(operator, on=date(2024, 1, 2), number="JY15001059990002")
     commitments = [
-        _entry("commitment", credit_services.commitment_record(
-            operator=operator, kind="registration", made_on=DAY, text=text, actor=None,
-        ).pk)
+        _entry(
+            "commitment",
+            credit_services.commitment_record(
+                operator=operator,
+                kind="registration",
+                made_on=DAY,
+                text=text,
+                actor=None,
+            ).pk,
+        )
         for text in ("保密承诺内容甲", "公开承诺内容乙")
-    ]  # fmt: skip
+    ]
     listings = [
         credit_services.abnormal_list_add(
-            operator=who, cause=ListEntry.Cause.ANNUAL_REPORT, legal_basis="企业信息公示暂行条例第八条",
-            decision_no=no, decided_on=date(2025, 5, 1), department="江北区市场监督管理局", actor=regulator,
+            operator=who,
+            cause=ListEntry.Cause.ANNUAL_REPORT,
+            legal_basis="企业信息公示暂行条例第八条",
+            decision_no=no,
+            decided_on=date(2025, 5, 1),
+            department="江北区市场监督管理局",
+            actor=regulator,
         )
         for who, no in ((listed, "江北市监异〔2025〕801号"), (other_listed, "江北市监异〔2025〕802号"))
-    ]  # fmt: skip
+    ]
     cases = [
         credit_services.case_study_publish(
-            title=title, body="案情", exposure="", operator=operator, penalty_decision_no=record_of(entry).decision_no,
-            published_on=date(2025, 6, 20), actor=regulator,
+            title=title,
+            body="案情",
+            exposure="",
+            operator=operator,
+            penalty_decision_no=record_of(entry).decision_no,
+            published_on=date(2025, 6, 20),
+            actor=regulator,
         )
         for title, entry in (("保密案例标题甲", held_penalty), ("公开案例标题乙", shown_penalty))
-    ]  # fmt: skip
+    ]
     held = [held_inspection, held_penalty, held_licence, commitments[0], _entry("list_entry", listings[0].pk)]
     return {
-        "operator": operator, "held": held, "listing": listings[0], "cases": cases,
-        "secrets": ["隐私甲未成年人就餐记录", record_of(held_penalty).decision_no, "商业秘密配方", "JY15001059990001",
-                    "保密承诺内容甲", "江北市监异〔2025〕801号", "保密案例标题甲"],
-        "controls": ["后厨地面积水对照", record_of(shown_penalty).decision_no, "JY15001059990002", "公开承诺内容乙",
-                     "江北市监异〔2025〕802号", "公开案例标题乙"],
+        "operator": operator,
+        "held": held,
+        "listing": listings[0],
+        "cases": cases,
+        "secrets": [
+            "隐私甲未成年人就餐记录",
+            record_of(held_penalty).decision_no,
+            "商业秘密配方",
+            "JY15001059990001",
+            "保密承诺内容甲",
+            "江北市监异〔2025〕801号",
+            "保密案例标题甲",
+        ],
+        "controls": [
+            "后厨地面积水对照",
+            record_of(shown_penalty).decision_no,
+            "JY15001059990002",
+            "公开承诺内容乙",
+            "江北市监异〔2025〕802号",
+            "公开案例标题乙",
+        ],
         "shown": [shown_inspection, shown_penalty, shown_licence],
-    }  # fmt: skip
+    }
 
 
 def _entry(ref_kind: str, ref_id: int) -> LedgerEntry:

@@ -66,51 +66,89 @@ def planted() -> list[str]:
         "operators",
         [
             {
-                "uscc": USCC, "name": NAME, "legal_rep": "王五", "legal_rep_id_no": corpus.ID18[0],
-                "phone": PHONE, "address": f"重庆市江北区观音桥街道建新北路1号（联系电话{ADDRESS_PHONE}）", "street": "观音桥街道",
-                "sector": "餐饮", "business_type": "小型餐馆", "registered_on": "2020-01-01", "status": "存续",
+                "uscc": USCC,
+                "name": NAME,
+                "legal_rep": "王五",
+                "legal_rep_id_no": corpus.ID18[0],
+                "phone": PHONE,
+                "address": f"重庆市江北区观音桥街道建新北路1号（联系电话{ADDRESS_PHONE}）",
+                "street": "观音桥街道",
+                "sector": "餐饮",
+                "business_type": "小型餐馆",
+                "registered_on": "2020-01-01",
+                "status": "存续",
                 "new_business_form": "否",
             }
         ],
         regulator,
-    )  # fmt: skip
+    )
     text = corpus.planted_text(PIECES)
     _import(
         "inspections",
         [
-            {"source_id": "M-I-1", "uscc": USCC, "inspected_on": "2025-06-01", "kind": "日常检查", "result": "不符合",
-             "findings": text, "inspectors": "张三"},
+            {
+                "source_id": "M-I-1",
+                "uscc": USCC,
+                "inspected_on": "2025-06-01",
+                "kind": "日常检查",
+                "result": "不符合",
+                "findings": text,
+                "inspectors": "张三",
+            },
         ],
         regulator,
-    )  # fmt: skip
+    )
     _import(
         "sampling",
         [
-            {"source_id": f"M-S-{i}", "uscc": USCC, "sampled_on": "2025-06-02", "product": product,
-             "food_category": "", "conclusion": "不合格", "failed_items": text, "failure_kind": "微生物"}
+            {
+                "source_id": f"M-S-{i}",
+                "uscc": USCC,
+                "sampled_on": "2025-06-02",
+                "product": product,
+                "food_category": "",
+                "conclusion": "不合格",
+                "failed_items": text,
+                "failure_kind": "微生物",
+            }
             for i, product in enumerate(_chunks(PIECES, 200))
         ],
         regulator,
-    )  # fmt: skip
+    )
     _import(
         "penalties",
         [
-            {"decision_no": f"渝江北市监罚〔2025〕9{i:02d}号", "uscc": USCC, "decided_on": "2025-06-03",
-             "violation": violation, "legal_basis": text, "kinds": "罚款", "amount": "5000", "procedure": "普通程序",
-             "circumstance": "一般"}
+            {
+                "decision_no": f"渝江北市监罚〔2025〕9{i:02d}号",
+                "uscc": USCC,
+                "decided_on": "2025-06-03",
+                "violation": violation,
+                "legal_basis": text,
+                "kinds": "罚款",
+                "amount": "5000",
+                "procedure": "普通程序",
+                "circumstance": "一般",
+            }
             for i, violation in enumerate(_chunks(PIECES, 300))
         ],
         regulator,
-    )  # fmt: skip
+    )
     _import(
         "complaints",
         [
-            {"source_id": f"M-C-{i}", "uscc": USCC, "received_on": "2025-06-04", "channel": "12315", "kind": "投诉",
-             "category": category, "verification": "属实"}
+            {
+                "source_id": f"M-C-{i}",
+                "uscc": USCC,
+                "received_on": "2025-06-04",
+                "channel": "12315",
+                "kind": "投诉",
+                "category": category,
+                "verification": "属实",
+            }
             for i, category in enumerate(_chunks(PIECES, 100))
         ],
         regulator,
-    )  # fmt: skip
+    )
     client = Client()
     client.force_login(regulator)
     for title in _chunks(PIECES, 200):
@@ -220,14 +258,12 @@ def _download_text(answer: Any) -> str:
 def test_rosters_cases_plans_search_and_every_download_show_no_planted_id_or_phone(planted, client):
     """The portal's other public outputs — both rosters, typical cases, plans, the public search API and each open-data
     set as CSV and XLSX — carry the same text through the same mask."""
-    pages = [
-        _text(client.get(f"/lists/{kind}/")) for kind in ("serious", "abnormal")
-    ] + [
+    pages = [_text(client.get(f"/lists/{kind}/")) for kind in ("serious", "abnormal")] + [
         _text(client.get("/cases/")),
         _text(client.get("/plans/")),
         _text(client.get("/api/v1/public/search", {"q": NAME})),
         _text(client.get("/open-data/")),
-    ]  # fmt: skip
+    ]
     for key, dataset in DATASETS.items():
         for fmt in ("csv", "xlsx"):
             params = {"street": "观音桥街道"} if dataset.by_street else {}

@@ -29,10 +29,14 @@ def world():
     b = f.operator_register(uscc=f.make_uscc(82), name='=HYPERLINK("http://x")小面', street="观音桥街道")
     c = f.operator_register(uscc=f.make_uscc(83), name="寸滩烧烤", street="寸滩街道")
     services.abnormal_list_add(
-        operator=c, cause=ListEntry.Cause.UNREACHABLE, legal_basis="《企业信息公示暂行条例》第十七条",
-        decision_no="渝江北市监异〔2025〕11号", decided_on=date(2025, 7, 1), department="江北区市场监管局",
+        operator=c,
+        cause=ListEntry.Cause.UNREACHABLE,
+        legal_basis="《企业信息公示暂行条例》第十七条",
+        decision_no="渝江北市监异〔2025〕11号",
+        decided_on=date(2025, 7, 1),
+        department="江北区市场监管局",
         actor=officer,
-    )  # fmt: skip
+    )
     return a, b, c
 
 

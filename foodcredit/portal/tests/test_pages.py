@@ -31,10 +31,14 @@ def officer():
 def listed(officer):
     operator = f.operator_register(uscc=f.make_uscc(61), name="寸滩异常火锅店")
     services.abnormal_list_add(
-        operator=operator, cause=L.Cause.ANNUAL_REPORT, legal_basis="《企业信息公示暂行条例》第八条、第十七条",
-        decision_no="渝江北市监异〔2025〕7号", decided_on=date(2025, 7, 10), department="江北区市场监管局",
+        operator=operator,
+        cause=L.Cause.ANNUAL_REPORT,
+        legal_basis="《企业信息公示暂行条例》第八条、第十七条",
+        decision_no="渝江北市监异〔2025〕7号",
+        decided_on=date(2025, 7, 10),
+        department="江北区市场监管局",
         actor=officer,
-    )  # fmt: skip
+    )
     return operator
 
 
@@ -72,10 +76,12 @@ def test_commitments_and_producer_label_on_public_page(client, officer):
         uscc=f.make_uscc(63), name="鱼复食品厂", sector=Operator.Sector.PRODUCTION, business_type="食品生产企业"
     )
     services.commitment_record(
-        operator=producer, kind=Commitment.Kind.NOTIFY_COMMIT, made_on=date(2025, 8, 1),
+        operator=producer,
+        kind=Commitment.Kind.NOTIFY_COMMIT,
+        made_on=date(2025, 8, 1),
         text="严格落实食品安全主体责任，联系人13912345678",
         actor=f.UserFactory(role=User.Role.BUSINESS, operator_usccs=[producer.uscc]),
-    )  # fmt: skip
+    )
     html = client.get(f"/operators/{producer.uscc}/").content.decode()
     assert "badge-producer" in html and "许可告知承诺" in html and "待核查" in html
     assert "严格落实食品安全主体责任" in html and "13912345678" not in html
@@ -85,9 +91,14 @@ def test_commitments_and_producer_label_on_public_page(client, officer):
 
 def test_cases_page_and_home(client, officer, listed):
     services.case_study_publish(
-        title="某火锅店使用过期食材案", body="当事人电话13987654321，经查……", exposure="",
-        operator=listed, penalty_decision_no="渝江北市监罚〔2025〕3号", published_on=date(2025, 9, 1), actor=officer,
-    )  # fmt: skip
+        title="某火锅店使用过期食材案",
+        body="当事人电话13987654321，经查……",
+        exposure="",
+        operator=listed,
+        penalty_decision_no="渝江北市监罚〔2025〕3号",
+        published_on=date(2025, 9, 1),
+        actor=officer,
+    )
     html = client.get("/cases/").content.decode()
     assert "某火锅店使用过期食材案" in html and "13987654321" not in html
     home = client.get("/").content.decode()

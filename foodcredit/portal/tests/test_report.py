@@ -28,10 +28,17 @@ NAME = "王小明"
 
 def _post(client, **overrides):
     data = {
-        "kind": "complaint", "category": "foreign_matter", "operator_name": "观音桥老火锅店",
-        "operator_uscc": "", "address": "建新北路1号", "happened_on": "2025-09-01",
-        "description": "火锅里吃出一根头发", "reporter_name": NAME, "reporter_phone": PHONE, **overrides,
-    }  # fmt: skip
+        "kind": "complaint",
+        "category": "foreign_matter",
+        "operator_name": "观音桥老火锅店",
+        "operator_uscc": "",
+        "address": "建新北路1号",
+        "happened_on": "2025-09-01",
+        "description": "火锅里吃出一根头发",
+        "reporter_name": NAME,
+        "reporter_phone": PHONE,
+        **overrides,
+    }
     return client.post("/report/", data)
 
 
@@ -75,8 +82,17 @@ INJECTIONS = ["火锅<script>alert('x')</script>店", "火锅' OR '1'='1 --", '�
 
 @pytest.mark.parametrize("text", INJECTIONS)
 def test_injection_strings_are_inert_in_every_report_field(client, text):
-    for field in ("operator_name", "address", "description", "reporter_name", "operator_uscc", "reporter_phone",
-                  "category", "kind", "happened_on"):  # fmt: skip
+    for field in (
+        "operator_name",
+        "address",
+        "description",
+        "reporter_name",
+        "operator_uscc",
+        "reporter_phone",
+        "category",
+        "kind",
+        "happened_on",
+    ):
         html = _post(client, **{field: text}).content.decode()
         assert "<script>alert" not in html and "<img src=x" not in html
     staff_view = [r.operator_name for r in PublicReport.objects.all()]
@@ -111,9 +127,12 @@ def test_staff_review_moves_the_report_on_with_a_reply(client):
     reviews = AuditEvent.objects.filter(object_type="public_report").order_by("pk")
     assert [(e.action, e.changes) for e in reviews] == [
         ("create", reviews[0].changes),
-        ("review", {"status": ["received", "accepted"], "complaint": [None, f"{operator.uscc}/门户网站投诉举报/{number}"]}),
+        (
+            "review",
+            {"status": ["received", "accepted"], "complaint": [None, f"{operator.uscc}/门户网站投诉举报/{number}"]},
+        ),
         ("review", {"status": ["accepted", "closed"], "verification": ["pending", "true"]}),
-    ]  # fmt: skip
+    ]
 
 
 def test_rejected_report_files_nothing_and_the_reporter_reads_the_reason(client):

@@ -89,8 +89,9 @@ def test_a_changed_licence_number_is_found_by_its_new_number_only(world):
 
 
 def test_a_moved_operator_is_found_in_its_new_street_and_sector_only(world):
-    f.operator_register(uscc=world["apart"].uscc, name="鸿恩小火锅、砂锅店", street="五里店街道",
-                        sector=Operator.Sector.CIRCULATION)  # fmt: skip
+    f.operator_register(
+        uscc=world["apart"].uscc, name="鸿恩小火锅、砂锅店", street="五里店街道", sector=Operator.Sector.CIRCULATION
+    )
     assert names(SearchQuery(text="火锅", street="华新街街道")) == []
     assert names(SearchQuery(street="华新街街道")) == []
     assert names(SearchQuery(text="火锅", street="五里店街道")) == ["鸿恩小火锅、砂锅店"]

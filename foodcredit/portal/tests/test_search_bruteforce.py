@@ -53,9 +53,12 @@ def world() -> list[Operator]:
     for i in range(60):
         name = "".join(rnd.choice(PIECES) for _ in range(rnd.randint(2, 5)))
         operator = f.operator_register(
-            uscc=f.make_uscc(10_000 + i * 7919), name=name, street=STREETS[i % 3], sector=SECTORS[i % 5 % 3],
+            uscc=f.make_uscc(10_000 + i * 7919),
+            name=name,
+            street=STREETS[i % 3],
+            sector=SECTORS[i % 5 % 3],
             registered_on=date(2010, 1, 1 + i % 28),
-        )  # fmt: skip
+        )
         if i % 2:
             f.licence_add(operator, on=date(2024, 1, 1), number=f"JY1500105{i * 104729 % 10_000_000:07d}")
         operators.append(operator)
@@ -80,8 +83,9 @@ def all_pages(query: SearchQuery, per_page: int) -> tuple[search.SearchResult, l
     first = search.operators_search_public(query=query, as_of=TODAY, per_page=per_page)
     ids = [o.pk for o in first.operators]
     for page in range(2, first.pages + 1):
-        result = search.operators_search_public(query=SearchQuery(**{**query.__dict__, "page": page}), as_of=TODAY,
-                                                per_page=per_page)  # fmt: skip
+        result = search.operators_search_public(
+            query=SearchQuery(**{**query.__dict__, "page": page}), as_of=TODAY, per_page=per_page
+        )
         assert result.page == page
         ids += [o.pk for o in result.operators]
     return first, ids
@@ -136,9 +140,14 @@ def commonest(world: list[Operator], size: int) -> str:
 def test_single_lists_are_counted_exactly_past_the_bound_and_the_rest_bounded(world, monkeypatch):
     monkeypatch.setattr(search, "COUNT_MAX", 2)
     monkeypatch.setattr(search, "PAGES_MAX", 1)
-    one_list = [SearchQuery(text="火锅"), SearchQuery(text="9150"), SearchQuery(text=commonest(world, 3)),
-                SearchQuery(street=STREETS[0]), SearchQuery(sector=SECTORS[0]),
-                SearchQuery(street=STREETS[0], sector=SECTORS[0])]  # fmt: skip
+    one_list = [
+        SearchQuery(text="火锅"),
+        SearchQuery(text="9150"),
+        SearchQuery(text=commonest(world, 3)),
+        SearchQuery(street=STREETS[0]),
+        SearchQuery(sector=SECTORS[0]),
+        SearchQuery(street=STREETS[0], sector=SECTORS[0]),
+    ]
     for query in one_list:  # a bigram, a code piece, a trigram, a street, a sector, the two filters: one list each
         assert len(expected(world, query)) > 2, query
         result = search.operators_search_public(query=query, as_of=TODAY, per_page=2)

@@ -30,22 +30,27 @@ def postings_of(operator: Operator) -> set[str]:
     grams = {name[i : i + k] for k in (2, 3) for i in range(len(name) - k + 1)}
     for code in [operator.uscc, *Licence.objects.filter(operator=operator).values_list("number", flat=True)]:
         grams |= {"#" + code.upper()[i : i + 4] for i in range(len(code) - 3)}
-    return grams | {f"street={operator.street}", f"sector={operator.sector}",
-                    f"street={operator.street}&sector={operator.sector}"}  # fmt: skip
+    return grams | {
+        f"street={operator.street}",
+        f"sector={operator.sector}",
+        f"street={operator.street}&sector={operator.sector}",
+    }
 
 
 @pytest.mark.django_db(transaction=True)
 def test_operators_written_before_the_migration_are_indexed_like_those_written_after():
     migrate(BEFORE)
     try:
-        old = f.operator_register(uscc=f.make_uscc(13572468), name="观音桥老火锅店", street="华新街街道",
-                                  sector=Operator.Sector.CIRCULATION)  # fmt: skip
+        old = f.operator_register(
+            uscc=f.make_uscc(13572468), name="观音桥老火锅店", street="华新街街道", sector=Operator.Sector.CIRCULATION
+        )
         f.licence_add(old, on=date(2024, 1, 1), number="JY15001050012345")
         assert not SearchGram.objects.filter(gram="老火锅").exists()  # the old triggers wrote bigrams only
     finally:
         migrate(AFTER)
-    new = f.operator_register(uscc=f.make_uscc(24681357), name="KFC老火锅店", street="华新街街道",
-                              sector=Operator.Sector.CIRCULATION)  # fmt: skip
+    new = f.operator_register(
+        uscc=f.make_uscc(24681357), name="KFC老火锅店", street="华新街街道", sector=Operator.Sector.CIRCULATION
+    )
     for operator in (old, new):
         assert set(SearchGram.objects.filter(operator=operator).values_list("gram", flat=True)) == postings_of(operator)
     found = search.operators_search_public(

@@ -121,11 +121,17 @@ def _results_write(run: ClassificationRun, frame: pl.DataFrame) -> None:
         for batch in frame.iter_slices(BATCH):
             ClassResult.objects.bulk_create(
                 ClassResult(
-                    run=run, operator_id=r["operator_id"], as_of=run.as_of, risk_class=r["risk_class"],
-                    model_class=r["model_class"], score=r["score"], rule=r["rule"], explanation=r["explanation"],
+                    run=run,
+                    operator_id=r["operator_id"],
+                    as_of=run.as_of,
+                    risk_class=r["risk_class"],
+                    model_class=r["model_class"],
+                    score=r["score"],
+                    rule=r["rule"],
+                    explanation=r["explanation"],
                 )
                 for r in batch.iter_rows(named=True)
-            )  # fmt: skip
+            )
         return
     # JSON-encode the sentence lists column-wise: {"e": [...]} from polars, minus the wrapper.
     encoded = pl.struct(pl.col("explanation").alias("e")).struct.json_encode().str.slice(5).str.strip_suffix("}")
@@ -197,11 +203,15 @@ def _changes_record(run: ClassificationRun, scope: Scope, actor: Any) -> list[in
         changes = d.json_object([("risk_class", d.json_array_pair("p.risk_class", "r.risk_class", "text"), "json")])
         cursor.execute(
             audit.bulk_insert_sql(
-                d=d, action="'class_change'", object_type="'risk_result'", object_id=d.to_text("r.id"),
-                changes=changes, source=changed,
+                d=d,
+                action="'class_change'",
+                object_type="'risk_result'",
+                object_id=d.to_text("r.id"),
+                changes=changes,
+                source=changed,
             ),
             params,
-        )  # fmt: skip
+        )
         cursor.execute(f"SELECT r.operator_id {changed}", params)
         return [row[0] for row in cursor.fetchall()]
 
@@ -231,9 +241,11 @@ def classification_finish(*, run: ClassificationRun, actor: Any) -> Classificati
     run.distribution = {c: int(counts.get(c, 0)) for c in rules.CLASSES}
     run.operators = sum(run.distribution.values())
     run.changed = LedgerEntry.objects.filter(
-        kind=LedgerEntry.Kind.CLASS_CHANGE, ref_kind="risk_result", occurred_on=run.as_of,
+        kind=LedgerEntry.Kind.CLASS_CHANGE,
+        ref_kind="risk_result",
+        occurred_on=run.as_of,
         ref_id__in=ClassResult.objects.filter(run=run).values("pk"),
-    ).count()  # fmt: skip
+    ).count()
     run.status = ClassificationRun.Status.DONE
     run.save(update_fields=["distribution", "operators", "changed", "status", "updated_at"])
     audit.record(

@@ -72,8 +72,9 @@ def model_activate(*, model: RiskModel, actor: Any, force_reason: str = "") -> R
         code, figures = refusal
         if code == "risk.model_constant":
             message: Any = _("该模型将%(share)s的经营主体归入同一类别（上限%(limit)s），不能启用") % {
-                "share": f"{figures['share']:.0%}", "limit": f"{figures['limit']:.0%}",
-            }  # fmt: skip
+                "share": f"{figures['share']:.0%}",
+                "limit": f"{figures['limit']:.0%}",
+            }
         else:
             message = _("该模型的回测AUC为%(auc)s，低于%(limit)s，不能启用") % figures
         raise DomainError(code, message, version=model.version, **figures)
@@ -89,9 +90,11 @@ def model_activate(*, model: RiskModel, actor: Any, force_reason: str = "") -> R
                 message = _(
                     "该模型的回测结果不如当前模型（AUC %(new)s < %(old)s，%(as_of)s起%(days)s天），须说明理由方可强制启用"
                 ) % {
-                    "new": comparison["candidate_auc"], "old": comparison["active_auc"],
-                    "as_of": comparison["as_of"], "days": comparison["horizon_days"],
-                }  # fmt: skip
+                    "new": comparison["candidate_auc"],
+                    "old": comparison["active_auc"],
+                    "as_of": comparison["as_of"],
+                    "days": comparison["horizon_days"],
+                }
             raise DomainError("risk.model_worse", message, version=model.version, **comparison)
     return _activate(model=model, active=active, comparison=comparison, actor=actor, force_reason=force_reason)
 

@@ -64,9 +64,13 @@ def test_a_listing_moves_the_class_to_d_at_once_in_every_reader_and_its_removal_
     entry = _serious_list(operator, decided_on=LISTED_ON)
     listed = _class_everywhere(client, operator, LISTED_ON, regulator)
     assert listed == {
-        "credit_file": "D", "public_page": "D", "planning_frame": "D", "planning_directory": "D",
-        "eligibility": "D", "green_channel": "False",
-    }  # fmt: skip
+        "credit_file": "D",
+        "public_page": "D",
+        "planning_frame": "D",
+        "planning_directory": "D",
+        "eligibility": "D",
+        "green_channel": "False",
+    }
     current = selectors.class_current(operator.pk, as_of=LISTED_ON)
     assert current is not None and current.rule == "serious_list" and "严重违法失信名单" in current.explanation[0]
 

@@ -23,10 +23,16 @@ def _write(kind, frame):
 def _inspection(uscc, on, result, *, inspectors=None, source_id="X1"):
     return pl.DataFrame(
         {
-            "source_id": [source_id], "uscc": [uscc], "inspected_on": [on], "kind": ["routine"], "result": [result],
-            "findings": [""], "inspectors": [inspectors or f"{INSPECTORS[4]}、{INSPECTORS[5]}"], "_row": [2],
+            "source_id": [source_id],
+            "uscc": [uscc],
+            "inspected_on": [on],
+            "kind": ["routine"],
+            "result": [result],
+            "findings": [""],
+            "inspectors": [inspectors or f"{INSPECTORS[4]}、{INSPECTORS[5]}"],
+            "_row": [2],
         }
-    )  # fmt: skip
+    )
 
 
 def test_features_as_of_ignores_records_dated_on_or_after_as_of(district):
@@ -132,8 +138,10 @@ def test_features_split_into_operator_ranges_equal_one_pass(district, monkeypatc
 def test_read_numbers_refuses_nulls_with_a_clear_error(db):
     from foodcredit.risk.frames import read_numbers
 
-    frame = read_numbers("SELECT g::bigint AS n, g * 0.5::float8 AS half FROM generate_series(1, 3) g",
-                         {"n": pl.Int64(), "half": pl.Float64()})  # fmt: skip
+    frame = read_numbers(
+        "SELECT g::bigint AS n, g * 0.5::float8 AS half FROM generate_series(1, 3) g",
+        {"n": pl.Int64(), "half": pl.Float64()},
+    )
     assert frame.to_dict(as_series=False) == {"n": [1, 2, 3], "half": [0.5, 1.0, 1.5]}
     with pytest.raises(ValueError, match="NULL"):
         read_numbers("SELECT NULL::bigint AS n", {"n": pl.Int64()})

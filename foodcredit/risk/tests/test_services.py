@@ -123,10 +123,17 @@ def _serious_list(operator, *, decided_on):
         operator, on=decided_on - dt.timedelta(days=20), kinds=("罚款",), amount=Decimal("300000")
     )
     entry = credit_services.serious_list_propose(
-        operator=operator, penalty_entry=penalty, serious_reasons="情节严重", no_intent_proven=False,
-        notice_served_on=decided_on - dt.timedelta(days=15), hearing_requested=False, legal_basis="总局令第44号",
-        department="江北区市场监管局", restriction_until=None, actor=None,
-    )  # fmt: skip
+        operator=operator,
+        penalty_entry=penalty,
+        serious_reasons="情节严重",
+        no_intent_proven=False,
+        notice_served_on=decided_on - dt.timedelta(days=15),
+        hearing_requested=False,
+        legal_basis="总局令第44号",
+        department="江北区市场监管局",
+        restriction_until=None,
+        actor=None,
+    )
     entry = credit_services.serious_list_approve(
         entry=entry, approved_on=decided_on - dt.timedelta(days=5), approved_by="市局", actor=None
     )

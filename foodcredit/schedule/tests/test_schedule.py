@@ -57,14 +57,24 @@ def _listing_expiring(officer):
     """A serious listing decided 2023-12-01: its three years end on 2026-12-01, so the daily sweep removes it."""
     operator = f.OperatorFactory()
     penalty = f.penalty_add(
-        operator, on=dt.date(2023, 11, 1), kinds=("罚款",), amount=None,
+        operator,
+        on=dt.date(2023, 11, 1),
+        kinds=("罚款",),
+        amount=None,
         extra_facts={"circumstance": "heavier", "listable_serious": True},
-    )  # fmt: skip
+    )
     entry = credit_services.serious_list_propose(
-        operator=operator, penalty_entry=penalty, serious_reasons="情节严重", no_intent_proven=False,
-        notice_served_on=dt.date(2023, 11, 5), hearing_requested=False, legal_basis="总局令第44号",
-        department="江北区市场监管局", restriction_until=None, actor=officer,
-    )  # fmt: skip
+        operator=operator,
+        penalty_entry=penalty,
+        serious_reasons="情节严重",
+        no_intent_proven=False,
+        notice_served_on=dt.date(2023, 11, 5),
+        hearing_requested=False,
+        legal_basis="总局令第44号",
+        department="江北区市场监管局",
+        restriction_until=None,
+        actor=officer,
+    )
     entry = credit_services.serious_list_approve(
         entry=entry, approved_on=dt.date(2023, 11, 20), approved_by="市局", actor=officer
     )

@@ -74,8 +74,11 @@ class Command(BaseCommand):
         if options["register"]:
             pop = report["population"]
             fitted.metrics["backtest"] = {
-                "as_of": report["as_of"], "horizon_days": report["horizon_days"], "auc": report["auc"],
-                "operators": pop["operators"], "positives": pop["with_serious_finding"],
-            }  # fmt: skip
+                "as_of": report["as_of"],
+                "horizon_days": report["horizon_days"],
+                "auc": report["auc"],
+                "operators": pop["operators"],
+                "positives": pop["with_serious_finding"],
+            }
             model = risk_services.model_register(fitted=fitted, actor=None, note="risk_backtest")
             w(f"  registered {model.version} ({model.get_status_display()})")
