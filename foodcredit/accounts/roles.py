@@ -3,7 +3,6 @@ three administrators' duties. Pure, no ORM. Which records a role may write about
 that is the rules table of accounts.permissions, the one write check every write service and door calls."""
 
 from django.contrib.auth.models import AnonymousUser
-from django.utils.translation import gettext_noop
 
 from .models import User
 
@@ -50,18 +49,3 @@ def sees_risk_class(user: User | AnonymousUser) -> bool:
     """The class and its explanation are an internal reference for supervision (DOMAIN.md Part II §4.3): internal
     readers see them within their scope, the operator's own users do not (only what the public sees)."""
     return isinstance(user, User) and sees_internal_records(user) and user.role != R.BUSINESS
-
-
-# Role labels are plain Chinese strings in models.py; templates translate them when displayed. Marking them here
-# keeps them in locale/*/django.po when makemessages runs.
-ROLE_LABELS = (
-    gettext_noop("系统管理员"),
-    gettext_noop("安全管理员"),
-    gettext_noop("审计管理员"),
-    gettext_noop("区级监管人员"),
-    gettext_noop("所级监管人员"),
-    gettext_noop("执法检查人员"),
-    gettext_noop("其他部门人员"),
-    gettext_noop("行业协会"),
-    gettext_noop("企业用户"),
-)

@@ -4,7 +4,7 @@ The models' choices carry plain Chinese labels (migrations keep them as text, an
 they are translated where they are shown: every model's `get_<field>_display()` answers in the reader's language
 (`displays_translate`, run once when the apps are ready — so do django-tables2's cells, which call it), `label()`
 translates a label held as a value, and `translated_choices()` gives a form's choices. Listing the labels here keeps
-them in locale/*/django.po when makemessages runs; core/tests/test_choice_labels.py fails when a model gains a
+them in locale/*/django.po when makemessages runs; office/tests/test_choice_labels.py fails when a model gains a
 choice that is not listed.
 """
 

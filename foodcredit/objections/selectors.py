@@ -5,21 +5,12 @@ from datetime import date
 
 from django.db.models import Q, QuerySet
 from django.http import Http404
-from django.utils.translation import gettext_noop
 
 from foodcredit.core.models import AuditEvent
 from foodcredit.operators import selectors as operator_selectors
 from foodcredit.operators.selectors import Reader
 
 from .models import Objection, ObjectionAttachment
-
-# The statuses are plain Chinese choice labels translated when displayed; marked here for makemessages.
-DISPLAYED_LABELS = (
-    gettext_noop("已提交"),
-    gettext_noop("已受理"),
-    gettext_noop("异议成立，已更正"),
-    gettext_noop("异议不成立"),
-)
 
 
 def objections(*, for_user: Reader) -> QuerySet[Objection]:

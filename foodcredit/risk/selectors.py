@@ -9,7 +9,7 @@ from django.conf import settings
 from django.db.models import Case, CharField, Count, F, OuterRef, Q, QuerySet, Subquery, Value, When
 from django.http import Http404
 from django.utils import timezone
-from django.utils.translation import gettext, gettext_noop
+from django.utils.translation import gettext
 
 from foodcredit.credit import selectors as credit_selectors
 from foodcredit.operators.models import Operator
@@ -18,15 +18,6 @@ from . import rules
 from .frames import read_frame
 from .models import ClassificationRun, ClassOverride, ClassResult, RiskClass, RiskModel
 from .rules import RULE_OVERRIDE, RULE_SERIOUS_LIST
-
-# The class labels (RiskClass) are plain Chinese strings translated when displayed; marking them here keeps them in
-# locale/*/django.po when makemessages runs.
-DISPLAYED_LABELS = (
-    gettext_noop("信用风险低"),
-    gettext_noop("信用风险一般"),
-    gettext_noop("信用风险较高"),
-    gettext_noop("信用风险高"),
-)
 
 
 def model_active() -> RiskModel | None:

@@ -7,7 +7,7 @@ from datetime import date
 from django.conf import settings
 from django.db.models import Exists, OuterRef, Q, QuerySet
 from django.http import Http404
-from django.utils.translation import gettext, gettext_noop
+from django.utils.translation import gettext
 
 from foodcredit.operators import selectors as operator_selectors
 from foodcredit.operators.selectors import Reader
@@ -16,15 +16,6 @@ from .. import rules
 from ..models import DisclosureHold, LedgerEntry, ListEntry
 
 H = DisclosureHold
-
-# The grounds are plain Chinese choice labels translated when displayed; marked here for makemessages.
-DISPLAYED_LABELS = (
-    gettext_noop("涉及国家秘密"),
-    gettext_noop("涉及商业秘密"),
-    gettext_noop("涉及个人隐私"),
-    gettext_noop("涉及未成年人"),
-    gettext_noop("法律、行政法规规定不予公开的其他情形"),
-)
 
 
 @dataclass(frozen=True)

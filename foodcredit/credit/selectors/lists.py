@@ -8,7 +8,7 @@ from django.conf import settings
 from django.core.exceptions import ImproperlyConfigured
 from django.db.models import Exists, OuterRef, Q, QuerySet, Subquery
 from django.http import Http404
-from django.utils.translation import gettext, gettext_noop
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from foodcredit.operators import selectors as operator_selectors
@@ -21,39 +21,6 @@ from ..models import CaseStudy, Commitment, LedgerEntry, ListEntry, PersonBan, R
 from .disclosure import unheld
 
 L = ListEntry
-
-# Choice labels of the list, repair and commitment models are plain Chinese strings translated when displayed;
-# marking them here keeps them in locale/*/django.po when makemessages runs.
-DISPLAYED_LABELS = (
-    gettext_noop("经营异常名录"),
-    gettext_noop("严重违法失信名单"),
-    gettext_noop("未按规定期限公示年度报告"),
-    gettext_noop("未在责令的期限内公示即时信息"),
-    gettext_noop("公示信息隐瞒真实情况、弄虚作假"),
-    gettext_noop("通过登记的住所或者经营场所无法联系"),
-    gettext_noop("严重违法失信行为（较重行政处罚）"),
-    gettext_noop("列入经营异常名录届满3年仍未履行相关义务"),
-    gettext_noop("已履行义务、纠正"),
-    gettext_noop("期满移出"),
-    gettext_noop("信用修复（提前移出）"),
-    gettext_noop("决定被撤销或变更"),
-    gettext_noop("已注销"),
-    gettext_noop("转入严重违法失信名单"),
-    gettext_noop("登记注册信用承诺"),
-    gettext_noop("许可告知承诺"),
-    gettext_noop("信用修复守信承诺"),
-    gettext_noop("放心食品超市自我承诺"),
-    gettext_noop("承诺属实"),
-    gettext_noop("虚假承诺"),
-    gettext_noop("不符合申请条件"),
-    gettext_noop("已提交"),
-    gettext_noop("已受理"),
-    gettext_noop("准予修复"),
-    gettext_noop("不予修复"),
-    gettext_noop("行政处罚信息提前停止公示"),
-    gettext_noop("移出经营异常名录"),
-    gettext_noop("提前移出严重违法失信名单"),
-)
 
 
 @dataclass(frozen=True)
