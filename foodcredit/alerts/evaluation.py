@@ -19,24 +19,12 @@ from typing import Any
 import numpy as np
 import polars as pl
 
+from foodcredit.operators.models import STREETS
+
 from . import evaluation_spacetime as st
 from .detectors import DETECTORS
 from .detectors.frames import CLASSES, EVENTS, FAILURES, LICENCES, OPERATORS, Frames
 
-STREETS = [
-    "观音桥街道",
-    "华新街街道",
-    "五里店街道",
-    "江北城街道",
-    "石马河街道",
-    "大石坝街道",
-    "寸滩街道",
-    "铁山坪街道",
-    "郭家沱街道",
-    "鱼嘴镇",
-    "复盛镇",
-    "五宝镇",
-]
 STREET_WEIGHTS = np.array([18, 14, 12, 8, 10, 10, 7, 3, 4, 6, 4, 4], dtype=float)
 SECTORS = ["catering", "circulation", "production"]
 SECTOR_WEIGHTS = np.array([0.55, 0.40, 0.05])
