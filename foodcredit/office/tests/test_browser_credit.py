@@ -17,20 +17,10 @@ from foodcredit.collection import services
 from foodcredit.collection.tests import frames
 from foodcredit.core.tests.browser import CHROMIUM, chromium, csp_refusals
 from foodcredit.credit.tests.factories import PASSWORD
+from foodcredit.credit.tests.imported import HEADERS  # the exchange format's penalty columns
 
 ARTIFACTS = Path(settings.BASE_DIR) / "var" / "artifacts"
 TEXT = "在火锅底料中添加罂粟壳"
-HEADERS = [
-    "处罚决定书文号",
-    "统一社会信用代码",
-    "处罚决定日期",
-    "违法行为类型",
-    "处罚依据",
-    "处罚种类",
-    "罚没金额（元）",
-    "程序类型",
-    "情节",
-]
 
 pytestmark = [
     pytest.mark.browser,

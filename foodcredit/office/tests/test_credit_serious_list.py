@@ -17,21 +17,11 @@ from foodcredit.accounts.models import User
 from foodcredit.core.models import AuditEvent, Source
 from foodcredit.credit.models import LedgerEntry, ListEntry
 from foodcredit.credit.tests import factories as f
+from foodcredit.credit.tests.imported import HEADERS  # the exchange format's penalty columns
 
 pytestmark = pytest.mark.django_db
 TEXT = "在食品中添加罂粟壳"  # the source's own wording of 添加非食用物质
 SOURCE = "江北区行政执法办案系统"
-HEADERS = [
-    "处罚决定书文号",
-    "统一社会信用代码",
-    "处罚决定日期",
-    "违法行为类型",
-    "处罚依据",
-    "处罚种类",
-    "罚没金额（元）",
-    "程序类型",
-    "情节",
-]
 
 
 def penalty_file(tmp_path: Path, operator, *, decision_no: str, violation: str) -> Path:
