@@ -6,38 +6,16 @@ import pytest
 
 from foodcredit.accounts.models import User
 from foodcredit.credit.tests import factories as f
-from foodcredit.risk.models import ClassificationRun, ClassResult, RiskModel
+from foodcredit.risk.tests.factories import run_make
 
 pytestmark = pytest.mark.django_db
-
-
-def _run(as_of, classes):
-    model = RiskModel.objects.get_or_create(
-        version="scorecard-test",
-        defaults={
-            "kind": "scorecard",
-            "trained_from": date(2022, 1, 1),
-            "trained_until": date(2025, 1, 1),
-            "indicators": "v1",
-            "artifact": b"",
-            "sha256": "0" * 64,
-        },
-    )[0]
-    run = ClassificationRun.objects.create(as_of=as_of, model=model, status="done", operators=len(classes))
-    for operator, risk_class in classes:
-        ClassResult.objects.create(
-            run=run, operator=operator, as_of=as_of, risk_class=risk_class, model_class=risk_class, score=1.0
-        )
-    run.distribution = {c: sum(1 for _, k in classes if k == c) for c in "ABCD"}
-    run.save()
-    return run
 
 
 def test_dashboard_shows_distribution_by_street_sector_and_trend(client):
     a = f.OperatorFactory(street="观音桥街道", sector="catering")
     b = f.OperatorFactory(street="五里店街道", sector="circulation")
-    _run(date(2025, 5, 1), [(a, "A"), (b, "B")])
-    _run(date(2025, 6, 1), [(a, "C"), (b, "B")])
+    run_make(date(2025, 5, 1), [(a, "A"), (b, "B")])
+    run_make(date(2025, 6, 1), [(a, "C"), (b, "B")])
     client.force_login(f.UserFactory(role=User.Role.DISTRICT_REGULATOR))
     response = client.get("/office/risk/")
     assert response.status_code == 200
@@ -56,7 +34,7 @@ def test_dashboard_is_for_district_regulators(client):
 
 def test_dashboard_shows_the_model_comparison_it_was_chosen_by(client):
     a = f.OperatorFactory(street="观音桥街道", sector="catering")
-    run = _run(date(2025, 6, 1), [(a, "A")])
+    run = run_make(date(2025, 6, 1), [(a, "A")])
     run.model.metrics = {
         "backtest": {"as_of": "2024-05-31", "auc": 0.7277},
         "selection": {
