@@ -153,8 +153,8 @@ def list_propose(request: HttpRequest, entry_id: int) -> HttpResponse:
                 operator=penalty.operator,
                 penalty_entry=penalty,
                 actor=user,
-                penalty_decision_no=penalty.decision_no,
-                **form.cleaned_data,  # type: ignore[attr-defined]
+                penalty_decision_no=penalty.decision_no,  # type: ignore[attr-defined]
+                **form.cleaned_data,
             )
         except DomainError as exc:
             domain_error(form, exc)
