@@ -10,17 +10,14 @@ from .commitments import (
 from .holds import disclosure_hold_remove, disclosure_hold_set
 from .ledger import entries_announce, entries_supersede_many, entry_append
 from .lists import (
-    abnormal_escalation_notices,
     abnormal_list_add,
-    abnormal_list_escalate,
     list_remove,
-    lists_expire,
-    penalty_revocation_file,
     serious_list_approve,
     serious_list_decide,
     serious_list_drop,
     serious_list_propose,
 )
+from .lists_lifecycle import abnormal_escalation_notices, abnormal_list_escalate, lists_expire, penalty_revocation_file
 from .repair import repair_accept, repair_check, repair_decide, repair_submit
 
 __all__ = [
