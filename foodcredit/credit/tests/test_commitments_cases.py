@@ -67,7 +67,9 @@ def test_commitment_made_verified_false_is_filed_and_disclosed(client, operator)
     assert current.facts == {"kind": "notify_commit", "verification": "false"}
     public = client.get(f"/api/v1/public/operators/{operator.uscc}").json()
     assert [e["summary"] for e in public["entries"]] == ["信用承诺：许可告知承诺（虚假承诺）", REGISTERED]
-    assert list(AuditEvent.objects.filter(object_type="commitment").values_list("action", flat=True)) == [
+    assert list(
+        AuditEvent.objects.filter(object_type="commitment").order_by("pk").values_list("action", flat=True)
+    ) == [
         "create",
         "verify",
     ]

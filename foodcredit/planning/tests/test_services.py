@@ -37,7 +37,9 @@ def test_plan_create_draws_tasks_with_inspectors_audit_and_reveals_the_seed(oper
     assert loads.group_by("inspector_id").len()["len"].max() <= 20
     # Audit: commit, snapshot, draw on the plan; one row per task in the same transaction.
     actions = list(
-        AuditEvent.objects.filter(object_type="plan", object_id=str(plan.pk)).values_list("action", flat=True)
+        AuditEvent.objects.filter(object_type="plan", object_id=str(plan.pk))
+        .order_by("occurred_at", "pk")
+        .values_list("action", flat=True)
     )
     assert actions == ["commit", "snapshot", "draw", "publish"]
     task_rows = AuditEvent.objects.filter(object_type="planning_task", action="create")
