@@ -182,10 +182,19 @@ STATIC_ROOT = VAR_DIR / "static"
 STATIC_ROOT.mkdir(exist_ok=True)  # WhiteNoise serves from here after collectstatic; finders serve in DEBUG
 # Front-end libraries come from the npm registry at setup (package-lock.json) and are served by the app:
 # bureaus run on intranets, so nothing is loaded from a CDN at runtime.
-STATICFILES_DIRS = [
-    ("vendor/htmx", BASE_DIR / "node_modules" / "htmx.org" / "dist"),
-    ("vendor/echarts", BASE_DIR / "node_modules" / "echarts" / "dist"),
-    ("vendor/swagger-ui", BASE_DIR / "node_modules" / "swagger-ui-dist"),  # the API documentation page
+# Only the files the pages load (core/staticfinders.py): the packages' other files stay out of collectstatic.
+VENDOR_STATIC_FILES = [
+    ("vendor/htmx", BASE_DIR / "node_modules" / "htmx.org" / "dist", ["htmx.min.js"]),
+    ("vendor/echarts", BASE_DIR / "node_modules" / "echarts" / "dist", ["echarts.min.js"]),
+    (  # the API documentation page; the stylesheet names its source map, which the manifest storage resolves
+        "vendor/swagger-ui",
+        BASE_DIR / "node_modules" / "swagger-ui-dist",
+        ["swagger-ui-bundle.js", "swagger-ui-bundle.js.map", "swagger-ui.css", "swagger-ui.css.map"],
+    ),
+]
+STATICFILES_FINDERS = [
+    "foodcredit.core.staticfinders.VendorFinder",
+    "django.contrib.staticfiles.finders.AppDirectoriesFinder",
 ]
 MEDIA_ROOT = VAR_DIR / "media"
 
