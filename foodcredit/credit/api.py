@@ -143,12 +143,6 @@ def _idempotency_key(request: HttpRequest) -> str:
     return key
 
 
-def _list_out(entry: ListEntry) -> ListEntryOut:
-    return ListEntryOut(
-        uscc=entry.operator.uscc, **{f: getattr(entry, f) for f in ListEntryOut.model_fields if f != "uscc"}
-    )
-
-
 def _repair_out(application: RepairApplication) -> RepairOut:
     today = timezone.localdate()
     values: dict[str, Any] = {f: getattr(application, f, None) for f in RepairOut.model_fields}
@@ -162,10 +156,10 @@ def _repair_out(application: RepairApplication) -> RepairOut:
 
 
 @router.get("/lists", response=list[ListEntryOut], operation_id="list_entry_list", summary="名录名单记录")
-def list_entry_list(request: HttpRequest, uscc: str | None = None) -> list[ListEntryOut]:
+def list_entry_list(request: HttpRequest, uscc: str | None = None) -> list[ListEntry]:
     """Listings of the operators in scope (at most 200), optionally of one operator."""
     operator = operator_selectors.operator_get(uscc=uscc, for_user=request.user) if uscc else None
-    return [_list_out(e) for e in selectors.list_entries(for_user=request.user, operator=operator)[:200]]
+    return list(selectors.list_entries(for_user=request.user, operator=operator)[:200])
 
 
 @router.post("/lists/abnormal", response={201: ListEntryOut}, operation_id="abnormal_list_add")
@@ -174,7 +168,7 @@ def abnormal_list_add(request: HttpRequest, payload: AbnormalListIn) -> Status:
     actor = _decider(request, permissions.LIST_ENTRIES)
     operator = operator_selectors.operator_get(uscc=payload.uscc, for_user=actor)
     entry = services.abnormal_list_add(operator=operator, actor=actor, **payload.dict(exclude={"uscc"}))
-    return Status(201, _list_out(entry))
+    return Status(201, entry)
 
 
 @router.post("/lists/serious/proposals", response={201: ListEntryOut}, operation_id="serious_list_propose")
@@ -192,39 +186,39 @@ def serious_list_propose(request: HttpRequest, payload: SeriousProposalIn) -> St
         penalty_decision_no=payload.penalty_decision_no,
         **payload.dict(exclude={"uscc", "penalty_decision_no"}),
     )
-    return Status(201, _list_out(entry))
+    return Status(201, entry)
 
 
 @router.post("/lists/{entry_id}/approve", response=ListEntryOut, operation_id="serious_list_approve")
-def serious_list_approve(request: HttpRequest, entry_id: int, payload: ApprovalIn) -> ListEntryOut:
+def serious_list_approve(request: HttpRequest, entry_id: int, payload: ApprovalIn) -> ListEntry:
     """Record the upper level's approval."""
     actor = _decider(request, permissions.LIST_ENTRIES)
     entry = selectors.list_entry_get(pk=entry_id, for_user=actor)
-    return _list_out(services.serious_list_approve(entry=entry, actor=actor, **payload.dict()))
+    return services.serious_list_approve(entry=entry, actor=actor, **payload.dict())
 
 
 @router.post("/lists/{entry_id}/decide", response=ListEntryOut, operation_id="serious_list_decide")
-def serious_list_decide(request: HttpRequest, entry_id: int, payload: DecisionIn) -> ListEntryOut:
+def serious_list_decide(request: HttpRequest, entry_id: int, payload: DecisionIn) -> ListEntry:
     """Decide a proposed serious listing."""
     actor = _decider(request, permissions.LIST_ENTRIES)
     entry = selectors.list_entry_get(pk=entry_id, for_user=actor)
-    return _list_out(services.serious_list_decide(entry=entry, actor=actor, **payload.dict()))
+    return services.serious_list_decide(entry=entry, actor=actor, **payload.dict())
 
 
 @router.post("/lists/{entry_id}/drop", response=ListEntryOut, operation_id="serious_list_drop")
-def serious_list_drop(request: HttpRequest, entry_id: int, payload: DropIn) -> ListEntryOut:
+def serious_list_drop(request: HttpRequest, entry_id: int, payload: DropIn) -> ListEntry:
     """Drop a proposal: the party is not listed."""
     actor = _decider(request, permissions.LIST_ENTRIES)
     entry = selectors.list_entry_get(pk=entry_id, for_user=actor)
-    return _list_out(services.serious_list_drop(entry=entry, actor=actor, **payload.dict()))
+    return services.serious_list_drop(entry=entry, actor=actor, **payload.dict())
 
 
 @router.post("/lists/{entry_id}/remove", response=ListEntryOut, operation_id="list_remove")
-def list_remove(request: HttpRequest, entry_id: int, payload: RemovalIn) -> ListEntryOut:
+def list_remove(request: HttpRequest, entry_id: int, payload: RemovalIn) -> ListEntry:
     """Remove a listing (repair removes through a repair decision)."""
     actor = _decider(request, permissions.LIST_ENTRIES)
     entry = selectors.list_entry_get(pk=entry_id, for_user=actor)
-    return _list_out(services.list_remove(entry=entry, actor=actor, **payload.dict()))
+    return services.list_remove(entry=entry, actor=actor, **payload.dict())
 
 
 @router.post("/repair-applications", response={200: RepairOut, 201: RepairOut}, operation_id="repair_submit")
@@ -297,18 +291,6 @@ def repair_decide(request: HttpRequest, application_id: int, payload: RepairDeci
 # --- commitments, person bans, typical cases --------------------------------------------------------------------------
 
 
-def _commitment_out(c: Commitment) -> CommitmentOut:
-    return CommitmentOut(
-        id=c.pk,
-        uscc=c.operator.uscc,
-        kind=c.kind,
-        made_on=c.made_on,
-        text=c.text,
-        verification=c.verification,
-        verified_on=c.verified_on,
-    )
-
-
 @router.post("/commitments", response={200: CommitmentOut, 201: CommitmentOut}, operation_id="commitment_record")
 def commitment_record(request: HttpRequest, payload: CommitmentIn) -> Status:
     """A business user records a commitment for its own operator; it is shown publicly."""
@@ -324,29 +306,28 @@ def commitment_record(request: HttpRequest, payload: CommitmentIn) -> Status:
         actor=user,
         idempotency_key=key,
     )
-    return Status(200 if replayed else 201, _commitment_out(commitment))
+    return Status(200 if replayed else 201, commitment)
 
 
 @router.get("/commitments", response=list[CommitmentOut], operation_id="commitment_list")
-def commitment_list(request: HttpRequest, uscc: str | None = None) -> list[CommitmentOut]:
+def commitment_list(request: HttpRequest, uscc: str | None = None) -> list[Commitment]:
     """Commitments of the operators in scope (at most 200)."""
     operator = operator_selectors.operator_get(uscc=uscc, for_user=request.user) if uscc else None
-    return [_commitment_out(c) for c in selectors.commitments(for_user=request.user, operator=operator)[:200]]
+    return list(selectors.commitments(for_user=request.user, operator=operator)[:200])
 
 
 @router.post("/commitments/{commitment_id}/verify", response=CommitmentOut, operation_id="commitment_verify")
-def commitment_verify(request: HttpRequest, commitment_id: int, payload: CommitmentVerifyIn) -> CommitmentOut:
+def commitment_verify(request: HttpRequest, commitment_id: int, payload: CommitmentVerifyIn) -> Commitment:
     """Record today's verification; a false commitment is filed in the credit file and disclosed."""
     actor = _decider(request, permissions.COMMITMENT_VERIFICATIONS)
     commitment = selectors.commitment_get(pk=commitment_id, for_user=actor)
-    verified = services.commitment_verify(
+    return services.commitment_verify(
         commitment=commitment,
         verification=payload.verification,
         verified_on=timezone.localdate(),
         note=payload.note,
         actor=actor,
     )
-    return _commitment_out(verified)
 
 
 @router.post("/person-bans", response={201: PersonBanOut}, operation_id="person_ban_record")
@@ -355,12 +336,7 @@ def person_ban_record(request: HttpRequest, payload: PersonBanIn) -> Status:
     actor = _decider(request, permissions.PERSON_BANS)
     operator = operator_selectors.operator_get(uscc=payload.uscc, for_user=actor) if payload.uscc else None
     ban = services.person_ban_record(operator=operator, actor=actor, **payload.dict(exclude={"uscc"}))
-    return Status(
-        201,
-        PersonBanOut(
-            id=ban.pk, basis=ban.basis, decided_on=ban.decided_on, until=ban.until, legal_basis=ban.legal_basis
-        ),
-    )
+    return Status(201, ban)
 
 
 def _case_out(case: CaseStudy) -> CaseStudyOut:

@@ -156,7 +156,7 @@ class ListEntryOut(Schema):
     """A listing for staff and the party, in every status."""
 
     id: int
-    uscc: str
+    uscc: str = Field(..., alias="operator.uscc")
     list_kind: str
     cause: str
     status: str
@@ -236,7 +236,7 @@ class CommitmentOut(Schema):
     """A commitment and its verification."""
 
     id: int
-    uscc: str
+    uscc: str = Field(..., alias="operator.uscc")
     kind: str
     made_on: date
     text: str
