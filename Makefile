@@ -73,7 +73,7 @@ lint: venv
 	DJANGO_SETTINGS_MODULE=config.settings.test $(PY) manage.py makemigrations --check --dry-run
 
 pytest: venv assets
-	$(VENV)/bin/pytest -n 2 -p no:cacheprovider
+	$(VENV)/bin/pytest -n 2 -p no:cacheprovider --durations=15
 
 ## Re-resolve requirements.in into the hashed lock file (needs uv: pip install uv)
 lock:

@@ -104,8 +104,10 @@ def branches(text: str, *, filters: tuple[str, ...] = ()) -> list[Branch]:
             found.append(Branch(grams=("#" + text.upper(), *filters), filters=filters))
         else:
             fragment = f"%{text.upper()}%"  # letters and digits only: nothing to escape
-            check = ("(upper(o.uscc) LIKE %s OR (SELECT 1 FROM licences_licence l"
-                     " WHERE l.operator_id = o.id AND upper(l.number) LIKE %s LIMIT 1) IS NOT NULL)")  # fmt: skip
+            check = (
+                "(upper(o.uscc) LIKE %s OR (SELECT 1 FROM licences_licence l"
+                " WHERE l.operator_id = o.id AND upper(l.number) LIKE %s LIMIT 1) IS NOT NULL)"
+            )
             grams = (*code_grams(text), *filters)
             found.append(Branch(grams=grams, check=check, params=(fragment, fragment), filters=filters))
     return found
@@ -147,8 +149,10 @@ def branch_sql(branch: Branch, *, where: str = "", params: tuple[Any, ...] = ())
     sql += " WHERE d.gram = %s"
     args.append(first)
     for i, gram in enumerate(others):
-        sql += (f" AND EXISTS (SELECT 1 FROM portal_searchgram x{i}"
-                f" WHERE x{i}.gram = %s AND x{i}.operator_id = d.operator_id)")  # fmt: skip
+        sql += (
+            f" AND EXISTS (SELECT 1 FROM portal_searchgram x{i}"
+            f" WHERE x{i}.gram = %s AND x{i}.operator_id = d.operator_id)"
+        )
         args.append(gram)
     for condition in conditions:
         sql += f" AND {condition}"
@@ -167,8 +171,10 @@ def branch_ids(branch: Branch, *, limit: int, where: str = "", params: tuple[Any
     if not branch.grams:  # no list to drive: the operators in id order, the conditions as a plain filter
         plain = " AND ".join(c for c in (branch.check, where) if c) or "1 = 1"
         with connection.cursor() as cursor:
-            cursor.execute(f"SELECT o.id FROM operators_operator o WHERE {plain} ORDER BY o.id LIMIT %s",
-                           [*branch.params, *params, limit])  # fmt: skip
+            cursor.execute(
+                f"SELECT o.id FROM operators_operator o WHERE {plain} ORDER BY o.id LIMIT %s",
+                [*branch.params, *params, limit],
+            )
             return [row[0] for row in cursor.fetchall()]
     ordered = rarest_first(branch.grams)
     first, others = ordered[0], branch.probed(ordered[1:])
@@ -182,8 +188,10 @@ def branch_ids(branch: Branch, *, limit: int, where: str = "", params: tuple[Any
         if conditions
         else "1 = 1"
     )
-    sql = (f"SELECT d.operator_id, {check} FROM portal_searchgram d WHERE d.gram = %s AND d.operator_id > %s{probes}"
-           " ORDER BY d.operator_id LIMIT %s")  # fmt: skip
+    sql = (
+        f"SELECT d.operator_id, {check} FROM portal_searchgram d WHERE d.gram = %s AND d.operator_id > %s{probes}"
+        " ORDER BY d.operator_id LIMIT %s"
+    )
     found: list[int] = []
     last, chunk = 0, (CHUNK_FIRST if conditions else limit)
     with transaction.atomic(), _streaming_joins():
@@ -214,19 +222,24 @@ def _streaming_joins() -> Iterator[None]:
     with connection.cursor() as cursor:
         cursor.execute("SELECT " + ", ".join(["current_setting(%s)"] * len(names)), names)
         before = dict(zip(names, cursor.fetchone(), strict=True))
-        cursor.execute("SELECT " + ", ".join(["set_config(%s, %s, true)"] * len(names)),
-                       [v for name in names for v in (name, _SETTINGS[name])])  # fmt: skip
+        cursor.execute(
+            "SELECT " + ", ".join(["set_config(%s, %s, true)"] * len(names)),
+            [v for name in names for v in (name, _SETTINGS[name])],
+        )
     try:
         yield
     finally:
         with connection.cursor() as cursor:
-            cursor.execute("SELECT " + ", ".join(["set_config(%s, %s, true)"] * len(names)),
-                           [v for name in names for v in (name, before[name])])  # fmt: skip
+            cursor.execute(
+                "SELECT " + ", ".join(["set_config(%s, %s, true)"] * len(names)),
+                [v for name in names for v in (name, before[name])],
+            )
 
 
 def postings_count(gram: str, *, limit: int) -> int:
     """The size of one posting list, counted up to `limit` (read from the index alone)."""
     with connection.cursor() as cursor:
-        cursor.execute("SELECT count(*) FROM (SELECT 1 FROM portal_searchgram WHERE gram = %s LIMIT %s) AS g",
-                       [gram, limit])  # fmt: skip
+        cursor.execute(
+            "SELECT count(*) FROM (SELECT 1 FROM portal_searchgram WHERE gram = %s LIMIT %s) AS g", [gram, limit]
+        )
         return int(cursor.fetchone()[0])

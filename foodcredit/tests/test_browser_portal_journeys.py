@@ -82,7 +82,9 @@ class Browser:
 
 def test_report_is_accepted_as_a_complaint_and_the_reporter_follows_it(live_server, world, monkeypatch):
     monkeypatch.setenv("DJANGO_ALLOW_ASYNC_UNSAFE", "true")  # Playwright's sync API runs an event loop
-    from playwright.sync_api import expect, sync_playwright
+    from playwright.sync_api import expect
+
+    from foodcredit.core.tests.browser import sync_playwright
 
     with sync_playwright() as p:
         b = Browser(p, live_server, "report")
@@ -145,7 +147,9 @@ def _report_pk(number: str) -> int:
 
 def test_commitment_is_verified_and_the_public_page_shows_it(live_server, world, monkeypatch):
     monkeypatch.setenv("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
-    from playwright.sync_api import expect, sync_playwright
+    from playwright.sync_api import expect
+
+    from foodcredit.core.tests.browser import sync_playwright
 
     text = "本店承诺严格落实进货查验制度，不销售过期食品。"
     with sync_playwright() as p:
@@ -183,7 +187,9 @@ def test_commitment_is_verified_and_the_public_page_shows_it(live_server, world,
 
 def test_repair_of_an_abnormal_listing_removes_it_from_the_public_page(live_server, world, monkeypatch):
     monkeypatch.setenv("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
-    from playwright.sync_api import expect, sync_playwright
+    from playwright.sync_api import expect
+
+    from foodcredit.core.tests.browser import sync_playwright
 
     with sync_playwright() as p:
         b = Browser(p, live_server, "repair")

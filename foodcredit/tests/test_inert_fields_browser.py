@@ -150,7 +150,7 @@ def test_field_is_inert(live_server, world, monkeypatch, name: str, payload: str
     monkeypatch.setenv("DJANGO_ALLOW_ASYNC_UNSAFE", "true")  # Playwright's sync API runs an event loop
     from urllib.parse import quote
 
-    from playwright.sync_api import sync_playwright
+    from foodcredit.core.tests.browser import sync_playwright
 
     case, text = CASES[name], PAYLOADS[payload]
     before = _counts()
@@ -224,7 +224,7 @@ def test_the_probe_sees_a_payload_that_became_markup(monkeypatch):
     """The checks above can fail: the same XSS string written into a page unescaped fires its dialogs and leaves its
     elements."""
     monkeypatch.setenv("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
-    from playwright.sync_api import sync_playwright
+    from foodcredit.core.tests.browser import sync_playwright
 
     with sync_playwright() as p:
         browser = chromium(p)

@@ -29,7 +29,9 @@ pytestmark = [
 
 def test_district_registers_a_source_uploads_and_is_told_of_a_reupload(live_server, tmp_path, monkeypatch):
     monkeypatch.setenv("DJANGO_ALLOW_ASYNC_UNSAFE", "true")  # Playwright's sync API runs an event loop
-    from playwright.sync_api import expect, sync_playwright
+    from playwright.sync_api import expect
+
+    from foodcredit.core.tests.browser import sync_playwright
 
     services.records_write(kind="operators", frame=frames.operators(1), source_name="登记系统")
     district = User.objects.create_user(username="reg", password=PASSWORD, role=User.Role.DISTRICT_REGULATOR)

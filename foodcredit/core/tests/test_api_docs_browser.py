@@ -20,7 +20,9 @@ pytestmark = [
 
 def test_docs_page_lists_the_operations_under_the_csp(live_server, client, monkeypatch):
     monkeypatch.setenv("DJANGO_ALLOW_ASYNC_UNSAFE", "true")  # Playwright's sync API runs an event loop
-    from playwright.sync_api import expect, sync_playwright
+    from playwright.sync_api import expect
+
+    from foodcredit.core.tests.browser import sync_playwright
 
     schema = client.get("/api/v1/openapi.json").json()
     search_path = "/api/v1/operators/{uscc}/credit-file"

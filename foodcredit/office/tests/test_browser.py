@@ -35,7 +35,9 @@ def test_regulator_logs_in_finds_an_operator_and_loads_more_of_its_credit_file(
     live_server, district, tmp_path, monkeypatch
 ):
     monkeypatch.setenv("DJANGO_ALLOW_ASYNC_UNSAFE", "true")  # Playwright's sync API runs an event loop
-    from playwright.sync_api import expect, sync_playwright
+    from playwright.sync_api import expect
+
+    from foodcredit.core.tests.browser import sync_playwright
 
     with sync_playwright() as p:
         browser = chromium(p)
@@ -96,7 +98,9 @@ def test_staff_set_up_the_second_factor_with_the_qr_code(live_server, district, 
     out = StringIO()
     call_command("enrolment_code_issue", "sec", stdout=out)  # the server's operator, for the first one
     sec_code = out.getvalue().split(": ")[2].split(" ")[0]
-    from playwright.sync_api import expect, sync_playwright
+    from playwright.sync_api import expect
+
+    from foodcredit.core.tests.browser import sync_playwright
 
     with sync_playwright() as p:
         browser = chromium(p)

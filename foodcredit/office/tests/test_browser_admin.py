@@ -40,7 +40,9 @@ def bureau():
 
 def test_three_administrators_each_do_their_part(live_server, bureau, monkeypatch):
     monkeypatch.setenv("DJANGO_ALLOW_ASYNC_UNSAFE", "true")  # Playwright's sync API runs an event loop
-    from playwright.sync_api import expect, sync_playwright
+    from playwright.sync_api import expect
+
+    from foodcredit.core.tests.browser import sync_playwright
 
     ARTIFACTS.mkdir(parents=True, exist_ok=True)
     uscc, other = frames.uscc(1), frames.uscc(2)

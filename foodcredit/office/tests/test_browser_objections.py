@@ -44,7 +44,9 @@ def world():
 
 def test_objection_journey_and_a_mark_that_keeps_a_record_from_the_public(live_server, world, monkeypatch, tmp_path):
     monkeypatch.setenv("DJANGO_ALLOW_ASYNC_UNSAFE", "true")  # Playwright's sync API runs an event loop
-    from playwright.sync_api import expect, sync_playwright
+    from playwright.sync_api import expect
+
+    from foodcredit.core.tests.browser import sync_playwright
 
     ARTIFACTS.mkdir(parents=True, exist_ok=True)
     photo = tmp_path / "温度记录.png"

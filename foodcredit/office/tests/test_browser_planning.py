@@ -79,7 +79,9 @@ def _no_sideways_scroll(page) -> bool:
 
 def test_plan_wizard_commit_draw_review_publish_and_plan_verify(live_server, district, monkeypatch):
     monkeypatch.setenv("DJANGO_ALLOW_ASYNC_UNSAFE", "true")  # Playwright's sync API runs an event loop
-    from playwright.sync_api import expect, sync_playwright
+    from playwright.sync_api import expect
+
+    from foodcredit.core.tests.browser import sync_playwright
 
     today = timezone.localdate()
     with sync_playwright() as p:
@@ -121,7 +123,9 @@ def test_plan_wizard_commit_draw_review_publish_and_plan_verify(live_server, dis
 
 def test_unassigned_task_assigned_then_the_inspector_enters_the_result_on_a_phone(live_server, district, monkeypatch):
     monkeypatch.setenv("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
-    from playwright.sync_api import expect, sync_playwright
+    from playwright.sync_api import expect
+
+    from foodcredit.core.tests.browser import sync_playwright
 
     task, operator = district["task"], district["operator"]
     first, second = district["inspectors"][:2]

@@ -23,7 +23,9 @@ pytestmark = [
 
 def test_every_role_sees_its_workbench(live_server, district, monkeypatch):  # noqa: F811
     monkeypatch.setenv("DJANGO_ALLOW_ASYNC_UNSAFE", "true")  # Playwright's sync API runs an event loop
-    from playwright.sync_api import expect, sync_playwright
+    from playwright.sync_api import expect
+
+    from foodcredit.core.tests.browser import sync_playwright
 
     users = _users(district)
     ARTIFACTS.mkdir(parents=True, exist_ok=True)

@@ -63,7 +63,9 @@ def _check(page, name: str, blocked: list[str]) -> None:
 
 def test_search_filter_public_page_and_report_on_a_phone(live_server, district, monkeypatch):
     monkeypatch.setenv("DJANGO_ALLOW_ASYNC_UNSAFE", "true")  # Playwright's sync API runs an event loop
-    from playwright.sync_api import expect, sync_playwright
+    from playwright.sync_api import expect
+
+    from foodcredit.core.tests.browser import sync_playwright
 
     with sync_playwright() as p:
         browser = chromium(p)

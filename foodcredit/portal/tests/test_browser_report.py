@@ -14,7 +14,9 @@ from .test_browser import ARTIFACTS, PHONE_WIDTH, _check, district, pytestmark  
 
 def test_search_public_page_download_report_and_verify_its_code(live_server, district, monkeypatch):  # noqa: F811
     monkeypatch.setenv("DJANGO_ALLOW_ASYNC_UNSAFE", "true")  # Playwright's sync API runs an event loop
-    from playwright.sync_api import expect, sync_playwright
+    from playwright.sync_api import expect
+
+    from foodcredit.core.tests.browser import sync_playwright
 
     with sync_playwright() as p:
         browser = chromium(p)
