@@ -25,7 +25,8 @@ class VendorFinder(FileSystemFinder):
         self.locations = []
         self.storages = {}
         self.names: dict[str, frozenset[str]] = {}
-        for prefix, root, names in self._entries():
+        for prefix, path, names in settings.VENDOR_STATIC_FILES:
+            root = str(path)
             self.locations.append((prefix, root))
             storage = FileSystemStorage(location=root)
             storage.prefix = prefix  # type: ignore[attr-defined]  # as FileSystemFinder sets it
@@ -34,12 +35,8 @@ class VendorFinder(FileSystemFinder):
         super(FileSystemFinder, self).__init__(*args, **kwargs)
 
     def check(self, **kwargs: Any) -> builtins.list[CheckMessage]:
-        missing = [
-            os.path.join(root, name)
-            for _, root, names in self._entries()
-            for name in names
-            if not os.path.isfile(os.path.join(root, name))
-        ]
+        paths = [os.path.join(root, name) for root, names in self.names.items() for name in sorted(names)]
+        missing = [path for path in paths if not os.path.isfile(path)]
         return [Error(f"{path} is missing: run `make assets` (npm ci)", id="foodcredit.E001") for path in missing]
 
     def find_location(self, root: str, path: str, prefix: str | None = None) -> str | None:
@@ -56,7 +53,3 @@ class VendorFinder(FileSystemFinder):
             for name in sorted(self.names[root]):
                 if os.path.isfile(os.path.join(root, name)):
                     yield name, self.storages[root]
-
-    @staticmethod
-    def _entries() -> builtins.list[tuple[str, str, builtins.list[str]]]:
-        return [(prefix, str(root), builtins.list(names)) for prefix, root, names in settings.VENDOR_STATIC_FILES]
