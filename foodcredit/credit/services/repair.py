@@ -104,11 +104,17 @@ def repair_submit(
     permissions.operator_write_check(user=actor, kind=permissions.REPAIR_APPLICATIONS, operator=operator)
     with transaction.atomic():
         applicant = actor if getattr(actor, "pk", None) else None
-        if idempotency_key and applicant is not None:
-            earlier = A.objects.filter(applicant=applicant, idempotency_key=idempotency_key).first()
+        earlier = _replayed(applicant, idempotency_key)
+        if earlier is not None:
+            return earlier
+        try:
+            _refuse_if_open(operator=operator, penalty_entry=penalty_entry, list_entry=list_entry)
+        except ConflictError:
+            # A twin with the same key may have committed between the two reads: it is a replay, not a conflict.
+            earlier = _replayed(applicant, idempotency_key)
             if earlier is not None:
                 return earlier
-        _refuse_if_open(operator=operator, penalty_entry=penalty_entry, list_entry=list_entry)
+            raise
         if not commitment.strip() or not evidence.strip():
             raise DomainError(
                 "repair.materials_missing",
@@ -141,10 +147,9 @@ def repair_submit(
                 application.save()
         except IntegrityError:
             # A parallel twin won the race: the same key returns its application, another key meets the open one.
-            if idempotency_key and applicant is not None:
-                earlier = A.objects.filter(applicant=applicant, idempotency_key=idempotency_key).first()
-                if earlier is not None:
-                    return earlier
+            earlier = _replayed(applicant, idempotency_key)
+            if earlier is not None:
+                return earlier
             _refuse_if_open(operator=operator, penalty_entry=penalty_entry, list_entry=list_entry)
             raise
         audit.record(
@@ -160,6 +165,13 @@ def repair_submit(
             },
         )
         return application
+
+
+def _replayed(applicant: Any, idempotency_key: str) -> RepairApplication | None:
+    """The application this applicant already filed under this key, if any."""
+    if not idempotency_key or applicant is None:
+        return None
+    return A.objects.filter(applicant=applicant, idempotency_key=idempotency_key).first()
 
 
 def _refuse_if_open(*, operator: Operator, penalty_entry: LedgerEntry | None, list_entry: ListEntry | None) -> None:
