@@ -104,17 +104,9 @@ def repair_submit(
     permissions.operator_write_check(user=actor, kind=permissions.REPAIR_APPLICATIONS, operator=operator)
     with transaction.atomic():
         applicant = actor if getattr(actor, "pk", None) else None
-        earlier = _replayed(applicant, idempotency_key)
+        earlier = _replay_or_refuse(applicant, idempotency_key, operator, penalty_entry, list_entry)
         if earlier is not None:
             return earlier
-        try:
-            _refuse_if_open(operator=operator, penalty_entry=penalty_entry, list_entry=list_entry)
-        except ConflictError:
-            # A twin with the same key may have committed between the two reads: it is a replay, not a conflict.
-            earlier = _replayed(applicant, idempotency_key)
-            if earlier is not None:
-                return earlier
-            raise
         if not commitment.strip() or not evidence.strip():
             raise DomainError(
                 "repair.materials_missing",
@@ -147,10 +139,9 @@ def repair_submit(
                 application.save()
         except IntegrityError:
             # A parallel twin won the race: the same key returns its application, another key meets the open one.
-            earlier = _replayed(applicant, idempotency_key)
+            earlier = _replay_or_refuse(applicant, idempotency_key, operator, penalty_entry, list_entry)
             if earlier is not None:
                 return earlier
-            _refuse_if_open(operator=operator, penalty_entry=penalty_entry, list_entry=list_entry)
             raise
         audit.record(
             actor=actor,
@@ -165,6 +156,28 @@ def repair_submit(
             },
         )
         return application
+
+
+def _replay_or_refuse(
+    applicant: Any,
+    idempotency_key: str,
+    operator: Operator,
+    penalty_entry: LedgerEntry | None,
+    list_entry: ListEntry | None,
+) -> RepairApplication | None:
+    """The application this applicant already filed under this key (a retry: returned as it is), else None, or
+    ConflictError when the record has an open application. The key is read again after a conflict: a twin with the
+    same key may have committed between the two reads, and that is a replay, not a conflict."""
+    earlier = _replayed(applicant, idempotency_key)
+    if earlier is not None:
+        return earlier
+    try:
+        _refuse_if_open(operator=operator, penalty_entry=penalty_entry, list_entry=list_entry)
+    except ConflictError:
+        earlier = _replayed(applicant, idempotency_key)
+        if earlier is None:
+            raise
+    return earlier
 
 
 def _replayed(applicant: Any, idempotency_key: str) -> RepairApplication | None:
