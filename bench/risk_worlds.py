@@ -6,7 +6,9 @@ written through the import path (demo.services.world_write), `selection.model_se
 the world's end, the model's scores on the features at T, and on the oracle's population (in business after T) and
 labels (a serious finding in the 365 days after T): model AUC, oracle_now AUC (latent risk of T's month), the oracle
 over the horizon (the mean latent risk of the months after T, which no one can know at T), model / oracle_now, and
-the features' ceiling (cross-validation on the labels after T from the features at T: what the features carry).
+the features' ceiling (cross-validation on the labels after T from the features at T: what the features carry),
+and the Bayes oracle (bench/risk_posterior.py: the posterior chance of the label given every record before T, with
+the generator's own model and parameters — what the best classifier reading the ledger could know at T).
 The target: model ≥ 0.93 × oracle_now on every world. Each world runs in its own process.
 
     .venv/bin/python bench/risk_worlds.py [--operators 2000] [--seeds 1,2,3] [--smoke]
@@ -25,6 +27,7 @@ from typing import Any
 
 import psycopg
 from common import ADMIN_URL, ROOT, parse_sizes
+from risk_posterior import bayes_scores, world_draws
 
 WORLD_END = dt.date(2025, 12, 1)
 T = dt.date(2024, 12, 1)
@@ -112,6 +115,9 @@ def one_world(setting: str, seed: int, operators: int, years: int = 3) -> dict[s
         as_of=T,
     ).join(scored, on="uscc", how="inner")
     table = table.join(features.select("uscc", *FEATURE_NAMES), on="uscc", how="inner")
+    params = _params(SETTINGS[setting])
+    draws = world_draws(operators=operators, years=years, seed=seed, as_of=WORLD_END, params=params)
+    table = table.join(bayes_scores(draws, params, as_of=T), on="uscc", how="inner")
     labels = table.get_column("label").to_numpy()
 
     def auc(column: str) -> float:
@@ -129,7 +135,10 @@ def one_world(setting: str, seed: int, operators: int, years: int = 3) -> dict[s
         "oracle_now_auc": now,
         "oracle_horizon_auc": auc("oracle_score"),
         "features_ceiling_auc": round(features_ceiling_auc(table.select(FEATURE_NAMES).to_numpy(), labels), 4),
+        "bayes_auc": auc("bayes_horizon"),
         "ratio": round(model / now, 4),
+        "bayes_ratio": round(auc("bayes_horizon") / now, 4),
+        "model_bayes_ratio": round(model / auc("bayes_horizon"), 4),
         "seconds": round(time.perf_counter() - started, 1),
     }
 
@@ -186,17 +195,24 @@ def main() -> None:
             conn.execute(f"DROP DATABASE IF EXISTS {template} WITH (FORCE)")
     print(
         f"\n{'setting':<26}{'seed':>5}{'ops':>6}{'pos':>6}  {'model':>7}{'or_now':>8}{'ratio':>7}{'or_hzn':>8}"
-        f"{'ceiling':>9}  chosen"
+        f"{'ceiling':>9}{'bayes':>8}{'b/now':>7}{'m/bayes':>8}  chosen"
     )
     for r in rows:
         flag = "" if r["ratio"] >= 0.93 else "  < 0.93"
         print(
             f"{r['setting']:<26}{r['seed']:>5}{r['operators']:>6}{r['positives']:>6}  {r['model_auc']:>7.4f}"
             f"{r['oracle_now_auc']:>8.4f}{r['ratio']:>7.3f}{r['oracle_horizon_auc']:>8.4f}"
-            f"{r['features_ceiling_auc']:>9.4f}  {r['chosen']}{flag}"
+            f"{r['features_ceiling_auc']:>9.4f}{r['bayes_auc']:>8.4f}{r['bayes_ratio']:>7.3f}{r['model_bayes_ratio']:>8.3f}"
+            f"  {r['chosen']}{flag}"
         )
     short = sum(r["ratio"] < 0.93 for r in rows)
     print(f"\nworlds: {len(rows)}; model ≥ 0.93 × oracle_now on {len(rows) - short}, below on {short}")
+    bayes_short = sum(r["bayes_ratio"] < 0.93 for r in rows)
+    print(
+        f"the Bayes oracle (bench/risk_posterior.py) ≥ 0.93 × oracle_now on {len(rows) - bayes_short}, below on "
+        f"{bayes_short}; model / Bayes oracle: min {min(r['model_bayes_ratio'] for r in rows):.3f}, "
+        f"median {sorted(r['model_bayes_ratio'] for r in rows)[len(rows) // 2]:.3f}"
+    )
 
 
 if __name__ == "__main__":
