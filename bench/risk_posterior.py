@@ -173,9 +173,12 @@ def _grid(params: dict[str, Any]) -> tuple[np.ndarray, np.ndarray, np.ndarray, n
     return u, d, log_u - np.logaddexp.reduce(log_u), move
 
 
-def bayes_scores(draws: Draws, params: dict[str, Any], *, as_of: date, horizon_months: int = 12) -> pl.DataFrame:
+def bayes_scores(
+    draws: Draws, params: dict[str, Any], *, as_of: date, horizon_months: int = 12, records: bool = True
+) -> pl.DataFrame:
     """uscc, bayes: E[risk of as-of's month | every record dated before as-of]; bayes_horizon: P(a serious finding
-    in the horizon's months | the same records)."""
+    in the horizon's months | the same records). With `records` False, no record is read: the prior alone (what
+    the generator's parameters say of each operator's type, street, form and age), for comparison."""
     cal, pop, latent = draws.cal, draws.pop, draws.latent
     p_insp, p_comp = params["inspections"], params["complaints"]
     n = len(pop.type_idx)
@@ -200,7 +203,7 @@ def bayes_scores(draws: Draws, params: dict[str, Any], *, as_of: date, horizon_m
     from foodcredit.demo.world.business_types import SECTORS
 
     fail = np.array([params["sampling"]["fail_offset"][s] for s in SECTORS])[pop.sector_idx]
-    for t in range(t_now):
+    for t in range(t_now if records else 0):
         alive = latent.alive[:, t]
         eta = known[:, t, None] + r[None, :]  # operators × states
         loglik = np.zeros_like(alive, dtype=np.float64)[:, None] + np.zeros(len(r))

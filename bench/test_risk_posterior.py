@@ -22,7 +22,7 @@ from foodcredit.demo.world.risk import serious_probability
 END, T = date(2025, 12, 1), date(2024, 12, 1)
 
 
-def _aucs(params: dict, *, seed: int, operators: int = 2000) -> tuple[float, float]:
+def _aucs(params: dict, *, seed: int, operators: int = 2000) -> tuple[float, float, float]:
     world = world_generate(operators=operators, years=3, seed=seed, as_of=END, params=params)
     draws = world_draws(operators=operators, years=3, seed=seed, as_of=END, params=params)
     assert len(draws.inspections.events.op) == world.frames["inspections"].height  # the same draws
@@ -35,10 +35,13 @@ def _aucs(params: dict, *, seed: int, operators: int = 2000) -> tuple[float, flo
         penalties=f["penalties"],
         as_of=T,
     ).join(bayes_scores(draws, params, as_of=T), on="uscc", how="inner")
+    prior = bayes_scores(draws, params, as_of=T, records=False).select("uscc", prior="bayes_horizon")
+    table = table.join(prior, on="uscc", how="inner")
     labels = table.get_column("label").to_numpy()
     return (
         float(roc_auc_score(labels, table.get_column("oracle_now").to_numpy())),
         float(roc_auc_score(labels, table.get_column("bayes_horizon").to_numpy())),
+        float(roc_auc_score(labels, table.get_column("prior").to_numpy())),
     )
 
 
@@ -60,10 +63,11 @@ def test_with_ten_times_the_records_the_oracle_nearly_knows_the_latent_risk():
     for business_type in rich["business_types"].values():
         business_type["inspections"] *= 10
         business_type["sampling"] *= 10
-    now, bayes = _aucs(rich, seed=1)
+    now, bayes, _ = _aucs(rich, seed=1)
     assert bayes >= 0.95 * now, (bayes, now)
-    now, bayes = _aucs(params_load(), seed=1)  # the demo's rates: the records say much less
+    now, bayes, prior = _aucs(params_load(), seed=1)  # the demo's rates: the records say much less, but much
     assert bayes < 0.95 * now, (bayes, now)
+    assert bayes > prior + 0.08, (bayes, prior)  # more than type, street, form and age alone
 
 
 def test_no_records_leave_the_prior():
