@@ -20,65 +20,31 @@ other operators (their shared effect), street shocks, penalties not preceded by 
 Known to it as to the generator: the type, street, form, age and season terms of the log-odds.
 
 The score is E[risk of T's month | records before T]: the same quantity as oracle_now, with the truth replaced
-by what the records say of it. `bayes_scores` regenerates the world's draws from its seed (same streams as
-`world_generate`) and returns uscc → score.
+by what the records say of it. `bayes_scores` reads the draws behind a world's frames
+(`world_generate(..., keep_draws=True)`) and returns uscc → score.
 """
 
-from dataclasses import dataclass
+from __future__ import annotations
+
 from datetime import date
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 import polars as pl
 
+if TYPE_CHECKING:  # the world package needs Django set up: imported by the functions that run after it
+    from foodcredit.demo.world import Draws
+
 U_POINTS, D_POINTS = 41, 15
 
 
-@dataclass
-class Draws:
-    """The generator's internal draws of one world (the same as `world_generate` makes for these arguments)."""
-
-    cal: Any
-    pop: Any
-    latent: Any
-    inspectors: Any
-    complaints: Any
-    inspections: Any
-    sampling: Any
-    verification: np.ndarray  # per complaint event (draw order): 0 true, 1 partly, 2 untrue, 3 pending, 4 blank
-
-
-def world_draws(*, operators: int, years: int, seed: int, as_of: date, params: dict[str, Any]) -> Draws:
-    """The draws `world_generate` makes, stage by stage on the same random streams."""
-    from foodcredit.demo.world.common import Calendar, stream
-    from foodcredit.demo.world.events import complaints_draw, inspections_draw, inspectors_generate, sampling_draw
-    from foodcredit.demo.world.frames import complaints_frame
-    from foodcredit.demo.world.population import population_generate
-    from foodcredit.demo.world.risk import latent_generate
-
-    cal = Calendar.for_years(as_of=as_of, years=years)
-    pop = population_generate(rng=stream(seed, 1), n=operators, cal=cal, params=params)
-    latent = latent_generate(rng=stream(seed, 2), pop=pop, cal=cal, params=params, tick=lambda: None)
-    inspectors = inspectors_generate(rng=stream(seed, 3), cal=cal, params=params)
-    complaints = complaints_draw(rng=stream(seed, 4), pop=pop, cal=cal, latent=latent, params=params)
-    inspections = inspections_draw(
-        rng=stream(seed, 5),
-        pop=pop,
-        cal=cal,
-        latent=latent,
-        params=params,
-        inspectors=inspectors,
-        complaints=complaints,
-    )
-    frame = complaints_frame(
-        complaints, rng=stream(seed, 8), pop=pop, cal=cal, latent=latent, params=params, inspections=inspections
-    )
-    sampling = sampling_draw(rng=stream(seed, 6), pop=pop, cal=cal, latent=latent, params=params)
+def _verification(draws: Draws) -> np.ndarray:
+    """Per complaint event (draw order): 0 true, 1 partly true, 2 untrue, 3 pending, 4 not recorded."""
     codes = {"true": 0, "partly_true": 1, "untrue": 2, "pending": 3, "": 4}
-    in_frame_order = np.array([codes[v] for v in frame.get_column("verification").to_list()])
+    in_frame_order = np.array([codes[v] for v in draws.complaints_frame.get_column("verification").to_list()])
     verification = np.empty_like(in_frame_order)
-    verification[np.argsort(complaints.events.day, kind="stable")] = in_frame_order
-    return Draws(cal, pop, latent, inspectors, complaints, inspections, sampling, verification)
+    verification[np.argsort(draws.complaints.events.day, kind="stable")] = in_frame_order  # the frame is by date
+    return verification
 
 
 def _sigmoid(x: np.ndarray) -> np.ndarray:
@@ -197,6 +163,7 @@ def bayes_scores(
     inspection_base, complaint_base = _inspection_base(draws, params), _complaint_base(draws, params)
     before = as_of.toordinal() - date(1970, 1, 1).toordinal()
     ins, com, smp = draws.inspections, draws.complaints, draws.sampling
+    verification = _verification(draws)
     ins_ok, com_ok, smp_ok = (e.events.day.astype(np.int64) < before for e in (ins, com, smp))
     kind_effect = np.array([p_insp["kind_effect"][k] for k in ("routine", "random", "special", "flying", "complaint")])
     strict = (draws.inspectors.strictness[ins.inspector1] + draws.inspectors.strictness[ins.inspector2]) / 2
@@ -221,10 +188,10 @@ def bayes_scores(
             - complaint_base[:, None] * g_state[None, :] * np.exp(slope * excess) * alive[:, None]
         )
         # desk verification of complaints not inspected on site: 属实 with probability sigmoid(eta + offset)
-        desk_rows = np.flatnonzero(here & (com.inspection < 0) & (draws.verification <= 2))
+        desk_rows = np.flatnonzero(here & (com.inspection < 0) & (verification <= 2))
         if len(desk_rows):
             x = eta[com.events.op[desk_rows]] + desk
-            ll = np.where((draws.verification[desk_rows] == 0)[:, None], _log_sigmoid(x), _log_sigmoid(-x))
+            ll = np.where((verification[desk_rows] == 0)[:, None], _log_sigmoid(x), _log_sigmoid(-x))
             np.add.at(loglik, com.events.op[desk_rows], ll)
         # inspection results, with each visit's kind and inspectors
         rows = np.flatnonzero((ins.events.t == t) & ins_ok)

@@ -27,7 +27,7 @@ from typing import Any
 
 import psycopg
 from common import ADMIN_URL, ROOT, parse_sizes
-from risk_posterior import bayes_scores, world_draws
+from risk_posterior import bayes_scores
 
 WORLD_END = dt.date(2025, 12, 1)
 T = dt.date(2024, 12, 1)
@@ -92,32 +92,21 @@ def one_world(setting: str, seed: int, operators: int, years: int = 3) -> dict[s
 
     from foodcredit.demo.services import world_write
     from foodcredit.demo.world import world_generate
-    from foodcredit.demo.world.oracle import oracle_now_table
     from foodcredit.risk import selection
     from foodcredit.risk.features import FEATURE_NAMES, features_as_of
     from foodcredit.risk.training import scores_for
 
     started = time.perf_counter()
-    world = world_generate(
-        operators=operators, years=years, seed=seed, as_of=WORLD_END, params=_params(SETTINGS[setting])
-    )
+    params = _params(SETTINGS[setting])
+    world = world_generate(operators=operators, years=years, seed=seed, as_of=WORLD_END, params=params, keep_draws=True)
     world_write(world=world, seed=seed, years=years)
     fitted = selection.model_select(until=T)
     features = features_as_of(as_of=T)
     scored = pl.DataFrame({"uscc": features.get_column("uscc"), "model": scores_for(fitted.estimator, features)})
-    f = world.frames
-    table = oracle_now_table(
-        operators=f["operators"].select("uscc", "registered_on"),
-        latent=world.latent_risk,
-        inspections=f["inspections"],
-        sampling=f["sampling"],
-        penalties=f["penalties"],
-        as_of=T,
-    ).join(scored, on="uscc", how="inner")
+    assert world.draws is not None
+    table = world.oracle_now(T).join(scored, on="uscc", how="inner")
     table = table.join(features.select("uscc", *FEATURE_NAMES), on="uscc", how="inner")
-    params = _params(SETTINGS[setting])
-    draws = world_draws(operators=operators, years=years, seed=seed, as_of=WORLD_END, params=params)
-    table = table.join(bayes_scores(draws, params, as_of=T), on="uscc", how="inner")
+    table = table.join(bayes_scores(world.draws, params, as_of=T), on="uscc", how="inner")
     labels = table.get_column("label").to_numpy()
 
     def auc(column: str) -> float:

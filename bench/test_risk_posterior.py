@@ -13,29 +13,23 @@ import polars as pl
 import pytest
 from sklearn.metrics import roc_auc_score
 
-from bench.risk_posterior import bayes_scores, month_risk, world_draws
-from foodcredit.demo.world import world_generate
+from bench.risk_posterior import bayes_scores, month_risk
+from foodcredit.demo.world import World, world_generate
 from foodcredit.demo.world.common import params_load
-from foodcredit.demo.world.oracle import oracle_now_table
 from foodcredit.demo.world.risk import serious_probability
 
 END, T = date(2025, 12, 1), date(2024, 12, 1)
 
 
+def _world(params: dict, *, seed: int, operators: int) -> World:
+    return world_generate(operators=operators, years=3, seed=seed, as_of=END, params=params, keep_draws=True)
+
+
 def _aucs(params: dict, *, seed: int, operators: int = 2000) -> tuple[float, float, float]:
-    world = world_generate(operators=operators, years=3, seed=seed, as_of=END, params=params)
-    draws = world_draws(operators=operators, years=3, seed=seed, as_of=END, params=params)
-    assert len(draws.inspections.events.op) == world.frames["inspections"].height  # the same draws
-    f = world.frames
-    table = oracle_now_table(
-        operators=f["operators"].select("uscc", "registered_on"),
-        latent=world.latent_risk,
-        inspections=f["inspections"],
-        sampling=f["sampling"],
-        penalties=f["penalties"],
-        as_of=T,
-    ).join(bayes_scores(draws, params, as_of=T), on="uscc", how="inner")
-    prior = bayes_scores(draws, params, as_of=T, records=False).select("uscc", prior="bayes_horizon")
+    world = _world(params, seed=seed, operators=operators)
+    assert world.draws is not None
+    table = world.oracle_now(T).join(bayes_scores(world.draws, params, as_of=T), on="uscc", how="inner")
+    prior = bayes_scores(world.draws, params, as_of=T, records=False).select("uscc", prior="bayes_horizon")
     table = table.join(prior, on="uscc", how="inner")
     labels = table.get_column("label").to_numpy()
     return (
@@ -47,7 +41,7 @@ def _aucs(params: dict, *, seed: int, operators: int = 2000) -> tuple[float, flo
 
 def test_month_risk_is_the_generators_formula():
     params = params_load()
-    draws = world_draws(operators=500, years=3, seed=5, as_of=END, params=params)
+    draws = _world(params, seed=5, operators=500).draws
     t = int(draws.cal.month_index(np.array([np.datetime64(T, "D")]))[0])
     truth = serious_probability(pop=draws.pop, cal=draws.cal, latent=draws.latent, params=params)[:, t]
     eta = draws.latent.eta[:, t, None].astype(np.float64)
@@ -72,7 +66,7 @@ def test_with_ten_times_the_records_the_oracle_nearly_knows_the_latent_risk():
 
 def test_no_records_leave_the_prior():
     params = params_load()
-    draws = world_draws(operators=300, years=3, seed=2, as_of=END, params=params)
+    draws = _world(params, seed=2, operators=300).draws
     start = draws.cal.start
     first = bayes_scores(draws, params, as_of=date(start.year, start.month, 1))  # nothing recorded before it
     assert isinstance(first, pl.DataFrame) and first.height == 300

@@ -9,7 +9,6 @@ from sklearn.metrics import roc_auc_score
 
 from foodcredit.demo.world import world_generate
 from foodcredit.demo.world.common import params_load
-from foodcredit.demo.world.oracle import oracle_now_table
 
 AS_OF = date(2025, 12, 1)
 T = date(2024, 12, 1)
@@ -54,15 +53,7 @@ def test_overdispersed_complaints_concentrate_on_fewer_operators():
 
 def test_oracle_now_scores_by_the_risk_at_as_of_not_the_months_after():
     w = _world(**{"risk.drift_sd": 0.6, "risk.drift_ar": 0.7})
-    f = w.frames
-    table = oracle_now_table(
-        operators=f["operators"].select("uscc", "registered_on"),
-        latent=w.latent_risk,
-        inspections=f["inspections"],
-        sampling=f["sampling"],
-        penalties=f["penalties"],
-        as_of=T,
-    )
+    table = w.oracle_now(T)
     month = w.latent_risk.filter(pl.col("month") == date(2024, 12, 1)).select("operator_uscc", "risk")
     joined = table.join(month, left_on="uscc", right_on="operator_uscc")
     assert joined.height == table.height and np.allclose(joined["oracle_now"], joined["risk"])

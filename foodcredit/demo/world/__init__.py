@@ -14,10 +14,20 @@ import polars as pl
 from tqdm import tqdm
 
 from .common import Calendar, Params, params_digest, params_load, stream
-from .events import complaints_draw, inspections_draw, inspectors_generate, sampling_draw
+from .events import (
+    ComplaintDraw,
+    InspectionDraw,
+    Inspectors,
+    SamplingDraw,
+    complaints_draw,
+    inspections_draw,
+    inspectors_generate,
+    sampling_draw,
+)
 from .frames import complaints_frame, inspections_frame, penalties_frame, sampling_frame
-from .population import population_generate
-from .risk import latent_generate, latent_risk_frame, serious_probability
+from .oracle import oracle_now_table
+from .population import Population, population_generate
+from .risk import Latent, latent_generate, latent_risk_frame, serious_probability
 from .schemas import SCHEMAS, frame_conform
 
 __all__ = ["KINDS", "SOURCES", "World", "world_generate"]
@@ -37,6 +47,21 @@ SOURCES = {
 
 
 @dataclass
+class Draws:
+    """The draws behind a world's frames, kept when asked (`keep_draws`): what an oracle that replays the generator's
+    own model needs (bench/risk_posterior.py). Arrays indexed by operator and month, events in draw order."""
+
+    cal: Calendar
+    pop: Population
+    latent: Latent
+    inspectors: Inspectors
+    complaints: ComplaintDraw
+    inspections: InspectionDraw
+    sampling: SamplingDraw
+    complaints_frame: pl.DataFrame  # before normalisation: rows in date order, verification codes
+
+
+@dataclass
 class World:
     """The simulated district: one normalized frame per record kind and the hidden truth."""
 
@@ -46,6 +71,19 @@ class World:
     inspectors: pl.DataFrame  # cert_no, name, strictness
     monthly: bool
     params_sha256: str
+    draws: Draws | None = None
+
+    def oracle_now(self, as_of: date) -> pl.DataFrame:
+        """uscc, oracle_score, label, oracle_now: the oracles of issue 13 §6 at `as_of` (oracle.oracle_now_table)."""
+        f = self.frames
+        return oracle_now_table(
+            operators=f["operators"].select("uscc", "registered_on"),
+            latent=self.latent_risk,
+            inspections=f["inspections"],
+            sampling=f["sampling"],
+            penalties=f["penalties"],
+            as_of=as_of,
+        )
 
     def batches(self) -> Iterator[tuple[str, str, pl.DataFrame]]:
         """(kind, source name, frame) in load order: operators first, penalties last; rows renumbered per batch."""
@@ -75,7 +113,14 @@ def _stage(name: str, *, total: int = 1, progress: bool) -> Iterator[tqdm]:
 
 
 def world_generate(
-    *, operators: int, years: int, seed: int, as_of: date, params: Params | None = None, progress: bool = False
+    *,
+    operators: int,
+    years: int,
+    seed: int,
+    as_of: date,
+    params: Params | None = None,
+    progress: bool = False,
+    keep_draws: bool = False,
 ) -> World:
     """Simulate `operators` operators over `years` years up to `as_of` (vectorised: about 25 s for 1 M operators × 3 years)."""
     if operators < 1 or years < 1:
@@ -134,4 +179,7 @@ def world_generate(
         inspectors=inspectors.frame,
         monthly=monthly,
         params_sha256=params_digest(params),
+        draws=Draws(cal, pop, latent, inspectors, complaints, inspections, sampling, complaints_out)
+        if keep_draws
+        else None,
     )
