@@ -47,24 +47,17 @@ def _verification(draws: Draws) -> np.ndarray:
     return verification
 
 
-def _sigmoid(x: np.ndarray) -> np.ndarray:
-    return 1.0 / (1.0 + np.exp(-x))
-
-
 def _log_sigmoid(x: np.ndarray) -> np.ndarray:
     return -np.logaddexp(0.0, -x)
 
 
 def known_logit(draws: Draws, params: dict[str, Any]) -> np.ndarray:
     """The part of every operator-month's log-odds a classifier knows: type, street, form, age and season."""
-    from foodcredit.demo.world.business_types import SECTORS
+    from foodcredit.demo.world.risk import season_by_sector, young_effect
 
-    cal, pop, latent, risk = draws.cal, draws.pop, draws.latent, params["risk"]
-    amplitude = np.array([risk["season_amplitude"][s] for s in SECTORS])
-    season = amplitude[:, None] * cal.season(params["calendar"]["season_peak_month"])[None, :]
-    age = np.arange(cal.size)[None, :] - cal.month_index(pop.registered)[:, None]
-    young = np.where(age >= 0, risk["young_effect"] * np.exp(-np.maximum(age, 0) / risk["young_months"]), 0.0)
-    return latent.base[:, None].astype(np.float64) + season[pop.sector_idx] + young
+    cal, pop = draws.cal, draws.pop
+    season = season_by_sector(cal=cal, params=params)[pop.sector_idx]
+    return draws.latent.base[:, None].astype(np.float64) + season + young_effect(pop=pop, cal=cal, params=params)
 
 
 def month_risk(
@@ -73,54 +66,55 @@ def month_risk(
     """The generator's serious-finding probability of month `t` (risk.serious_probability) for log-odds `eta`
     (operators × states), persistent effects `u` (states or operators × states) and, in a world with over-dispersed
     complaints, the operator's complaint factor `frailty` (serious_probability leaves it out: 1)."""
-    from foodcredit.demo.world.business_types import SECTORS
+    from foodcredit.demo.world.common import sigmoid
     from foodcredit.demo.world.risk import (
         PLANNED_KINDS,
+        complaint_base,
         inspection_logit_scale,
         kind_shares,
         sampling_rate,
+        targeting,
         warning_only_share,
     )
 
     cal, pop, latent = draws.cal, draws.pop, draws.latent
-    p_insp, p_samp, p_comp, p_pen = params["inspections"], params["sampling"], params["complaints"], params["penalties"]
+    p_insp, p_comp, p_pen = params["inspections"], params["complaints"], params["penalties"]
     kappa = inspection_logit_scale(params)
     shares = kind_shares(cal=cal, params=params)[pop.sector_idx, t]  # operators × kinds
     planned = sum(
-        shares[:, k, None] * _sigmoid((eta + p_insp["nonconform_offset"] + p_insp["kind_effect"][kind]) / kappa)
+        shares[:, k, None] * sigmoid((eta + p_insp["nonconform_offset"] + p_insp["kind_effect"][kind]) / kappa)
         for k, kind in enumerate(PLANNED_KINDS)
     )
-    mu = _inspection_base(draws, params)[:, t, None] * np.exp(_targeting(params, u)) * planned
+    mu = _inspection_base(draws, params)[:, t, None] * np.exp(targeting(params, u)) * planned
     complaint = (
-        frailty * _complaint_base(draws, params)[:, None] * np.exp(p_comp["risk_slope"] * (eta - latent.base[:, None]))
+        frailty
+        * complaint_base(pop=pop, params=params)[:, None]
+        * np.exp(p_comp["risk_slope"] * (eta - latent.base[:, None]))
     )
     follow = p_insp["nonconform_offset"] + p_insp["kind_effect"]["complaint"]
-    mu = mu + complaint * p_comp["follow_up_share"] * _sigmoid((eta + follow) / kappa)
-    fail = np.array([p_samp["fail_offset"][s] for s in SECTORS])[pop.sector_idx]
-    mu = mu + sampling_rate(pop=pop, cal=cal, params=params)[:, t, None] * _sigmoid(eta + fail[:, None])
+    mu = mu + complaint * p_comp["follow_up_share"] * sigmoid((eta + follow) / kappa)
+    mu = mu + sampling_rate(pop=pop, cal=cal, params=params)[:, t, None] * sigmoid(
+        eta + _fail_offset(draws, params)[:, None]
+    )
     independent = p_pen["independent_per_year"] / 12 * np.exp(eta - p_pen["independent_reference_logit"])
     mu = mu + independent * (1 - warning_only_share(params, "independent"))
     return -np.expm1(-mu)
 
 
-def _targeting(params: dict[str, Any], u: np.ndarray) -> np.ndarray:
-    gamma, sd = params["inspections"]["risk_targeting"], params["risk"]["operator_sd"]
-    return gamma * u - gamma**2 * sd**2 / 2
-
-
 def _inspection_base(draws: Draws, params: dict[str, Any]) -> np.ndarray:
     """Planned inspections per operator-month before the targeting factor (operators × months)."""
-    from foodcredit.demo.world.risk import inspection_rate
+    from foodcredit.demo.world.risk import inspection_month_factors
 
-    rate = inspection_rate(pop=draws.pop, cal=draws.cal, params=params).astype(np.float64)
-    return rate / np.exp(_targeting(params, draws.pop.effect.astype(np.float64)))[:, None]
+    pop = draws.pop
+    per_operator = pop.types.inspections[pop.type_idx] / 12
+    return per_operator[:, None] * inspection_month_factors(pop=pop, cal=draws.cal, params=params)
 
 
-def _complaint_base(draws: Draws, params: dict[str, Any]) -> np.ndarray:
-    """Complaints per month at eta = base (risk.complaint_rate's per-operator factor)."""
-    pop, p, risk = draws.pop, params["complaints"], params["risk"]
-    norm = np.exp(p["risk_slope"] ** 2 * (risk["operator_sd"] ** 2 + risk["drift_sd"] ** 2) / 2)
-    return pop.types.complaints[pop.type_idx] / 12 / norm
+def _fail_offset(draws: Draws, params: dict[str, Any]) -> np.ndarray:
+    """Each operator's sampling-failure offset (its sector's)."""
+    from foodcredit.demo.world.business_types import SECTORS
+
+    return np.array([params["sampling"]["fail_offset"][s] for s in SECTORS])[draws.pop.sector_idx]
 
 
 def _grid(params: dict[str, Any]) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
@@ -142,8 +136,7 @@ def _grid(params: dict[str, Any]) -> tuple[np.ndarray, np.ndarray, np.ndarray, n
 def bayes_scores(
     draws: Draws, params: dict[str, Any], *, as_of: date, horizon_months: int = 12, records: bool = True
 ) -> pl.DataFrame:
-    """uscc, bayes: E[risk of as-of's month | every record dated before as-of]; bayes_horizon: P(a serious finding
-    in the horizon's months | the same records). With `records` False, no record is read: the prior alone (what
+    """uscc, bayes_horizon: P(a serious finding in the horizon's months | every record dated before as-of). With `records` False, no record is read: the prior alone (what
     the generator's parameters say of each operator's type, street, form and age), for comparison."""
     cal, pop, latent = draws.cal, draws.pop, draws.latent
     p_insp, p_comp = params["inspections"], params["complaints"]
@@ -158,34 +151,37 @@ def bayes_scores(
     log_d0 = np.log(np.linalg.matrix_power(move.T, 200)[:, 0].clip(1e-300))  # the drift's stationary law
     prior = log_prior_u[:, None, None] + log_prior_g[None, :, None] + log_d0[None, None, :]
     alpha = np.tile(prior.ravel(), (n, 1))
+    from foodcredit.demo.world.common import sigmoid
+    from foodcredit.demo.world.events import COMPLAINT
+    from foodcredit.demo.world.risk import INSPECTION_KINDS, complaint_base, targeting
+
     known = known_logit(draws, params)
     slope, desk = p_comp["risk_slope"], p_comp["verified_true_offset"]
-    inspection_base, complaint_base = _inspection_base(draws, params), _complaint_base(draws, params)
+    inspection_base, complaints_base = _inspection_base(draws, params), complaint_base(pop=pop, params=params)
     before = as_of.toordinal() - date(1970, 1, 1).toordinal()
     ins, com, smp = draws.inspections, draws.complaints, draws.sampling
     verification = _verification(draws)
     ins_ok, com_ok, smp_ok = (e.events.day.astype(np.int64) < before for e in (ins, com, smp))
-    kind_effect = np.array([p_insp["kind_effect"][k] for k in ("routine", "random", "special", "flying", "complaint")])
+    kind_effect = np.array([p_insp["kind_effect"][k] for k in INSPECTION_KINDS])
     strict = (draws.inspectors.strictness[ins.inspector1] + draws.inspectors.strictness[ins.inspector2]) / 2
-    from foodcredit.demo.world.business_types import SECTORS
-
-    fail = np.array([params["sampling"]["fail_offset"][s] for s in SECTORS])[pop.sector_idx]
+    fail = _fail_offset(draws, params)
+    targeted = targeting(params, u_state)[None, :]  # log of the inspection rate's factor, per state
+    log_g = np.log(g_state)[None, :]
     for t in range(t_now if records else 0):
-        alive = latent.alive[:, t]
+        alive = latent.alive[:, t, None]
         eta = known[:, t, None] + r[None, :]  # operators × states
-        loglik = np.zeros_like(alive, dtype=np.float64)[:, None] + np.zeros(len(r))
+        loglik = np.zeros((n, len(r)))
         # planned inspections: a Poisson count whose rate is targeted at u
-        planned = (ins.events.t == t) & ins_ok & (ins.kind != 4)
-        count = np.bincount(ins.events.op[planned], minlength=n)
-        rate = inspection_base[:, t, None] * np.exp(_targeting(params, u_state))[None, :]
-        loglik += count[:, None] * _targeting(params, u_state)[None, :] - rate * alive[:, None]
+        month = (ins.events.t == t) & ins_ok
+        count = np.bincount(ins.events.op[month & (ins.kind != COMPLAINT)], minlength=n)
+        loglik += count[:, None] * targeted - inspection_base[:, t, None] * np.exp(targeted) * alive
         # complaints: a Poisson count surging with the month's risk
         here = (com.events.t == t) & com_ok
         count = np.bincount(com.events.op[here], minlength=n)
         excess = eta - latent.base[:, None]
         loglik += (
-            count[:, None] * (slope * excess + np.log(g_state)[None, :])
-            - complaint_base[:, None] * g_state[None, :] * np.exp(slope * excess) * alive[:, None]
+            count[:, None] * (slope * excess + log_g)
+            - complaints_base[:, None] * g_state * np.exp(slope * excess) * alive
         )
         # desk verification of complaints not inspected on site: 属实 with probability sigmoid(eta + offset)
         desk_rows = np.flatnonzero(here & (com.inspection < 0) & (verification <= 2))
@@ -194,11 +190,11 @@ def bayes_scores(
             ll = np.where((verification[desk_rows] == 0)[:, None], _log_sigmoid(x), _log_sigmoid(-x))
             np.add.at(loglik, com.events.op[desk_rows], ll)
         # inspection results, with each visit's kind and inspectors
-        rows = np.flatnonzero((ins.events.t == t) & ins_ok)
+        rows = np.flatnonzero(month)
         if len(rows):
             x = eta[ins.events.op[rows]] + (kind_effect[ins.kind[rows]] + strict[rows])[:, None]
-            p2 = _sigmoid(x + p_insp["nonconform_offset"])
-            p1 = _sigmoid(x + p_insp["basically_offset"])
+            p2 = sigmoid(x + p_insp["nonconform_offset"])
+            p1 = sigmoid(x + p_insp["basically_offset"])
             res = ins.result[rows][:, None]
             prob = np.where(res == 2, p2, np.where(res == 1, p1 - p2, 1 - p1))
             np.add.at(loglik, ins.events.op[rows], np.log(prob.clip(1e-300)))
@@ -212,14 +208,13 @@ def bayes_scores(
     post = np.exp(alpha - alpha.max(axis=1, keepdims=True))
     post /= post.sum(axis=1, keepdims=True)
     u_grid = np.broadcast_to(u_state, post.shape)
-    now = month_risk(draws, params, t=t_now, eta=known[:, t_now, None] + r[None, :], u=u_grid)
     # The label's chance itself: no serious finding in any month of the horizon, the drift moving on meanwhile
     # (the score a ranking by P(label | records) uses: the AUC-optimal one, Neyman–Pearson).
     clear = post
     for t in range(t_now, min(t_now + horizon_months, cal.size)):
         risk = month_risk(draws, params, t=t, eta=known[:, t, None] + r[None, :], u=u_grid, frailty=g_state[None, :])
         clear = _advance_linear(clear * (1 - risk), move)  # exits after T are not known at T: not read
-    return pl.DataFrame({"uscc": pop.uscc, "bayes": (post * now).sum(axis=1), "bayes_horizon": 1 - clear.sum(axis=1)})
+    return pl.DataFrame({"uscc": pop.uscc, "bayes_horizon": 1 - clear.sum(axis=1)})
 
 
 def _frailty_grid(dispersion: float, points: int = 9) -> tuple[np.ndarray, np.ndarray]:
@@ -241,9 +236,5 @@ def _advance_linear(prob: np.ndarray, move: np.ndarray) -> np.ndarray:
 
 def _advance(alpha: np.ndarray, move: np.ndarray) -> np.ndarray:
     """One month of drift: log α over (u, d) states → the same after d → d' (normalised per operator)."""
-    n = alpha.shape[0]
-    peak = alpha.max(axis=1, keepdims=True)
-    prob = np.exp(alpha - peak).reshape(n, -1, move.shape[0])
-    prob = prob @ move
-    total = prob.sum(axis=(1, 2), keepdims=True)
-    return np.log((prob / total).reshape(n, -1).clip(1e-300))
+    prob = _advance_linear(np.exp(alpha - alpha.max(axis=1, keepdims=True)), move)
+    return np.log((prob / prob.sum(axis=1, keepdims=True)).clip(1e-300))

@@ -62,15 +62,9 @@ def latent_generate(
         for t in range(1, months):
             shocks[:, t] = phi * shocks[:, t - 1] + shock_sd * np.sqrt(1 - phi**2) * rng.standard_normal(len(STREETS))
         eta += shocks[pop.street_idx]
-    amplitude = np.array([risk["season_amplitude"][s] for s in SECTORS], dtype=np.float32)
-    season = amplitude[:, None] * cal.season(params["calendar"]["season_peak_month"])[None, :]
     eta += static[:, None]
-    eta += season[pop.sector_idx]
-
-    reg_month = cal.month_index(pop.registered)
-    age = np.arange(months)[None, :] - reg_month[:, None]
-    young = np.where(age >= 0, risk["young_effect"] * np.exp(-np.maximum(age, 0) / risk["young_months"]), 0.0)
-    eta += young.astype(np.float32)
+    eta += season_by_sector(cal=cal, params=params)[pop.sector_idx]
+    eta += young_effect(pop=pop, cal=cal, params=params).astype(np.float32)
 
     first = cal.month_index(np.maximum(pop.registered, cal.start64))
     last = cal.month_index(np.minimum(pop.exit, cal.as_of64))
@@ -79,14 +73,37 @@ def latent_generate(
     return Latent(eta=eta, alive=alive, base=base)
 
 
-def inspection_rate(*, pop: Population, cal: Calendar, params: Params) -> np.ndarray:
-    """Planned (non-complaint) inspections per month, operators × months, zero when not in business."""
+def season_by_sector(*, cal: Calendar, params: Params) -> np.ndarray:
+    """The seasonal term of the log-odds, sectors × months."""
+    amplitude = np.array([params["risk"]["season_amplitude"][s] for s in SECTORS], dtype=np.float32)
+    return amplitude[:, None] * cal.season(params["calendar"]["season_peak_month"])[None, :]
+
+
+def young_effect(*, pop: Population, cal: Calendar, params: Params) -> np.ndarray:
+    """The young-operator term of the log-odds, operators × months (fading from registration; 0 before it)."""
+    risk = params["risk"]
+    age = np.arange(cal.size)[None, :] - cal.month_index(pop.registered)[:, None]
+    return np.where(age >= 0, risk["young_effect"] * np.exp(-np.maximum(age, 0) / risk["young_months"]), 0.0)
+
+
+def targeting(params: Params, effect: np.ndarray) -> np.ndarray:
+    """Log of the factor on an operator's inspection rate for its persistent effect (mean 1 over operators)."""
+    gamma, sd = params["inspections"]["risk_targeting"], params["risk"]["operator_sd"]
+    return gamma * effect - gamma**2 * sd**2 / 2
+
+
+def inspection_month_factors(*, pop: Population, cal: Calendar, params: Params) -> np.ndarray:
+    """Each operator's seasonal factor on its planned inspections, operators × months (schools keep term times)."""
     p = params["inspections"]
-    gamma, sd = p["risk_targeting"], params["risk"]["operator_sd"]
-    per_operator = pop.types.inspections[pop.type_idx] / 12 * np.exp(gamma * pop.effect - gamma**2 * sd**2 / 2)
     factors = np.array([p["month_factor"], p["school_month_factor"]], dtype=np.float64)[:, cal.month_of_year]
     school = (pop.type_idx == pop.types.names.index("学校食堂")).astype(np.int64)
-    return (per_operator[:, None] * factors[school]).astype(np.float32)
+    return factors[school]
+
+
+def inspection_rate(*, pop: Population, cal: Calendar, params: Params) -> np.ndarray:
+    """Planned (non-complaint) inspections per month, operators × months, zero when not in business."""
+    per_operator = pop.types.inspections[pop.type_idx] / 12 * np.exp(targeting(params, pop.effect))
+    return (per_operator[:, None] * inspection_month_factors(pop=pop, cal=cal, params=params)).astype(np.float32)
 
 
 def sampling_rate(*, pop: Population, cal: Calendar, params: Params) -> np.ndarray:
@@ -95,12 +112,17 @@ def sampling_rate(*, pop: Population, cal: Calendar, params: Params) -> np.ndarr
     return (pop.types.sampling[pop.type_idx][:, None] / 12 * factor[None, :]).astype(np.float32)
 
 
-def complaint_rate(*, pop: Population, latent: Latent, params: Params) -> np.ndarray:
-    """Complaints per month: the type's rate, surging with the operator's current risk (mean kept)."""
+def complaint_base(*, pop: Population, params: Params) -> np.ndarray:
+    """Complaints per month at eta = base, per operator: the type's rate over the surge's mean."""
     slope, risk = params["complaints"]["risk_slope"], params["risk"]
     norm = np.exp(slope**2 * (risk["operator_sd"] ** 2 + risk["drift_sd"] ** 2) / 2)
-    per_operator = (pop.types.complaints[pop.type_idx] / 12 / norm).astype(np.float32)
-    return per_operator[:, None] * np.exp(slope * (latent.eta - latent.base[:, None]))
+    return (pop.types.complaints[pop.type_idx] / 12 / norm).astype(np.float32)
+
+
+def complaint_rate(*, pop: Population, latent: Latent, params: Params) -> np.ndarray:
+    """Complaints per month: the type's rate, surging with the operator's current risk (mean kept)."""
+    slope = params["complaints"]["risk_slope"]
+    return complaint_base(pop=pop, params=params)[:, None] * np.exp(slope * (latent.eta - latent.base[:, None]))
 
 
 def independent_penalty_rate(*, latent: Latent, params: Params) -> np.ndarray:
